@@ -1,0 +1,1 @@
+"""Storage layer: settings, models, sessions, repositories and the Meilisearch index."""

@@ -1,0 +1,105 @@
+"""ORM models: PostgreSQL is the source of truth for articles, speakers and quotes."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class QuoteType(enum.StrEnum):
+    direct = "direct"
+    mixed = "mixed"
+    indirect = "indirect"
+
+
+class IndexState(enum.StrEnum):
+    """Whether a quote's document is in Meilisearch; `pending` ones are pushed by `sync`."""
+
+    pending = "pending"
+    indexed = "indexed"
+
+
+class Article(Base):
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    url: Mapped[str | None] = mapped_column(Text, unique=True)
+    outlet: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(300))
+    published_at: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ingested_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+    quotes: Mapped[list[Quote]] = relationship(
+        back_populates="article", order_by="Quote.start", passive_deletes=True
+    )
+
+
+class Speaker(Base):
+    __tablename__ = "speaker"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    slug: Mapped[str] = mapped_column(String(300), unique=True)
+    aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    description: Mapped[str | None] = mapped_column(Text)
+
+    quotes: Mapped[list[Quote]] = relationship(back_populates="speaker")
+
+
+class Quote(Base):
+    __tablename__ = "quote"
+    __table_args__ = (
+        Index("ix_quote_article_id", "article_id"),
+        Index("ix_quote_speaker_id", "speaker_id"),
+        Index(
+            "ix_quote_pending",
+            "id",
+            postgresql_where="index_state = 'pending'",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speaker.id", ondelete="SET NULL"))
+    mention: Mapped[str | None] = mapped_column(Text)
+    mention_start: Mapped[int | None] = mapped_column(Integer)
+    mention_end: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    type: Mapped[QuoteType] = mapped_column(Enum(QuoteType, name="quote_type"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    cue: Mapped[str | None] = mapped_column(String(100))
+    context: Mapped[str] = mapped_column(Text)
+    said_on: Mapped[date | None] = mapped_column(Date)
+    confidence: Mapped[float] = mapped_column(Float)
+    index_state: Mapped[IndexState] = mapped_column(
+        Enum(IndexState, name="index_state"), default=IndexState.pending
+    )
+
+    article: Mapped[Article] = relationship(back_populates="quotes")
+    speaker: Mapped[Speaker | None] = relationship(back_populates="quotes")

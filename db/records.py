@@ -1,0 +1,99 @@
+"""Plain types that cross into the storage layer: an article to store and the quotes found in it."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Private-use characters that mark highlights in Meilisearch results; stripped from input so
+# article text can never forge a highlight.
+HIGHLIGHT_PRE = "\ue000"
+HIGHLIGHT_POST = "\ue001"
+
+
+def clean_text(value: str) -> str:
+    """Blank out characters that have no place in article text (control characters, carriage
+    returns, the highlight markers). Length-preserving, so quote offsets stay file offsets."""
+    return "".join(
+        ch
+        if ch in "\n\t" or (ch >= " " and ch not in (HIGHLIGHT_PRE, HIGHLIGHT_POST, "\x7f"))
+        else " "
+        for ch in value
+    )
+
+
+class ArticleIn(BaseModel):
+    """An article as fed in: one `.jsonl` line, a `POST /v1/articles` body, or a parsed file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=1000)
+    text: str = Field(min_length=1)
+    url: str | None = Field(default=None, max_length=2000)
+    outlet: str | None = Field(default=None, max_length=200)
+    author: str | None = Field(default=None, max_length=300)
+    published_at: date | None = None
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _clean_title(cls, value: object) -> object:
+        return " ".join(clean_text(value).split()) if isinstance(value, str) else value
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _clean_text(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = clean_text(value)
+            if not value.strip():
+                raise ValueError("article text is empty")
+        return value
+
+    @field_validator("url", "outlet", "author", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = " ".join(value.split())
+            return value or None
+        return value
+
+    @field_validator("published_at", mode="before")
+    @classmethod
+    def _date_from_timestamp(cls, value: object) -> object:
+        if isinstance(value, str) and len(value) > 10:
+            try:
+                return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+            except ValueError:
+                return value
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    def content_hash(self) -> str:
+        """Same title and text, same article: re-ingesting it changes nothing."""
+        digest = hashlib.sha256()
+        digest.update(self.title.encode())
+        digest.update(b"\0")
+        digest.update(self.text.encode())
+        return digest.hexdigest()
+
+
+class QuoteDraft(Protocol):
+    """What the storage layer needs of an extracted quote (offsets are into the article text)."""
+
+    text: str
+    type: str
+    start: int
+    end: int
+    speaker: str | None
+    speaker_aliases: tuple[str, ...]
+    speaker_description: str | None
+    mention: str | None
+    mention_start: int | None
+    mention_end: int | None
+    cue: str | None
+    context: str
+    said_on: date | None
+    confidence: float

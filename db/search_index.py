@@ -1,0 +1,234 @@
+"""The Meilisearch quote index: settings, documents, safe filters, search, rebuild and drift check.
+
+Meilisearch answers a write with a task and the client returns failed tasks without raising,
+so every write here waits for its task and raises `IndexError_` when it did not succeed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import meilisearch
+from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError
+from meilisearch.models.task import TaskInfo
+
+from db.models import Quote
+from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE
+
+FACETS = ("speaker", "outlet", "type", "year")
+
+INDEX_SETTINGS = {
+    # Order is ranking weight: the quote itself first, then who said it, then where.
+    "searchableAttributes": ["text", "speaker", "speaker_aliases", "context", "article_title"],
+    "filterableAttributes": [
+        "id",
+        "speaker",
+        "speaker_id",
+        "outlet",
+        "type",
+        "year",
+        "said_ts",
+        "article_id",
+    ],
+    "sortableAttributes": ["said_ts"],
+    "displayedAttributes": ["*"],
+    "faceting": {"maxValuesPerFacet": 100, "sortFacetValuesBy": {"*": "count"}},
+    "pagination": {"maxTotalHits": 10000},
+    "proximityPrecision": "byAttribute",
+}
+
+
+class SearchIndexError(RuntimeError):
+    """Meilisearch refused a write, failed a task or could not be reached."""
+
+
+def escape_filter_value(value: str) -> str:
+    """Quote a user value for a Meilisearch filter so it can only ever be a literal."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _day_ts(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def quote_document(quote: Quote) -> dict:
+    """The search document of a quote: everything a hit shows, so search never touches SQL."""
+    article = quote.article
+    said_on = quote.said_on or article.published_at
+    return {
+        "id": quote.id,
+        "text": quote.text,
+        "type": quote.type.value,
+        "speaker_id": quote.speaker_id,
+        "speaker": quote.speaker.name if quote.speaker else None,
+        "speaker_aliases": list(quote.speaker.aliases) if quote.speaker else [],
+        "mention": quote.mention,
+        "cue": quote.cue,
+        "context": quote.context,
+        "confidence": quote.confidence,
+        "said_on": said_on.isoformat() if said_on else None,
+        "said_ts": _day_ts(said_on) if said_on else None,
+        "year": said_on.year if said_on else None,
+        "article_id": article.id,
+        "article_title": article.title,
+        "article_url": article.url,
+        "outlet": article.outlet,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+    }
+
+
+@dataclass
+class SearchQuery:
+    """A validated search: facet filters are OR within a facet and AND across facets."""
+
+    q: str = ""
+    speakers: Sequence[str] = ()
+    outlets: Sequence[str] = ()
+    types: Sequence[str] = ()
+    years: Sequence[int] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str | None = None  # "date" | "-date" | None (relevance; newest first without q)
+    page: int = 1
+    per_page: int = 20
+    facets: Sequence[str] = field(default_factory=lambda: list(FACETS))
+
+    def filters(self) -> list[str | list[str]]:
+        clauses: list[str | list[str]] = []
+        for attribute, values in (
+            ("speaker", self.speakers),
+            ("outlet", self.outlets),
+            ("type", self.types),
+        ):
+            if values:
+                clauses.append([f"{attribute} = {escape_filter_value(v)}" for v in values])
+        if self.years:
+            clauses.append([f"year = {int(y)}" for y in self.years])
+        if self.date_from:
+            clauses.append(f"said_ts >= {_day_ts(self.date_from)}")
+        if self.date_to:
+            clauses.append(f"said_ts <= {_day_ts(self.date_to)}")
+        return clauses
+
+    def params(self) -> dict:
+        params: dict = {
+            "filter": self.filters(),
+            "facets": list(self.facets),
+            "page": self.page,
+            "hitsPerPage": self.per_page,
+            "attributesToHighlight": ["text"],
+            "highlightPreTag": HIGHLIGHT_PRE,
+            "highlightPostTag": HIGHLIGHT_POST,
+        }
+        if self.sort == "date" or (self.sort is None and not self.q):
+            params["sort"] = ["said_ts:desc"] if self.sort is None else ["said_ts:asc"]
+        elif self.sort == "-date":
+            params["sort"] = ["said_ts:desc"]
+        return params
+
+
+class SearchIndex:
+    """One quote index (and its rebuild twin) in one Meilisearch."""
+
+    def __init__(self, url: str, api_key: str | None, index_name: str, timeout: int = 30):
+        # identity encoding: Meilisearch's gzip path adds tens of milliseconds per response
+        self.client = meilisearch.Client(
+            url, api_key, timeout=timeout, custom_headers={"Accept-Encoding": "identity"}
+        )
+        self.name = index_name
+
+    @property
+    def index(self) -> meilisearch.index.Index:
+        return self.client.index(self.name)
+
+    def healthy(self) -> bool:
+        try:
+            return self.client.is_healthy()
+        except Exception:
+            return False
+
+    def wait(self, task: TaskInfo, timeout_s: float = 300) -> None:
+        try:
+            result = self.client.wait_for_task(task.task_uid, timeout_in_ms=int(timeout_s * 1000))
+        except MeilisearchCommunicationError as exc:
+            raise SearchIndexError(
+                f"Meilisearch unreachable while waiting for task: {exc}"
+            ) from exc
+        if result.status != "succeeded":
+            raise SearchIndexError(
+                f"Meilisearch task {result.uid} ({result.type}) {result.status}: {result.error}"
+            )
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except MeilisearchCommunicationError as exc:
+            raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
+        except MeilisearchApiError as exc:
+            raise SearchIndexError(f"Meilisearch refused the request: {exc}") from exc
+
+    def ensure(self, name: str | None = None) -> None:
+        """Create the index if needed and apply the settings (idempotent)."""
+        name = name or self.name
+        try:
+            self.client.get_index(name)
+        except MeilisearchApiError as exc:
+            if exc.code != "index_not_found":
+                raise SearchIndexError(str(exc)) from exc
+            self.wait(self._call(self.client.create_index, name, {"primaryKey": "id"}))
+        except MeilisearchCommunicationError as exc:
+            raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
+        self.wait(self._call(self.client.index(name).update_settings, INDEX_SETTINGS))
+
+    def add(self, documents: Sequence[dict], name: str | None = None) -> None:
+        if documents:
+            index = self.client.index(name or self.name)
+            self.wait(self._call(index.add_documents, list(documents), primary_key="id"))
+
+    def delete(self, ids: Sequence[int]) -> None:
+        for start in range(0, len(ids), 1000):
+            chunk = ", ".join(str(int(i)) for i in ids[start : start + 1000])
+            self.wait(self._call(self.index.delete_documents, filter=f"id IN [{chunk}]"))
+
+    def search(self, query: SearchQuery) -> dict:
+        return self._call(self.index.search, query.q, query.params())
+
+    def document_ids(self) -> set[int]:
+        ids: set[int] = set()
+        offset, limit = 0, 10000
+        while True:
+            try:
+                page = self.index.get_documents(
+                    {"fields": ["id"], "offset": offset, "limit": limit}
+                )
+            except MeilisearchApiError as exc:
+                if exc.code == "index_not_found":
+                    return ids
+                raise SearchIndexError(f"Meilisearch refused the request: {exc}") from exc
+            except MeilisearchCommunicationError as exc:
+                raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
+            ids.update(int(doc.id) for doc in page.results)
+            if len(page.results) < limit:
+                return ids
+            offset += limit
+
+    def rebuild(self, batches: Iterable[Sequence[dict]]) -> int:
+        """Fill a fresh index and swap it in, so searches never see an empty or partial index."""
+        fresh = f"{self.name}_rebuild_{int(time.time())}"
+        self.ensure(fresh)
+        total = 0
+        try:
+            for documents in batches:
+                self.add(documents, name=fresh)
+                total += len(documents)
+            try:
+                self.client.get_index(self.name)
+            except MeilisearchApiError:
+                self.ensure()
+            self.wait(self._call(self.client.swap_indexes, [{"indexes": [self.name, fresh]}]))
+        finally:
+            self._call(self.client.delete_index, fresh)
+        return total

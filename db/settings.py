@@ -1,0 +1,47 @@
+"""The one settings object, read from ``ONRECORD_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ONRECORD_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of PostgreSQL; unset starts a private cluster in `home`.",
+    )
+    meili_url: str | None = Field(
+        default=None, description="Meilisearch URL; unset starts a private Meilisearch in `home`."
+    )
+    meili_master_key: str | None = Field(default=None, description="Meilisearch master key.")
+    meili_index: str = Field(default="quotes", description="Name of the quote index.")
+    meili_bin: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ONRECORD_MEILI_BIN", "MEILI_BIN"),
+        description="Path of the meilisearch binary for the private instance.",
+    )
+    home: Path = Field(default=Path(".onrecord"), description="Where private services live.")
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated API keys allowed to write."
+    )
+    max_article_bytes: int = Field(default=5_000_000, description="Largest article accepted.")
+    index_batch_size: int = Field(default=1000, description="Quotes per Meilisearch write.")
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
