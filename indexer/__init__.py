@@ -1,0 +1,1 @@
+"""The indexer: reads articles, extracts attributed quotes, stores and indexes them."""

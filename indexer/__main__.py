@@ -1,0 +1,3 @@
+from indexer.cli import app
+
+app(prog_name="onrecord")

@@ -1,0 +1,357 @@
+"""The `onrecord` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import ingest, migrate
+from db.search_index import SearchIndex, SearchIndexError
+from db.services import ServiceError, private_meili, private_postgres, resolve_settings
+from db.session import make_engine, make_session_factory
+from db.settings import Settings, get_settings
+from indexer.extract import extract_quotes
+from indexer.pipeline import ingest_articles
+from indexer.sources import Overrides, SourceArticle, SourceError, expand_paths, read_articles
+
+app = typer.Typer(
+    help="OnRecord: who said what, when, where. Ingest articles, search quotes.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
+services_app = typer.Typer(help="The private PostgreSQL and Meilisearch.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(services_app, name="services")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@dataclass
+class Stores:
+    settings: Settings
+    engine: Engine
+    factory: sessionmaker[Session]
+    index: SearchIndex
+
+
+def open_stores(migrated: bool = True) -> Stores:
+    """Resolve settings (starting private services when needed) and connect to both stores."""
+    try:
+        settings = resolve_settings(get_settings())
+    except ServiceError as exc:
+        raise fail(str(exc)) from exc
+    engine = make_engine(settings.database_url)
+    try:
+        if migrated:
+            migrate.ensure_migrated(engine)
+    except migrate.NotMigratedError as exc:
+        raise fail(str(exc)) from exc
+    except OperationalError as exc:
+        raise fail(
+            f"cannot reach PostgreSQL at "
+            f"{engine.url.render_as_string(hide_password=True)}: {exc.orig}"
+        ) from exc
+    index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
+    return Stores(settings, engine, make_session_factory(engine), index)
+
+
+def _ensure_index(stores: Stores) -> str | None:
+    try:
+        stores.index.ensure()
+    except SearchIndexError as exc:
+        return str(exc)
+    return None
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
+    )
+
+
+# --- ingest and extract -------------------------------------------------------------------
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files (.txt, .html, .jsonl), folders, or - for stdin.")
+    ],
+    outlet: Annotated[str | None, typer.Option(help="Outlet name for every article.")] = None,
+    date_: Annotated[
+        str | None, typer.Option("--date", help="Publication date YYYY-MM-DD.")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="Source URL (one article only).")] = None,
+    title: Annotated[str | None, typer.Option(help="Headline (one article only).")] = None,
+) -> None:
+    """Extract quotes from articles and store them in PostgreSQL and Meilisearch."""
+    overrides = _overrides(paths, outlet, date_, url, title)
+    stores = open_stores()
+    index_problem = _ensure_index(stores)
+    if index_problem:
+        err.print(
+            f"[yellow]warning:[/] search index unavailable; quotes will wait for "
+            f"`onrecord sync`: {index_problem}",
+            highlight=False,
+        )
+    items = read_articles(paths, overrides, stores.settings.max_article_bytes)
+    total = _count_inputs(paths)
+    with _progress() as progress:
+        task = progress.add_task("ingesting", total=total, rate="")
+
+        def on_item(item: SourceArticle | SourceError, status: str) -> None:
+            if isinstance(item, SourceError):
+                progress.console.print(
+                    f"[red]refused[/] {item.origin}: {item.message}", highlight=False
+                )
+            elapsed = progress.tasks[0].elapsed or 0
+            done = progress.tasks[0].completed + 1
+            rate = f"{done / elapsed:.1f} articles/s" if elapsed > 0 else ""
+            progress.update(task, advance=1, rate=rate)
+
+        summary = ingest_articles(
+            items, stores.factory, stores.index, stores.settings.index_batch_size, on_item
+        )
+    if summary.index_error:
+        err.print(f"[yellow]warning:[/] {summary.index_error}", highlight=False)
+    out.print(summary.line(), highlight=False)
+    raise typer.Exit(1 if summary.refused else 0)
+
+
+def _overrides(
+    paths: list[str], outlet: str | None, date_: str | None, url: str | None, title: str | None
+) -> Overrides:
+    published = None
+    if date_:
+        try:
+            published = date.fromisoformat(date_)
+        except ValueError as exc:
+            raise fail(f"--date must be YYYY-MM-DD, got {date_!r}") from exc
+    if (url or title) and (
+        len(paths) != 1 or Path(paths[0]).is_dir() or paths[0].endswith(".jsonl")
+    ):
+        raise fail("--url and --title apply to a single article file")
+    return Overrides(outlet=outlet, published_at=published, url=url, title=title)
+
+
+def _count_inputs(paths: list[str]) -> int | None:
+    """Number of articles for the progress bar (lines of .jsonl files count one each)."""
+    total = 0
+    for item in expand_paths(paths):
+        if item == "-":
+            return None
+        path = Path(item)
+        if path.suffix.lower() == ".jsonl" and path.is_file():
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
+
+
+@app.command("extract")
+def extract_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for stdin.")],
+    format_: Annotated[str, typer.Option("--format", help="jsonl or table.")] = "jsonl",
+) -> None:
+    """Extract quotes without storing them (offsets are into each file's text)."""
+    if format_ not in {"jsonl", "table"}:
+        raise fail("--format must be jsonl or table")
+    refused = 0
+    table = Table("doc", "type", "speaker", "quote", "conf", show_lines=False)
+    for item in read_articles(paths, Overrides(), get_settings().max_article_bytes):
+        if isinstance(item, SourceError):
+            refused += 1
+            err.print(f"refused {item.origin}: {item.message}", highlight=False)
+            continue
+        for quote in extract_quotes(item.article.text, item.article.published_at):
+            record = quote.as_eval_record(item.doc)
+            record["start"] += item.offset
+            record["end"] += item.offset
+            if record["speaker_start"] is not None:
+                record["speaker_start"] += item.offset
+                record["speaker_end"] += item.offset
+            if format_ == "jsonl":
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                table.add_row(
+                    item.doc,
+                    quote.type,
+                    quote.speaker or "—",
+                    quote.text[:120],
+                    f"{quote.confidence:.2f}",
+                )
+    if format_ == "table":
+        out.print(table)
+    raise typer.Exit(1 if refused else 0)
+
+
+# --- index maintenance --------------------------------------------------------------------
+
+
+@app.command("sync")
+def sync_command() -> None:
+    """Push quotes whose index write is pending to Meilisearch."""
+    stores = open_stores()
+    problem = _ensure_index(stores)
+    if problem:
+        raise fail(f"search index unavailable: {problem}")
+    result = ingest.sync_pending(stores.factory, stores.index, stores.settings.index_batch_size)
+    if result.error:
+        raise fail(f"indexed {result.indexed}, {result.pending} still pending: {result.error}")
+    out.print(f"indexed {result.indexed} pending quotes; nothing pending")
+
+
+@app.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from PostgreSQL into a fresh index and swap it in."""
+    stores = open_stores()
+    with _progress() as progress:
+        task = progress.add_task("reindexing", total=None, rate="")
+        try:
+            total = ingest.rebuild_index(
+                stores.factory,
+                stores.index,
+                stores.settings.index_batch_size,
+                on_batch=lambda n: progress.update(task, advance=n),
+            )
+        except SearchIndexError as exc:
+            raise fail(f"reindex failed, the old index is untouched: {exc}") from exc
+    out.print(f"reindexed {total} quotes into {stores.index.name}")
+
+
+@app.command("check")
+def check_command() -> None:
+    """Compare PostgreSQL and Meilisearch; exit 1 on drift."""
+    stores = open_stores()
+    try:
+        report = ingest.check_drift(stores.factory, stores.index)
+    except SearchIndexError as exc:
+        raise fail(str(exc)) from exc
+    out.print(
+        f"quotes in PostgreSQL: {report.in_database}; in Meilisearch: {report.in_index}; "
+        f"pending: {report.pending}"
+    )
+    if report.missing_from_index:
+        out.print(
+            f"missing from the index: {len(report.missing_from_index)} "
+            f"(e.g. {report.missing_from_index[:10]})"
+        )
+    if report.not_in_database:
+        out.print(
+            f"in the index but not in PostgreSQL: {len(report.not_in_database)} "
+            f"(e.g. {report.not_in_database[:10]})"
+        )
+    if not report.clean:
+        raise fail("drift found: run `onrecord sync`, or `onrecord reindex` to rebuild")
+    out.print("no drift")
+
+
+# --- serving ------------------------------------------------------------------------------
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the search API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    stores = open_stores()
+    problem = _ensure_index(stores)
+    if problem:
+        err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+    settings = stores.settings
+    # The app reads its settings from the environment; hand it the resolved service URLs.
+    os.environ["ONRECORD_DATABASE_URL"] = settings.database_url
+    os.environ["ONRECORD_MEILI_URL"] = settings.meili_url
+    if settings.meili_master_key:
+        os.environ["ONRECORD_MEILI_MASTER_KEY"] = settings.meili_master_key
+    get_settings.cache_clear()
+    err.print(f"OnRecord API on http://{host}:{port} (docs at /docs)", highlight=False)
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+    )
+
+
+# --- database and services ----------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Create or upgrade the schema."""
+    stores = open_stores(migrated=False)
+    migrate.upgrade(stores.settings.database_url, revision)
+    out.print(f"database at revision {migrate.current_revision(stores.engine)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision."""
+    stores = open_stores(migrated=False)
+    out.print(migrate.current_revision(stores.engine) or "no schema")
+
+
+@services_app.command("status")
+def services_status() -> None:
+    """Show the private services and whether configured URLs replace them."""
+    settings = get_settings()
+    pg, meili = private_postgres(settings), private_meili(settings)
+    if settings.database_url:
+        out.print("PostgreSQL: configured by ONRECORD_DATABASE_URL")
+    else:
+        state = f"running on port {pg.port}" if pg.running() else "stopped"
+        out.print(f"PostgreSQL: private cluster in {pg.root} — {state}")
+    if settings.meili_url:
+        out.print("Meilisearch: configured by ONRECORD_MEILI_URL")
+    else:
+        state = f"running at {meili.url()}" if meili.running() else "stopped"
+        out.print(f"Meilisearch: private instance in {meili.root} — {state}")
+
+
+@services_app.command("stop")
+def services_stop() -> None:
+    """Stop the private PostgreSQL and Meilisearch."""
+    settings = get_settings()
+    try:
+        pg_stopped = private_postgres(settings).stop()
+    except ServiceError:
+        pg_stopped = False
+    meili_stopped = private_meili(settings).stop()
+    out.print(
+        f"PostgreSQL: {'stopped' if pg_stopped else 'was not running'}; "
+        f"Meilisearch: {'stopped' if meili_stopped else 'was not running'}"
+    )

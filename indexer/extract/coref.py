@@ -1,0 +1,205 @@
+"""Who a mention refers to, within one article.
+
+Entities are registered as their names appear, in reading order. "Zelensky" and "President
+Zelensky" join "Volodymyr Zelensky" by surname; "he"/"she" go to the most salient compatible
+person (last speaker, then subject of a recent sentence, then latest mention); role nouns ("the
+Ukrainian leader") do the same, preferring a person whose description shares the role word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indexer.extract.speakers import ORG_WORDS, Mention
+
+
+@dataclass
+class Entity:
+    name: str
+    kind: str  # person | org | unknown (a lone capitalised word: "Zelensky" or "Russia")
+    gender: str | None = None
+    description: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    last_seen: int = -1  # sentence index
+    last_subject: int = -1
+    last_spoke: int = -1
+
+    @property
+    def surname(self) -> str:
+        return self.name.split()[-1]
+
+    def add_alias(self, alias: str) -> None:
+        if alias and alias != self.name and alias not in self.aliases:
+            self.aliases.append(alias)
+
+
+def _looks_like_org(name: str) -> bool:
+    words = {w.lower().strip(".") for w in name.split()}
+    return bool(words & ORG_WORDS) or name.isupper()
+
+
+class EntityRegistry:
+    def __init__(self) -> None:
+        self.entities: list[Entity] = []
+
+    def _by_name(self, name: str) -> Entity | None:
+        lowered = name.lower()
+        for entity in self.entities:
+            if entity.name.lower() == lowered:
+                return entity
+        parts = name.split()
+        if len(parts) == 1:
+            # a surname: the latest person of that surname
+            matches = [
+                e
+                for e in self.entities
+                if e.kind != "org" and len(e.name.split()) > 1 and e.surname.lower() == lowered
+            ]
+            if matches:
+                return max(matches, key=lambda e: e.last_seen)
+        else:
+            # a fuller name for an entity known by surname only: upgrade it
+            for entity in self.entities:
+                if (
+                    len(entity.name.split()) == 1
+                    and entity.name.lower() == parts[-1].lower()
+                    and entity.kind != "org"
+                ):
+                    entity.add_alias(entity.name)
+                    entity.name = name
+                    entity.kind = "person"
+                    return entity
+        return None
+
+    def knows(self, name: str) -> bool:
+        """Whether a name was seen before as part of a fuller name (not just capitalised)."""
+        entity = self._by_name(name)
+        return entity is not None and (len(entity.name.split()) > 1 or entity.kind == "org")
+
+    def observe(self, mention: Mention, sentence: int, subject: bool = False) -> Entity:
+        """Register a name mention and return its entity."""
+        assert mention.name is not None
+        entity = self._by_name(mention.name)
+        if entity is None:
+            if _looks_like_org(mention.name):
+                kind = "org"
+            elif mention.description or mention.gender or len(mention.name.split()) > 1:
+                kind = "person"
+            else:
+                kind = "unknown"
+            entity = Entity(mention.name, kind)
+            self.entities.append(entity)
+        elif entity.kind == "unknown" and (mention.gender or mention.description):
+            entity.kind = "person"
+        entity.add_alias(mention.name)
+        if mention.text != mention.name:
+            entity.add_alias(mention.text.removeprefix("the ").removeprefix("The "))
+        if mention.gender and not entity.gender:
+            entity.gender = mention.gender
+        if mention.description and not entity.description:
+            entity.description = mention.description
+        entity.last_seen = max(entity.last_seen, sentence)
+        if subject:
+            entity.last_subject = sentence
+        return entity
+
+    def resolve(self, mention: Mention, sentence: int) -> Entity | None:
+        if mention.kind == "name":
+            return self.observe(mention, sentence, subject=True)
+        if mention.kind == "pronoun":
+            if mention.gender in ("m", "f"):
+                entity = self._salient(sentence, mention.gender, persons=True)
+                if entity is not None:
+                    entity.gender = entity.gender or mention.gender
+                    entity.kind = "person"
+                return entity
+            if mention.gender == "n":
+                return self._salient(sentence, None, persons=False)
+            if mention.gender == "p":
+                return self._salient(sentence, None, persons=False, window=2)
+            return None
+        if mention.kind == "nominal" and mention.definite:
+            return self._role(mention, sentence)
+        return None
+
+    def _salient(
+        self, sentence: int, gender: str | None, persons: bool, window: int = 6
+    ) -> Entity | None:
+        def compatible(e: Entity) -> bool:
+            if persons:
+                return e.kind in ("person", "unknown") and (e.gender in (None, gender))
+            return e.kind in ("org", "unknown") and e.gender is None
+
+        candidates = [
+            e for e in self.entities if compatible(e) and sentence - e.last_seen <= window
+        ]
+        if not candidates:
+            return None
+
+        def rank(e: Entity) -> tuple:
+            recent_subject = e.last_subject >= sentence - 1
+            recent_speaker = sentence - e.last_spoke <= 3
+            return (
+                e.gender == gender and gender is not None,
+                e.kind == kind_wanted,
+                recent_subject,
+                recent_speaker,
+                e.last_subject,
+                e.last_seen,
+            )
+
+        kind_wanted = "person" if persons else "org"
+        return max(candidates, key=rank)
+
+    def _role(self, mention: Mention, sentence: int) -> Entity | None:
+        words = {w.lower().strip(".,") for w in mention.text.split()[1:]}
+        org_roles = {
+            "kremlin",
+            "campaign",
+            "administration",
+            "government",
+            "ministry",
+            "department",
+            "agency",
+            "company",
+            "party",
+            "committee",
+            "court",
+        }
+        if mention.head in org_roles:
+            for entity in sorted(self.entities, key=lambda e: -e.last_seen):
+                if entity.kind == "org" and mention.head in entity.name.lower():
+                    return entity
+            return None
+        described = [
+            e
+            for e in self.entities
+            if e.kind == "person"
+            and e.description
+            and words & {w.lower().strip(".,") for w in e.description.split()}
+            and sentence - e.last_seen <= 12
+        ]
+        if described:
+            return max(described, key=lambda e: e.last_seen)
+        if mention.head in {
+            "president",
+            "leader",
+            "candidate",
+            "nominee",
+            "senator",
+            "governor",
+            "minister",
+            "secretary",
+            "billionaire",
+            "businessman",
+            "mogul",
+            "chancellor",
+            "premier",
+            "mayor",
+        }:
+            return self._salient(sentence, mention.gender, persons=True, window=4)
+        return None
+
+    def spoke(self, entity: Entity, sentence: int) -> None:
+        entity.last_spoke = sentence
+        entity.last_seen = max(entity.last_seen, sentence)
