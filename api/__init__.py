@@ -1,0 +1,1 @@
+"""The HTTP API: search and read quotes, write articles with a key."""

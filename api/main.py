@@ -1,0 +1,61 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from importlib.metadata import entry_points
+
+from fastapi import FastAPI
+
+from api import errors
+from api.routes import articles, health, quotes, search, speakers
+from db import migrate
+from db.search_index import SearchIndex, SearchIndexError
+from db.services import resolve_settings
+from db.session import make_engine, make_session_factory
+from db.settings import Settings, get_settings
+
+log = logging.getLogger("onrecord.api")
+
+Extractor = Callable[..., list]
+
+
+def default_extractor() -> Extractor:
+    """The extractor registered under the `onrecord.extractors` entry point (the indexer's)."""
+    found = entry_points(group="onrecord.extractors", name="default")
+    if not found:
+        raise RuntimeError("no quote extractor installed: `pip install -e .` registers it")
+    return next(iter(found)).load()
+
+
+def create_app(settings: Settings | None = None, extract: Extractor | None = None) -> FastAPI:
+    settings = resolve_settings(settings or get_settings())
+    engine = make_engine(settings.database_url)
+    migrate.ensure_migrated(engine)
+    index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            index.ensure()
+        except SearchIndexError as exc:
+            log.warning("search index not ready at start: %s", exc)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="OnRecord",
+        summary="Who said what, when, where: search attributed quotes from the news.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.session_factory = make_session_factory(engine)
+    app.state.index = index
+    app.state.extract = extract or default_extractor()
+    errors.install(app)
+    for module in (health, search, quotes, speakers, articles):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import SessionDep
+from api.errors import APIError
+from api.schemas import QuoteOut, SpeakerDetail, SpeakerSummary
+from db import repositories
+
+router = APIRouter(tags=["speakers"])
+
+
+@router.get("/v1/speakers", response_model=list[SpeakerSummary])
+def list_speakers(
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=200, description="Part of a name or alias.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[SpeakerSummary]:
+    """Speakers with their quote counts, most quoted first."""
+    return [SpeakerSummary.of(s, n) for s, n in repositories.search_speakers(session, q, limit)]
+
+
+@router.get("/v1/speakers/{speaker_id}", response_model=SpeakerDetail)
+def get_speaker(speaker_id: int, session: SessionDep) -> SpeakerDetail:
+    speaker = repositories.get_speaker(session, speaker_id)
+    if speaker is None:
+        raise APIError(404, f"no speaker {speaker_id}")
+    summary = SpeakerSummary.of(speaker, repositories.count_speaker_quotes(session, speaker_id))
+    recent = repositories.recent_quotes_of_speaker(session, speaker_id)
+    return SpeakerDetail(**summary.model_dump(), recent_quotes=[QuoteOut.of(q) for q in recent])

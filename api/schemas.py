@@ -1,0 +1,145 @@
+"""Typed response bodies: what clients can rely on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from db.models import Article, Quote, Speaker
+
+
+class SpeakerRef(BaseModel):
+    id: int
+    name: str
+
+
+class ArticleRef(BaseModel):
+    id: int
+    title: str
+    url: str | None
+    outlet: str | None
+    published_at: date | None
+
+
+class QuoteOut(BaseModel):
+    id: int
+    text: str
+    type: str
+    speaker: SpeakerRef | None
+    mention: str | None = Field(description="The words the attribution rests on: 'he', 'Zelensky'.")
+    article: ArticleRef
+    said_on: date | None
+    context: str
+    cue: str | None
+    confidence: float
+    start: int = Field(description="Offset of the quote in the article text.")
+    end: int
+
+    @classmethod
+    def of(cls, quote: Quote) -> QuoteOut:
+        return cls(
+            id=quote.id,
+            text=quote.text,
+            type=quote.type.value,
+            speaker=SpeakerRef(id=quote.speaker.id, name=quote.speaker.name)
+            if quote.speaker
+            else None,
+            mention=quote.mention,
+            article=_article_ref(quote.article),
+            said_on=quote.said_on,
+            context=quote.context,
+            cue=quote.cue,
+            confidence=quote.confidence,
+            start=quote.start,
+            end=quote.end,
+        )
+
+
+def _article_ref(article: Article) -> ArticleRef:
+    return ArticleRef(
+        id=article.id,
+        title=article.title,
+        url=article.url,
+        outlet=article.outlet,
+        published_at=article.published_at,
+    )
+
+
+class SearchHit(BaseModel):
+    id: int
+    text: str
+    type: str
+    speaker: SpeakerRef | None
+    article: ArticleRef
+    said_on: date | None
+    context: str
+    highlight: str = Field(
+        description="The quote as HTML: escaped text with <mark> around matches."
+    )
+
+
+class SearchResult(BaseModel):
+    hits: list[SearchHit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+
+
+class SpeakerSummary(BaseModel):
+    id: int
+    name: str
+    slug: str
+    aliases: list[str]
+    description: str | None
+    quote_count: int
+
+    @classmethod
+    def of(cls, speaker: Speaker, quote_count: int) -> SpeakerSummary:
+        return cls(
+            id=speaker.id,
+            name=speaker.name,
+            slug=speaker.slug,
+            aliases=list(speaker.aliases or []),
+            description=speaker.description,
+            quote_count=quote_count,
+        )
+
+
+class SpeakerDetail(SpeakerSummary):
+    recent_quotes: list[QuoteOut]
+
+
+class ArticleOut(ArticleRef):
+    author: str | None
+    text: str
+    quotes: list[QuoteOut]
+
+    @classmethod
+    def of(cls, article: Article, quotes: list[Quote]) -> ArticleOut:
+        return cls(
+            **_article_ref(article).model_dump(),
+            author=article.author,
+            text=article.text,
+            quotes=[QuoteOut.of(q) for q in quotes],
+        )
+
+
+class ArticleStored(ArticleOut):
+    status: str = Field(description="new, updated or unchanged")
+    pending_index: int = Field(description="Quotes stored but not yet searchable.")
+
+
+class Health(BaseModel):
+    status: str
+    checks: dict[str, str] = {}
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
