@@ -1,0 +1,110 @@
+"""The `onrecord` command, run as a process against real PostgreSQL and Meilisearch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from db.search_index import SearchIndex
+from tests.conftest import REPO, cli_env, run_cli
+
+SAMPLES = REPO / "samples" / "articles"
+
+
+def test_ingest_samples_then_again_is_unchanged(settings) -> None:
+    first = run_cli(settings, "ingest", str(SAMPLES))
+    assert first.returncode == 0, first.stderr
+    assert "5 new, 0 updated, 0 unchanged, 0 refused" in first.stdout
+    again = run_cli(settings, "ingest", str(SAMPLES))
+    assert "0 new, 0 updated, 5 unchanged, 0 refused" in again.stdout
+    check = run_cli(settings, "check")
+    assert check.returncode == 0 and "no drift" in check.stdout
+
+
+def test_bad_files_are_refused_by_name_and_the_rest_goes_in(settings, tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text('Headline\n"It works," said Ada Byron.')
+    (tmp_path / "binary.txt").write_bytes(b"\0\1\2\3")
+    (tmp_path / "batch.jsonl").write_text(
+        '{"title": "T", "text": "\\"Yes,\\" said Bo Ek."}\n{oops\n'
+    )
+    result = run_cli(settings, "ingest", str(tmp_path), "--outlet", "Test Wire")
+    assert result.returncode == 1
+    assert "binary.txt: binary file" in result.stderr
+    assert "batch.jsonl:2: not valid JSON" in result.stderr
+    assert "2 new, 0 updated, 0 unchanged, 2 refused" in result.stdout
+    engine = create_engine(settings.database_url)
+    with engine.connect() as conn:
+        outlets = set(conn.scalars(text("SELECT outlet FROM article")))
+    engine.dispose()
+    assert outlets == {"Test Wire"}
+
+
+def test_stdin_and_overrides(settings) -> None:
+    article = 'Harbour closes\n"We are full," said harbour master Ivo Rask on Friday.\n'
+    result = run_cli(
+        settings, "ingest", "-", "--date", "2024-03-06", "--title", "Override", stdin=article
+    )
+    assert result.returncode == 0, result.stderr
+    index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
+    [doc] = index.index.get_documents({"limit": 5}).results
+    assert doc.article_title == "Override" and doc.said_on == "2024-03-01"
+
+
+def test_bad_option_values_are_explained(settings) -> None:
+    result = run_cli(settings, "ingest", str(SAMPLES), "--date", "23/04/2022")
+    assert result.returncode == 1 and "--date must be YYYY-MM-DD" in result.stderr
+    result = run_cli(settings, "ingest", str(SAMPLES), "--url", "https://x.org")
+    assert result.returncode == 1 and "single article" in result.stderr
+
+
+def test_index_down_then_sync(settings) -> None:
+    env = cli_env(settings) | {"ONRECORD_MEILI_URL": "http://127.0.0.1:9"}
+    result = run_cli(settings, "ingest", str(SAMPLES / "river-flood.txt"), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "wait for the search index" in result.stdout
+    assert run_cli(settings, "check").returncode == 1
+    synced = run_cli(settings, "sync")
+    assert synced.returncode == 0 and "nothing pending" in synced.stdout
+    assert run_cli(settings, "check").returncode == 0
+
+
+def test_reindex(settings) -> None:
+    run_cli(settings, "ingest", str(SAMPLES / "wire.jsonl"))
+    result = run_cli(settings, "reindex")
+    assert result.returncode == 0 and "reindexed" in result.stdout
+    assert run_cli(settings, "check").returncode == 0
+
+
+def test_unmigrated_database_is_refused(settings, service_urls) -> None:
+    cluster = service_urls["cluster"]
+    if cluster is None:
+        import pytest
+
+        pytest.skip("needs the private test cluster to create an empty database")
+    cluster.create_database("empty_for_cli_test")
+    env = cli_env(settings) | {"ONRECORD_DATABASE_URL": cluster.url("empty_for_cli_test")}
+    result = run_cli(settings, "ingest", str(SAMPLES), env=env)
+    assert result.returncode == 1
+    assert "onrecord db upgrade" in result.stderr
+
+
+def test_extract_prints_eval_records_with_file_offsets(settings) -> None:
+    result = run_cli(settings, "extract", str(SAMPLES / "harbor-bridge.txt"))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    file_text = (SAMPLES / "harbor-bridge.txt").read_text(encoding="utf-8")
+    assert {r["doc"] for r in records} == {"harbor-bridge"}
+    first = records[0]
+    assert file_text[first["start"] : first["end"]].startswith('"This bridge')
+    assert file_text[first["speaker_start"] : first["speaker_end"]] == "Mayor Elena Marsh"
+    assert set(first) == {"doc", "start", "end", "speaker", "speaker_start", "speaker_end", "type"}
+
+
+def test_missing_meilisearch_binary_is_explained(settings, tmp_path: Path) -> None:
+    env = cli_env(settings)
+    env.pop("ONRECORD_MEILI_URL")
+    env["MEILI_BIN"] = str(tmp_path / "nope")
+    result = run_cli(settings, "check", env=env)
+    assert result.returncode == 1 and "MEILI_BIN" in result.stderr

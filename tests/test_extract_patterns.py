@@ -1,0 +1,219 @@
+"""Extraction on sentences written for these tests: each pattern, including the hard ones."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from indexer.extract import extract_quotes
+
+
+def quotes_of(text: str, published: date | None = None):
+    return extract_quotes(text, published)
+
+
+def only(text: str, published: date | None = None):
+    found = quotes_of(text, published)
+    assert len(found) == 1, [(q.text, q.speaker) for q in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "quote_type", "contains"),
+    [
+        # cue after the quote, name then verb
+        (
+            '"The harbour will reopen next month," Anna Kovacs said.',
+            "Anna Kovacs",
+            "direct",
+            "harbour will reopen",
+        ),
+        # inverted cue: said + title + name
+        (
+            '"We will not raise taxes," said Governor Paul Brandt.',
+            "Paul Brandt",
+            "direct",
+            "raise taxes",
+        ),
+        # cue before the quote with a colon
+        (
+            'Minister Ines Carvalho said: "The talks are over and we are going home."',
+            "Ines Carvalho",
+            "direct",
+            "talks are over",
+        ),
+        # lowercase role before the name after the cue
+        (
+            '"Prices are falling," said economist Maria Lopez of the central bank.',
+            "Maria Lopez",
+            "direct",
+            "Prices are falling",
+        ),
+        # apposition between name and cue
+        (
+            'Dmitri Volkov, the port authority spokesman, said: "No ship has been turned away."',
+            "Dmitri Volkov",
+            "direct",
+            "No ship",
+        ),
+        # other cue verbs
+        (
+            '"Do not expect miracles," warned Chancellor Heike Brandt.',
+            "Heike Brandt",
+            "direct",
+            "miracles",
+        ),
+        ('"I was never told," Jonas Berg wrote on his blog.', "Jonas Berg", "direct", "never told"),
+        # organisation as speaker
+        (
+            "The Vell Water Company said that supplies would be restored by Friday evening.",
+            "Vell Water Company",
+            "indirect",
+            "supplies would be restored",
+        ),
+        # according to
+        (
+            "According to Sara Lind, the museum will close for renovation in March next year.",
+            "Sara Lind",
+            "indirect",
+            "museum will close",
+        ),
+        # reported speech with the cue at the end
+        (
+            "The bridge was never safe to begin with, Tomas Weber said.",
+            "Tomas Weber",
+            "indirect",
+            "bridge was never safe",
+        ),
+        # mixed: a quoted fragment inside reported speech
+        (
+            'Karl Henning described the plan as "a gift to the banks" and vowed to fight it.',
+            "Karl Henning",
+            "mixed",
+            "a gift to the banks",
+        ),
+    ],
+)
+def test_pattern(text: str, speaker: str, quote_type: str, contains: str) -> None:
+    quote = only(text)
+    assert quote.speaker == speaker
+    assert quote.type == quote_type
+    assert contains in quote.text
+    assert text[quote.start : quote.end] == quote.text
+
+
+def test_cue_in_the_middle_joins_both_parts() -> None:
+    text = 'Lea Novak arrived late. "The talks," she said, "are over."'
+    quote = only(text)
+    assert quote.speaker == "Lea Novak"
+    assert quote.text.startswith('"The talks,"') and quote.text.endswith('"are over."')
+    assert quote.type == "direct"
+
+
+def test_pronoun_resolves_to_the_right_person_after_two_are_named() -> None:
+    text = (
+        "Mayor Elena Marsh met Councillor David Okafor on Monday. "
+        "Okafor left early.\n"
+        '"We have no deal," he said.'
+    )
+    assert only(text).speaker == "David Okafor"
+
+
+def test_she_goes_to_the_woman_when_a_man_spoke_last() -> None:
+    text = (
+        '"The money is there," said Hugo Brandt, the finance director.\n'
+        "Councillor Ruth Aldana was not persuaded.\n"
+        '"I have seen no figures," she said.'
+    )
+    speakers = [q.speaker for q in quotes_of(text)]
+    assert speakers == ["Hugo Brandt", "Ruth Aldana"]
+
+
+def test_surname_and_title_resolve_to_the_full_name() -> None:
+    text = (
+        "Prime Minister Lukas Varga arrived in Brussels on Monday.\n"
+        '"We came to listen," Varga said.\n'
+        '"And to be heard," President Varga added.'
+    )
+    found = quotes_of(text)
+    assert [q.speaker for q in found] == ["Lukas Varga", "Lukas Varga"]
+    assert found[0].speaker_description == "Prime Minister"
+
+
+def test_role_noun_resolves_to_the_person_it_describes() -> None:
+    text = (
+        "Ukrainian President Oleh Marchenko visited the front on Sunday.\n"
+        "The Ukrainian leader said that the army needed more air defence systems."
+    )
+    assert only(text).speaker == "Oleh Marchenko"
+
+
+def test_continuation_paragraph_goes_to_the_previous_speaker() -> None:
+    text = (
+        '"We built this port in two years," said harbour master Ivo Rask.\n'
+        '"Nobody believed we could do it."'
+    )
+    found = quotes_of(text)
+    assert [q.speaker for q in found] == ["Ivo Rask", "Ivo Rask"]
+    assert found[1].confidence < found[0].confidence
+
+
+def test_multi_paragraph_quote_is_one_quote() -> None:
+    text = (
+        'Nora Quist described the night of the fire. "We heard the alarm at two.\n'
+        '"By three the roof was gone," she said.'
+    )
+    found = quotes_of(text)
+    assert len(found) == 1
+    assert "alarm at two" in found[0].text and "roof was gone" in found[0].text
+
+
+def test_quote_inside_a_quote_stays_one_quote() -> None:
+    text = "\"He told me, 'Never again,' and I believed him,\" Petra Holm said."
+    quote = only(text)
+    assert quote.speaker == "Petra Holm"
+    assert "Never again" in quote.text
+
+
+def test_em_dash_cue() -> None:
+    text = (
+        "“We will rebuild — every house, every school,” Mayor Tomas Ek said — and left the stage."
+    )
+    quote = only(text)
+    assert quote.speaker == "Tomas Ek"
+    assert quote.type == "direct"
+
+
+def test_unattributed_slogan_is_not_a_quote() -> None:
+    text = 'Protesters carried banners reading "No more cuts" through the square.'
+    assert quotes_of(text) == []
+
+
+def test_scare_quotes_without_a_speaker_are_not_quotes() -> None:
+    text = 'The so-called "reform" package was published on Friday.'
+    assert quotes_of(text) == []
+
+
+def test_date_said_resolves_weekday_against_publication_date() -> None:
+    text = "On Saturday, Minister Ana Ruiz said that the border would stay open."
+    quote = only(text, date(2022, 4, 27))  # a Wednesday
+    assert quote.said_on == date(2022, 4, 23)
+
+
+def test_date_said_defaults_to_publication_date() -> None:
+    quote = only('"It is done," said Jan Olsen.', date(2024, 1, 5))
+    assert quote.said_on == date(2024, 1, 5)
+
+
+def test_context_holds_the_surrounding_sentences() -> None:
+    text = 'The vote was close. "We won by one," said Mira Sand. Her rivals demanded a recount.'
+    quote = only(text)
+    assert "vote was close" in quote.context and "recount" in quote.context
+
+
+def test_offsets_point_into_the_text() -> None:
+    text = 'Intro line.\n"First," said Bo Lind.\n"Second," said Eva Dahl.'
+    for quote in quotes_of(text):
+        assert text[quote.start : quote.end] == quote.text
+        assert text[quote.mention_start : quote.mention_end] == quote.mention

@@ -1,0 +1,121 @@
+"""PostgreSQL and Meilisearch together: the write path, pending quotes, sync, check, reindex."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db import ingest, repositories
+from db.models import IndexState, Quote
+from db.records import ArticleIn
+from db.search_index import SearchIndex, SearchQuery
+from indexer.extract import extract_quotes
+
+ARTICLE = ArticleIn(
+    title="Port reopens",
+    text=(
+        '"The port is open again," harbour master Ivo Rask said on Monday.\n'
+        "Union leader Mia Strand said that the workers would return on Wednesday."
+    ),
+    outlet="Harbour News",
+    published_at="2024-03-06",
+)
+
+
+def store(factory, index, article=ARTICLE):
+    return ingest.store_and_index(
+        factory, index, article, extract_quotes(article.text, article.published_at)
+    )
+
+
+def test_store_and_index_makes_quotes_searchable(stores) -> None:
+    factory, index = stores
+    result = store(factory, index)
+    assert result.status == "new" and len(result.quote_ids) == 2 and result.pending == 0
+    found = index.search(SearchQuery(q="port open"))
+    # the quote whose own words match ranks above one that matches only by its context
+    assert [hit["speaker"] for hit in found["hits"]] == ["Ivo Rask", "Mia Strand"]
+    assert found["hits"][0]["said_on"] == "2024-03-04"  # "on Monday" before Wed 6 March
+    with factory() as session:
+        states = set(session.scalars(select(Quote.index_state)))
+    assert states == {IndexState.indexed}
+
+
+def test_same_article_again_changes_nothing(stores) -> None:
+    factory, index = stores
+    first = store(factory, index)
+    again = store(factory, index)
+    assert again.status == "unchanged" and again.article_id == first.article_id
+    with factory() as session:
+        assert repositories.counts(session)["quotes"] == 2
+
+
+def test_edited_article_with_same_url_replaces_its_quotes(stores) -> None:
+    factory, index = stores
+    original = ARTICLE.model_copy(update={"url": "https://example.org/port"})
+    store(factory, index, original)
+    edited = original.model_copy(update={"text": '"We are closed," said Ivo Rask.'})
+    result = store(factory, index, edited)
+    assert result.status == "updated" and len(result.quote_ids) == 1
+    assert index.document_ids() == set(result.quote_ids)
+
+
+def test_index_down_leaves_quotes_pending_until_sync(stores, settings) -> None:
+    factory, index = stores
+    dead = SearchIndex(
+        "http://127.0.0.1:9", settings.meili_master_key, settings.meili_index, timeout=2
+    )
+    result = store(factory, dead)
+    assert result.pending == 2 and result.index_error
+    with factory() as session:
+        assert repositories.count_pending(session) == 2
+    assert not ingest.check_drift(factory, index).clean
+
+    synced = ingest.sync_pending(factory, index)
+    assert synced.indexed == 2 and synced.error is None
+    report = ingest.check_drift(factory, index)
+    assert report.clean, report
+
+
+def test_check_finds_documents_missing_from_either_side(stores) -> None:
+    factory, index = stores
+    result = store(factory, index)
+    index.delete([result.quote_ids[0]])
+    report = ingest.check_drift(factory, index)
+    assert report.missing_from_index == [result.quote_ids[0]]
+    index.add([{"id": 999999, "text": "ghost", "type": "direct"}])
+    assert ingest.check_drift(factory, index).not_in_database == [999999]
+
+
+def test_reindex_rebuilds_and_swaps(stores) -> None:
+    factory, index = stores
+    result = store(factory, index)
+    index.delete(result.quote_ids)
+    assert index.document_ids() == set()
+    assert ingest.rebuild_index(factory, index) == 2
+    assert index.document_ids() == set(result.quote_ids)
+    assert ingest.check_drift(factory, index).clean
+    leftovers = [
+        i.uid
+        for i in index.client.get_indexes()["results"]
+        if i.uid.startswith(f"{index.name}_rebuild")
+    ]
+    assert leftovers == []
+
+
+def test_speakers_are_one_record_per_person_across_articles(stores) -> None:
+    factory, index = stores
+    store(factory, index)
+    second = ArticleIn(title="Port busy", text='"Record traffic," Ivo Rask said.')
+    store(factory, index, second)
+    with factory() as session:
+        names = [s.name for s, _ in repositories.search_speakers(session, "rask")]
+    assert names == ["Ivo Rask"]
+
+
+def test_hostile_filter_value_matches_nothing(stores) -> None:
+    factory, index = stores
+    store(factory, index)
+    assert index.search(SearchQuery(speakers=["Ivo Rask"]))["totalHits"] == 1
+    hostile = 'x" OR speaker != "x'
+    assert index.search(SearchQuery(speakers=[hostile]))["totalHits"] == 0
+    assert index.search(SearchQuery(speakers=['\\" OR type = direct OR "']))["totalHits"] == 0
