@@ -1,0 +1,30 @@
+# OnRecord API image: slim, non-root; runs the migrations, then uvicorn.
+# Build:  docker build -t onrecord .
+# Run:    see compose.yaml (needs PostgreSQL and Meilisearch URLs in the environment).
+
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+RUN python -m venv /opt/onrecord
+COPY pyproject.toml README.md ./
+COPY api ./api
+COPY db ./db
+COPY indexer ./indexer
+COPY migrations ./migrations
+RUN /opt/onrecord/bin/pip install .
+
+FROM python:3.11-slim
+ENV PATH=/opt/onrecord/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    ONRECORD_HOME=/home/onrecord/.onrecord
+RUN groupadd --system --gid 10001 onrecord \
+ && useradd --system --uid 10001 --gid onrecord --create-home onrecord
+COPY --from=build /opt/onrecord /opt/onrecord
+USER onrecord
+WORKDIR /home/onrecord
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"]
+# ONRECORD_DATABASE_URL and ONRECORD_MEILI_URL must be set: the image never starts private services.
+CMD ["sh", "-c", "test -n \"$ONRECORD_DATABASE_URL\" && test -n \"$ONRECORD_MEILI_URL\" || { echo 'set ONRECORD_DATABASE_URL and ONRECORD_MEILI_URL' >&2; exit 2; }; onrecord db upgrade && exec uvicorn --factory api.main:create_app --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips \"${FORWARDED_ALLOW_IPS:-127.0.0.1}\""]
