@@ -53,6 +53,11 @@ def store(
         result = IngestResult(stored.article.id, stored.status, [q.id for q in stored.quotes])
         changed = stored.status != repositories.StoreStatus.unchanged
         documents = [quote_document(q) for q in stored.quotes] if changed else []
+        if stored.reindex_quote_ids:
+            documents += [
+                quote_document(q)
+                for q in repositories.quotes_by_ids(session, stored.reindex_quote_ids)
+            ]
     return result, documents, stored.removed_quote_ids
 
 
@@ -73,7 +78,7 @@ def store_and_index(
             result.pending = len(documents)
             return result
         with transaction(factory) as session:
-            repositories.mark_indexed(session, result.quote_ids)
+            repositories.mark_indexed(session, [d["id"] for d in documents])
     return result
 
 
@@ -143,3 +148,34 @@ def check_drift(factory: sessionmaker[Session], index: SearchIndex) -> DriftRepo
         not_in_database=sorted(in_index - in_db),
         pending=pending,
     )
+
+
+class SpeakerMergeError(ValueError):
+    """A merge that names an unknown speaker or the same speaker twice."""
+
+
+@dataclass
+class MergeResult:
+    kept: str
+    merged: str
+    moved: int
+    sync: SyncResult
+
+
+def merge_speakers(
+    factory: sessionmaker[Session], index: SearchIndex, keep_ref: str, other_ref: str
+) -> MergeResult:
+    """Fold speaker `other_ref` into `keep_ref` (ids, slugs or names), then reindex its quotes."""
+    with transaction(factory) as session:
+        keep = repositories.find_speaker(session, keep_ref)
+        other = repositories.find_speaker(session, other_ref)
+        for ref, found in ((keep_ref, keep), (other_ref, other)):
+            if found is None:
+                raise SpeakerMergeError(f"no speaker {ref!r} (give an id, slug or exact name)")
+        assert keep is not None and other is not None
+        if keep.id == other.id:
+            raise SpeakerMergeError(f"{keep_ref!r} and {other_ref!r} are the same speaker")
+        kept, merged = keep.name, other.name
+        moved = repositories.merge_speakers(session, keep, other)
+        repositories.mark_speaker_quotes_pending(session, keep.id)  # aliases are in documents
+    return MergeResult(kept, merged, len(moved), sync_pending(factory, index))

@@ -61,12 +61,18 @@ class Article(Base):
 
 class Speaker(Base):
     __tablename__ = "speaker"
+    __table_args__ = (
+        Index("ix_speaker_name_key", "name_key", postgresql_ops={"name_key": "text_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     slug: Mapped[str] = mapped_column(String(300), unique=True)
     aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     description: Mapped[str | None] = mapped_column(Text)
+    # person | org | unknown | nominal | group; people are matched across articles by name_key
+    kind: Mapped[str] = mapped_column(String(20), server_default="unknown")
+    name_key: Mapped[str] = mapped_column(String(300), server_default="")
 
     quotes: Mapped[list[Quote]] = relationship(back_populates="speaker")
 

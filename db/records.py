@@ -88,6 +88,7 @@ class QuoteDraft(Protocol):
     start: int
     end: int
     speaker: str | None
+    speaker_kind: str | None  # person | org | unknown | nominal | group
     speaker_aliases: tuple[str, ...]
     speaker_description: str | None
     mention: str | None

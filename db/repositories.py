@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy import Select, any_, delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from db import speaker_names
 from db.models import Article, IndexState, Quote, QuoteType, Speaker
 from db.records import ArticleIn, QuoteDraft
 
@@ -27,6 +28,7 @@ class StoredArticle:
     status: StoreStatus
     quotes: list[Quote]
     removed_quote_ids: list[int]
+    reindex_quote_ids: list[int]  # other quotes of speakers that learned their full name
 
 
 def slugify(name: str) -> str:
@@ -38,7 +40,14 @@ def slugify(name: str) -> str:
 # --- speakers ---------------------------------------------------------------------------
 
 
-def find_speaker_by_name(session: Session, name: str) -> Speaker | None:
+def find_speaker(session: Session, ref: str) -> Speaker | None:
+    """A speaker by id, slug or exact name or alias: how a person names one on the CLI."""
+    if ref.isdigit():
+        return session.get(Speaker, int(ref))
+    return _exact_speaker(session, ref)
+
+
+def _exact_speaker(session: Session, name: str) -> Speaker | None:
     speaker = session.scalar(select(Speaker).where(Speaker.slug == slugify(name)))
     if speaker is not None:
         return speaker
@@ -47,24 +56,139 @@ def find_speaker_by_name(session: Session, name: str) -> Speaker | None:
     )
 
 
-def get_or_create_speaker(
-    session: Session, name: str, aliases: Iterable[str] = (), description: str | None = None
-) -> Speaker:
-    """The speaker record for a canonical name, learning new aliases and a description."""
-    speaker = find_speaker_by_name(session, name)
+def _same_person(session: Session, name: str) -> Speaker | None:
+    """The one stored person this name can only be, or None when none or several could be."""
+    person = speaker_names.parse_person(name)
+    if person is None:
+        return None
+    prefix = _escape_like(person.surname_key[:4])
+    candidates = session.scalars(
+        select(Speaker)
+        .where(
+            Speaker.kind.in_(speaker_names.PERSON_LIKE),
+            Speaker.name_key.like(f"{prefix}%", escape="\\"),
+        )
+        .order_by(Speaker.id)
+        .limit(500)
+    )
+    scored = []
+    for candidate in candidates:
+        other = speaker_names.parse_person(candidate.name)
+        score = speaker_names.person_match_score(person, other) if other else 0.0
+        if score > 0:
+            scored.append((score, other is not None and other.full, candidate))
+    if not scored:
+        return None
+    if person.full:
+        full = sorted((s for s in scored if s[1]), key=lambda s: -s[0])
+        if full:
+            if len(full) == 1 or full[0][0] - full[1][0] >= 5:
+                return full[0][2]
+            return None  # two people it could be: keep this one apart
+        surname_only = [s for s in scored if not s[1]]
+        return surname_only[0][2] if len(surname_only) == 1 else None
+    return scored[0][2] if len(scored) == 1 else None
+
+
+def _same_org(session: Session, name: str) -> Speaker | None:
+    return session.scalar(
+        select(Speaker)
+        .where(
+            Speaker.kind.not_in(speaker_names.PERSON_LIKE),
+            Speaker.name_key == speaker_names.org_key(name),
+        )
+        .order_by(Speaker.id)
+        .limit(1)
+    )
+
+
+@dataclass
+class SpeakerMatch:
+    speaker: Speaker
+    renamed: bool  # a surname-only record learned the full name: its quotes need reindexing
+
+
+def resolve_speaker(
+    session: Session,
+    name: str,
+    kind: str | None = None,
+    aliases: Iterable[str] = (),
+    description: str | None = None,
+) -> SpeakerMatch:
+    """The one speaker record for this person or organisation across all articles.
+
+    Exact names and aliases first; then people by surname key and compatible given names
+    ("Zelenskyy" → Volodymyr Zelensky); organisations by name without a leading "the".
+    """
+    kind = kind or speaker_names.UNKNOWN
+    person_like = kind in speaker_names.PERSON_LIKE
+    speaker = _exact_speaker(session, name)
+    if speaker is None:
+        speaker = _same_person(session, name) if person_like else _same_org(session, name)
+    renamed = False
     if speaker is None:
         speaker = Speaker(
-            name=name, slug=_free_slug(session, slugify(name)), aliases=[], description=description
+            name=name,
+            slug=_free_slug(session, slugify(name)),
+            aliases=[],
+            description=description,
+            kind=kind,
+            name_key=speaker_names.name_key(name, kind),
         )
         session.add(speaker)
-    known = set(speaker.aliases or [])
-    new_aliases = [a for a in dict.fromkeys(aliases) if a and a != speaker.name and a not in known]
+    elif person_like and speaker.kind in speaker_names.PERSON_LIKE:
+        renamed = _learn_fuller_name(speaker, name)
+        if kind == speaker_names.PERSON:
+            speaker.kind = kind
+    known = {speaker.name, *(speaker.aliases or [])}
+    new_aliases = [a for a in dict.fromkeys([name, *aliases]) if a and a not in known]
     if new_aliases:
         speaker.aliases = [*(speaker.aliases or []), *new_aliases]
     if description and not speaker.description:
         speaker.description = description
     session.flush()
-    return speaker
+    return SpeakerMatch(speaker, renamed)
+
+
+def _learn_fuller_name(speaker: Speaker, name: str) -> bool:
+    """ "Zelensky" becomes "Volodymyr Zelensky" once an article gives the full name."""
+    stored = speaker_names.parse_person(speaker.name)
+    offered = speaker_names.parse_person(name)
+    if stored is None or offered is None or stored.full or not offered.full:
+        return False
+    speaker.aliases = [*(speaker.aliases or []), speaker.name]
+    speaker.name = name
+    speaker.name_key = speaker_names.name_key(name, speaker_names.PERSON)
+    return True
+
+
+def merge_speakers(session: Session, keep: Speaker, other: Speaker) -> list[int]:
+    """Fold `other` into `keep`: its quotes, name, aliases and description; return moved ids."""
+    moved = list(session.scalars(select(Quote.id).where(Quote.speaker_id == other.id)))
+    session.execute(
+        update(Quote)
+        .where(Quote.speaker_id == other.id)
+        .values(speaker_id=keep.id, index_state=IndexState.pending)
+    )
+    known = {keep.name, *(keep.aliases or [])}
+    learned = [a for a in dict.fromkeys([other.name, *(other.aliases or [])]) if a not in known]
+    keep.aliases = [*(keep.aliases or []), *learned]
+    keep.description = keep.description or other.description
+    session.delete(other)
+    session.flush()
+    return moved
+
+
+def mark_speaker_quotes_pending(session: Session, speaker_id: int) -> list[int]:
+    """Queue a speaker's quotes for reindexing (their documents carry the speaker's name)."""
+    return list(
+        session.scalars(
+            update(Quote)
+            .where(Quote.speaker_id == speaker_id)
+            .values(index_state=IndexState.pending)
+            .returning(Quote.id)
+        )
+    )
 
 
 def _free_slug(session: Session, slug: str) -> str:
@@ -125,7 +249,7 @@ def store_article(
     digest = article_in.content_hash()
     existing = session.scalar(select(Article).where(Article.content_hash == digest))
     if existing is not None:
-        return StoredArticle(existing, StoreStatus.unchanged, list(existing.quotes), [])
+        return StoredArticle(existing, StoreStatus.unchanged, list(existing.quotes), [], [])
     removed: list[int] = []
     article = None
     if article_in.url:
@@ -148,11 +272,19 @@ def store_article(
     session.flush()
 
     speakers: dict[str, Speaker] = {}
+    reindex: list[int] = []
     for draft in drafts:
         if draft.speaker and draft.speaker not in speakers:
-            speakers[draft.speaker] = get_or_create_speaker(
-                session, draft.speaker, draft.speaker_aliases, draft.speaker_description
+            match = resolve_speaker(
+                session,
+                draft.speaker,
+                draft.speaker_kind,
+                draft.speaker_aliases,
+                draft.speaker_description,
             )
+            speakers[draft.speaker] = match.speaker
+            if match.renamed:
+                reindex += mark_speaker_quotes_pending(session, match.speaker.id)
     quotes = [
         Quote(
             article=article,
@@ -174,7 +306,7 @@ def store_article(
     ]
     session.add_all(quotes)
     session.flush()
-    return StoredArticle(article, status, quotes, removed)
+    return StoredArticle(article, status, quotes, removed, reindex)
 
 
 def get_article(session: Session, article_id: int) -> Article | None:

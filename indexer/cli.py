@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import ingest, migrate
+from db import ingest, migrate, repositories
 from db.search_index import SearchIndex, SearchIndexError
 from db.services import ServiceError, private_meili, private_postgres, resolve_settings
 from db.session import make_engine, make_session_factory
@@ -34,8 +34,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 services_app = typer.Typer(help="The private PostgreSQL and Meilisearch.", no_args_is_help=True)
+speakers_app = typer.Typer(help="Speaker records: list and merge.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(services_app, name="services")
+app.add_typer(speakers_app, name="speakers")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -227,6 +229,47 @@ def sync_command() -> None:
     if result.error:
         raise fail(f"indexed {result.indexed}, {result.pending} still pending: {result.error}")
     out.print(f"indexed {result.indexed} pending quotes; nothing pending")
+
+
+@speakers_app.command("list")
+def speakers_list(
+    query: Annotated[str | None, typer.Argument(help="Part of a name or alias.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+) -> None:
+    """Speakers with their ids, slugs, aliases and quote counts, most quoted first."""
+    stores = open_stores()
+    with stores.factory() as session:
+        found = repositories.search_speakers(session, query, limit)
+        table = Table("id", "name", "slug", "kind", "quotes", "aliases", box=None)
+        for speaker, count in found:
+            table.add_row(
+                str(speaker.id),
+                speaker.name,
+                speaker.slug,
+                speaker.kind,
+                str(count),
+                ", ".join(speaker.aliases or []),
+            )
+    out.print(table if found else "no speakers match")
+
+
+@speakers_app.command("merge")
+def speakers_merge(
+    keep: Annotated[str, typer.Argument(help="Speaker to keep: id, slug or exact name.")],
+    other: Annotated[str, typer.Argument(help="Speaker folded into it and removed.")],
+) -> None:
+    """Merge speaker OTHER into KEEP: quotes move, names become aliases, the index follows."""
+    stores = open_stores()
+    try:
+        result = ingest.merge_speakers(stores.factory, stores.index, keep, other)
+    except ingest.SpeakerMergeError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"merged {result.merged} into {result.kept}: {result.moved} quotes moved")
+    if result.sync.error:
+        raise fail(
+            f"stored, but {result.sync.pending} quotes wait for `onrecord sync`: "
+            f"{result.sync.error}"
+        )
 
 
 @app.command("reindex")

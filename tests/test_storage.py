@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from db import ingest, repositories
@@ -119,3 +120,64 @@ def test_hostile_filter_value_matches_nothing(stores) -> None:
     hostile = 'x" OR speaker != "x'
     assert index.search(SearchQuery(speakers=[hostile]))["totalHits"] == 0
     assert index.search(SearchQuery(speakers=['\\" OR type = direct OR "']))["totalHits"] == 0
+
+
+def _article(title: str, text: str, day: str = "2022-04-23") -> ArticleIn:
+    return ArticleIn(title=title, text=text, outlet="Wire", published_at=day)
+
+
+def test_one_speaker_record_per_person_across_articles(stores) -> None:
+    factory, index = stores
+    texts = [
+        '"We will not give up," Zelenskiy said on Saturday.',
+        '"The talks are hard," Ukrainian President Volodymyr Zelensky said.',
+        '"Help us now," said Zelenskyy.',
+        '"We need weapons," President Zelensky told reporters.',
+        '"I am running," Joe Biden said.\n"My father is right," Hunter Biden said.',
+        '"It is a special operation," the Kremlin said.',
+        '"No comment," the Kremlin said in a statement.',
+    ]
+    for n, text in enumerate(texts):
+        store(factory, index, _article(f"Story {n}", text))
+    with factory() as session:
+        listed = {s.name: (n, s.aliases) for s, n in repositories.search_speakers(session, None)}
+    assert listed["Volodymyr Zelensky"][0] == 4
+    assert {"Zelenskiy", "Zelenskyy"} <= set(listed["Volodymyr Zelensky"][1])
+    assert listed["Joe Biden"][0] == 1 and listed["Hunter Biden"][0] == 1
+    assert listed["Kremlin"][0] == 2
+    assert not [name for name in listed if "Zelensk" in name and name != "Volodymyr Zelensky"]
+    # the first quote was indexed under "Zelenskiy" and followed the rename into the index
+    assert index.search(SearchQuery(speakers=["Volodymyr Zelensky"]))["totalHits"] == 4
+
+
+def test_two_candidates_with_the_surname_keep_a_bare_surname_apart(stores) -> None:
+    factory, index = stores
+    store(factory, index, _article("A", '"I am running," Joe Biden said.'))
+    store(factory, index, _article("B", '"My father is right," Hunter Biden said.'))
+    store(factory, index, _article("C", '"We will see," Biden said.'))
+    with factory() as session:
+        names = sorted(s.name for s, _ in repositories.search_speakers(session, "biden"))
+    assert names == ["Biden", "Hunter Biden", "Joe Biden"]
+
+
+def test_merge_moves_quotes_and_reindexes(stores) -> None:
+    factory, index = stores
+    store(factory, index, _article("A", '"I am running," Joe Biden said.'))
+    store(factory, index, _article("B", '"We will see," Joseph Robinette said.'))
+    result = ingest.merge_speakers(factory, index, "joe-biden", "Joseph Robinette")
+    assert (result.kept, result.merged, result.moved) == ("Joe Biden", "Joseph Robinette", 1)
+    assert result.sync.error is None
+    with factory() as session:
+        [(speaker, count)] = repositories.search_speakers(session, "biden")
+        assert count == 2 and "Joseph Robinette" in speaker.aliases
+        assert repositories.find_speaker(session, "joseph-robinette") is None
+    assert index.search(SearchQuery(speakers=["Joe Biden"]))["totalHits"] == 2
+    assert ingest.check_drift(factory, index).clean
+
+
+def test_merge_refuses_unknown_and_identical_speakers(stores) -> None:
+    factory, index = stores
+    store(factory, index, _article("A", '"I am running," Joe Biden said.'))
+    for keep, other in (("joe-biden", "nobody"), ("joe-biden", "Joe Biden")):
+        with pytest.raises(ingest.SpeakerMergeError):
+            ingest.merge_speakers(factory, index, keep, other)

@@ -57,6 +57,7 @@ class ExtractedQuote:
     context: str
     said_on: date | None
     confidence: float
+    speaker_kind: str | None = None  # person | org | unknown | nominal | group
     speaker_aliases: tuple[str, ...] = ()
     speaker_description: str | None = None
 
@@ -732,6 +733,15 @@ def _speaker_name(found: _Found, entity: Entity | None) -> str | None:
     return " ".join(words) or None
 
 
+def _speaker_kind(found: _Found, entity: Entity | None) -> str | None:
+    if entity is not None:
+        return entity.kind
+    mention = found.attribution.mention
+    if mention is None:
+        return None
+    return "unknown" if mention.kind == "name" else mention.kind
+
+
 def _to_quote(art: _Article, found: _Found, entity: Entity | None) -> ExtractedQuote:
     mention = found.attribution.mention
     sentence_text = art.text[found.sentence.start : found.sentence.end]
@@ -768,6 +778,7 @@ def _to_quote(art: _Article, found: _Found, entity: Entity | None) -> ExtractedQ
         context=_context(art, found.sentence, found.last_sentence or found.sentence),
         said_on=date_said(frame, art.published) or art.published,
         confidence=round(max(0.05, min(confidence, 0.99)), 2),
+        speaker_kind=_speaker_kind(found, entity),
         speaker_aliases=tuple(entity.aliases) if entity else (),
         speaker_description=entity.description if entity else None,
     )

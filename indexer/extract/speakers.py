@@ -208,6 +208,47 @@ TITLE_WORDS = {
     "nurse",
     "engineer",
 }
+# Titles that only ever precede a person's name, so whatever comes before them is description.
+PERSON_TITLES = {
+    "president",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "mayor",
+    "gen",
+    "general",
+    "lt",
+    "col",
+    "capt",
+    "sgt",
+    "adm",
+    "cmdr",
+    "maj",
+    "ceo",
+    "chairman",
+    "chairwoman",
+    "secretary",
+    "minister",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "professor",
+    "judge",
+    "ambassador",
+    "congressman",
+    "congresswoman",
+    "commissioner",
+    "sheriff",
+}
+
 FEMALE_TITLES = {
     "mrs",
     "ms",
@@ -897,6 +938,9 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         return None
     words = tokens[first : last + 1]
     split = 0
+    for i, word in enumerate(words[:-1]):
+        if word.bare in PERSON_TITLES:
+            split = i + 1  # "Massachusetts Sen. Elizabeth Warren": the name follows the title
     while split < len(words) - 1 and (
         words[split].bare in TITLE_WORDS or _is_demonym(words[split].text)
     ):
