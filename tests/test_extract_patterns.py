@@ -217,3 +217,66 @@ def test_offsets_point_into_the_text() -> None:
     for quote in quotes_of(text):
         assert text[quote.start : quote.end] == quote.text
         assert text[quote.mention_start : quote.mention_end] == quote.mention
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "contains", "excludes"),
+    [
+        # inverted cue closing the sentence, with an apposition after the name
+        (
+            "Ferry fares will rise by a third next year, said Karin Vik, a transport analyst.",
+            "Karin Vik",
+            "Ferry fares will rise",
+            "analyst",
+        ),
+        # participle tail after the cue
+        (
+            "The bridge will open in May, Mayor Lars Berg said, adding that tolls would be low.",
+            "Lars Berg",
+            "bridge will open",
+            "adding",
+        ),
+        # parenthetical cue: content on both sides
+        (
+            "The new harbour, officials said, was built to take the largest cruise ships.",
+            "officials",
+            "largest cruise ships",
+            "",
+        ),
+        # bare clause without "that" after a contraction
+        (
+            "Nora Dahl said she’d vote against the budget on Monday.",
+            "Nora Dahl",
+            "she’d vote against",
+            "said",
+        ),
+        # subject set off by a long apposition
+        (
+            "Ola Strand, 60, a retired teacher from the island, said the school must stay open.",
+            "Ola Strand",
+            "school must stay open",
+            "teacher",
+        ),
+        # according to an unnamed source
+        (
+            "The plan was shelved in March, according to two people briefed on the talks.",
+            "two people briefed on the talks",
+            "plan was shelved",
+            "according",
+        ),
+        # plural subject with a base-form cue
+        (
+            "Many economists believe that the housing market will cool by the summer.",
+            "Many economists",
+            "housing market will cool",
+            "believe",
+        ),
+    ],
+)
+def test_reported_speech_pattern(text: str, speaker: str, contains: str, excludes: str) -> None:
+    quote = only(text)
+    assert quote.type == "indirect"
+    assert speaker in (quote.speaker or ""), quote.speaker
+    assert contains in quote.text
+    if excludes:
+        assert excludes not in quote.text

@@ -203,9 +203,32 @@ PARTICIPLE_CUES = {
     "acknowledging",
 }
 
+# Base forms that are cues after a plural or first-person subject: "Republicans believe …"
+_BASE_FORM_CUES = {
+    "believe",
+    "think",
+    "argue",
+    "claim",
+    "insist",
+    "warn",
+    "predict",
+    "fear",
+    "know",
+    "expect",
+    "contend",
+    "worry",
+    "suggest",
+    "agree",
+    "acknowledge",
+    "show",
+    "tell",
+    "want",
+    "hope",
+}
+
 CUE_WORDS: dict[str, str] = {
     form: lemma.rstrip("_") for lemma, forms in _CUE_LEMMAS.items() for form in forms
-}
+} | {base: base for base in _BASE_FORM_CUES}
 
 # Cues strong enough to attribute a quotation on their own; the rest need a quotation mark or
 # a "that" clause beside them.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -128,10 +129,29 @@ def _cue_indices(tokens: list[Token], cues: set[str]) -> list[int]:
 def _according_to(tokens: list[Token]) -> tuple[int, Mention] | None:
     for i in range(len(tokens) - 2):
         if tokens[i].lower == "according" and tokens[i + 1].lower == "to":
-            mention = subject_after(tokens, i + 1)
+            mention = subject_after(tokens, i + 1) or _source_phrase(tokens, i + 2)
             if mention is not None:
                 return i, mention
     return None
+
+
+_PHRASE_STOPS = {",", ".", ";", ":", "(", ")", "!", "?", "who", "which", "that", "and"}
+
+
+def _source_phrase(tokens: list[Token], i: int) -> Mention | None:
+    """'according to recent polling', '… to three people briefed on the talks': an unnamed
+    source, kept as a description (it resolves to no one)."""
+    j = i
+    while j < len(tokens) and j - i < 12 and tokens[j].lower not in _PHRASE_STOPS:
+        j += 1
+    words = tokens[i:j]
+    if not words or not any(t.text.isalpha() for t in words) or _is_quote_token(words[0]):
+        return None
+    text = " ".join(t.text for t in words)
+    kind = "group" if words[-1].lower.endswith("s") else "nominal"
+    return Mention(
+        text, words[0].start, words[-1].end, kind, definite=words[0].lower in {"the", "this"}
+    )
 
 
 def _attribution_near(tokens: list[Token], lo: int, hi: int) -> _Attribution | None:
@@ -396,29 +416,53 @@ def _according_to_clause(art: _Article, s: Sentence, tokens: list[Token]) -> _Fo
             start, end = _strip_span(art.text, tokens[comma + 1].start, s.end)
             return _Found(start, end, "indirect", attribution, s)
     elif i > 3 and tokens[i - 1].text == ",":
-        start, end = _strip_span(art.text, s.start, tokens[i - 1].start)
+        after = [t for t in tokens if t.start >= mention.end]
+        span_end = tokens[i - 1].start
+        if len(after) > 4 and after[0].text == ",":  # '…, according to X, the rest.'
+            span_end = s.end
+        start, end = _strip_span(art.text, s.start, span_end)
         return _Found(start, end, "indirect", attribution, s)
     return None
 
 
 def _cue_at_end(art: _Article, s: Sentence, tokens: list[Token], ci: int) -> _Found | None:
-    """'…, X said.' / '…, X told the Courier.' closing the sentence."""
+    """The cue after the content: '…, X said.', '…, said X, a professor.', '…, X said, adding
+    …', and the parenthetical '…, officials said, was aimed at …' (content on both sides)."""
     tok = tokens[ci]
-    tail = tokens[ci + 1 :]
-    closing = all(t.text in ".!?" for t in tail) or (
+    if ci < 4 or CUE_WORDS.get(tok.lower) not in INDIRECT_CUES:
+        return None
+    inverted = tokens[ci - 1].text == "," and CUE_WORDS.get(tok.lower) in {"say", "add", "write"}
+    mention = subject_after(tokens, ci) if inverted else None
+    if mention is not None and mention.kind != "pronoun":
+        k, after = ci - 1, next((i for i, t in enumerate(tokens) if t.start >= mention.end), None)
+    else:
+        mention = subject_before(tokens, ci)
+        if mention is None:
+            return None
+        k = next((i for i in range(ci - 1, 0, -1) if tokens[i].end <= mention.start), 0)
+        while k > 0 and tokens[k].text != ",":
+            k -= 1
+        after = ci + 1
+    if k <= 2 or tokens[k].text != ",":
+        return None
+    if any(_is_quote_token(t) for t in tokens[:k]):
+        return None  # a quotation: the direct-quote rules own it
+    tail = tokens[after:] if after is not None else []
+    span_end = tokens[k].start
+    if all(t.text in ".!?" for t in tail):
+        pass
+    elif tail[0].text == ",":
+        rest = [t for t in tail[1:] if t.text not in ".!?"]
+        parenthetical = not inverted and len(rest) >= 4 and rest[0].lower not in PARTICIPLE_CUES
+        if parenthetical:
+            span_end = s.end
+    elif not (
         CUE_WORDS.get(tok.lower) in {"tell", "write", "say"}
         and len(tail) <= 6
         and all(t.text in ".!?" or t.capitalized or t.lower in _REPORTING_OBJECTS for t in tail)
-    )
-    if ci < 4 or not closing or CUE_WORDS.get(tok.lower) not in INDIRECT_CUES:
+    ):
         return None
-    mention = subject_before(tokens, ci)
-    k = ci - 1
-    while k > 0 and tokens[k].text != ",":
-        k -= 1
-    if mention is None or k <= 2 or tokens[k].text != ",":
-        return None
-    start, end = _strip_span(art.text, s.start, tokens[k].start)
+    start, end = _strip_span(art.text, s.start, span_end)
     return _Found(start, end, "indirect", _Attribution(mention, tok.text, confidence=0.7), s)
 
 
@@ -431,6 +475,7 @@ def _cue_with_complement(art: _Article, s: Sentence, tokens: list[Token], ci: in
         or _coordinate_subject(tokens, ci)
         or _relative_subject(art, s, tokens, ci)
         or _clause_initial_subject(tokens, ci)
+        or _fronted_subject(tokens, ci)
     )
     if mention is None:
         return None
@@ -442,7 +487,8 @@ def _cue_with_complement(art: _Article, s: Sentence, tokens: list[Token], ci: in
             return None
         intent = lemma in INTENT_CUES and tokens[start_i].lower == "to"
         that_next = has_that and start_i == ci + 2
-        if lemma not in INDIRECT_CUES and not that_next and not intent:
+        bare_clause = lemma in _BARE_CLAUSE_CUES and not has_that
+        if lemma not in INDIRECT_CUES and not that_next and not intent and not bare_clause:
             return None
     if start_i >= len(tokens) - 2:
         return None
@@ -453,6 +499,22 @@ def _cue_with_complement(art: _Article, s: Sentence, tokens: list[Token], ci: in
     if mention.kind in {"nominal", "group"} and not mention.definite:
         confidence -= 0.1
     return _Found(start, end, "indirect", _Attribution(mention, tok.text, confidence=confidence), s)
+
+
+def _fronted_subject(tokens: list[Token], ci: int) -> Mention | None:
+    """'Yin Myint May, 60, a doctor, said …' / 'Mr. Trump, in an interview, said …': the name
+    opening the sentence, set off by commas from the cue."""
+    if ci < 4 or tokens[ci - 1].text != ",":
+        return None
+    first_comma = next(k for k, t in enumerate(tokens) if t.text == ",")
+    if first_comma >= ci - 1 or ci - first_comma > 40:
+        return None
+    if any(_is_quote_token(t) or t.lower in CUE_WORDS for t in tokens[first_comma : ci - 1]):
+        return None
+    mention = sentence_subject(tokens, first_comma)
+    if mention is None or mention.end != tokens[first_comma].start:
+        return None
+    return mention
 
 
 def _participle_clause(art: _Article, s: Sentence, tokens: list[Token], pi: int) -> _Found | None:
@@ -587,6 +649,8 @@ def _coordinate_subject(tokens: list[Token], ci: int) -> Mention | None:
 
 # Cues that take a clause without "that": 'he said the talks were over'.
 _BARE_CLAUSE_CUES = {
+    "show",
+    "find",
     "say",
     "add",
     "claim",
@@ -641,26 +705,125 @@ def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:
     nxt = tokens[nxt_i]
     if CUE_WORDS.get(tokens[ci].lower) not in _BARE_CLAUSE_CUES:
         return None, False
-    if nxt.lower in {
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "it",
-        "there",
-        "the",
-        "his",
-        "her",
-        "their",
-        "this",
-        "these",
-        "those",
-        "its",
-        "our",
-    } or (nxt.capitalized and nxt.lower not in {"on", "in", "at", "to", "for", "during", "after"}):
+    word = re.split(r"[’']", nxt.lower)[0]
+    if word in _CLAUSE_OPENERS or (nxt.capitalized and word not in _NOT_CLAUSE_OPENERS):
         return nxt_i, False
+    if nxt.text.isalpha() and nxt.text.islower() and word not in _NOT_CLAUSE_OPENERS:
+        return nxt_i, False  # 'said closed primaries deny …'
     return None, False
+
+
+# After a bare cue these start an adverbial or an object, not the reported clause.
+_NOT_CLAUSE_OPENERS = {
+    "on",
+    "in",
+    "at",
+    "to",
+    "for",
+    "during",
+    "after",
+    "before",
+    "of",
+    "with",
+    "about",
+    "by",
+    "from",
+    "so",
+    "as",
+    "nothing",
+    "little",
+    "much",
+    "more",
+    "yes",
+    "goodbye",
+    "hello",
+    "something",
+    "anything",
+    "otherwise",
+    "while",
+    "when",
+    "last",
+    "next",
+    "earlier",
+    "later",
+    "recently",
+    "previously",
+    "repeatedly",
+    "publicly",
+    "privately",
+    "only",
+    "again",
+    "also",
+    "then",
+    "now",
+    "today",
+    "yesterday",
+    "tonight",
+    "simply",
+    "flatly",
+    "bluntly",
+    "frankly",
+    "candidly",
+    "openly",
+    "not",
+    "and",
+    "or",
+    "but",
+    "him",
+    "her",
+    "them",
+    "me",
+    "us",
+    "himself",
+    "herself",
+    "themselves",
+    "what",
+    "how",
+    "why",
+    "whether",
+    "where",
+    "who",
+}
+
+
+# Words that open a reported clause after a bare cue: 'said he'd …', 'says the plan …'.
+_CLAUSE_OPENERS = {
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "it",
+    "there",
+    "the",
+    "his",
+    "her",
+    "their",
+    "this",
+    "these",
+    "those",
+    "its",
+    "our",
+    "you",
+    "a",
+    "an",
+    "no",
+    "some",
+    "all",
+    "many",
+    "most",
+    "both",
+    "every",
+    "each",
+    "any",
+    "several",
+    "nobody",
+    "nothing",
+    "everyone",
+    "everything",
+    "if",
+    "once",
+}
 
 
 def _nominal_cue(text: str, s: Sentence) -> str | None:
