@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from db.models import Article, Quote, Speaker
+from db.records import LOW_CONFIDENCE
 
 
 class SpeakerRef(BaseModel):
@@ -33,6 +34,7 @@ class QuoteOut(BaseModel):
     context: str
     cue: str | None
     confidence: float
+    low_confidence: bool = Field(description="Attribution below the confidence threshold.")
     start: int = Field(description="Offset of the quote in the article text.")
     end: int
 
@@ -51,6 +53,7 @@ class QuoteOut(BaseModel):
             context=quote.context,
             cue=quote.cue,
             confidence=quote.confidence,
+            low_confidence=quote.confidence < LOW_CONFIDENCE,
             start=quote.start,
             end=quote.end,
         )
@@ -74,6 +77,8 @@ class SearchHit(BaseModel):
     article: ArticleRef
     said_on: date | None
     context: str
+    confidence: float
+    low_confidence: bool
     highlight: str = Field(
         description="The quote as HTML: escaped text with <mark> around matches."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from api.schemas import ArticleRef, SearchHit, SearchResult, SpeakerRef
-from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE
+from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE, LOW_CONFIDENCE
 from db.search_index import FACETS, SearchIndex, SearchQuery
 
 
@@ -37,6 +37,8 @@ def hit_from_document(doc: dict) -> SearchHit:
         ),
         said_on=doc.get("said_on"),
         context=doc.get("context") or "",
+        confidence=doc.get("confidence", 0.0),
+        low_confidence=doc.get("confidence", 0.0) < LOW_CONFIDENCE,
         highlight=highlight_html(formatted.get("text", doc["text"])),
     )
 

@@ -10,6 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # Private-use characters that mark highlights in Meilisearch results; stripped from input so
 # article text can never forge a highlight.
+# Attributions below this confidence are stored and searchable but marked as uncertain; the
+# extractor gives unnamed sources ("two people briefed on the talks") and unresolved roles less.
+LOW_CONFIDENCE = 0.5
+
 HIGHLIGHT_PRE = "\ue000"
 HIGHLIGHT_POST = "\ue001"
 

@@ -34,6 +34,16 @@ INDEX_SETTINGS = {
         "article_id",
     ],
     "sortableAttributes": ["said_ts"],
+    # Ties in relevance go to the surer attribution.
+    "rankingRules": [
+        "words",
+        "typo",
+        "proximity",
+        "attribute",
+        "sort",
+        "exactness",
+        "confidence:desc",
+    ],
     "displayedAttributes": ["*"],
     "faceting": {"maxValuesPerFacet": 100, "sortFacetValuesBy": {"*": "count"}},
     "pagination": {"maxTotalHits": 10000},

@@ -174,3 +174,22 @@ def test_seed_article_done_when(api: httpx.Client) -> None:
     assert any("fly cannot get through" in h["text"] for h in putin["hits"])
     assert sum(everything["facets"]["speaker"].values()) == everything["total"]
     assert sum(everything["facets"]["type"].values()) == everything["total"]
+
+
+def test_unnamed_sources_are_stored_but_marked_low_confidence(api: httpx.Client) -> None:
+    body = {
+        "title": "Harbour plan",
+        "text": (
+            '"We will build it," harbour chief Eva Lind said.\n'
+            "The plan was shelved in March, according to two people briefed on the talks."
+        ),
+    }
+    assert post(api, body=body).status_code == 201
+    hits = api.get("/v1/search", params={"q": "plan harbour build shelved"}).json()["hits"]
+    by_text = {h["text"][:12]: h for h in api.get("/v1/search").json()["hits"]}
+    assert by_text['"We will bui']["low_confidence"] is False
+    assert by_text["The plan was"]["low_confidence"] is True
+    assert by_text["The plan was"]["confidence"] < by_text['"We will bui']["confidence"]
+    quote = api.get(f"/v1/quotes/{by_text['The plan was']['id']}").json()
+    assert quote["low_confidence"] is True
+    assert any(h["text"].startswith("The plan was") for h in hits)  # still searchable
