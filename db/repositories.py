@@ -49,8 +49,8 @@ def find_speaker(session: Session, ref: str) -> Speaker | None:
 
 def _exact_speaker(session: Session, name: str) -> Speaker | None:
     speaker = session.scalar(select(Speaker).where(Speaker.slug == slugify(name)))
-    if speaker is not None:
-        return speaker
+    if speaker is not None or len(name.split()) < 2:
+        return speaker  # a bare surname alias ("Obama") may belong to several people
     return session.scalar(
         select(Speaker).where(any_(Speaker.aliases) == name).order_by(Speaker.id).limit(1)
     )

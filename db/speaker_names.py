@@ -22,6 +22,24 @@ UNKNOWN = "unknown"  # a lone capitalised word: "Zelensky" or "Russia"
 PERSON_LIKE = (PERSON, UNKNOWN)
 
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+_PARTICLES = {"de", "da", "di", "del", "la", "le", "van", "von", "der", "al", "el", "bin", "ibn"}
+# Last words that make a name a group, not a person: "Oversight Committee Republicans".
+_GROUP_WORDS = {
+    "republican",
+    "republicans",
+    "democrat",
+    "democrats",
+    "independents",
+    "conservatives",
+    "liberals",
+    "progressives",
+    "americans",
+    "voters",
+    "officials",
+    "committee",
+    "county",
+    "states",
+}
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "president", "prof"}
 # Transliteration endings that name the same sound: Zelensky / Zelenskyy / Zelenskiy / Zelenskii
 _ENDING = re.compile(r"(?:iy|yy|ii|ij|yi|y|i)$")
@@ -63,12 +81,16 @@ def parse_person(name: str) -> PersonName | None:
         words = words[1:]
     while len(words) > 1 and fold(words[-1]) in _SUFFIXES:
         words = words[:-1]
-    if not words:
+    if not words or fold(words[-1]) in _GROUP_WORDS:
         return None
     key = surname_key(words[-1])
     if not key:
         return None
-    given_words = [_squeeze(fold(w)).replace("y", "i") for w in words[:-1] if fold(w)]
+    given_words = [
+        _squeeze(fold(w)).replace("y", "i")
+        for w in words[:-1]
+        if fold(w) and fold(w) not in _PARTICLES  # "De Blasio" is a surname alone
+    ]
     full_given = [w for w in given_words if len(w) > 1]
     return PersonName(
         given=full_given[0] if full_given else (given_words[0] if given_words else None),

@@ -14,7 +14,7 @@ from indexer.sources import read_articles
 from tests.conftest import shared_path
 
 DIRECT_F1_FLOOR = 0.81
-ALL_F1_FLOOR = 0.575
+ALL_F1_FLOOR = 0.58
 
 
 def test_dev_split_scores_stay_above_the_floor(tmp_path) -> None:

@@ -25,6 +25,7 @@ def test_transliterations_share_a_surname_key(spelling: str) -> None:
         ("Loretta E. Lynch", "Loretta Lynch"),
         ("J. Smith", "John Smith"),
         ("Jorge Castañeda", "Jorge Castaneda"),
+        ("Bill de Blasio", "De Blasio"),
     ],
 )
 def test_same_person(a: str, b: str) -> None:
@@ -50,6 +51,10 @@ def test_exact_full_name_scores_above_a_surname_alone() -> None:
     assert person_match_score(full, parse_person("Volodymyr Zelensky")) > person_match_score(
         full, parse_person("Zelensky")
     )
+
+
+def test_groups_are_not_people() -> None:
+    assert parse_person("Oversight Committee Republicans") is None
 
 
 def test_organisations_ignore_a_leading_the() -> None:

@@ -38,11 +38,22 @@ def _looks_like_org(name: str) -> bool:
     return bool(words & ORG_WORDS) or name.isupper()
 
 
+def _is_titled_name(text: str, name: str) -> bool:
+    """'Sen. Ted Cruz' is an alias worth keeping; 'that Obama' or 'who' is not."""
+    if not text.endswith(name):
+        return False
+    prefix = text[: -len(name)].split()
+    return all(w[:1].isupper() and w.lower().strip(".") not in _NOT_TITLES for w in prefix)
+
+
+_NOT_TITLES = {"like", "that", "who", "when", "as", "but", "and", "if", "with", "for", "by"}
+
+
 class EntityRegistry:
     def __init__(self) -> None:
         self.entities: list[Entity] = []
 
-    def _by_name(self, name: str) -> Entity | None:
+    def _by_name(self, name: str, gender: str | None = None) -> Entity | None:
         lowered = name.lower()
         for entity in self.entities:
             if entity.name.lower() == lowered:
@@ -53,7 +64,10 @@ class EntityRegistry:
             matches = [
                 e
                 for e in self.entities
-                if e.kind != "org" and len(e.name.split()) > 1 and e.surname.lower() == lowered
+                if e.kind != "org"
+                and len(e.name.split()) > 1
+                and e.surname.lower() == lowered
+                and (gender is None or e.gender in (None, gender))  # Mr. Obama is not Michelle
             ]
             if matches:
                 return max(matches, key=lambda e: e.last_seen)
@@ -79,7 +93,7 @@ class EntityRegistry:
     def observe(self, mention: Mention, sentence: int, subject: bool = False) -> Entity:
         """Register a name mention and return its entity."""
         assert mention.name is not None
-        entity = self._by_name(mention.name)
+        entity = self._by_name(mention.name, mention.gender)
         if entity is None:
             if _looks_like_org(mention.name):
                 kind = "org"
@@ -92,8 +106,9 @@ class EntityRegistry:
         elif entity.kind == "unknown" and (mention.gender or mention.description):
             entity.kind = "person"
         entity.add_alias(mention.name)
-        if mention.text != mention.name:
-            entity.add_alias(mention.text.removeprefix("the ").removeprefix("The "))
+        titled = mention.text.removeprefix("the ").removeprefix("The ")
+        if titled != mention.name and _is_titled_name(titled, mention.name):
+            entity.add_alias(titled)
         if mention.gender and not entity.gender:
             entity.gender = mention.gender
         if mention.description and not entity.description:

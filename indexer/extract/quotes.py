@@ -123,7 +123,15 @@ def _is_quote_token(tok: Token) -> bool:
 
 
 def _cue_indices(tokens: list[Token], cues: set[str]) -> list[int]:
-    return [i for i, t in enumerate(tokens) if CUE_WORDS.get(t.lower) in cues]
+    """Cue verbs are lower-case inside a sentence ("the United States" holds no cue "states"),
+    except in a Title Case headline ("Rubio Says …")."""
+    words = [t for t in tokens if t.text.isalpha()]
+    title_case = len(words) > 2 and sum(t.capitalized for t in words) >= 0.6 * len(words)
+    return [
+        i
+        for i, t in enumerate(tokens)
+        if CUE_WORDS.get(t.lower) in cues and (i == 0 or title_case or not t.capitalized)
+    ]
 
 
 def _according_to(tokens: list[Token]) -> tuple[int, Mention] | None:

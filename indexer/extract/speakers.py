@@ -211,6 +211,14 @@ TITLE_WORDS = {
 # Titles that only ever precede a person's name, so whatever comes before them is description.
 PERSON_TITLES = {
     "president",
+    "host",
+    "anchor",
+    "correspondent",
+    "columnist",
+    "strategist",
+    "pollster",
+    "economist",
+    "analyst",
     "sen",
     "senator",
     "rep",
@@ -504,6 +512,11 @@ ORG_WORDS = {
     "europe",
 }
 STOP_CAPITALS = {
+    "said",
+    "says",
+    "rival",
+    "beyond",
+    "everything",
     "the",
     "a",
     "an",
@@ -945,6 +958,8 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         words[split].bare in TITLE_WORDS or _is_demonym(words[split].text)
     ):
         split += 1
+    if all(w.bare in TITLE_WORDS for w in words[split:]):
+        split = 0  # "White House", "Mr. President": the whole phrase is the name
     name_words = [w for w in words[split:] if w.text not in {"'s", "’s"}]
     if not name_words:
         return None
@@ -993,8 +1008,16 @@ _I_DEMONYMS = {
 def _is_demonym(word: str) -> bool:
     if word.lower() in _I_DEMONYMS:
         return True
+    if word.lower().endswith("man") and word.lower() != "german":
+        return False  # Norman, Truman, Coleman
     return bool(re.match(r"[A-Z][a-z]+(?:an|ian|ese|ish|ic)$", word)) and word.lower() not in {
         "brian",
+        "bryan",
+        "ethan",
+        "jonathan",
+        "stephan",
+        "aidan",
+        "keegan",
         "ivan",
         "susan",
         "ryan",
