@@ -6,10 +6,11 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.web import page
 from db.search_index import SearchIndexError
 
 log = logging.getLogger("onrecord.api")
@@ -39,9 +40,25 @@ class APIError(StarletteHTTPException):
         self.code = code or _CODES.get(status_code, "error")
 
 
+_TITLES = {404: "Not found", 400: "That search cannot be run", 422: "That search is not valid"}
+_MACHINE_PREFIXES = ("/v1/", "/oembed", "/healthz", "/readyz", "/openapi", "/docs", "/widget")
+
+
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> JSONResponse:
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """JSON for the API; a readable page for a person who asked for one of our pages."""
+    wants_page = "text/html" in request.headers.get("accept", "")
+    if wants_page and not request.url.path.startswith(_MACHINE_PREFIXES):
+        title = _TITLES.get(status, "Something went wrong")
+        context = {"status": status, "title": title, "message": message}
+        response = page(request, "error.html", context, status=status)
+        response.headers.update(headers or {})
+        return response
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=status, headers=headers
     )
@@ -49,22 +66,23 @@ def error_response(
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = getattr(exc, "code", None) or _CODES.get(exc.status_code, "error")
-        return error_response(exc.status_code, code, str(exc.detail), exc.headers)
+        return error_response(request, exc.status_code, code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'] if p != 'body') or 'body'}: {err['msg']}"
             for err in exc.errors()
         )
-        return error_response(422, "invalid", problems or "invalid request")
+        return error_response(request, 422, "invalid", problems or "invalid request")
 
     @app.exception_handler(SearchIndexError)
-    async def index_error(_: Request, exc: SearchIndexError) -> JSONResponse:
+    async def index_error(request: Request, exc: SearchIndexError) -> Response:
         log.warning("search index error: %s", exc)
         return error_response(
+            request,
             503,
             "search_unavailable",
             "The search index is unavailable; try again shortly.",
@@ -72,9 +90,10 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(OperationalError)
-    async def database_error(_: Request, exc: OperationalError) -> JSONResponse:
+    async def database_error(request: Request, exc: OperationalError) -> Response:
         log.warning("database error: %s", exc.orig)
         return error_response(
+            request,
             503,
             "database_unavailable",
             "The database is unavailable; try again shortly.",
@@ -82,6 +101,6 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
-        return error_response(500, "internal", "Internal error; it has been logged.")
+        return error_response(request, 500, "internal", "Internal error; it has been logged.")

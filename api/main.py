@@ -8,9 +8,11 @@ from contextlib import asynccontextmanager
 from importlib.metadata import entry_points
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
-from api import errors
-from api.routes import articles, health, quotes, search, speakers
+from api import errors, headers
+from api.routes import articles, embeds, health, pages, quotes, search, speakers
+from api.web import STATIC_DIR
 from db import migrate
 from db.search_index import SearchIndex, SearchIndexError
 from db.services import resolve_settings
@@ -56,6 +58,8 @@ def create_app(settings: Settings | None = None, extract: Extractor | None = Non
     app.state.index = index
     app.state.extract = extract or default_extractor()
     errors.install(app)
-    for module in (health, search, quotes, speakers, articles):
+    headers.install(app)
+    for module in (health, search, quotes, speakers, articles, pages, embeds):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -13,6 +14,11 @@ from db.records import LOW_CONFIDENCE
 class SpeakerRef(BaseModel):
     id: int
     name: str
+    slug: str | None = Field(None, description="For the page /speakers/{slug}.")
+
+    @classmethod
+    def of(cls, speaker: Speaker) -> SpeakerRef:
+        return cls(id=speaker.id, name=speaker.name, slug=speaker.slug)
 
 
 class ArticleRef(BaseModel):
@@ -44,7 +50,9 @@ class QuoteOut(BaseModel):
             id=quote.id,
             text=quote.text,
             type=quote.type.value,
-            speaker=SpeakerRef(id=quote.speaker.id, name=quote.speaker.name)
+            speaker=SpeakerRef(
+                id=quote.speaker.id, name=quote.speaker.name, slug=quote.speaker.slug
+            )
             if quote.speaker
             else None,
             mention=quote.mention,
@@ -148,3 +156,18 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+class OEmbed(BaseModel):
+    """An oEmbed 1.0 `rich` response."""
+
+    version: Literal["1.0"] = "1.0"
+    type: Literal["rich"] = "rich"
+    title: str
+    author_name: str
+    provider_name: str = "OnRecord"
+    provider_url: str
+    html: str
+    width: int
+    height: int
+    cache_age: int = 3600

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated, Literal
 
+from fastapi import Depends, Query
+
+from api.errors import APIError
 from api.schemas import ArticleRef, SearchHit, SearchResult, SpeakerRef
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE, LOW_CONFIDENCE
 from db.search_index import FACETS, SearchIndex, SearchQuery
@@ -22,7 +30,9 @@ def hit_from_document(doc: dict) -> SearchHit:
     formatted = doc.get("_formatted") or {}
     speaker = None
     if doc.get("speaker_id") is not None and doc.get("speaker"):
-        speaker = SpeakerRef(id=doc["speaker_id"], name=doc["speaker"])
+        speaker = SpeakerRef(
+            id=doc["speaker_id"], name=doc["speaker"], slug=doc.get("speaker_slug")
+        )
     return SearchHit(
         id=doc["id"],
         text=doc["text"],
@@ -54,3 +64,97 @@ def run_search(index: SearchIndex, query: SearchQuery) -> SearchResult:
         per_page=query.per_page,
         facets=facets,
     )
+
+
+MAX_Q = 500
+MAX_PER_PAGE = 100
+MAX_RESULT_WINDOW = 10_000
+MAX_FILTER_VALUES = 20
+
+
+def search_query(
+    q: Annotated[str, Query(max_length=MAX_Q, description="Words to find.")] = "",
+    speaker: Annotated[list[str], Query(description="Speaker name; repeat for OR.")] = [],  # noqa: B006
+    outlet: Annotated[list[str], Query(description="Outlet; repeat for OR.")] = [],  # noqa: B006
+    type_: Annotated[
+        list[Literal["direct", "mixed", "indirect"]],
+        Query(alias="type", description="Quote type; repeat for OR."),
+    ] = [],  # noqa: B006
+    year: Annotated[list[int], Query(description="Year said; repeat for OR.")] = [],  # noqa: B006
+    date_from: Annotated[date | None, Query(alias="from", description="Said on or after.")] = None,
+    date_to: Annotated[date | None, Query(alias="to", description="Said on or before.")] = None,
+    sort: Annotated[
+        Literal["relevance", "date", "-date"] | None,
+        Query(description="relevance (default with q), date, -date (newest first)"),
+    ] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
+) -> SearchQuery:
+    """The validated search from query parameters, shared by the API, CSV export and page."""
+    for name, values in (("speaker", speaker), ("outlet", outlet), ("year", year)):
+        if len(values) > MAX_FILTER_VALUES:
+            raise APIError(400, f"at most {MAX_FILTER_VALUES} {name} values")
+    if page * per_page > MAX_RESULT_WINDOW:
+        raise APIError(
+            400,
+            f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
+            "narrow the search with filters",
+        )
+    if date_from and date_to and date_from > date_to:
+        raise APIError(400, "`from` is after `to`")
+    query = SearchQuery(
+        q=q.strip(),
+        speakers=speaker,
+        outlets=outlet,
+        types=type_,
+        years=year,
+        date_from=date_from,
+        date_to=date_to,
+        sort=None if sort == "relevance" and not q.strip() else sort,
+        page=page,
+        per_page=per_page,
+    )
+    if sort == "relevance":
+        query.sort = "relevance"
+    return query
+
+
+SearchQueryDep = Annotated[SearchQuery, Depends(search_query)]
+
+CSV_COLUMNS = (
+    "id",
+    "text",
+    "type",
+    "speaker",
+    "said_on",
+    "outlet",
+    "article_title",
+    "article_url",
+    "confidence",
+    "context",
+)
+
+
+def csv_lines(index: SearchIndex, query: SearchQuery) -> Iterator[str]:
+    """Every hit of a search as CSV lines, fetched page by page so memory stays flat."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    page_query = SearchQuery(**{**query.__dict__, "per_page": MAX_PER_PAGE, "facets": []})
+    for page in range(1, MAX_RESULT_WINDOW // MAX_PER_PAGE + 1):
+        page_query.page = page
+        raw = index.search(page_query)
+        for doc in raw.get("hits", []):
+            writer.writerow([_csv_safe(doc.get(column)) for column in CSV_COLUMNS])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if page >= raw.get("totalPages", 0):
+            return
+
+
+def _csv_safe(value: object) -> object:
+    """Spreadsheets run cells starting with = + - @ as formulas; a quote is never a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -325,6 +325,10 @@ def quotes_by_ids(session: Session, ids: Sequence[int]) -> list[Quote]:
     return list(session.scalars(_quote_query().where(Quote.id.in_(ids)).order_by(Quote.id)))
 
 
+def get_speaker_by_slug(session: Session, slug: str) -> Speaker | None:
+    return session.scalar(select(Speaker).where(Speaker.slug == slug))
+
+
 def recent_quotes_of_speaker(session: Session, speaker_id: int, limit: int = 20) -> list[Quote]:
     return list(
         session.scalars(

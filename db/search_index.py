@@ -74,6 +74,7 @@ def quote_document(quote: Quote) -> dict:
         "type": quote.type.value,
         "speaker_id": quote.speaker_id,
         "speaker": quote.speaker.name if quote.speaker else None,
+        "speaker_slug": quote.speaker.slug if quote.speaker else None,
         "speaker_aliases": list(quote.speaker.aliases) if quote.speaker else [],
         "mention": quote.mention,
         "cue": quote.cue,

@@ -1,0 +1,80 @@
+"""What other sites embed: the framable quote card, oEmbed 1.0 and the widget script."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse
+
+from api.deps import SessionDep
+from api.errors import APIError
+from api.schemas import OEmbed, QuoteOut
+from api.web import EMBED_CSP, STATIC_DIR, long_date, page
+from db import repositories
+
+router = APIRouter()
+
+EMBED_WIDTH, EMBED_HEIGHT, MIN_WIDTH = 560, 260, 280
+_QUOTE_PATH = re.compile(r"^/(?:embed/)?quotes/(\d+)/?$")
+
+
+@router.get("/embed/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
+def embed_quote(quote_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+    """A self-contained quote card for an iframe: the only page other sites may frame."""
+    quote = repositories.get_quote(session, quote_id)
+    if quote is None:
+        raise APIError(404, f"There is no quote {quote_id}.")
+    context = {
+        "quote": QuoteOut.of(quote),
+        "permalink": str(request.url_for("quote_page", quote_id=quote_id)),
+        "long_date": long_date,
+    }
+    return page(request, "embed_quote.html", context, csp=EMBED_CSP)
+
+
+@router.get("/oembed", response_model=OEmbed, tags=["embeds"])
+def oembed(
+    request: Request,
+    session: SessionDep,
+    url: Annotated[str, Query(max_length=2000, description="A quote permalink.")],
+    format: Annotated[Literal["json", "xml"], Query()] = "json",
+    maxwidth: Annotated[int | None, Query(ge=1)] = None,
+    maxheight: Annotated[int | None, Query(ge=1)] = None,
+) -> OEmbed:
+    """oEmbed 1.0 for quote permalinks: a `rich` iframe of the quote card."""
+    if format == "xml":
+        raise APIError(501, "Only format=json is supported.", code="not_implemented")
+    match = _QUOTE_PATH.match(urlparse(url).path)
+    quote = repositories.get_quote(session, int(match.group(1))) if match else None
+    if quote is None:
+        raise APIError(404, "That URL is not a quote on this site.")
+    width = max(MIN_WIDTH, min(EMBED_WIDTH, maxwidth or EMBED_WIDTH))
+    height = min(EMBED_HEIGHT, maxheight) if maxheight else EMBED_HEIGHT
+    src = str(request.url_for("embed_quote", quote_id=quote.id))
+    speaker = quote.speaker.name if quote.speaker else "Unattributed"
+    title = f"Quote by {speaker}"
+    return OEmbed(
+        title=title,
+        author_name=speaker,
+        provider_url=str(request.base_url),
+        width=width,
+        height=height,
+        html=(
+            f'<iframe src="{html.escape(src)}" width="{width}" height="{height}" '
+            f'title="{html.escape(title)}" style="border:0" loading="lazy"></iframe>'
+        ),
+    )
+
+
+@router.get("/widget.js", include_in_schema=False)
+def widget_script() -> FileResponse:
+    """The <onrecord-quotes> web component; any site may load it."""
+    return FileResponse(
+        STATIC_DIR / "widget.js",
+        media_type="text/javascript; charset=utf-8",
+        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=300"},
+    )

@@ -1,0 +1,61 @@
+// Live search: results follow the search box; the URL always holds the whole search.
+(function () {
+  "use strict";
+  const form = document.getElementById("search-form");
+  const announce = document.getElementById("announce");
+
+  function say(text) {
+    if (announce) announce.textContent = text;
+  }
+
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("button.copy");
+    if (!button) return;
+    try {
+      await navigator.clipboard.writeText(button.dataset.citation);
+      button.textContent = "Copied";
+      say("Citation copied");
+    } catch (err) {
+      window.prompt("Copy the citation:", button.dataset.citation);
+    }
+    setTimeout(() => { button.textContent = "Copy citation"; }, 2000);
+  });
+
+  if (!form) return;
+  let timer = null;
+  let controller = null;
+
+  async function refresh() {
+    const params = new URLSearchParams(new FormData(form));
+    for (const [key, value] of [...params.entries()]) {
+      if (!value) params.delete(key);
+    }
+    const url = params.toString() ? "/?" + params.toString() : "/";
+    if (controller) controller.abort();
+    controller = new AbortController();
+    try {
+      const response = await fetch(url + (params.toString() ? "&" : "?") + "partial=1", {
+        signal: controller.signal,
+        headers: { Accept: "text/html" },
+      });
+      if (!response.ok) return;
+      const html = await response.text();
+      const current = document.getElementById("results");
+      const holder = document.createElement("div");
+      holder.innerHTML = html;
+      const fresh = holder.querySelector("#results");
+      if (current && fresh) {
+        current.replaceWith(fresh);
+        history.replaceState(null, "", url);
+        say(fresh.dataset.total + " quotes");
+      }
+    } catch (err) {
+      if (err.name !== "AbortError") say("Search failed; press Enter to retry");
+    }
+  }
+
+  form.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 250);
+  });
+})();

@@ -1,0 +1,75 @@
+// <onrecord-quotes speaker="…" q="…" outlet="…" limit="5" theme="light|dark">
+// Renders quote cards from OnRecord's public search API into shadow DOM, on any site.
+// Quote text is always set as text; without the API it degrades to a link to the search.
+(function () {
+  "use strict";
+  const script = document.currentScript;
+  const BASE = script ? new URL(script.src).origin : window.location.origin;
+  const STYLE = `
+    :host { display: block; font: 15px/1.45 system-ui, sans-serif; }
+    .wrap { --ink: #1b1b1b; --muted: #555; --bg: #fff; --line: #d5d5d5; --accent: #1a4f8b; color: var(--ink); }
+    .wrap.dark { --ink: #eee; --muted: #bbb; --bg: #1c1c1c; --line: #444; --accent: #8cb8ff; }
+    .card { background: var(--bg); border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 6px; padding: 10px 14px; margin: 0 0 10px; }
+    blockquote { margin: 0 0 6px; font-family: Georgia, serif; font-size: 1.05em; }
+    .by { color: var(--muted); font-size: .9em; }
+    .name { font-weight: 600; color: var(--ink); }
+    a { color: var(--accent); }
+  `;
+
+  function el(tag, props, children) {
+    const node = document.createElement(tag);
+    Object.assign(node, props || {});
+    for (const child of children || []) node.append(child);
+    return node;
+  }
+
+  function longDate(iso) {
+    if (!iso) return "";
+    const d = new Date(iso + "T00:00:00Z");
+    return d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  }
+
+  class OnRecordQuotes extends HTMLElement {
+    static get observedAttributes() { return ["speaker", "q", "outlet", "limit", "theme"]; }
+
+    connectedCallback() { this.render(); }
+    attributeChangedCallback() { if (this.isConnected) this.render(); }
+
+    params() {
+      const params = new URLSearchParams();
+      for (const name of ["q", "speaker", "outlet"]) {
+        const value = this.getAttribute(name);
+        if (value) params.set(name, value);
+      }
+      const limit = Math.min(Math.max(parseInt(this.getAttribute("limit") || "5", 10) || 5, 1), 20);
+      params.set("per_page", String(limit));
+      return params;
+    }
+
+    async render() {
+      const root = this.shadowRoot || this.attachShadow({ mode: "open" });
+      const wrap = el("div", { className: "wrap" + (this.getAttribute("theme") === "dark" ? " dark" : "") });
+      root.replaceChildren(el("style", { textContent: STYLE }), wrap);
+      const params = this.params();
+      const searchLink = el("a", { href: BASE + "/?" + params.toString(), textContent: "Quotes on OnRecord", target: "_blank", rel: "noopener" });
+      try {
+        const response = await fetch(BASE + "/v1/search?" + params.toString(), { credentials: "omit", mode: "cors" });
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        const body = await response.json();
+        for (const hit of body.hits) {
+          const by = el("div", { className: "by" }, [
+            el("span", { className: "name", textContent: hit.speaker ? hit.speaker.name : "Unattributed" }),
+            document.createTextNode((hit.said_on ? ", " + longDate(hit.said_on) : "") + (hit.article.outlet ? " · " + hit.article.outlet : "") + " · "),
+            el("a", { href: BASE + "/quotes/" + hit.id, textContent: "source", target: "_blank", rel: "noopener" }),
+          ]);
+          wrap.append(el("figure", { className: "card" }, [el("blockquote", { textContent: hit.text }), by]));
+        }
+        if (!body.hits.length) wrap.append(el("p", { textContent: "No quotes found. " }, [searchLink]));
+      } catch (err) {
+        wrap.append(el("p", { className: "fallback" }, [searchLink]));
+      }
+    }
+  }
+
+  if (!customElements.get("onrecord-quotes")) customElements.define("onrecord-quotes", OnRecordQuotes);
+})();

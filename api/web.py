@@ -1,0 +1,86 @@
+"""What the HTML pages share: templates, URLs that keep the search state, citations, headers."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from api.schemas import SearchHit
+from db.search_index import SearchQuery
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Our pages run only our own script and styles, and may not be framed; embeds may be.
+PAGE_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+EMBED_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors *"
+QUOTE_MARKS = "\"“”«»„'‘’ "
+
+
+def page(
+    request: Request, template: str, context: dict, status: int = 200, csp: str = PAGE_CSP
+) -> HTMLResponse:
+    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+    response.headers["Content-Security-Policy"] = csp
+    return response
+
+
+def long_date(day: date | str | None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return f"{day.day} {day:%B %Y}"
+
+
+def citation(hit: SearchHit) -> str:
+    """'“…,” Volodymyr Zelensky said on 23 April 2022 (Outlet).' for pasting into copy."""
+    speaker = hit.speaker.name if hit.speaker else "An unnamed source"
+    when = f" on {long_date(hit.said_on)}" if hit.said_on else ""
+    source = hit.article.outlet or hit.article.title
+    words = hit.text.strip().strip(QUOTE_MARKS).rstrip(",.;: ").strip(QUOTE_MARKS)
+    if hit.type == "direct":
+        return f"“{words},” {speaker} said{when} ({source})."
+    return f"{speaker} said{when} that {words} ({source})."
+
+
+def query_params(query: SearchQuery) -> list[tuple[str, str]]:
+    """A search as URL parameters, in a stable order, without defaults."""
+    params: list[tuple[str, str]] = []
+    if query.q:
+        params.append(("q", query.q))
+    params += [("speaker", v) for v in query.speakers]
+    params += [("outlet", v) for v in query.outlets]
+    params += [("type", v) for v in query.types]
+    params += [("year", str(v)) for v in query.years]
+    if query.date_from:
+        params.append(("from", query.date_from.isoformat()))
+    if query.date_to:
+        params.append(("to", query.date_to.isoformat()))
+    if query.sort and query.sort != "relevance":
+        params.append(("sort", query.sort))
+    return params
+
+
+def search_url(path: str, params: list[tuple[str, str]], **changes: object) -> str:
+    """The URL of a search with one facet value toggled or the page changed."""
+    params = list(params)
+    toggle = changes.get("toggle")
+    if toggle:
+        name, value = toggle  # type: ignore[misc]
+        if (name, value) in params:
+            params.remove((name, value))
+        else:
+            params.append((name, value))
+    page = changes.get("page")
+    if page and page != 1:
+        params.append(("page", str(page)))
+    return f"{path}?{urlencode(params)}" if params else path

@@ -1,0 +1,148 @@
+"""The journalists' pages, embeds, oEmbed, CSV export, CORS and framing, over real HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import httpx
+
+from tests.conftest import API_KEY
+
+HOSTILE = {
+    "url": "https://example.org/markup",
+    "title": "Markup <script>alert('t')</script> story",
+    "outlet": "Quay <Times>",
+    "published_at": "2024-05-10",
+    "text": (
+        '"We will <script>alert(1)</script> never <b>bow</b>," union organiser Lina Berg said.\n'
+        "Transport minister Erik Dahl said that talks would resume next week.\n"
+        '"=HYPERLINK(1) ferries matter," said islander Hanna Moe.'
+    ),
+}
+HTML = {"Accept": "text/html"}
+
+
+def stored(api: httpx.Client) -> dict:
+    response = api.post("/v1/articles", json=HOSTILE, headers={"X-API-Key": API_KEY})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_search_page_renders_escaped_results_and_facets(api: httpx.Client) -> None:
+    stored(api)
+    page = api.get("/", params={"q": "never"}, headers=HTML)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    body = page.text
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<mark>never</mark>" in body and "&lt;b&gt;bow&lt;/b&gt;" in body
+    assert "Lina Berg" in body and 'href="/speakers/lina-berg"' in body
+    assert "Quay &lt;Times&gt;" in body
+    assert "said on 10 May 2024" in body
+    assert 'data-citation="“We will &lt;script&gt;' in body
+
+
+def test_facet_links_toggle_filters_and_keep_state(api: httpx.Client) -> None:
+    stored(api)
+    everything = api.get("/", headers=HTML).text
+    assert "3 quotes" in everything
+    assert 'href="/?speaker=Erik+Dahl"' in everything
+    narrowed = api.get("/", params={"speaker": "Erik Dahl"}, headers=HTML).text
+    assert "1 quote" in narrowed and 'aria-current="true"' in narrowed
+    assert 'href="/v1/search.csv?speaker=Erik+Dahl"' in narrowed
+
+
+def test_bad_search_on_the_page_is_a_page(api: httpx.Client) -> None:
+    response = api.get("/", params={"from": "2024-02-01", "to": "2024-01-01"}, headers=HTML)
+    assert response.status_code == 400
+    assert "text/html" in response.headers["content-type"]
+    assert "`from` is after `to`" in response.text
+
+
+def test_quote_permalink_has_open_graph_and_oembed_discovery(api: httpx.Client) -> None:
+    quote_id = stored(api)["quotes"][0]["id"]
+    page = api.get(f"/quotes/{quote_id}", headers=HTML)
+    assert page.status_code == 200
+    assert '<meta property="og:title" content="Lina Berg' in page.text
+    assert 'type="application/json+oembed"' in page.text
+    assert "<script>alert(1)" not in page.text
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+
+
+def test_only_the_embed_card_may_be_framed(api: httpx.Client) -> None:
+    quote_id = stored(api)["quotes"][0]["id"]
+    embed = api.get(f"/embed/quotes/{quote_id}")
+    assert embed.status_code == 200
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert "x-frame-options" not in embed.headers
+    assert "&lt;script&gt;" in embed.text and "<script>" not in embed.text
+    for path in ("/", "/v1/search", f"/quotes/{quote_id}", "/docs"):
+        assert api.get(path).headers["x-frame-options"] == "DENY", path
+
+
+def test_oembed(api: httpx.Client) -> None:
+    quote_id = stored(api)["quotes"][0]["id"]
+    base = str(api.base_url).rstrip("/")
+    permalink = f"{base}/quotes/{quote_id}"
+    found = api.get("/oembed", params={"url": permalink, "maxwidth": 400})
+    assert found.status_code == 200
+    body = found.json()
+    assert body["version"] == "1.0" and body["type"] == "rich"
+    assert body["width"] == 400 and body["provider_name"] == "OnRecord"
+    assert f"/embed/quotes/{quote_id}" in body["html"] and body["html"].startswith("<iframe")
+    assert api.get("/oembed", params={"url": f"{base}/quotes/999999"}).status_code == 404
+    assert api.get("/oembed", params={"url": "https://elsewhere.org/x"}).status_code == 404
+    assert api.get("/oembed", params={"url": permalink, "format": "xml"}).status_code == 501
+
+
+def test_csv_export_has_every_hit_and_defuses_formulas(api: httpx.Client) -> None:
+    stored(api)
+    response = api.get("/v1/search.csv")
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == 3
+    assert {r["speaker"] for r in rows} == {"Lina Berg", "Erik Dahl", "Hanna Moe"}
+    formula = next(r for r in rows if "HYPERLINK" in r["text"])
+    assert not formula["text"].startswith("=")
+    one = list(csv.DictReader(io.StringIO(api.get("/v1/search.csv?type=indirect").text)))
+    assert [r["speaker"] for r in one] == ["Erik Dahl"]
+
+
+def test_read_api_is_open_to_any_origin_but_writes_are_not(api: httpx.Client) -> None:
+    origin = {"Origin": "https://cms.example.net"}
+    read = api.get("/v1/search", headers=origin)
+    assert read.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in read.headers
+    preflight = api.options("/v1/search", headers=origin | {"Access-Control-Request-Method": "GET"})
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    write_preflight = api.options(
+        "/v1/articles", headers=origin | {"Access-Control-Request-Method": "POST"}
+    )
+    assert "access-control-allow-origin" not in write_preflight.headers
+    write = api.post("/v1/articles", json=HOSTILE, headers=origin | {"X-API-Key": API_KEY})
+    assert "access-control-allow-origin" not in write.headers
+
+
+def test_speaker_and_article_pages(api: httpx.Client) -> None:
+    body = stored(api)
+    speaker = api.get("/speakers/hanna-moe", headers=HTML)
+    assert speaker.status_code == 200 and "Timeline" in speaker.text
+    assert "ferries matter" in speaker.text
+    within = api.get("/speakers/hanna-moe", params={"q": "ferries"}, headers=HTML).text
+    assert "1 match" in within and "<mark>ferries</mark>" in within
+    article = api.get(f"/articles/{body['id']}", headers=HTML).text
+    order = [article.index(name) for name in ("Lina Berg", "Erik Dahl", "Hanna Moe")]
+    assert order == sorted(order)
+    assert "Markup &lt;script&gt;" in article
+    assert api.get("/speakers/nobody", headers=HTML).status_code == 404
+
+
+def test_widget_script_is_served_to_any_site(api: httpx.Client) -> None:
+    script = api.get("/widget.js")
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert script.headers["access-control-allow-origin"] == "*"
+    assert "customElements.define" in script.text
