@@ -13,24 +13,12 @@ import httpx
 import pytest
 
 from tests.conftest import API_KEY, free_port
+from tests.test_api import ARTICLE
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
-
-ARTICLE = {
-    "url": "https://example.org/ferry-strike",
-    "title": "Ferry crews strike",
-    "outlet": "Island Post",
-    "published_at": "2024-05-10",
-    "text": (
-        '"We will sail when we are paid," union organiser Lina Berg said on Thursday.\n'
-        "Transport minister Erik Dahl said that talks would resume next week.\n"
-        '"The ferries are a lifeline," said islander Hanna Moe.\n'
-        '"People <b>need</b> them," she added.'
-    ),
-}
 
 
 @pytest.fixture(scope="module")
