@@ -108,3 +108,21 @@ def test_missing_meilisearch_binary_is_explained(settings, tmp_path: Path) -> No
     env["MEILI_BIN"] = str(tmp_path / "nope")
     result = run_cli(settings, "check", env=env)
     assert result.returncode == 1 and "MEILI_BIN" in result.stderr
+
+
+def test_speakers_list_and_merge(settings) -> None:
+    text = (
+        '{"title": "A", "text": "\\"We sail at dawn,\\" said captain Ivo Rask."}\n'
+        '{"title": "B", "text": "\\"The port is shut,\\" said harbour master Ivan Raskov."}\n'
+    )
+    assert run_cli(settings, "ingest", "-", stdin=text).returncode == 0
+    listed = run_cli(settings, "speakers", "list", "ras")
+    assert "Ivo Rask" in listed.stdout and "Ivan Raskov" in listed.stdout
+    merged = run_cli(settings, "speakers", "merge", "ivo-rask", "Ivan Raskov")
+    assert merged.returncode == 0, merged.stderr
+    assert "merged Ivan Raskov into Ivo Rask: 1 quotes moved" in merged.stdout
+    after = run_cli(settings, "speakers", "list", "ras").stdout
+    assert "ivan-raskov" not in after
+    missing = run_cli(settings, "speakers", "merge", "ivo-rask", "nobody")
+    assert missing.returncode == 1 and "no speaker 'nobody'" in missing.stderr
+    assert run_cli(settings, "check").returncode == 0
