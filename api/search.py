@@ -6,6 +6,7 @@ import csv
 import html
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Literal
 
@@ -140,10 +141,8 @@ def csv_lines(index: SearchIndex, query: SearchQuery) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    page_query = SearchQuery(**{**query.__dict__, "per_page": MAX_PER_PAGE, "facets": []})
     for page in range(1, MAX_RESULT_WINDOW // MAX_PER_PAGE + 1):
-        page_query.page = page
-        raw = index.search(page_query)
+        raw = index.search(replace(query, page=page, per_page=MAX_PER_PAGE, facets=[]))
         for doc in raw.get("hits", []):
             writer.writerow([_csv_safe(doc.get(column)) for column in CSV_COLUMNS])
         yield buffer.getvalue()

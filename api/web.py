@@ -70,17 +70,19 @@ def query_params(query: SearchQuery) -> list[tuple[str, str]]:
     return params
 
 
-def search_url(path: str, params: list[tuple[str, str]], **changes: object) -> str:
+def search_url(
+    path: str,
+    params: list[tuple[str, str]],
+    toggle: tuple[str, str] | None = None,
+    page: int | None = None,
+) -> str:
     """The URL of a search with one facet value toggled or the page changed."""
     params = list(params)
-    toggle = changes.get("toggle")
     if toggle:
-        name, value = toggle  # type: ignore[misc]
-        if (name, value) in params:
-            params.remove((name, value))
+        if toggle in params:
+            params.remove(toggle)
         else:
-            params.append((name, value))
-    page = changes.get("page")
+            params.append(toggle)
     if page and page != 1:
         params.append(("page", str(page)))
     return f"{path}?{urlencode(params)}" if params else path
