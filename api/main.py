@@ -9,11 +9,16 @@ from importlib.metadata import entry_points
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors, headers
-from api.routes import articles, embeds, health, pages, quotes, search, speakers
+from api.middleware import BodyLimitMiddleware, RequestLogMiddleware
+from api.routes import admin, articles, embeds, health, pages, quotes, search, speakers
+from api.security import RateLimits
 from api.web import STATIC_DIR
-from db import migrate
+from db import api_keys, migrate
+from db.index_worker import IndexWorker
 from db.search_index import SearchIndex, SearchIndexError
 from db.services import resolve_settings
 from db.session import make_engine, make_session_factory
@@ -36,15 +41,23 @@ def create_app(settings: Settings | None = None, extract: Extractor | None = Non
     settings = resolve_settings(settings or get_settings())
     engine = make_engine(settings.database_url)
     migrate.ensure_migrated(engine)
+    factory = make_session_factory(engine)
     index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
+    worker = IndexWorker(factory, index, settings.index_batch_size, settings.index_worker_interval)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
+            api_keys.bootstrap(factory, settings.api_keys)
+        except SQLAlchemyError as exc:
+            log.warning("could not store the bootstrap API keys: %s", exc)
+        try:
             index.ensure()
         except SearchIndexError as exc:
             log.warning("search index not ready at start: %s", exc)
+        worker.start()
         yield
+        worker.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -54,12 +67,19 @@ def create_app(settings: Settings | None = None, extract: Extractor | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.session_factory = make_session_factory(engine)
+    app.state.session_factory = factory
     app.state.index = index
+    app.state.index_worker = worker
+    app.state.rate_limits = RateLimits(settings.rate_limit_search, settings.rate_limit_write)
     app.state.extract = extract or default_extractor()
     errors.install(app)
     headers.install(app)
-    for module in (health, search, quotes, speakers, articles, pages, embeds):
+    for module in (health, search, quotes, speakers, articles, admin, pages, embeds):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Outermost last: the log sees every request, the proxy rewrite happens before limits.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes)
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    app.add_middleware(RequestLogMiddleware)
     return app

@@ -141,12 +141,31 @@ class ArticleOut(ArticleRef):
 
 class ArticleStored(ArticleOut):
     status: str = Field(description="new, updated or unchanged")
-    pending_index: int = Field(description="Quotes stored but not yet searchable.")
+    pending_index: int = Field(
+        description="Quote changes waiting for the search index (0: everything is searchable)."
+    )
+
+
+class ArticleDeleted(BaseModel):
+    id: int
+    quotes_removed: int
+    pending_index: int = Field(description="Quote changes still waiting for the search index.")
+
+
+class IndexStatus(BaseModel):
+    articles: int
+    quotes: int
+    speakers: int
+    pending: int = Field(description="Quotes whose change waits in the outbox.")
+    last_error: str | None = Field(description="The latest index failure still waiting.")
 
 
 class Health(BaseModel):
     status: str
     checks: dict[str, str] = {}
+    index_backlog: int | None = Field(
+        None, description="Quote changes waiting for the search index."
+    )
 
 
 class ErrorBody(BaseModel):

@@ -10,10 +10,11 @@ from dataclasses import replace
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 
 from api.errors import APIError
 from api.schemas import ArticleRef, SearchHit, SearchResult, SpeakerRef
+from api.security import limit_search
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE, LOW_CONFIDENCE
 from db.search_index import FACETS, SearchIndex, SearchQuery
 
@@ -57,7 +58,7 @@ def hit_from_document(doc: dict) -> SearchHit:
 def run_search(index: SearchIndex, query: SearchQuery) -> SearchResult:
     raw = index.search(query)
     distribution = raw.get("facetDistribution") or {}
-    facets = {name: dict(distribution.get(name, {})) for name in FACETS}
+    facets = {name: dict(distribution.get(name, {})) for name in query.facets}
     return SearchResult(
         hits=[hit_from_document(doc) for doc in raw.get("hits", [])],
         total=raw.get("totalHits", raw.get("estimatedTotalHits", 0)),
@@ -73,7 +74,25 @@ MAX_RESULT_WINDOW = 10_000
 MAX_FILTER_VALUES = 20
 
 
+_KNOWN_PARAMS = {
+    "q",
+    "speaker",
+    "outlet",
+    "type",
+    "year",
+    "from",
+    "to",
+    "sort",
+    "page",
+    "per_page",
+    "facet",
+    "partial",
+}
+
+
 def search_query(
+    request: Request,
+    _limited: Annotated[None, Depends(limit_search)],
     q: Annotated[str, Query(max_length=MAX_Q, description="Words to find.")] = "",
     speaker: Annotated[list[str], Query(description="Speaker name; repeat for OR.")] = [],  # noqa: B006
     outlet: Annotated[list[str], Query(description="Outlet; repeat for OR.")] = [],  # noqa: B006
@@ -90,8 +109,22 @@ def search_query(
     ] = None,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
+    facet: Annotated[
+        list[str],
+        Query(description=f"Facet counts to return ({', '.join(FACETS)}); default all."),
+    ] = [],  # noqa: B006
 ) -> SearchQuery:
-    """The validated search from query parameters, shared by the API, CSV export and page."""
+    """The validated search from query parameters, shared by the API, CSV export and page.
+
+    Unknown parameters and facet names are refused rather than ignored, so a typo such as
+    `spekaer=` cannot silently return everything.
+    """
+    unknown = sorted(set(request.query_params) - _KNOWN_PARAMS)
+    if unknown:
+        raise APIError(400, f"unknown search parameter(s): {', '.join(unknown)}")
+    bad_facets = sorted(set(facet) - set(FACETS))
+    if bad_facets:
+        raise APIError(400, f"unknown facet(s) {', '.join(bad_facets)}; known: {', '.join(FACETS)}")
     for name, values in (("speaker", speaker), ("outlet", outlet), ("year", year)):
         if len(values) > MAX_FILTER_VALUES:
             raise APIError(400, f"at most {MAX_FILTER_VALUES} {name} values")
@@ -114,6 +147,7 @@ def search_query(
         sort=None if sort == "relevance" and not q.strip() else sort,
         page=page,
         per_page=per_page,
+        facets=list(dict.fromkeys(facet)) or list(FACETS),
     )
     if sort == "relevance":
         query.sort = "relevance"

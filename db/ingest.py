@@ -1,18 +1,29 @@
-"""The one write path: an article and its quotes go to PostgreSQL in one transaction, then to
-Meilisearch. A quote whose index write did not happen stays `pending` for `sync`."""
+"""The write paths. Every change to a quote is written to PostgreSQL together with an outbox
+event in one transaction; `drain_outbox` carries the events to Meilisearch and deletes them only
+once Meilisearch confirms the write, so nothing is lost when Meilisearch is down."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import repositories
-from db.models import Quote
 from db.records import ArticleIn, QuoteDraft
 from db.search_index import SearchIndex, SearchIndexError, quote_document
 from db.session import transaction
+
+
+@dataclass
+class SyncResult:
+    indexed: int = 0  # documents written
+    deleted: int = 0  # documents removed
+    pending: int = 0  # quotes still waiting after this drain
+    error: str | None = None
+    busy: bool = False  # another drainer held the lock (only when not waiting for it)
 
 
 @dataclass
@@ -20,45 +31,20 @@ class IngestResult:
     article_id: int
     status: repositories.StoreStatus
     quote_ids: list[int]
-    pending: int = 0
-    index_error: str | None = None
-
-
-@dataclass
-class SyncResult:
-    indexed: int = 0
-    pending: int = 0
-    error: str | None = None
-
-
-@dataclass
-class DriftReport:
-    in_database: int
-    in_index: int
-    missing_from_index: list[int] = field(default_factory=list)
-    not_in_database: list[int] = field(default_factory=list)
-    pending: int = 0
+    sync: SyncResult | None = None
 
     @property
-    def clean(self) -> bool:
-        return not self.missing_from_index and not self.not_in_database and not self.pending
+    def pending(self) -> int:
+        return self.sync.pending if self.sync else len(self.quote_ids)
 
 
 def store(
     factory: sessionmaker[Session], article: ArticleIn, quotes: Sequence[QuoteDraft]
-) -> tuple[IngestResult, list[dict], list[int]]:
-    """Write an article and its quotes in one transaction; return the documents to index."""
+) -> IngestResult:
+    """Write an article, its quotes and their outbox events in one transaction."""
     with transaction(factory) as session:
         stored = repositories.store_article(session, article, quotes)
-        result = IngestResult(stored.article.id, stored.status, [q.id for q in stored.quotes])
-        changed = stored.status != repositories.StoreStatus.unchanged
-        documents = [quote_document(q) for q in stored.quotes] if changed else []
-        if stored.reindex_quote_ids:
-            documents += [
-                quote_document(q)
-                for q in repositories.quotes_by_ids(session, stored.reindex_quote_ids)
-            ]
-    return result, documents, stored.removed_quote_ids
+        return IngestResult(stored.article.id, stored.status, [q.id for q in stored.quotes])
 
 
 def store_and_index(
@@ -67,47 +53,63 @@ def store_and_index(
     article: ArticleIn,
     quotes: Sequence[QuoteDraft],
 ) -> IngestResult:
-    """Store, then index at once; on an index failure the quotes stay pending for `sync`."""
-    result, documents, removed = store(factory, article, quotes)
-    if documents or removed:
-        try:
-            index.delete(removed)
-            index.add(documents)
-        except SearchIndexError as exc:
-            result.index_error = str(exc)
-            result.pending = len(documents)
-            return result
-        with transaction(factory) as session:
-            repositories.mark_indexed(session, [d["id"] for d in documents])
+    """Store, then drain the outbox at once; on an index failure the events simply wait."""
+    result = store(factory, article, quotes)
+    result.sync = drain_outbox(factory, index)
     return result
 
 
-def sync_pending(
+def drain_outbox(
     factory: sessionmaker[Session],
     index: SearchIndex,
     batch_size: int = 1000,
+    wait: bool = True,
     on_batch: Callable[[int], None] | None = None,
 ) -> SyncResult:
-    """Push every pending quote to the index, batch by batch; stop at the first index failure."""
+    """Carry waiting changes to Meilisearch, oldest first, until none are left or one fails.
+
+    Each batch is one transaction holding the drain lock: the current state of each changed
+    quote is read, written to (or removed from) the index, and the events are deleted only
+    after Meilisearch reports the task succeeded. A failure keeps them, counting the attempt.
+    """
     result = SyncResult()
     while True:
-        with factory() as session:
-            ids = repositories.pending_quote_ids(session, batch_size)
-            if not ids:
-                return result
-            documents = [quote_document(q) for q in repositories.quotes_by_ids(session, ids)]
-        try:
-            index.add(documents)
-        except SearchIndexError as exc:
-            with factory() as session:
-                result.pending = repositories.count_pending(session)
-            result.error = str(exc)
-            return result
         with transaction(factory) as session:
-            repositories.mark_indexed(session, ids)
-        result.indexed += len(ids)
+            if not repositories.lock_outbox(session, wait):
+                result.busy = True
+                break
+            events = repositories.outbox_batch(session, batch_size)
+            if not events:
+                break
+            event_ids = [event_id for event_id, _ in events]
+            quote_ids = sorted({quote_id for _, quote_id in events})
+            documents = [quote_document(q) for q in repositories.quotes_by_ids(session, quote_ids)]
+            gone = sorted(set(quote_ids) - {d["id"] for d in documents})
+            try:
+                index.apply(documents, gone)
+            except SearchIndexError as exc:
+                repositories.fail_events(session, event_ids, str(exc))
+                result.error = str(exc)
+                break
+            repositories.finish_events(session, event_ids)
+        result.indexed += len(documents)
+        result.deleted += len(gone)
         if on_batch:
-            on_batch(len(ids))
+            on_batch(len(quote_ids))
+    with factory() as session:
+        result.pending = repositories.count_pending(session)
+    return result
+
+
+def delete_article(
+    factory: sessionmaker[Session], index: SearchIndex, article_id: int
+) -> tuple[list[int], SyncResult] | None:
+    """Delete an article and its quotes from PostgreSQL, then from the index; None if absent."""
+    with transaction(factory) as session:
+        removed = repositories.delete_article(session, article_id)
+    if removed is None:
+        return None
+    return removed, drain_outbox(factory, index)
 
 
 def rebuild_index(
@@ -116,38 +118,87 @@ def rebuild_index(
     batch_size: int = 1000,
     on_batch: Callable[[int], None] | None = None,
 ) -> int:
-    """Rebuild the whole index from PostgreSQL into a fresh index and swap it in."""
+    """Rebuild the whole index from PostgreSQL into a fresh index and swap it in.
 
-    def batches():
-        with factory() as session:
+    Searches keep using the old index until the swap. One repeatable-read transaction holds
+    the drain lock and reads every quote from a single snapshot, then forgets exactly the
+    outbox events that snapshot saw; changes committed meanwhile wait and are drained after.
+    """
+    with factory() as session, session.begin():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        repositories.lock_outbox(session, wait=True)
+
+        def batches() -> Iterator[list[dict]]:
             for ids in repositories.iter_quote_id_batches(session, batch_size):
-                quotes: list[Quote] = repositories.quotes_by_ids(session, ids)
-                yield [quote_document(q) for q in quotes]
+                yield [quote_document(q) for q in repositories.quotes_by_ids(session, ids)]
                 if on_batch:
                     on_batch(len(ids))
                 session.expunge_all()
 
-    with factory() as session:
-        all_ids = sorted(repositories.all_quote_ids(session))
-    total = index.rebuild(batches())
-    with transaction(factory) as session:
-        for start in range(0, len(all_ids), 10000):
-            repositories.mark_indexed(session, all_ids[start : start + 10000])
+        total = index.rebuild(batches())
+        repositories.drop_visible_events(session)
     return total
 
 
-def check_drift(factory: sessionmaker[Session], index: SearchIndex) -> DriftReport:
+@dataclass
+class DriftReport:
+    in_database: int
+    in_index: int
+    missing_from_index: list[int] = field(default_factory=list)
+    not_in_database: list[int] = field(default_factory=list)
+    different: list[int] = field(default_factory=list)  # present in both, content differs
+    pending: int = 0
+    last_error: str | None = None
+
+    @property
+    def clean(self) -> bool:
+        return not (
+            self.missing_from_index or self.not_in_database or self.different or self.pending
+        )
+
+
+def _digest(document: dict) -> bytes:
+    return hashlib.blake2b(
+        json.dumps(document, sort_keys=True, ensure_ascii=False).encode(), digest_size=16
+    ).digest()
+
+
+def check_drift(
+    factory: sessionmaker[Session], index: SearchIndex, batch_size: int = 2000
+) -> DriftReport:
+    """Compare the id and content of every quote in PostgreSQL with its search document."""
+    in_index = {int(doc["id"]): _digest(doc) for doc in index.documents()}
+    report = DriftReport(in_database=0, in_index=len(in_index))
+    seen: set[int] = set()
     with factory() as session:
-        in_db = repositories.all_quote_ids(session)
-        pending = repositories.count_pending(session)
-    in_index = index.document_ids()
-    return DriftReport(
-        in_database=len(in_db),
-        in_index=len(in_index),
-        missing_from_index=sorted(in_db - in_index),
-        not_in_database=sorted(in_index - in_db),
-        pending=pending,
-    )
+        for ids in repositories.iter_quote_id_batches(session, batch_size):
+            for quote in repositories.quotes_by_ids(session, ids):
+                seen.add(quote.id)
+                indexed = in_index.get(quote.id)
+                if indexed is None:
+                    report.missing_from_index.append(quote.id)
+                elif indexed != _digest(quote_document(quote)):
+                    report.different.append(quote.id)
+            session.expunge_all()
+        report.pending = repositories.count_pending(session)
+        report.last_error = repositories.outbox_last_error(session)
+    report.in_database = len(seen)
+    report.not_in_database = sorted(set(in_index) - seen)
+    return report
+
+
+def repair_drift(
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    report: DriftReport,
+    batch_size: int = 1000,
+) -> SyncResult:
+    """Queue every quote the report found out of step, then drain: the index follows PostgreSQL."""
+    with transaction(factory) as session:
+        repositories.enqueue(
+            session, [*report.missing_from_index, *report.different, *report.not_in_database]
+        )
+    return drain_outbox(factory, index, batch_size)
 
 
 class SpeakerMergeError(ValueError):
@@ -177,5 +228,5 @@ def merge_speakers(
             raise SpeakerMergeError(f"{keep_ref!r} and {other_ref!r} are the same speaker")
         kept, merged = keep.name, other.name
         moved = repositories.merge_speakers(session, keep, other)
-        repositories.mark_speaker_quotes_pending(session, keep.id)  # aliases are in documents
-    return MergeResult(kept, merged, len(moved), sync_pending(factory, index))
+        repositories.enqueue_speaker_quotes(session, keep.id)  # aliases are in documents
+    return MergeResult(kept, merged, len(moved), drain_outbox(factory, index))

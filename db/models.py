@@ -32,13 +32,6 @@ class QuoteType(enum.StrEnum):
     indirect = "indirect"
 
 
-class IndexState(enum.StrEnum):
-    """Whether a quote's document is in Meilisearch; `pending` ones are pushed by `sync`."""
-
-    pending = "pending"
-    indexed = "indexed"
-
-
 class Article(Base):
     __tablename__ = "article"
 
@@ -82,11 +75,6 @@ class Quote(Base):
     __table_args__ = (
         Index("ix_quote_article_id", "article_id"),
         Index("ix_quote_speaker_id", "speaker_id"),
-        Index(
-            "ix_quote_pending",
-            "id",
-            postgresql_where="index_state = 'pending'",
-        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -103,9 +91,39 @@ class Quote(Base):
     context: Mapped[str] = mapped_column(Text)
     said_on: Mapped[date | None] = mapped_column(Date)
     confidence: Mapped[float] = mapped_column(Float)
-    index_state: Mapped[IndexState] = mapped_column(
-        Enum(IndexState, name="index_state"), default=IndexState.pending
-    )
 
     article: Mapped[Article] = relationship(back_populates="quotes")
     speaker: Mapped[Speaker | None] = relationship(back_populates="quotes")
+
+
+class IndexOutbox(Base):
+    """One row per quote change the search index has not yet taken.
+
+    Written in the transaction that changes the quote, so no change can be lost between
+    PostgreSQL and Meilisearch; deleted once Meilisearch confirms the write.
+    """
+
+    __tablename__ = "index_outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    quote_id: Mapped[int] = mapped_column(BigInteger)
+    enqueued_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ApiKey(Base):
+    """An API key, kept only as a SHA-256 digest of its secret, with the scopes it grants."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(32))  # shown in lists and logs, never the secret
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

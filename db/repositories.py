@@ -8,11 +8,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Select, any_, delete, func, select, update
+from sqlalchemy import Select, any_, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, joinedload
 
 from db import speaker_names
-from db.models import Article, IndexState, Quote, QuoteType, Speaker
+from db.models import ApiKey, Article, IndexOutbox, Quote, QuoteType, Speaker
 from db.records import ArticleIn, QuoteDraft
 
 
@@ -164,11 +164,13 @@ def _learn_fuller_name(speaker: Speaker, name: str) -> bool:
 
 def merge_speakers(session: Session, keep: Speaker, other: Speaker) -> list[int]:
     """Fold `other` into `keep`: its quotes, name, aliases and description; return moved ids."""
-    moved = list(session.scalars(select(Quote.id).where(Quote.speaker_id == other.id)))
-    session.execute(
-        update(Quote)
-        .where(Quote.speaker_id == other.id)
-        .values(speaker_id=keep.id, index_state=IndexState.pending)
+    moved = list(
+        session.scalars(
+            update(Quote)
+            .where(Quote.speaker_id == other.id)
+            .values(speaker_id=keep.id)
+            .returning(Quote.id)
+        )
     )
     known = {keep.name, *(keep.aliases or [])}
     learned = [a for a in dict.fromkeys([other.name, *(other.aliases or [])]) if a not in known]
@@ -179,16 +181,11 @@ def merge_speakers(session: Session, keep: Speaker, other: Speaker) -> list[int]
     return moved
 
 
-def mark_speaker_quotes_pending(session: Session, speaker_id: int) -> list[int]:
+def enqueue_speaker_quotes(session: Session, speaker_id: int) -> list[int]:
     """Queue a speaker's quotes for reindexing (their documents carry the speaker's name)."""
-    return list(
-        session.scalars(
-            update(Quote)
-            .where(Quote.speaker_id == speaker_id)
-            .values(index_state=IndexState.pending)
-            .returning(Quote.id)
-        )
-    )
+    ids = list(session.scalars(select(Quote.id).where(Quote.speaker_id == speaker_id)))
+    enqueue(session, ids)
+    return ids
 
 
 def _free_slug(session: Session, slug: str) -> str:
@@ -284,7 +281,7 @@ def store_article(
             )
             speakers[draft.speaker] = match.speaker
             if match.renamed:
-                reindex += mark_speaker_quotes_pending(session, match.speaker.id)
+                reindex += enqueue_speaker_quotes(session, match.speaker.id)
     quotes = [
         Quote(
             article=article,
@@ -300,13 +297,25 @@ def store_article(
             context=draft.context,
             said_on=draft.said_on or article_in.published_at,
             confidence=draft.confidence,
-            index_state=IndexState.pending,
         )
         for draft in drafts
     ]
     session.add_all(quotes)
     session.flush()
+    enqueue(session, [*removed, *(q.id for q in quotes)])
     return StoredArticle(article, status, quotes, removed, reindex)
+
+
+def delete_article(session: Session, article_id: int) -> list[int] | None:
+    """Delete an article and its quotes, queueing their removal from the index; None if absent."""
+    if session.get(Article, article_id) is None:
+        return None
+    removed = list(
+        session.scalars(delete(Quote).where(Quote.article_id == article_id).returning(Quote.id))
+    )
+    session.execute(delete(Article).where(Article.id == article_id))
+    enqueue(session, removed)
+    return removed
 
 
 def get_article(session: Session, article_id: int) -> Article | None:
@@ -340,38 +349,77 @@ def recent_quotes_of_speaker(session: Session, speaker_id: int, limit: int = 20)
     )
 
 
-def pending_quote_ids(session: Session, limit: int) -> list[int]:
-    return list(
-        session.scalars(
-            select(Quote.id)
-            .where(Quote.index_state == IndexState.pending)
-            .order_by(Quote.id)
-            .limit(limit)
-        )
+# --- the index outbox ---------------------------------------------------------------------
+
+# One drainer at a time: two could push an older and a newer version of a quote out of order.
+_OUTBOX_LOCK = 0x0E1C0D
+
+
+def enqueue(session: Session, quote_ids: Iterable[int]) -> None:
+    """Record that these quotes changed; the index takes them when the outbox is drained."""
+    rows = [{"quote_id": quote_id} for quote_id in quote_ids]
+    if rows:
+        session.execute(insert(IndexOutbox), rows)
+
+
+def enqueue_all(session: Session) -> int:
+    """Queue every quote (a repair after the index was lost or rebuilt elsewhere)."""
+    result = session.execute(
+        text("INSERT INTO index_outbox (quote_id) SELECT id FROM quote ORDER BY id")
     )
+    return result.rowcount
+
+
+def lock_outbox(session: Session, wait: bool) -> bool:
+    """Take the drain lock for this transaction; without `wait`, False when someone holds it."""
+    if wait:
+        session.execute(select(func.pg_advisory_xact_lock(_OUTBOX_LOCK)))
+        return True
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(_OUTBOX_LOCK))))
+
+
+def outbox_batch(session: Session, limit: int) -> list[tuple[int, int]]:
+    """The oldest waiting changes as (event id, quote id)."""
+    rows = session.execute(
+        select(IndexOutbox.id, IndexOutbox.quote_id).order_by(IndexOutbox.id).limit(limit)
+    )
+    return [(event_id, quote_id) for event_id, quote_id in rows]
+
+
+def finish_events(session: Session, event_ids: Sequence[int]) -> None:
+    session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_(event_ids)))
+
+
+def fail_events(session: Session, event_ids: Sequence[int], error: str) -> None:
+    session.execute(
+        update(IndexOutbox)
+        .where(IndexOutbox.id.in_(event_ids))
+        .values(attempts=IndexOutbox.attempts + 1, last_error=error[:2000])
+    )
+
+
+def drop_visible_events(session: Session) -> None:
+    """Forget the changes this transaction's snapshot can see (a rebuild in that snapshot took
+    them); changes committed after the snapshot stay queued."""
+    session.execute(delete(IndexOutbox))
 
 
 def count_pending(session: Session) -> int:
-    return (
-        session.scalar(select(func.count(Quote.id)).where(Quote.index_state == IndexState.pending))
-        or 0
+    """Quotes whose change waits for the index."""
+    return session.scalar(select(func.count(func.distinct(IndexOutbox.quote_id)))) or 0
+
+
+def outbox_last_error(session: Session) -> str | None:
+    return session.scalar(
+        select(IndexOutbox.last_error)
+        .where(IndexOutbox.last_error.is_not(None))
+        .order_by(IndexOutbox.id.desc())
+        .limit(1)
     )
-
-
-def mark_indexed(session: Session, ids: Sequence[int]) -> None:
-    session.execute(update(Quote).where(Quote.id.in_(ids)).values(index_state=IndexState.indexed))
-
-
-def mark_all_pending(session: Session) -> None:
-    session.execute(update(Quote).values(index_state=IndexState.pending))
 
 
 def all_quote_ids(session: Session) -> set[int]:
     return set(session.scalars(select(Quote.id)))
-
-
-def indexed_quote_ids(session: Session) -> set[int]:
-    return set(session.scalars(select(Quote.id).where(Quote.index_state == IndexState.indexed)))
 
 
 def iter_quote_id_batches(session: Session, batch_size: int) -> Iterable[list[int]]:
@@ -395,3 +443,42 @@ def counts(session: Session) -> dict[str, int]:
         "speakers": session.scalar(select(func.count(Speaker.id))) or 0,
         "pending": count_pending(session),
     }
+
+
+# --- API keys -----------------------------------------------------------------------------
+
+
+def add_api_key(
+    session: Session, name: str, prefix: str, secret_hash: str, scopes: Sequence[str]
+) -> ApiKey:
+    key = ApiKey(name=name, prefix=prefix, secret_hash=secret_hash, scopes=list(scopes))
+    session.add(key)
+    session.flush()
+    return key
+
+
+def api_key_by_hash(session: Session, secret_hash: str) -> ApiKey | None:
+    return session.scalar(select(ApiKey).where(ApiKey.secret_hash == secret_hash))
+
+
+def list_api_keys(session: Session, include_revoked: bool = False) -> list[ApiKey]:
+    stmt = select(ApiKey).order_by(ApiKey.id)
+    if not include_revoked:
+        stmt = stmt.where(ApiKey.revoked_at.is_(None))
+    return list(session.scalars(stmt))
+
+
+def find_api_key(session: Session, ref: str) -> ApiKey | None:
+    """A key by id or by the prefix shown in `keys list`."""
+    if ref.isdigit():
+        return session.get(ApiKey, int(ref))
+    return session.scalar(select(ApiKey).where(ApiKey.prefix == ref))
+
+
+def revoke_api_key(session: Session, key: ApiKey) -> None:
+    key.revoked_at = key.revoked_at or func.now()
+    session.flush()
+
+
+def touch_api_key(session: Session, key_id: int) -> None:
+    session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=func.now()))

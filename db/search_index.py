@@ -7,7 +7,7 @@ so every write here waits for its task and raises `IndexError_` when it did not 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -150,6 +150,7 @@ class SearchIndex:
             url, api_key, timeout=timeout, custom_headers={"Accept-Encoding": "identity"}
         )
         self.name = index_name
+        self._search_client: meilisearch.Client | None = None
 
     @property
     def index(self) -> meilisearch.index.Index:
@@ -199,32 +200,70 @@ class SearchIndex:
             index = self.client.index(name or self.name)
             self.wait(self._call(index.add_documents, list(documents), primary_key="id"))
 
-    def delete(self, ids: Sequence[int]) -> None:
-        for start in range(0, len(ids), 1000):
-            chunk = ", ".join(str(int(i)) for i in ids[start : start + 1000])
-            self.wait(self._call(self.index.delete_documents, filter=f"id IN [{chunk}]"))
+    def apply(self, documents: Sequence[dict], removed_ids: Sequence[int]) -> None:
+        """Write these documents and remove these ids; both tasks must succeed."""
+        tasks = []
+        if documents:
+            tasks.append(self._call(self.index.add_documents, list(documents), primary_key="id"))
+        for start in range(0, len(removed_ids), 1000):
+            chunk = ", ".join(str(int(i)) for i in removed_ids[start : start + 1000])
+            tasks.append(self._call(self.index.delete_documents, filter=f"id IN [{chunk}]"))
+        for task in tasks:
+            self.wait(task)
 
     def search(self, query: SearchQuery) -> dict:
-        return self._call(self.index.search, query.q, query.params())
+        return self._call(self.reader.search, query.q, query.params())
 
-    def document_ids(self) -> set[int]:
-        ids: set[int] = set()
-        offset, limit = 0, 10000
+    @property
+    def reader(self) -> meilisearch.index.Index:
+        """The index through a search-only key, so the API never holds more than it needs."""
+        if self._search_client is None:
+            key = self.search_key()
+            self._search_client = meilisearch.Client(
+                self.client.config.url,
+                key,
+                timeout=self.client.config.timeout,
+                custom_headers={"Accept-Encoding": "identity"},
+            )
+        return self._search_client.index(self.name)
+
+    def search_key(self) -> str | None:
+        """A key that may only search this index, created with the master key on first use."""
+        if self.client.config.api_key is None:
+            return None  # a Meilisearch without a master key has no keys at all
+        description = f"onrecord search-only key for index {self.name}"
+        keys = self._call(self.client.get_keys, {"limit": 1000})
+        for key in keys.results:
+            if key.description == description and key.expires_at is None:
+                return key.key
+        created = self._call(
+            self.client.create_key,
+            {
+                "description": description,
+                "actions": ["search"],
+                "indexes": [self.name],
+                "expiresAt": None,
+            },
+        )
+        return created.key
+
+    def documents(self, page_size: int = 5000) -> Iterator[dict]:
+        """Every document in the index (none when it does not exist yet)."""
+        offset = 0
         while True:
             try:
-                page = self.index.get_documents(
-                    {"fields": ["id"], "offset": offset, "limit": limit}
-                )
+                page = self.index.get_documents({"offset": offset, "limit": page_size})
             except MeilisearchApiError as exc:
                 if exc.code == "index_not_found":
-                    return ids
+                    return
                 raise SearchIndexError(f"Meilisearch refused the request: {exc}") from exc
             except MeilisearchCommunicationError as exc:
                 raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
-            ids.update(int(doc.id) for doc in page.results)
-            if len(page.results) < limit:
-                return ids
-            offset += limit
+            for document in page.results:
+                yield dict(document)
+            if len(page.results) < page_size:
+                return
+            offset += page_size
 
     def rebuild(self, batches: Iterable[Sequence[dict]]) -> int:
         """Fill a fresh index and swap it in, so searches never see an empty or partial index."""

@@ -29,12 +29,29 @@ class Settings(BaseSettings):
     )
     home: Path = Field(default=Path(".onrecord"), description="Where private services live.")
     api_keys: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="Comma-separated API keys allowed to write."
+        default_factory=list,
+        description="Comma-separated bootstrap API keys (all scopes), stored hashed at start.",
     )
     max_article_bytes: int = Field(default=5_000_000, description="Largest article accepted.")
+    max_request_bytes: int = Field(
+        default=12_000_000, description="Largest request body the API reads (413 above)."
+    )
     index_batch_size: int = Field(default=1000, description="Quotes per Meilisearch write.")
+    index_worker_interval: float = Field(
+        default=1.0, description="Seconds between outbox checks of the `serve` index worker."
+    )
+    rate_limit_search: str = Field(
+        default="600/minute", description="Searches per client address or key (limits syntax)."
+    )
+    rate_limit_write: str = Field(
+        default="120/minute", description="Writes per key and per client address."
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Proxy addresses/networks whose X-Forwarded-For is believed; none by default.",
+    )
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "trusted_proxies", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

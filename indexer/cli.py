@@ -12,16 +12,24 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import ingest, migrate, repositories
+from db import api_keys, ingest, migrate, repositories
+from db.api_keys import Scope
 from db.search_index import SearchIndex, SearchIndexError
 from db.services import ServiceError, private_meili, private_postgres, resolve_settings
-from db.session import make_engine, make_session_factory
+from db.session import make_engine, make_session_factory, transaction
 from db.settings import Settings, get_settings
 from indexer.extract import extract_quotes
 from indexer.pipeline import ingest_articles
@@ -35,7 +43,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 services_app = typer.Typer(help="The private PostgreSQL and Meilisearch.", no_args_is_help=True)
 speakers_app = typer.Typer(help="Speaker records: list and merge.", no_args_is_help=True)
+articles_app = typer.Typer(help="Stored articles.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(articles_app, name="articles")
+app.add_typer(keys_app, name="keys")
 app.add_typer(services_app, name="services")
 app.add_typer(speakers_app, name="speakers")
 
@@ -92,6 +104,8 @@ def _progress() -> Progress:
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
         console=err,
         transient=False,
         disable=not err.is_terminal,
@@ -138,13 +152,25 @@ def ingest_command(
             rate = f"{done / elapsed:.1f} articles/s" if elapsed > 0 else ""
             progress.update(task, advance=1, rate=rate)
 
-        summary = ingest_articles(
-            items, stores.factory, stores.index, stores.settings.index_batch_size, on_item
-        )
+        try:
+            summary = ingest_articles(
+                items, stores.factory, stores.index, stores.settings.index_batch_size, on_item
+            )
+        except OperationalError as exc:
+            done = int(progress.tasks[0].completed)
+            raise fail(
+                f"PostgreSQL became unavailable after {done} inputs: {_first_line(exc.orig)}. "
+                "Every article is stored whole or not at all; run the same command again to "
+                "continue (stored articles are recognised and skipped)."
+            ) from exc
     if summary.index_error:
         err.print(f"[yellow]warning:[/] {summary.index_error}", highlight=False)
     out.print(summary.line(), highlight=False)
     raise typer.Exit(1 if summary.refused else 0)
+
+
+def _first_line(exc: object) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _overrides(
@@ -220,15 +246,27 @@ def extract_command(
 
 @app.command("sync")
 def sync_command() -> None:
-    """Push quotes whose index write is pending to Meilisearch."""
+    """Carry every waiting change (the index outbox) to Meilisearch now."""
     stores = open_stores()
     problem = _ensure_index(stores)
     if problem:
         raise fail(f"search index unavailable: {problem}")
-    result = ingest.sync_pending(stores.factory, stores.index, stores.settings.index_batch_size)
+    with stores.factory() as session:
+        waiting = repositories.count_pending(session)
+    with _progress() as progress:
+        task = progress.add_task("syncing", total=waiting or None, rate="")
+        result = ingest.drain_outbox(
+            stores.factory,
+            stores.index,
+            stores.settings.index_batch_size,
+            on_batch=lambda n: progress.update(task, advance=n),
+        )
     if result.error:
-        raise fail(f"indexed {result.indexed}, {result.pending} still pending: {result.error}")
-    out.print(f"indexed {result.indexed} pending quotes; nothing pending")
+        raise fail(
+            f"indexed {result.indexed}, removed {result.deleted}; {result.pending} still "
+            f"waiting: {result.error}"
+        )
+    out.print(f"indexed {result.indexed}, removed {result.deleted}; nothing waiting")
 
 
 @speakers_app.command("list")
@@ -291,33 +329,162 @@ def reindex_command() -> None:
 
 
 @app.command("check")
-def check_command() -> None:
-    """Compare PostgreSQL and Meilisearch; exit 1 on drift."""
+def check_command(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Make the index match PostgreSQL.")
+    ] = False,
+) -> None:
+    """Compare the id and content of every quote in PostgreSQL and Meilisearch; exit 1 on drift."""
     stores = open_stores()
     try:
         report = ingest.check_drift(stores.factory, stores.index)
     except SearchIndexError as exc:
         raise fail(str(exc)) from exc
+    _print_report(report)
+    if report.clean:
+        out.print("no drift")
+        return
+    if not repair:
+        raise fail("drift found: run `onrecord check --repair` (or `onrecord reindex`)")
+    if _ensure_index(stores) is None:
+        result = ingest.repair_drift(
+            stores.factory, stores.index, report, stores.settings.index_batch_size
+        )
+        if result.error:
+            raise fail(f"repair stopped, {result.pending} still waiting: {result.error}")
+    after = ingest.check_drift(stores.factory, stores.index)
+    if not after.clean:
+        _print_report(after)
+        raise fail("drift remains after the repair")
+    out.print("repaired: no drift")
+
+
+def _print_report(report: ingest.DriftReport) -> None:
     out.print(
         f"quotes in PostgreSQL: {report.in_database}; in Meilisearch: {report.in_index}; "
-        f"pending: {report.pending}"
+        f"waiting in the outbox: {report.pending}"
     )
-    if report.missing_from_index:
-        out.print(
-            f"missing from the index: {len(report.missing_from_index)} "
-            f"(e.g. {report.missing_from_index[:10]})"
-        )
-    if report.not_in_database:
-        out.print(
-            f"in the index but not in PostgreSQL: {len(report.not_in_database)} "
-            f"(e.g. {report.not_in_database[:10]})"
-        )
-    if not report.clean:
-        raise fail("drift found: run `onrecord sync`, or `onrecord reindex` to rebuild")
-    out.print("no drift")
+    for label, ids in (
+        ("missing from the index", report.missing_from_index),
+        ("in the index but not in PostgreSQL", report.not_in_database),
+        ("different in the index", report.different),
+    ):
+        if ids:
+            out.print(f"{label}: {len(ids)} (e.g. {ids[:10]})")
+    if report.pending and report.last_error:
+        out.print(f"last index error: {report.last_error}", highlight=False)
+
+
+# --- articles and keys --------------------------------------------------------------------
+
+
+@articles_app.command("delete")
+def articles_delete(
+    article_ids: Annotated[list[int], typer.Argument(help="Article ids to delete.")],
+) -> None:
+    """Delete articles and their quotes from PostgreSQL and from the search index."""
+    stores = open_stores()
+    missing = []
+    for article_id in article_ids:
+        deleted = ingest.delete_article(stores.factory, stores.index, article_id)
+        if deleted is None:
+            missing.append(article_id)
+            continue
+        removed, sync = deleted
+        out.print(f"deleted article {article_id} and {len(removed)} quotes")
+        if sync.error:
+            err.print(
+                f"[yellow]warning:[/] removed from PostgreSQL; the index follows when "
+                f"Meilisearch is back ({sync.pending} waiting): {sync.error}",
+                highlight=False,
+            )
+    if missing:
+        raise fail(f"no article {', '.join(map(str, missing))}")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Argument(help="Who the key is for, e.g. 'cms-prod'.")],
+    scope: Annotated[
+        list[Scope], typer.Option("--scope", "-s", help="read, write or admin; repeatable.")
+    ] = [Scope.write],  # noqa: B006
+) -> None:
+    """Create an API key; the secret is printed once and stored only as a digest."""
+    stores = open_stores()
+    with transaction(stores.factory) as session:
+        secret, key_id = api_keys.create_key(session, name, scope)
+    err.print(
+        f"created key {key_id} for {name!r} with scopes {', '.join(s.value for s in scope)}; "
+        "store it now, it cannot be shown again:",
+        highlight=False,
+    )
+    out.print(secret, highlight=False)
+
+
+@keys_app.command("list")
+def keys_list(
+    all_: Annotated[bool, typer.Option("--all", help="Include revoked keys.")] = False,
+) -> None:
+    """API keys with their prefixes, scopes and last use (never the secrets)."""
+    stores = open_stores()
+    with stores.factory() as session:
+        keys = repositories.list_api_keys(session, include_revoked=all_)
+        table = Table("id", "name", "prefix", "scopes", "created", "last used", "revoked", box=None)
+        for key in keys:
+            table.add_row(
+                str(key.id),
+                key.name,
+                key.prefix,
+                ",".join(key.scopes),
+                f"{key.created_at:%Y-%m-%d %H:%M}",
+                f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
+                f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "",
+            )
+    out.print(table if keys else "no keys")
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    ref: Annotated[str, typer.Argument(help="Key id or prefix (from `keys list`).")],
+) -> None:
+    """Revoke an API key at once."""
+    stores = open_stores()
+    with transaction(stores.factory) as session:
+        key = repositories.find_api_key(session, ref)
+        if key is None:
+            raise fail(f"no key {ref!r}")
+        if key.name == api_keys.BOOTSTRAP_NAME:
+            raise fail("this key comes from ONRECORD_API_KEYS: remove it there instead")
+        repositories.revoke_api_key(session, key)
+        out.print(f"revoked key {key.id} ({key.prefix})", highlight=False)
 
 
 # --- serving ------------------------------------------------------------------------------
+
+
+# JSON lines on stderr: the app's one line per request, its warnings, and uvicorn's own messages.
+SERVE_LOG_CONFIG = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "{asctime}{levelname}{name}{message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "loggers": {
+        "onrecord": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
 
 
 @app.command("serve")
@@ -346,7 +513,9 @@ def serve_command(
         host=host,
         port=port,
         log_level="info",
-        proxy_headers=False,
+        log_config=SERVE_LOG_CONFIG,
+        access_log=False,  # the app logs one JSON line per request instead
+        proxy_headers=False,  # see ONRECORD_TRUSTED_PROXIES
     )
 
 

@@ -1,16 +1,16 @@
-"""Ingest: sources → extraction → PostgreSQL, then the pending quotes → Meilisearch in batches."""
+"""Ingest: sources → extraction → PostgreSQL (with outbox events) → Meilisearch in batches."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import ingest
 from db.repositories import StoreStatus
-from db.search_index import SearchIndex, SearchIndexError
+from db.search_index import SearchIndex
 from indexer.extract import extract_quotes
 from indexer.sources import SourceArticle, SourceError
 
@@ -36,7 +36,12 @@ class IngestSummary:
             f"quotes stored: {self.quotes}",
         ]
         if self.pending:
-            parts.append(f"{self.pending} quotes wait for the search index (run `onrecord sync`)")
+            parts.append(
+                f"{self.pending} quotes wait for the search index (they follow when it is back: "
+                "`onrecord serve` drains them, or run `onrecord sync`)"
+            )
+        else:
+            parts.append("all searchable")
         return "; ".join(parts)
 
 
@@ -47,7 +52,8 @@ def ingest_articles(
     batch_size: int = 1000,
     on_item: Callable[[SourceArticle | SourceError, str], None] | None = None,
 ) -> IngestSummary:
-    """Store every article (one transaction each) and push its quotes to the index in batches."""
+    """Store every article (with its outbox events, one transaction each) and drain the outbox
+    to the index every SYNC_EVERY articles and at the end."""
     summary = IngestSummary()
     since_sync = 0
     for item in items:
@@ -59,7 +65,9 @@ def ingest_articles(
             continue
         try:
             quotes = extract_quotes(item.article.text, item.article.published_at)
-            result, _, removed = ingest.store(factory, item.article, quotes)
+            result = ingest.store(factory, item.article, quotes)
+        except OperationalError:
+            raise  # PostgreSQL is gone: stop the run, nothing of this article was written
         except SQLAlchemyError as exc:
             error = SourceError(item.origin, f"not stored: {_short(exc)}")
             summary.refused += 1
@@ -67,8 +75,6 @@ def ingest_articles(
             if on_item:
                 on_item(error, "refused")
             continue
-        if removed:
-            _delete_from_index(index, removed, summary)
         status = result.status
         if status == StoreStatus.new:
             summary.new += 1
@@ -91,18 +97,10 @@ def ingest_articles(
 def _sync(
     factory: sessionmaker[Session], index: SearchIndex, batch_size: int, summary: IngestSummary
 ) -> None:
-    result = ingest.sync_pending(factory, index, batch_size)
+    result = ingest.drain_outbox(factory, index, batch_size)
     summary.indexed += result.indexed
     summary.pending = result.pending
-    if result.error:
-        summary.index_error = result.error
-
-
-def _delete_from_index(index: SearchIndex, ids: list[int], summary: IngestSummary) -> None:
-    try:
-        index.delete(ids)
-    except SearchIndexError as exc:
-        summary.index_error = f"{exc} (run `onrecord reindex` to drop replaced quotes)"
+    summary.index_error = result.error
 
 
 def _short(exc: Exception) -> str:

@@ -93,7 +93,9 @@ def settings(service_urls: dict, tmp_path: Path) -> Iterator[Settings]:
     )
     engine = make_engine(settings.database_url)
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE quote, article, speaker RESTART IDENTITY CASCADE"))
+        conn.execute(
+            text("TRUNCATE quote, article, speaker, index_outbox, api_key RESTART IDENTITY CASCADE")
+        )
     engine.dispose()
     yield settings
     index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)

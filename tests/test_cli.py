@@ -66,8 +66,56 @@ def test_index_down_then_sync(settings) -> None:
     assert "wait for the search index" in result.stdout
     assert run_cli(settings, "check").returncode == 1
     synced = run_cli(settings, "sync")
-    assert synced.returncode == 0 and "nothing pending" in synced.stdout
+    assert synced.returncode == 0 and "nothing waiting" in synced.stdout
     assert run_cli(settings, "check").returncode == 0
+
+
+def test_check_repair_puts_the_index_back_in_step(settings) -> None:
+    assert run_cli(settings, "ingest", str(SAMPLES / "wire.jsonl")).returncode == 0
+    index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
+    ids = sorted(int(doc["id"]) for doc in index.documents())
+    index.apply([{"id": 424242, "text": "ghost", "type": "direct"}], ids[:2])
+    check = run_cli(settings, "check")
+    assert check.returncode == 1
+    assert "missing from the index: 2" in check.stdout
+    assert "in the index but not in PostgreSQL: 1" in check.stdout
+    repaired = run_cli(settings, "check", "--repair")
+    assert repaired.returncode == 0 and "repaired: no drift" in repaired.stdout
+    assert sorted(int(doc["id"]) for doc in index.documents()) == ids
+
+
+def test_articles_delete(settings) -> None:
+    assert run_cli(settings, "ingest", str(SAMPLES / "river-flood.txt")).returncode == 0
+    index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
+    assert list(index.documents())
+    [article_id] = {int(doc["article_id"]) for doc in index.documents()}
+    deleted = run_cli(settings, "articles", "delete", str(article_id))
+    assert deleted.returncode == 0 and f"deleted article {article_id}" in deleted.stdout
+    assert list(index.documents()) == []
+    again = run_cli(settings, "articles", "delete", str(article_id))
+    assert again.returncode == 1 and f"no article {article_id}" in again.stderr
+    assert run_cli(settings, "check").returncode == 0
+
+
+def test_keys_create_list_revoke(settings) -> None:
+    created = run_cli(settings, "keys", "create", "cms", "--scope", "write", "--scope", "read")
+    assert created.returncode == 0, created.stderr
+    secret = created.stdout.strip()
+    assert secret.startswith("onr_") and len(secret) > 40
+    listed = run_cli(settings, "keys", "list")
+    prefix = secret.rsplit("_", 1)[0]
+    assert prefix in listed.stdout and "read,write" in listed.stdout
+    assert secret not in listed.stdout
+    engine = create_engine(settings.database_url)
+    with engine.connect() as conn:  # only the digest is stored
+        stored = list(conn.scalars(text("SELECT secret_hash FROM api_key")))
+    engine.dispose()
+    assert secret not in stored and len(stored) == 1
+    revoked = run_cli(settings, "keys", "revoke", prefix)
+    assert revoked.returncode == 0 and "revoked" in revoked.stdout
+    assert prefix not in run_cli(settings, "keys", "list").stdout
+    assert prefix in run_cli(settings, "keys", "list", "--all").stdout
+    assert run_cli(settings, "keys", "revoke", "onr_nothere").returncode == 1
 
 
 def test_reindex(settings) -> None:

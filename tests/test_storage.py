@@ -1,12 +1,12 @@
-"""PostgreSQL and Meilisearch together: the write path, pending quotes, sync, check, reindex."""
+"""PostgreSQL and Meilisearch together: the write path, the outbox, sync, check, reindex."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from db import ingest, repositories
-from db.models import IndexState, Quote
+from db.models import IndexOutbox, Quote
 from db.records import ArticleIn
 from db.search_index import SearchIndex, SearchQuery
 from indexer.extract import extract_quotes
@@ -37,8 +37,7 @@ def test_store_and_index_makes_quotes_searchable(stores) -> None:
     assert [hit["speaker"] for hit in found["hits"]] == ["Ivo Rask", "Mia Strand"]
     assert found["hits"][0]["said_on"] == "2024-03-04"  # "on Monday" before Wed 6 March
     with factory() as session:
-        states = set(session.scalars(select(Quote.index_state)))
-    assert states == {IndexState.indexed}
+        assert session.scalar(select(func.count(IndexOutbox.id))) == 0  # events done, removed
 
 
 def test_same_article_again_changes_nothing(stores) -> None:
@@ -57,7 +56,11 @@ def test_edited_article_with_same_url_replaces_its_quotes(stores) -> None:
     edited = original.model_copy(update={"text": '"We are closed," said Ivo Rask.'})
     result = store(factory, index, edited)
     assert result.status == "updated" and len(result.quote_ids) == 1
-    assert index.document_ids() == set(result.quote_ids)
+    assert ids_in(index) == set(result.quote_ids)
+
+
+def ids_in(index: SearchIndex) -> set[int]:
+    return {int(doc["id"]) for doc in index.documents()}
 
 
 def test_index_down_leaves_quotes_pending_until_sync(stores, settings) -> None:
@@ -66,13 +69,15 @@ def test_index_down_leaves_quotes_pending_until_sync(stores, settings) -> None:
         "http://127.0.0.1:9", settings.meili_master_key, settings.meili_index, timeout=2
     )
     result = store(factory, dead)
-    assert result.pending == 2 and result.index_error
+    assert result.pending == 2 and result.sync and result.sync.error
     with factory() as session:
         assert repositories.count_pending(session) == 2
+        attempts = set(session.scalars(select(IndexOutbox.attempts)))
+    assert attempts == {1}  # the failed attempt is counted, the events kept
     assert not ingest.check_drift(factory, index).clean
 
-    synced = ingest.sync_pending(factory, index)
-    assert synced.indexed == 2 and synced.error is None
+    synced = ingest.drain_outbox(factory, index)
+    assert synced.indexed == 2 and synced.error is None and synced.pending == 0
     report = ingest.check_drift(factory, index)
     assert report.clean, report
 
@@ -80,20 +85,53 @@ def test_index_down_leaves_quotes_pending_until_sync(stores, settings) -> None:
 def test_check_finds_documents_missing_from_either_side(stores) -> None:
     factory, index = stores
     result = store(factory, index)
-    index.delete([result.quote_ids[0]])
+    first, second = result.quote_ids
+    index.apply([], [first])
     report = ingest.check_drift(factory, index)
-    assert report.missing_from_index == [result.quote_ids[0]]
+    assert report.missing_from_index == [first]
     index.add([{"id": 999999, "text": "ghost", "type": "direct"}])
     assert ingest.check_drift(factory, index).not_in_database == [999999]
+    with factory() as session:  # an edit made behind the outbox's back: content drift
+        session.execute(update(Quote).where(Quote.id == second).values(text="changed words"))
+        session.commit()
+    report = ingest.check_drift(factory, index)
+    assert report.different == [second] and not report.clean
+
+    repaired = ingest.repair_drift(factory, index, report)
+    assert repaired.error is None
+    assert ingest.check_drift(factory, index).clean
+    assert index.search(SearchQuery(q="changed words"))["hits"][0]["id"] == second
+
+
+def test_deleting_an_article_removes_its_quotes_from_both_stores(stores) -> None:
+    factory, index = stores
+    result = store(factory, index)
+    other = store(factory, index, ArticleIn(title="Other", text='"Still here," Ivo Rask said.'))
+    removed, sync = ingest.delete_article(factory, index, result.article_id)
+    assert sorted(removed) == sorted(result.quote_ids) and sync.deleted == 2
+    assert ids_in(index) == set(other.quote_ids)
+    assert ingest.check_drift(factory, index).clean
+    assert ingest.delete_article(factory, index, result.article_id) is None
+
+
+def test_deleting_while_the_index_is_down_catches_up_later(stores, settings) -> None:
+    factory, index = stores
+    result = store(factory, index)
+    dead = SearchIndex("http://127.0.0.1:9", settings.meili_master_key, settings.meili_index)
+    _, sync = ingest.delete_article(factory, dead, result.article_id)
+    assert sync.error and sync.pending == 2
+    assert ids_in(index) == set(result.quote_ids)  # stale until the outbox drains
+    assert ingest.drain_outbox(factory, index).deleted == 2
+    assert ids_in(index) == set() and ingest.check_drift(factory, index).clean
 
 
 def test_reindex_rebuilds_and_swaps(stores) -> None:
     factory, index = stores
     result = store(factory, index)
-    index.delete(result.quote_ids)
-    assert index.document_ids() == set()
+    index.apply([], result.quote_ids)
+    assert ids_in(index) == set()
     assert ingest.rebuild_index(factory, index) == 2
-    assert index.document_ids() == set(result.quote_ids)
+    assert ids_in(index) == set(result.quote_ids)
     assert ingest.check_drift(factory, index).clean
     leftovers = [
         i.uid
@@ -181,3 +219,20 @@ def test_merge_refuses_unknown_and_identical_speakers(stores) -> None:
     for keep, other in (("joe-biden", "nobody"), ("joe-biden", "Joe Biden")):
         with pytest.raises(ingest.SpeakerMergeError):
             ingest.merge_speakers(factory, index, keep, other)
+
+
+def test_changes_during_a_rebuild_wait_and_follow_it(stores) -> None:
+    factory, index = stores
+    store(factory, index)
+    added: list[int] = []
+
+    def meanwhile(_: int) -> None:  # an article stored while the rebuild reads its snapshot
+        if not added:
+            late = ArticleIn(title="Late", text='"Arrived during the rebuild," Mia Strand said.')
+            added.extend(ingest.store(factory, late, extract_quotes(late.text)).quote_ids)
+
+    ingest.rebuild_index(factory, index, batch_size=1, on_batch=meanwhile)
+    with factory() as session:
+        assert repositories.count_pending(session) == 1  # kept: the snapshot did not see it
+    assert ingest.drain_outbox(factory, index).indexed == 1
+    assert ingest.check_drift(factory, index).clean
