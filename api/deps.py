@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from db.search_index import SearchIndex
@@ -27,3 +27,6 @@ def get_index(request: Request) -> SearchIndex:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 IndexDep = Annotated[SearchIndex, Depends(get_index)]
+
+# Ids are PostgreSQL bigints: anything outside is a 422, never a database error.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]

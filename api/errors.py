@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.web import page
@@ -87,6 +87,12 @@ def install(app: FastAPI) -> None:
             "search_unavailable",
             "The search index is unavailable; try again shortly.",
             {"Retry-After": "5"},
+        )
+
+    @app.exception_handler(DataError)
+    async def unstorable_value(request: Request, exc: DataError) -> Response:
+        return error_response(
+            request, 400, "bad_request", "A value in the request cannot be stored or searched."
         )
 
     @app.exception_handler(OperationalError)

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
+from pydantic import Field
 
 from api.errors import APIError
 from api.schemas import ArticleRef, SearchHit, SearchResult, SpeakerRef
@@ -100,7 +101,9 @@ def search_query(
         list[Literal["direct", "mixed", "indirect"]],
         Query(alias="type", description="Quote type; repeat for OR."),
     ] = [],  # noqa: B006
-    year: Annotated[list[int], Query(description="Year said; repeat for OR.")] = [],  # noqa: B006
+    year: Annotated[
+        list[Annotated[int, Field(ge=1, le=9999)]], Query(description="Year said; repeat for OR.")
+    ] = [],  # noqa: B006
     date_from: Annotated[date | None, Query(alias="from", description="Said on or after.")] = None,
     date_to: Annotated[date | None, Query(alias="to", description="Said on or before.")] = None,
     sort: Annotated[

@@ -46,8 +46,8 @@ def digest(secret: str) -> str:
 
 def display_prefix(secret: str) -> str:
     """The part of a key that may be shown: `onr_1a2b3c4d` for ours, 4 characters of others."""
-    if secret.startswith("onr_") and secret.count("_") >= 2:
-        return secret.rsplit("_", 1)[0]
+    if secret.startswith("onr_") and len(secret) > 13 and secret[12] == "_":
+        return secret[:12]
     return secret[:4] + "…"
 
 

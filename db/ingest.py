@@ -9,12 +9,15 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import repositories
 from db.records import ArticleIn, QuoteDraft
 from db.search_index import SearchIndex, SearchIndexError, quote_document
 from db.session import transaction
+
+STORE_ATTEMPTS = 3
 
 
 @dataclass
@@ -41,10 +44,21 @@ class IngestResult:
 def store(
     factory: sessionmaker[Session], article: ArticleIn, quotes: Sequence[QuoteDraft]
 ) -> IngestResult:
-    """Write an article, its quotes and their outbox events in one transaction."""
-    with transaction(factory) as session:
-        stored = repositories.store_article(session, article, quotes)
-        return IngestResult(stored.article.id, stored.status, [q.id for q in stored.quotes])
+    """Write an article, its quotes and their outbox events in one transaction.
+
+    Two writers may create the same new speaker (or article) at the same moment; the loser's
+    transaction fails on the unique key and is retried, then finds the winner's record.
+    """
+    attempt = 1
+    while True:
+        try:
+            with transaction(factory) as session:
+                stored = repositories.store_article(session, article, quotes)
+                return IngestResult(stored.article.id, stored.status, [q.id for q in stored.quotes])
+        except IntegrityError:
+            if attempt >= STORE_ATTEMPTS:
+                raise
+            attempt += 1
 
 
 def store_and_index(

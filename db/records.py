@@ -8,12 +8,12 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-# Private-use characters that mark highlights in Meilisearch results; stripped from input so
-# article text can never forge a highlight.
 # Attributions below this confidence are stored and searchable but marked as uncertain; the
 # extractor gives unnamed sources ("two people briefed on the talks") and unresolved roles less.
 LOW_CONFIDENCE = 0.5
 
+# Private-use characters that mark highlights in Meilisearch results; stripped from input so
+# article text can never forge a highlight.
 HIGHLIGHT_PRE = "\ue000"
 HIGHLIGHT_POST = "\ue001"
 
@@ -59,7 +59,7 @@ class ArticleIn(BaseModel):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str):
-            value = " ".join(value.split())
+            value = " ".join(clean_text(value).split())
             return value or None
         return value
 

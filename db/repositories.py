@@ -215,6 +215,7 @@ def search_speakers(
         .order_by(func.coalesce(counts.c.n, 0).desc(), Speaker.name)
         .limit(limit)
     )
+    query = (query or "").replace("\0", "")  # PostgreSQL text cannot hold NUL
     if query:
         pattern = f"%{_escape_like(query.lower())}%"
         stmt = stmt.where(

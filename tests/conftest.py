@@ -147,11 +147,24 @@ class _Server(uvicorn.Server):
 @pytest.fixture
 def api(settings: Settings) -> Iterator[httpx.Client]:
     """The real app served by uvicorn on a free port, and an HTTP client for it."""
+    with serve_app(settings) as client:
+        yield client
+
+
+@contextlib.contextmanager
+def serve_app(settings: Settings) -> Iterator[httpx.Client]:
+    """Serve the app built from `settings` on a free port for the duration of the block."""
     from api.main import create_app
 
     port = free_port()
     server = _Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            proxy_headers=False,  # as `onrecord serve`: the app decides whom to trust
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

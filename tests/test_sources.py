@@ -105,3 +105,21 @@ def test_oversized_file_is_refused(tmp_path: Path) -> None:
     big.write_text("Headline\n" + "word " * 1000)
     [item] = list(read_articles([str(big)], Overrides(), max_bytes=1000))
     assert isinstance(item, SourceError) and "limit" in item.message
+
+
+def test_html_scripts_styles_and_handlers_never_reach_the_text(tmp_path: Path) -> None:
+    page = tmp_path / "hostile.html"
+    page.write_text(
+        "<html><head><title>Port news</title><script>steal(document.cookie)</script>"
+        "<style>body{display:none}</style></head><body><article>"
+        '<p onclick="evil()">"We sail at dawn," said captain Ivo Rask on Monday morning.</p>'
+        "<script>alert('x')</script><iframe src=\"https://evil.example\"></iframe>"
+        "<p>The harbour was busy all week, with ferries and cargo ships queueing.</p>"
+        "</article></body></html>"
+    )
+    [item] = list(read_articles([str(page)], Overrides()))
+    assert not isinstance(item, SourceError), item
+    text = item.article.text
+    assert "We sail at dawn" in text
+    for hostile in ("steal(", "alert(", "evil()", "display:none", "<", "iframe"):
+        assert hostile not in text

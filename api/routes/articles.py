@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from api.deps import IndexDep, SessionDep
+from api.deps import IndexDep, RowId, SessionDep
 from api.errors import APIError
 from api.schemas import ArticleDeleted, ArticleOut, ArticleStored
 from api.security import WriteKey, limit_write
@@ -19,7 +19,7 @@ _KEY_ERRORS = {
 
 
 @router.get("/v1/articles/{article_id}", response_model=ArticleOut)
-def get_article(article_id: int, session: SessionDep) -> ArticleOut:
+def get_article(article_id: RowId, session: SessionDep) -> ArticleOut:
     article = repositories.get_article(session, article_id)
     if article is None:
         raise APIError(404, f"no article {article_id}")
@@ -69,7 +69,7 @@ def post_article(
     responses={404: {"description": "No such article"}, **_KEY_ERRORS},
 )
 def delete_article(
-    article_id: int, request: Request, index: IndexDep, _key: WriteKey
+    article_id: RowId, request: Request, index: IndexDep, _key: WriteKey
 ) -> ArticleDeleted:
     """Delete an article and its quotes from PostgreSQL and from the search index."""
     deleted = ingest.delete_article(request.app.state.session_factory, index, article_id)

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from api.deps import SessionDep
+from api.deps import RowId, SessionDep
 from api.errors import APIError
 from api.schemas import OEmbed, QuoteOut
 from api.web import EMBED_CSP, STATIC_DIR, long_date, page
@@ -19,11 +19,11 @@ from db import repositories
 router = APIRouter()
 
 EMBED_WIDTH, EMBED_HEIGHT, MIN_WIDTH = 560, 260, 280
-_QUOTE_PATH = re.compile(r"^/(?:embed/)?quotes/(\d+)/?$")
+_QUOTE_PATH = re.compile(r"^/(?:embed/)?quotes/(\d{1,18})/?$")
 
 
 @router.get("/embed/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
-def embed_quote(quote_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+def embed_quote(quote_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
     """A self-contained quote card for an iframe: the only page other sites may frame."""
     quote = repositories.get_quote(session, quote_id)
     if quote is None:

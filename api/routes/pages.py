@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import IndexDep, SessionDep
+from api.deps import IndexDep, RowId, SessionDep
 from api.errors import APIError
 from api.schemas import QuoteOut
 from api.search import SearchQueryDep, run_search
@@ -68,7 +68,7 @@ def search_page(
 
 
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse)
-def quote_page(quote_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
     quote = repositories.get_quote(session, quote_id)
     if quote is None:
         raise APIError(404, f"There is no quote {quote_id}.")
@@ -113,7 +113,7 @@ def speaker_page(
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(article_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+def article_page(article_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
     article = repositories.get_article(session, article_id)
     if article is None:
         raise APIError(404, f"There is no article {article_id}.")

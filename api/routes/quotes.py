@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import SessionDep
+from api.deps import RowId, SessionDep
 from api.errors import APIError
 from api.schemas import QuoteOut
 from db import repositories
@@ -11,7 +11,7 @@ router = APIRouter(tags=["quotes"])
 
 
 @router.get("/v1/quotes/{quote_id}", response_model=QuoteOut)
-def get_quote(quote_id: int, session: SessionDep) -> QuoteOut:
+def get_quote(quote_id: RowId, session: SessionDep) -> QuoteOut:
     quote = repositories.get_quote(session, quote_id)
     if quote is None:
         raise APIError(404, f"no quote {quote_id}")

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep
+from api.deps import RowId, SessionDep
 from api.errors import APIError
 from api.schemas import QuoteOut, SpeakerDetail, SpeakerSummary
 from db import repositories
@@ -23,7 +23,7 @@ def list_speakers(
 
 
 @router.get("/v1/speakers/{speaker_id}", response_model=SpeakerDetail)
-def get_speaker(speaker_id: int, session: SessionDep) -> SpeakerDetail:
+def get_speaker(speaker_id: RowId, session: SessionDep) -> SpeakerDetail:
     speaker = repositories.get_speaker(session, speaker_id)
     if speaker is None:
         raise APIError(404, f"no speaker {speaker_id}")
