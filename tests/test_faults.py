@@ -242,3 +242,35 @@ def test_writers_and_searchers_at_once(fault_settings) -> None:
             thread.join(timeout=300)
     assert failures == []
     assert_in_step(fault_settings, 120)
+
+
+def test_reindex_under_search_load_never_fails_or_empties(fault_settings, tmp_path) -> None:
+    assert run_cli(fault_settings, "ingest", str(write_jsonl(tmp_path / "d.jsonl", range(60))))
+    totals: list[int] = []
+    failures: list[str] = []
+    done = threading.Event()
+    unlimited = fault_settings.model_copy(update={"rate_limit_search": "100000/minute"})
+    with serve_app(unlimited) as api:
+        base = str(api.base_url)
+
+        def searcher() -> None:
+            with httpx.Client(base_url=base, timeout=60) as client:
+                while not done.is_set():
+                    response = client.get("/v1/search", params={"q": "berth"})
+                    if response.status_code != 200:
+                        failures.append(f"{response.status_code} {response.text}")
+                    else:
+                        totals.append(response.json()["total"])
+
+        threads = [threading.Thread(target=searcher) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for _ in range(2):
+            reindex = run_cli(fault_settings, "reindex")
+            assert reindex.returncode == 0, reindex.stderr
+        done.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert failures == []
+    assert len(totals) > 20 and set(totals) == {120}  # never empty, never partial
+    assert_in_step(fault_settings, 60)
