@@ -1,4 +1,5 @@
-# OnRecord API image: slim, non-root; runs the migrations, then uvicorn.
+# OnRecord API image: slim, non-root; runs the migrations, then `onrecord serve` (uvicorn with
+# the index worker and JSON request logs).
 # Build:  docker build -t onrecord .
 # Run:    see compose.yaml (needs PostgreSQL and Meilisearch URLs in the environment).
 
@@ -27,4 +28,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"]
 # ONRECORD_DATABASE_URL and ONRECORD_MEILI_URL must be set: the image never starts private services.
-CMD ["sh", "-c", "test -n \"$ONRECORD_DATABASE_URL\" && test -n \"$ONRECORD_MEILI_URL\" || { echo 'set ONRECORD_DATABASE_URL and ONRECORD_MEILI_URL' >&2; exit 2; }; onrecord db upgrade && exec uvicorn --factory api.main:create_app --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips \"${FORWARDED_ALLOW_IPS:-127.0.0.1}\""]
+# Behind a reverse proxy set ONRECORD_TRUSTED_PROXIES to its address so rate limits see clients.
+CMD ["sh", "-c", "test -n \"$ONRECORD_DATABASE_URL\" && test -n \"$ONRECORD_MEILI_URL\" || { echo 'set ONRECORD_DATABASE_URL and ONRECORD_MEILI_URL' >&2; exit 2; }; onrecord db upgrade && exec onrecord serve --host 0.0.0.0 --port 8000"]
