@@ -61,6 +61,35 @@ def store(
             attempt += 1
 
 
+def store_many(
+    factory: sessionmaker[Session],
+    batch: Sequence[tuple[ArticleIn, Sequence[QuoteDraft]]],
+    cache: repositories.SpeakerCache,
+) -> list[IngestResult]:
+    """Store a batch of articles in one transaction with COPY (see `store_articles_bulk`).
+
+    A unique-key race with another writer, or a cached speaker merged away meanwhile, fails
+    the transaction; it is retried with the cache cleared.
+    """
+    attempt = 1
+    while True:
+        try:
+            with transaction(factory) as session:
+                outcomes = repositories.store_articles_bulk(session, batch, cache)
+        except IntegrityError:
+            cache.rollback()
+            cache.ids.clear()
+            if attempt >= STORE_ATTEMPTS:
+                raise
+            attempt += 1
+            continue
+        except BaseException:
+            cache.rollback()
+            raise
+        cache.commit()
+        return [IngestResult(o.article_id, o.status, o.quote_ids) for o in outcomes]
+
+
 def store_and_index(
     factory: sessionmaker[Session],
     index: SearchIndex,
@@ -97,7 +126,8 @@ def drain_outbox(
                 break
             event_ids = [event_id for event_id, _ in events]
             quote_ids = sorted({quote_id for _, quote_id in events})
-            documents = [quote_document(q) for q in repositories.quotes_by_ids(session, quote_ids)]
+            rows = repositories.document_rows(session, quote_ids)
+            documents = [quote_document(row) for row in rows]
             gone = sorted(set(quote_ids) - {d["id"] for d in documents})
             try:
                 index.apply(documents, gone)
@@ -144,10 +174,9 @@ def rebuild_index(
 
         def batches() -> Iterator[list[dict]]:
             for ids in repositories.iter_quote_id_batches(session, batch_size):
-                yield [quote_document(q) for q in repositories.quotes_by_ids(session, ids)]
+                yield [quote_document(row) for row in repositories.document_rows(session, ids)]
                 if on_batch:
                     on_batch(len(ids))
-                session.expunge_all()
 
         total = index.rebuild(batches())
         repositories.drop_visible_events(session)
@@ -186,14 +215,13 @@ def check_drift(
     seen: set[int] = set()
     with factory() as session:
         for ids in repositories.iter_quote_id_batches(session, batch_size):
-            for quote in repositories.quotes_by_ids(session, ids):
-                seen.add(quote.id)
-                indexed = in_index.get(quote.id)
+            for row in repositories.document_rows(session, ids):
+                seen.add(row["id"])
+                indexed = in_index.get(row["id"])
                 if indexed is None:
-                    report.missing_from_index.append(quote.id)
-                elif indexed != _digest(quote_document(quote)):
-                    report.different.append(quote.id)
-            session.expunge_all()
+                    report.missing_from_index.append(row["id"])
+                elif indexed != _digest(quote_document(row)):
+                    report.different.append(row["id"])
         report.pending = repositories.count_pending(session)
         report.last_error = repositories.outbox_last_error(session)
     report.in_database = len(seen)

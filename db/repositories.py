@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import Select, any_, delete, func, insert, select, text, update
+from sqlalchemy import RowMapping, Select, any_, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, joinedload
 
 from db import speaker_names
@@ -331,8 +331,34 @@ def get_quote(session: Session, quote_id: int) -> Quote | None:
     return session.scalar(_quote_query().where(Quote.id == quote_id))
 
 
-def quotes_by_ids(session: Session, ids: Sequence[int]) -> list[Quote]:
-    return list(session.scalars(_quote_query().where(Quote.id.in_(ids)).order_by(Quote.id)))
+def document_rows(session: Session, ids: Sequence[int]) -> list[RowMapping]:
+    """What the search documents of these quotes need, in one query without article texts."""
+    stmt = (
+        select(
+            Quote.id,
+            Quote.text,
+            Quote.type,
+            Quote.speaker_id,
+            Speaker.name.label("speaker_name"),
+            Speaker.slug.label("speaker_slug"),
+            Speaker.aliases.label("speaker_aliases"),
+            Quote.mention,
+            Quote.cue,
+            Quote.context,
+            Quote.confidence,
+            Quote.said_on,
+            Quote.article_id,
+            Article.title.label("article_title"),
+            Article.url.label("article_url"),
+            Article.outlet,
+            Article.published_at,
+        )
+        .join(Article, Article.id == Quote.article_id)
+        .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
+        .where(Quote.id.in_(ids))
+        .order_by(Quote.id)
+    )
+    return list(session.execute(stmt).mappings())
 
 
 def get_speaker_by_slug(session: Session, slug: str) -> Speaker | None:
@@ -483,3 +509,177 @@ def revoke_api_key(session: Session, key: ApiKey) -> None:
 
 def touch_api_key(session: Session, key_id: int) -> None:
     session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=func.now()))
+
+
+# --- bulk ingest ----------------------------------------------------------------------------
+
+
+@dataclass
+class SpeakerCache:
+    """Speaker ids by everything `resolve_speaker` looks at, for one bulk run.
+
+    A hit means resolving again would change nothing, so it is skipped. Entries made inside a
+    transaction are staged and kept only once it commits.
+    """
+
+    ids: dict[tuple, int] = field(default_factory=dict)
+    staged: dict[tuple, int] = field(default_factory=dict)
+
+    def get(self, key: tuple) -> int | None:
+        return self.ids.get(key) or self.staged.get(key)
+
+    def commit(self) -> None:
+        self.ids.update(self.staged)
+        self.staged.clear()
+
+    def rollback(self) -> None:
+        self.staged.clear()
+
+
+@dataclass
+class BulkOutcome:
+    article_id: int
+    status: StoreStatus
+    quote_ids: list[int]
+
+
+_ARTICLE_COPY = "COPY article (id, url, outlet, title, author, published_at, text, content_hash)"
+_QUOTE_COLUMNS = (
+    "id, article_id, speaker_id, mention, mention_start, mention_end, text, type, start, "
+    '"end", cue, context, said_on, confidence'
+)
+
+
+def _next_ids(session: Session, table: str, count: int) -> list[int]:
+    if count == 0:
+        return []
+    sequence = f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"
+    return list(session.scalars(text(f"{sequence} FROM generate_series(1, :n)"), {"n": count}))
+
+
+def _copy_rows(session: Session, statement: str, rows: Iterable[tuple]) -> None:
+    """COPY rows into a table inside the session's transaction (psycopg 3)."""
+    driver = session.connection().connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(f"{statement} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def store_articles_bulk(
+    session: Session,
+    batch: Sequence[tuple[ArticleIn, Sequence[QuoteDraft]]],
+    cache: SpeakerCache,
+) -> list[BulkOutcome]:
+    """Store many articles in this transaction with COPY: the archive-import path.
+
+    Same results as `store_article` one by one: known content is `unchanged`, a known URL with
+    new content is `updated` (through `store_article`), the rest is copied in with its quotes
+    and their outbox events. Speakers are resolved once per distinct name and details.
+    """
+    hashes = [article.content_hash() for article, _ in batch]
+    known = {
+        digest: article_id
+        for digest, article_id in session.execute(
+            select(Article.content_hash, Article.id).where(Article.content_hash.in_(hashes))
+        )
+    }
+    urls = [article.url for article, _ in batch if article.url]
+    taken_urls = set(session.scalars(select(Article.url).where(Article.url.in_(urls))))
+    fresh: list[int] = []
+    later: list[int] = []  # updates and in-batch repeats, stored one by one afterwards
+    new_hashes: set[str] = set()
+    new_urls: set[str] = set()
+    for position, ((article, _), digest) in enumerate(zip(batch, hashes, strict=True)):
+        if digest in known:
+            continue
+        if digest in new_hashes or (article.url and (article.url in taken_urls | new_urls)):
+            later.append(position)
+            continue
+        fresh.append(position)
+        new_hashes.add(digest)
+        if article.url:
+            new_urls.add(article.url)
+
+    article_ids = dict(zip(fresh, _next_ids(session, "article", len(fresh)), strict=True))
+    _copy_rows(
+        session,
+        _ARTICLE_COPY,
+        (
+            (
+                article_ids[p],
+                batch[p][0].url,
+                batch[p][0].outlet,
+                batch[p][0].title,
+                batch[p][0].author,
+                batch[p][0].published_at,
+                batch[p][0].text,
+                hashes[p],
+            )
+            for p in fresh
+        ),
+    )
+    drafts = [(p, draft) for p in fresh for draft in batch[p][1]]
+    quote_ids = _next_ids(session, "quote", len(drafts))
+    speaker_ids = [_cached_speaker(session, draft, cache) for _, draft in drafts]
+    _copy_rows(
+        session,
+        f"COPY quote ({_QUOTE_COLUMNS})",
+        (
+            (
+                quote_id,
+                article_ids[p],
+                speaker_id,
+                d.mention,
+                d.mention_start,
+                d.mention_end,
+                d.text,
+                QuoteType(d.type).value,
+                d.start,
+                d.end,
+                d.cue,
+                d.context,
+                d.said_on or batch[p][0].published_at,
+                d.confidence,
+            )
+            for quote_id, speaker_id, (p, d) in zip(quote_ids, speaker_ids, drafts, strict=True)
+        ),
+    )
+    _copy_rows(session, "COPY index_outbox (quote_id)", ((quote_id,) for quote_id in quote_ids))
+
+    by_article: dict[int, list[int]] = {}
+    for quote_id, (p, _) in zip(quote_ids, drafts, strict=True):
+        by_article.setdefault(p, []).append(quote_id)
+    outcomes: dict[int, BulkOutcome] = {
+        p: BulkOutcome(article_ids[p], StoreStatus.new, by_article.get(p, [])) for p in fresh
+    }
+    for p in later:
+        stored = store_article(session, *batch[p])
+        outcomes[p] = BulkOutcome(stored.article.id, stored.status, [q.id for q in stored.quotes])
+    for p, digest in enumerate(hashes):
+        if p not in outcomes:
+            outcomes[p] = BulkOutcome(known[digest], StoreStatus.unchanged, [])
+    return [outcomes[p] for p in range(len(batch))]
+
+
+def _cached_speaker(session: Session, draft: QuoteDraft, cache: SpeakerCache) -> int | None:
+    if not draft.speaker:
+        return None
+    key = (
+        draft.speaker,
+        draft.speaker_kind,
+        tuple(draft.speaker_aliases),
+        draft.speaker_description,
+    )
+    speaker_id = cache.get(key)
+    if speaker_id is None:
+        match = resolve_speaker(
+            session,
+            draft.speaker,
+            draft.speaker_kind,
+            draft.speaker_aliases,
+            draft.speaker_description,
+        )
+        if match.renamed:
+            enqueue_speaker_quotes(session, match.speaker.id)
+        speaker_id = cache.staged[key] = match.speaker.id
+    return speaker_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -126,8 +127,14 @@ def ingest_command(
     ] = None,
     url: Annotated[str | None, typer.Option(help="Source URL (one article only).")] = None,
     title: Annotated[str | None, typer.Option(help="Headline (one article only).")] = None,
+    jobs: Annotated[
+        int, typer.Option(min=1, max=64, help="Extraction processes (archives: one per core).")
+    ] = 1,
 ) -> None:
-    """Extract quotes from articles and store them in PostgreSQL and Meilisearch."""
+    """Extract quotes from articles and store them in PostgreSQL and Meilisearch.
+
+    Safe to interrupt and rerun: stored articles are recognised and skipped.
+    """
     overrides = _overrides(paths, outlet, date_, url, title)
     stores = open_stores()
     index_problem = _ensure_index(stores)
@@ -138,6 +145,7 @@ def ingest_command(
             highlight=False,
         )
     items = read_articles(paths, overrides, stores.settings.max_article_bytes)
+    logging.getLogger("onrecord.index_worker").setLevel(logging.ERROR)  # the summary says it
     total = _count_inputs(paths)
     with _progress() as progress:
         task = progress.add_task("ingesting", total=total, rate="")
@@ -154,7 +162,12 @@ def ingest_command(
 
         try:
             summary = ingest_articles(
-                items, stores.factory, stores.index, stores.settings.index_batch_size, on_item
+                items,
+                stores.factory,
+                stores.index,
+                stores.settings.index_batch_size,
+                on_item,
+                jobs=jobs,
             )
         except OperationalError as exc:
             done = int(progress.tasks[0].completed)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import ingest
-from db.repositories import StoreStatus
+from db.index_worker import IndexWorker
+from db.repositories import SpeakerCache, StoreStatus
 from db.search_index import SearchIndex
-from indexer.extract import extract_quotes
+from indexer.extract import ExtractedQuote, extract_quotes
 from indexer.sources import SourceArticle, SourceError
 
-SYNC_EVERY = 200  # articles between index pushes: large batches, bounded pending backlog
+ARTICLES_PER_BATCH = 200  # one transaction and one extraction task each
 
 
 @dataclass
@@ -45,53 +47,120 @@ class IngestSummary:
         return "; ".join(parts)
 
 
+Extracted = list[tuple[SourceArticle | SourceError, list[ExtractedQuote]]]
+
+
+def _batches(
+    items: Iterable[SourceArticle | SourceError], size: int
+) -> Iterator[list[SourceArticle | SourceError]]:
+    batch: list[SourceArticle | SourceError] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _extract_batch(batch: list[SourceArticle | SourceError]) -> Extracted:
+    """Quotes of every article in a batch (runs in a worker process when jobs > 1)."""
+    return [
+        (item, [])
+        if isinstance(item, SourceError)
+        else (item, extract_quotes(item.article.text, item.article.published_at))
+        for item in batch
+    ]
+
+
 def ingest_articles(
     items: Iterable[SourceArticle | SourceError],
     factory: sessionmaker[Session],
     index: SearchIndex,
     batch_size: int = 1000,
     on_item: Callable[[SourceArticle | SourceError, str], None] | None = None,
+    jobs: int = 1,
 ) -> IngestSummary:
-    """Store every article (with its outbox events, one transaction each) and drain the outbox
-    to the index every SYNC_EVERY articles and at the end."""
+    """Extract, store and index a stream of articles; memory stays flat in their number.
+
+    Articles go in batches of ARTICLES_PER_BATCH: extracted (in `jobs` processes), stored in
+    one transaction with COPY, and their outbox events drained to Meilisearch by a background
+    worker while the next batches are extracted. A batch that cannot be stored whole (a
+    database error other than an outage) is retried one article at a time, so one bad article
+    is refused by name and the rest go in.
+    """
     summary = IngestSummary()
-    since_sync = 0
-    for item in items:
-        if isinstance(item, SourceError):
-            summary.refused += 1
-            summary.errors.append(item)
-            if on_item:
-                on_item(item, "refused")
-            continue
-        try:
-            quotes = extract_quotes(item.article.text, item.article.published_at)
-            result = ingest.store(factory, item.article, quotes)
-        except OperationalError:
-            raise  # PostgreSQL is gone: stop the run, nothing of this article was written
-        except SQLAlchemyError as exc:
-            error = SourceError(item.origin, f"not stored: {_short(exc)}")
-            summary.refused += 1
-            summary.errors.append(error)
-            if on_item:
-                on_item(error, "refused")
-            continue
-        status = result.status
-        if status == StoreStatus.new:
-            summary.new += 1
-        elif status == StoreStatus.updated:
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
-        if status != StoreStatus.unchanged:
-            summary.quotes += len(result.quote_ids)
-            since_sync += 1
-        if on_item:
-            on_item(item, status.value)
-        if since_sync >= SYNC_EVERY:
-            _sync(factory, index, batch_size, summary)
-            since_sync = 0
+    cache = SpeakerCache()
+    worker = IndexWorker(factory, index, batch_size, interval=0.2)
+    worker.start()
+    pool = multiprocessing.get_context("spawn").Pool(jobs) if jobs > 1 else None
+    try:
+        batches = _batches(items, ARTICLES_PER_BATCH)
+        extracted = pool.imap(_extract_batch, batches) if pool else map(_extract_batch, batches)
+        for batch in extracted:
+            _store_batch(factory, batch, cache, summary, on_item)
+    finally:
+        if pool:
+            pool.terminate()
+        worker.stop(timeout=120)
     _sync(factory, index, batch_size, summary)
     return summary
+
+
+def _store_batch(
+    factory: sessionmaker[Session],
+    batch: Extracted,
+    cache: SpeakerCache,
+    summary: IngestSummary,
+    on_item: Callable[[SourceArticle | SourceError, str], None] | None,
+) -> None:
+    good = [(item, quotes) for item, quotes in batch if isinstance(item, SourceArticle)]
+    try:
+        results = ingest.store_many(factory, [(i.article, q) for i, q in good], cache)
+    except OperationalError:
+        raise  # PostgreSQL is gone: stop the run; this batch was not written at all
+    except SQLAlchemyError:
+        results = None  # store one by one to find the article at fault
+    stored = iter(results or [])
+    for item, quotes in batch:
+        if isinstance(item, SourceError):
+            _refuse(item, summary, on_item)
+            continue
+        if results is not None:
+            result = next(stored)
+        else:
+            try:
+                result = ingest.store(factory, item.article, quotes)
+            except OperationalError:
+                raise
+            except SQLAlchemyError as exc:
+                _refuse(SourceError(item.origin, f"not stored: {_short(exc)}"), summary, on_item)
+                continue
+        _count(result, summary)
+        if on_item:
+            on_item(item, result.status.value)
+
+
+def _refuse(
+    error: SourceError,
+    summary: IngestSummary,
+    on_item: Callable[[SourceArticle | SourceError, str], None] | None,
+) -> None:
+    summary.refused += 1
+    summary.errors.append(error)
+    if on_item:
+        on_item(error, "refused")
+
+
+def _count(result: ingest.IngestResult, summary: IngestSummary) -> None:
+    if result.status == StoreStatus.new:
+        summary.new += 1
+    elif result.status == StoreStatus.updated:
+        summary.updated += 1
+    else:
+        summary.unchanged += 1
+    if result.status != StoreStatus.unchanged:
+        summary.quotes += len(result.quote_ids)
 
 
 def _sync(
