@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
-from db.search_index import SearchIndex
+from db.search_index import AsyncSearcher, SearchIndex
 from db.settings import Settings
 
 
@@ -25,7 +25,12 @@ def get_index(request: Request) -> SearchIndex:
     return request.app.state.index
 
 
+def get_searcher(request: Request) -> AsyncSearcher:
+    return request.app.state.searcher
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+SearcherDep = Annotated[AsyncSearcher, Depends(get_searcher)]
 IndexDep = Annotated[SearchIndex, Depends(get_index)]
 
 # Ids are PostgreSQL bigints: anything outside is a 422, never a database error.

@@ -19,7 +19,7 @@ from api.security import RateLimits
 from api.web import STATIC_DIR
 from db import api_keys, migrate
 from db.index_worker import IndexWorker
-from db.search_index import SearchIndex, SearchIndexError
+from db.search_index import AsyncSearcher, SearchIndex, SearchIndexError
 from db.services import resolve_settings
 from db.session import make_engine, make_session_factory
 from db.settings import Settings, get_settings
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, extract: Extractor | None = Non
     migrate.ensure_migrated(engine)
     factory = make_session_factory(engine)
     index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
+    searcher = AsyncSearcher(index)
     worker = IndexWorker(factory, index, settings.index_batch_size, settings.index_worker_interval)
 
     @asynccontextmanager
@@ -53,11 +54,13 @@ def create_app(settings: Settings | None = None, extract: Extractor | None = Non
             log.warning("could not store the bootstrap API keys: %s", exc)
         try:
             index.ensure()
+            await searcher.open()
         except SearchIndexError as exc:
             log.warning("search index not ready at start: %s", exc)
         worker.start()
         yield
         worker.stop()
+        await searcher.close()
         engine.dispose()
 
     app = FastAPI(
@@ -69,6 +72,7 @@ def create_app(settings: Settings | None = None, extract: Extractor | None = Non
     app.state.settings = settings
     app.state.session_factory = factory
     app.state.index = index
+    app.state.searcher = searcher
     app.state.index_worker = worker
     app.state.rate_limits = RateLimits(settings.rate_limit_search, settings.rate_limit_write)
     app.state.extract = extract or default_extractor()

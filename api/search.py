@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import date
 from typing import Annotated, Literal
@@ -17,7 +17,7 @@ from api.errors import APIError
 from api.schemas import ArticleRef, SearchHit, SearchResult, SpeakerRef
 from api.security import limit_search
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE, LOW_CONFIDENCE
-from db.search_index import FACETS, SearchIndex, SearchQuery
+from db.search_index import FACETS, AsyncSearcher, SearchQuery
 
 
 def highlight_html(formatted: str) -> str:
@@ -56,8 +56,9 @@ def hit_from_document(doc: dict) -> SearchHit:
     )
 
 
-def run_search(index: SearchIndex, query: SearchQuery) -> SearchResult:
-    raw = index.search(query)
+async def run_search(searcher: AsyncSearcher, query: SearchQuery) -> SearchResult:
+    """One search, served from the index alone."""
+    raw = await searcher.search(query)
     distribution = raw.get("facetDistribution") or {}
     facets = {name: dict(distribution.get(name, {})) for name in query.facets}
     return SearchResult(
@@ -91,7 +92,7 @@ _KNOWN_PARAMS = {
 }
 
 
-def search_query(
+async def search_query(
     request: Request,
     _limited: Annotated[None, Depends(limit_search)],
     q: Annotated[str, Query(max_length=MAX_Q, description="Words to find.")] = "",
@@ -173,13 +174,13 @@ CSV_COLUMNS = (
 )
 
 
-def csv_lines(index: SearchIndex, query: SearchQuery) -> Iterator[str]:
+async def csv_lines(searcher: AsyncSearcher, query: SearchQuery) -> AsyncIterator[str]:
     """Every hit of a search as CSV lines, fetched page by page so memory stays flat."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for page in range(1, MAX_RESULT_WINDOW // MAX_PER_PAGE + 1):
-        raw = index.search(replace(query, page=page, per_page=MAX_PER_PAGE, facets=[]))
+        raw = await searcher.search(replace(query, page=page, per_page=MAX_PER_PAGE, facets=[]))
         for doc in raw.get("hits", []):
             writer.writerow([_csv_safe(doc.get(column)) for column in CSV_COLUMNS])
         yield buffer.getvalue()

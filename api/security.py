@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -30,20 +31,29 @@ def _presented_key(authorization: str | None, x_api_key: str | None) -> str | No
     return (x_api_key or "").strip() or None
 
 
-def optional_principal(
-    request: Request,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-    x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Principal | None:
-    """The caller's key when one is presented (a wrong one is refused, not ignored)."""
-    secret = _presented_key(authorization, x_api_key)
-    if secret is None:
-        return None
+def _look_up(request: Request, secret: str) -> Principal | None:
     with request.app.state.session_factory() as session:
         principal = authenticate(session, secret)
         if principal is not None:
             repositories.touch_api_key(session, principal.key_id)
             session.commit()
+    return principal
+
+
+async def optional_principal(
+    request: Request,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Principal | None:
+    """The caller's key when one is presented (a wrong one is refused, not ignored).
+
+    Async so that anonymous searches never leave the event loop; the database lookup for a
+    presented key runs in the thread pool.
+    """
+    secret = _presented_key(authorization, x_api_key)
+    if secret is None:
+        return None
+    principal = await run_in_threadpool(_look_up, request, secret)
     if principal is None:
         raise APIError(401, "Unknown or revoked API key.", headers=_UNAUTHORIZED)
     request.state.principal = principal
@@ -53,7 +63,7 @@ def optional_principal(
 def require_scope(scope: Scope) -> Callable[..., Principal]:
     """A dependency: 401 without a valid key, 403 when the key lacks `scope`."""
 
-    def check(
+    async def check(
         principal: Annotated[Principal | None, Depends(optional_principal)],
     ) -> Principal:
         if principal is None:
@@ -97,7 +107,7 @@ def client_address(request: Request) -> str:
 
 
 def _limit(kind: str) -> Callable[..., None]:
-    def check(
+    async def check(
         request: Request,
         principal: Annotated[Principal | None, Depends(optional_principal)],
     ) -> None:

@@ -36,7 +36,10 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         default=12_000_000, description="Largest request body the API reads (413 above)."
     )
-    index_batch_size: int = Field(default=1000, description="Quotes per Meilisearch write.")
+    index_batch_size: int = Field(
+        default=10_000,
+        description="Most quotes per Meilisearch write (large batches index fastest).",
+    )
     index_worker_interval: float = Field(
         default=1.0, description="Seconds between outbox checks of the `serve` index worker."
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import httpx
 import pytest
@@ -151,7 +152,10 @@ def test_one_json_log_line_per_request_without_keys(api: httpx.Client, caplog) -
     caplog.set_level(logging.INFO, logger="onrecord.request")
     post(api)
     api.get("/v1/search", params={"q": "ferries"}, headers={"X-API-Key": API_KEY})
-    lines = [r for r in caplog.records if r.name == "onrecord.request"]
+    deadline = time.monotonic() + 5  # a line is written just after its response is sent
+    while len(lines := [r for r in caplog.records if r.name == "onrecord.request"]) < 2:
+        assert time.monotonic() < deadline, lines
+        time.sleep(0.01)
     assert [(r.method, r.path, r.status) for r in lines] == [
         ("POST", "/v1/articles", 201),
         ("GET", "/v1/search", 200),

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
+import anyio.from_thread
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import IndexDep, RowId, SessionDep
+from api.deps import RowId, SearcherDep, SessionDep
 from api.errors import APIError
 from api.schemas import QuoteOut
 from api.search import SearchQueryDep, run_search
@@ -22,13 +23,13 @@ FACET_LABELS = {"speaker": "Speaker", "outlet": "Outlet", "type": "Quote type", 
 
 
 @router.get("/", response_class=HTMLResponse)
-def search_page(
+async def search_page(
     request: Request,
-    index: IndexDep,
+    searcher: SearcherDep,
     query: SearchQueryDep,
     partial: Annotated[bool, Query(description="Only the results, for live search.")] = False,
 ) -> HTMLResponse:
-    result = run_search(index, query)
+    result = await run_search(searcher, query)
     params = query_params(query)
     selected = set(params)
     facets = [
@@ -89,7 +90,7 @@ def speaker_page(
     slug: str,
     request: Request,
     session: SessionDep,
-    index: IndexDep,
+    searcher: SearcherDep,
     q: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
     speaker = repositories.get_speaker_by_slug(session, slug)
@@ -97,7 +98,8 @@ def speaker_page(
         raise APIError(404, f"There is no speaker {slug!r}.")
     found = None
     if q.strip():
-        found = run_search(index, SearchQuery(q=q.strip(), speakers=[speaker.name], per_page=100))
+        within = SearchQuery(q=q.strip(), speakers=[speaker.name], per_page=100)
+        found = anyio.from_thread.run(run_search, searcher, within)  # a sync route's thread
     timeline = [
         QuoteOut.of(x) for x in repositories.recent_quotes_of_speaker(session, speaker.id, 200)
     ]
