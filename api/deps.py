@@ -1,4 +1,6 @@
-"""Request dependencies: settings, a database session, the search index."""
+"""Request dependencies: settings, a database session, the search index.
+
+The ones that do not block are async, so FastAPI does not hop to a thread for them."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from db.search_index import AsyncSearcher, SearchIndex
 from db.settings import Settings
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -21,11 +23,11 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_index(request: Request) -> SearchIndex:
+async def get_index(request: Request) -> SearchIndex:
     return request.app.state.index
 
 
-def get_searcher(request: Request) -> AsyncSearcher:
+async def get_searcher(request: Request) -> AsyncSearcher:
     return request.app.state.searcher
 
 

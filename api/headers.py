@@ -2,46 +2,65 @@
 
 The read API answers any origin without credentials (widgets on newsroom sites fetch it);
 write endpoints send no CORS headers at all, so browsers on other sites cannot call them.
-Only the embed card may be framed; every other response forbids it.
+Only the embed card may be framed; every other response forbids it. Pure ASGI (no
+BaseHTTPMiddleware), so it costs next to nothing per request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import FastAPI, Request, Response
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 READ_METHODS = {"GET", "HEAD"}
 CORS_PREFIXES = ("/v1/", "/oembed")
 
 
-def _is_read(request: Request) -> bool:
-    method = request.method
+def _is_read(method: str, path: str, headers: Headers) -> bool:
     if method == "OPTIONS":
-        method = request.headers.get("access-control-request-method", "").upper()
-    return method in READ_METHODS and request.url.path.startswith(CORS_PREFIXES)
+        method = headers.get("access-control-request-method", "").upper()
+    return method in READ_METHODS and path.startswith(CORS_PREFIXES)
 
 
-def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def cross_origin_and_framing(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        preflight = request.method == "OPTIONS" and "origin" in request.headers
-        if preflight and _is_read(request):
-            response: Response = Response(status_code=204)
-            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-            response.headers["Access-Control-Max-Age"] = "86400"
-        else:
-            response = await call_next(request)
-        if _is_read(request):
-            response.headers["Access-Control-Allow-Origin"] = "*"
-        if request.url.path.startswith("/embed/"):
-            response.headers.setdefault("Content-Security-Policy", "frame-ancestors *")
-        else:
-            response.headers["X-Frame-Options"] = "DENY"
-            response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        return response
+class CrossOriginAndFraming:
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path, method = scope["path"], scope["method"]
+        request_headers = Headers(scope=scope)
+        is_read = _is_read(method, path, request_headers)
+        if method == "OPTIONS" and "origin" in request_headers and is_read:
+            await self._preflight(send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if is_read:
+                    headers["Access-Control-Allow-Origin"] = "*"
+                if path.startswith("/embed/"):
+                    headers.setdefault("Content-Security-Policy", "frame-ancestors *")
+                else:
+                    headers["X-Frame-Options"] = "DENY"
+                    headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    async def _preflight(self, send: Send) -> None:
+        headers = [
+            (b"access-control-allow-origin", b"*"),
+            (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
+            (b"access-control-allow-headers", b"Accept, Content-Type"),
+            (b"access-control-max-age", b"86400"),
+            (b"x-frame-options", b"DENY"),
+            (b"content-security-policy", b"frame-ancestors 'none'"),
+            (b"x-content-type-options", b"nosniff"),
+        ]
+        await send({"type": "http.response.start", "status": 204, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})

@@ -12,7 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import errors, headers
+from api import errors
+from api.headers import CrossOriginAndFraming
 from api.middleware import BodyLimitMiddleware, RequestLogMiddleware
 from api.routes import admin, articles, embeds, health, pages, quotes, search, speakers
 from api.security import RateLimits
@@ -77,11 +78,11 @@ def create_app(settings: Settings | None = None, extract: Extractor | None = Non
     app.state.rate_limits = RateLimits(settings.rate_limit_search, settings.rate_limit_write)
     app.state.extract = extract or default_extractor()
     errors.install(app)
-    headers.install(app)
     for module in (health, search, quotes, speakers, articles, admin, pages, embeds):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Outermost last: the log sees every request, the proxy rewrite happens before limits.
+    app.add_middleware(CrossOriginAndFraming)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)

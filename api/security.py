@@ -1,8 +1,8 @@
 """Who is asking and how often: API keys with scopes, and rate limits per key and address.
 
 Keys come as `Authorization: Bearer KEY` or `X-API-Key: KEY` and are checked against their
-SHA-256 digests in PostgreSQL. Limits use the `limits` library's moving window in memory (one
-API process; a shared store would be needed for several).
+SHA-256 digests in PostgreSQL. Limits use the `limits` library's sliding window counter in
+memory (one API process; several would need a shared store).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import SlidingWindowCounterRateLimiter
 
 from api.errors import APIError
 from db import repositories
@@ -80,10 +80,11 @@ def require_scope(scope: Scope) -> Callable[..., Principal]:
 
 
 class RateLimits:
-    """Moving-window limits for searches and writes, counted per key and per client address."""
+    """Sliding-window limits for searches and writes, counted per key and per client address
+    (the sliding-window counter costs the same at any limit; a moving window keeps every hit)."""
 
     def __init__(self, search: str, write: str):
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
         self.items = {"search": parse(search), "write": parse(write)}
 
     def hit(self, kind: str, *identities: str) -> None:

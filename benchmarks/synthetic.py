@@ -31,6 +31,7 @@ SURNAMES = (
     "Keller Lorenz Mendes Novak Olsen Pereira Quinn Romero Santos Torres Urban Vogel Wagner "
     "Young Zamora Albrecht Bauer Conti Dahl Ebert Falk Gruber Horvat Ito Janssen Kaya Lund"
 ).split()
+SYLLABLES = "berg son stad ova ski man ez ini ardt ley".split()
 ROLES = (
     "minister|finance minister|mayor|senator|governor|spokesperson|economist|professor|"
     "union leader|chief executive|analyst|ambassador|prosecutor|judge|coach|general"
@@ -88,7 +89,10 @@ def _zipf_weights(n: int, s: float = 1.1) -> list[float]:
 class Generator:
     def __init__(self, seed: int = 7, speakers: int = 5000):
         self.random = random.Random(seed)
-        pool = [(g, s) for g, s in itertools.product(GIVEN, SURNAMES)]
+        # real archives have thousands of surnames: extend the list with syllable compounds
+        compounds = [a + b.lower() for a, b in itertools.product(SURNAMES[:40], SYLLABLES)]
+        surnames = SURNAMES + compounds
+        pool = [(g, s) for g, s in itertools.product(GIVEN, surnames)]
         self.random.shuffle(pool)
         self.people = [
             (f"{g} {s}", self.random.choice(ROLES), self.random.random() < 0.5)

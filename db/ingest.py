@@ -78,7 +78,7 @@ def store_many(
                 outcomes = repositories.store_articles_bulk(session, batch, cache)
         except IntegrityError:
             cache.rollback()
-            cache.ids.clear()
+            cache.known.clear()
             if attempt >= STORE_ATTEMPTS:
                 raise
             attempt += 1
@@ -111,38 +111,73 @@ def drain_outbox(
 ) -> SyncResult:
     """Carry waiting changes to Meilisearch, oldest first, until none are left or one fails.
 
-    Each batch is one transaction holding the drain lock: the current state of each changed
-    quote is read, written to (or removed from) the index, and the events are deleted only
-    after Meilisearch reports the task succeeded. A failure keeps them, counting the attempt.
+    Each round is one transaction holding the drain lock: up to BATCHES_IN_FLIGHT batches are
+    read (the current state of each changed quote) and sent without waiting, so Meilisearch
+    indexes one while the next is prepared; then each batch's events are deleted only once
+    its task succeeded. A failure keeps the events and counts the attempt.
     """
     result = SyncResult()
-    while True:
+    while result.error is None:
         with transaction(factory) as session:
             if not repositories.lock_outbox(session, wait):
                 result.busy = True
                 break
-            events = repositories.outbox_batch(session, batch_size)
-            if not events:
+            sent, unsent = _send_round(session, index, batch_size)
+            if not sent and unsent is None:
                 break
-            event_ids = [event_id for event_id, _ in events]
-            quote_ids = sorted({quote_id for _, quote_id in events})
-            rows = repositories.document_rows(session, quote_ids)
-            documents = [quote_document(row) for row in rows]
-            gone = sorted(set(quote_ids) - {d["id"] for d in documents})
-            try:
-                index.apply(documents, gone)
-            except SearchIndexError as exc:
-                repositories.fail_events(session, event_ids, str(exc))
-                result.error = str(exc)
-                break
-            repositories.finish_events(session, event_ids)
-        result.indexed += len(documents)
-        result.deleted += len(gone)
-        if on_batch:
-            on_batch(len(quote_ids))
+            if unsent is not None:
+                event_ids, result.error = unsent
+                repositories.fail_events(session, event_ids, result.error)
+            for batch in sent:
+                try:
+                    for task in batch.tasks:
+                        index.wait(task)
+                except SearchIndexError as exc:
+                    repositories.fail_events(session, batch.event_ids, str(exc))
+                    result.error = result.error or str(exc)
+                    continue
+                repositories.finish_events(session, batch.event_ids)
+                result.indexed += batch.documents
+                result.deleted += batch.removed
+                if on_batch:
+                    on_batch(batch.documents + batch.removed)
     with factory() as session:
         result.pending = repositories.count_pending(session)
     return result
+
+
+BATCHES_IN_FLIGHT = 4
+
+
+@dataclass
+class _SentBatch:
+    event_ids: list[int]
+    tasks: list
+    documents: int
+    removed: int
+
+
+def _send_round(
+    session: Session, index: SearchIndex, batch_size: int
+) -> tuple[list[_SentBatch], tuple[list[int], str] | None]:
+    """Read and send up to BATCHES_IN_FLIGHT batches; the first that cannot be sent stops it."""
+    sent: list[_SentBatch] = []
+    after = 0
+    for _ in range(BATCHES_IN_FLIGHT):
+        events = repositories.outbox_batch(session, batch_size, after)
+        if not events:
+            break
+        after = events[-1][0]
+        event_ids = [event_id for event_id, _ in events]
+        quote_ids = sorted({quote_id for _, quote_id in events})
+        documents = [quote_document(row) for row in repositories.document_rows(session, quote_ids)]
+        gone = sorted(set(quote_ids) - {d["id"] for d in documents})
+        try:
+            tasks = index.submit(documents, gone)
+        except SearchIndexError as exc:
+            return sent, (event_ids, str(exc))
+        sent.append(_SentBatch(event_ids, tasks, len(documents), len(gone)))
+    return sent, None
 
 
 def delete_article(

@@ -56,6 +56,7 @@ class Speaker(Base):
     __tablename__ = "speaker"
     __table_args__ = (
         Index("ix_speaker_name_key", "name_key", postgresql_ops={"name_key": "text_pattern_ops"}),
+        Index("ix_speaker_aliases", "aliases", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

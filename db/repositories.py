@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import RowMapping, Select, any_, delete, func, insert, select, text, update
+from sqlalchemy import RowMapping, Select, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, joinedload
 
 from db import speaker_names
@@ -48,11 +48,14 @@ def find_speaker(session: Session, ref: str) -> Speaker | None:
 
 
 def _exact_speaker(session: Session, name: str) -> Speaker | None:
-    speaker = session.scalar(select(Speaker).where(Speaker.slug == slugify(name)))
-    if speaker is not None or len(name.split()) < 2:
-        return speaker  # a bare surname alias ("Obama") may belong to several people
+    """The speaker with this name's slug, else one with this exact multi-word alias (a bare
+    surname alias, "Obama", may belong to several people). One query."""
+    slug = slugify(name)
+    matches = Speaker.slug == slug
+    if len(name.split()) >= 2:
+        matches = matches | Speaker.aliases.contains([name])  # `@>`: the GIN index serves it
     return session.scalar(
-        select(Speaker).where(any_(Speaker.aliases) == name).order_by(Speaker.id).limit(1)
+        select(Speaker).where(matches).order_by((Speaker.slug == slug).desc(), Speaker.id).limit(1)
     )
 
 
@@ -129,7 +132,7 @@ def resolve_speaker(
     if speaker is None:
         speaker = Speaker(
             name=name,
-            slug=_free_slug(session, slugify(name)),
+            slug=slugify(name),  # free: the exact lookup found no speaker with it
             aliases=[],
             description=description,
             kind=kind,
@@ -186,14 +189,6 @@ def enqueue_speaker_quotes(session: Session, speaker_id: int) -> list[int]:
     ids = list(session.scalars(select(Quote.id).where(Quote.speaker_id == speaker_id)))
     enqueue(session, ids)
     return ids
-
-
-def _free_slug(session: Session, slug: str) -> str:
-    candidate, n = slug, 1
-    while session.scalar(select(Speaker.id).where(Speaker.slug == candidate)) is not None:
-        n += 1
-        candidate = f"{slug}-{n}"
-    return candidate
 
 
 def get_speaker(session: Session, speaker_id: int) -> Speaker | None:
@@ -405,10 +400,13 @@ def lock_outbox(session: Session, wait: bool) -> bool:
     return bool(session.scalar(select(func.pg_try_advisory_xact_lock(_OUTBOX_LOCK))))
 
 
-def outbox_batch(session: Session, limit: int) -> list[tuple[int, int]]:
-    """The oldest waiting changes as (event id, quote id)."""
+def outbox_batch(session: Session, limit: int, after: int = 0) -> list[tuple[int, int]]:
+    """The oldest waiting changes after event `after`, as (event id, quote id)."""
     rows = session.execute(
-        select(IndexOutbox.id, IndexOutbox.quote_id).order_by(IndexOutbox.id).limit(limit)
+        select(IndexOutbox.id, IndexOutbox.quote_id)
+        .where(IndexOutbox.id > after)
+        .order_by(IndexOutbox.id)
+        .limit(limit)
     )
     return [(event_id, quote_id) for event_id, quote_id in rows]
 
@@ -515,21 +513,40 @@ def touch_api_key(session: Session, key_id: int) -> None:
 
 
 @dataclass
-class SpeakerCache:
-    """Speaker ids by everything `resolve_speaker` looks at, for one bulk run.
+class _KnownSpeaker:
+    id: int
+    names: set[str]  # name and aliases already stored
+    described: bool
 
-    A hit means resolving again would change nothing, so it is skipped. Entries made inside a
-    transaction are staged and kept only once it commits.
+
+@dataclass
+class SpeakerCache:
+    """What one bulk run has learned about speakers, by name and kind.
+
+    A draft whose aliases are all known and whose description adds nothing would leave its
+    speaker unchanged, so resolving it again is skipped. Entries made inside a transaction are
+    staged and kept only once it commits.
     """
 
-    ids: dict[tuple, int] = field(default_factory=dict)
-    staged: dict[tuple, int] = field(default_factory=dict)
+    known: dict[tuple[str, str | None], _KnownSpeaker] = field(default_factory=dict)
+    staged: dict[tuple[str, str | None], _KnownSpeaker] = field(default_factory=dict)
 
-    def get(self, key: tuple) -> int | None:
-        return self.ids.get(key) or self.staged.get(key)
+    def get(self, draft: QuoteDraft) -> int | None:
+        key = (draft.speaker or "", draft.speaker_kind)
+        entry = self.staged.get(key) or self.known.get(key)
+        if entry is None or not entry.names.issuperset(draft.speaker_aliases):
+            return None
+        if draft.speaker_description and not entry.described:
+            return None
+        return entry.id
+
+    def learn(self, draft: QuoteDraft, speaker: Speaker) -> None:
+        names = {speaker.name, *(speaker.aliases or [])}
+        entry = _KnownSpeaker(speaker.id, names, bool(speaker.description))
+        self.staged[(draft.speaker or "", draft.speaker_kind)] = entry
 
     def commit(self) -> None:
-        self.ids.update(self.staged)
+        self.known.update(self.staged)
         self.staged.clear()
 
     def rollback(self) -> None:
@@ -664,13 +681,7 @@ def store_articles_bulk(
 def _cached_speaker(session: Session, draft: QuoteDraft, cache: SpeakerCache) -> int | None:
     if not draft.speaker:
         return None
-    key = (
-        draft.speaker,
-        draft.speaker_kind,
-        tuple(draft.speaker_aliases),
-        draft.speaker_description,
-    )
-    speaker_id = cache.get(key)
+    speaker_id = cache.get(draft)
     if speaker_id is None:
         match = resolve_speaker(
             session,
@@ -681,5 +692,6 @@ def _cached_speaker(session: Session, draft: QuoteDraft, cache: SpeakerCache) ->
         )
         if match.renamed:
             enqueue_speaker_quotes(session, match.speaker.id)
-        speaker_id = cache.staged[key] = match.speaker.id
+        cache.learn(draft, match.speaker)
+        speaker_id = match.speaker.id
     return speaker_id

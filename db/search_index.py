@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import aiohttp
 import anyio.to_thread
-import httpx
 import meilisearch
 import orjson
 from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError
@@ -194,15 +194,19 @@ class SearchIndex:
             index = self.client.index(name or self.name)
             self.wait(self._call(index.add_documents, list(documents), primary_key="id"))
 
-    def apply(self, documents: Sequence[dict], removed_ids: Sequence[int]) -> None:
-        """Write these documents and remove these ids; both tasks must succeed."""
+    def submit(self, documents: Sequence[dict], removed_ids: Sequence[int]) -> list[TaskInfo]:
+        """Send these documents and removals without waiting; `wait` on each task returned."""
         tasks = []
         if documents:
             tasks.append(self._call(self.index.add_documents, list(documents), primary_key="id"))
         for start in range(0, len(removed_ids), 1000):
             chunk = ", ".join(str(int(i)) for i in removed_ids[start : start + 1000])
             tasks.append(self._call(self.index.delete_documents, filter=f"id IN [{chunk}]"))
-        for task in tasks:
+        return tasks
+
+    def apply(self, documents: Sequence[dict], removed_ids: Sequence[int]) -> None:
+        """Write these documents and remove these ids; every task must succeed."""
+        for task in self.submit(documents, removed_ids):
             self.wait(task)
 
     def search_key(self) -> str | None:
@@ -263,17 +267,21 @@ class SearchIndex:
 
 
 class AsyncSearcher:
-    """The API's read path: one shared async HTTP client with keep-alive, a search-only key,
-    identity encoding (Meilisearch's gzip path costs tens of milliseconds), orjson both ways."""
+    """The API's read path: one shared aiohttp session with keep-alive, a search-only key,
+    identity encoding (Meilisearch's gzip path costs tens of milliseconds), orjson both ways.
+
+    aiohttp rather than httpx here: its C parser costs a fraction of httpx's per request,
+    which is most of what the API adds to a search (benchmarks/search.py)."""
 
     def __init__(self, index: SearchIndex, timeout: float = 10.0):
         self.index = index
         self.timeout = timeout
-        self._client: httpx.AsyncClient | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._url = f"{index.client.config.url.rstrip('/')}/indexes/{index.name}/search"
 
     async def open(self) -> None:
-        """Create the client with the search-only key (made with the master key, once), so the
-        API's searches never hold more than they need."""
+        """Create the session with the search-only key (made with the master key, once), so
+        the API's searches never hold more than they need."""
         try:
             key = await anyio.to_thread.run_sync(self.index.search_key)
         except SearchIndexError:
@@ -283,33 +291,33 @@ class AsyncSearcher:
         headers = {"Accept-Encoding": "identity", "Content-Type": "application/json"}
         if key:
             headers["Authorization"] = f"Bearer {key}"
-        self._client = httpx.AsyncClient(
-            base_url=self.index.client.config.url,
+        self._session = aiohttp.ClientSession(
             headers=headers,
-            timeout=self.timeout,
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
+            timeout=aiohttp.ClientTimeout(total=self.timeout),
+            connector=aiohttp.TCPConnector(limit=64),
+            json_serialize=lambda value: orjson.dumps(value).decode(),
         )
 
     async def close(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def search(self, query: SearchQuery) -> dict:
-        if self._client is None:
+        if self._session is None:
             await self.open()
-        assert self._client is not None
-        body = {"q": query.q, **query.params()}
+        assert self._session is not None
+        body = orjson.dumps({"q": query.q, **query.params()})
         try:
-            response = await self._client.post(
-                f"/indexes/{self.index.name}/search", content=orjson.dumps(body)
-            )
-        except httpx.HTTPError as exc:
+            async with self._session.post(self._url, data=body) as response:
+                content = await response.read()
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
             raise SearchIndexError(f"Meilisearch unreachable: {exc!r}") from exc
-        if response.status_code == 404:
+        if status == 404:  # no index yet: nothing has been indexed
             return {"hits": [], "totalHits": 0, "totalPages": 0, "facetDistribution": {}}
-        if response.status_code in (401, 403):  # the key was deleted: make a new one next time
+        if status in (401, 403):  # the key was deleted: make a new one next time
             await self.close()
-        if response.status_code != 200:
-            raise SearchIndexError(f"Meilisearch answered {response.status_code}: {response.text}")
-        return orjson.loads(response.content)
+        if status != 200:
+            raise SearchIndexError(f"Meilisearch answered {status}: {content[:500]!r}")
+        return orjson.loads(content)

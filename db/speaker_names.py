@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -74,6 +75,7 @@ def surname_key(surname: str) -> str:
     return (stem + "i") if stem != folded and len(stem) >= 3 else folded
 
 
+@lru_cache(maxsize=65536)  # pure, and stored speakers are parsed again at every match
 def parse_person(name: str) -> PersonName | None:
     """Split a person's name into given names and a surname key; None if nothing is left."""
     words = [w for w in re.split(r"\s+", name.strip()) if w]

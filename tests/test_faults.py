@@ -150,25 +150,26 @@ def test_meilisearch_restarted_in_the_middle_of_an_ingest(
     own_services, fault_settings, tmp_path
 ) -> None:
     _, meili, *_ = own_services
-    batch = write_jsonl(tmp_path / "b.jsonl", range(400))
+    batch = write_jsonl(tmp_path / "b.jsonl", range(3000))
     ingest = start_ingest(fault_settings, batch)
-    wait_until(lambda: stored_articles(fault_settings) >= 50)
+    wait_until(lambda: stored_articles(fault_settings) >= 200)
     meili.stop()
     time.sleep(1.5)
     meili.start()
     _, err = ingest.communicate(timeout=300)
     assert ingest.returncode == 0, err
+    assert stored_articles(fault_settings) == 3000
     run_cli(fault_settings, "sync")
-    assert_in_step(fault_settings, 400)
+    assert_in_step(fault_settings, 3000)
 
 
 def test_postgres_stopped_in_the_middle_of_an_ingest(
     own_services, fault_settings, tmp_path
 ) -> None:
     cluster, *_ = own_services
-    batch = write_jsonl(tmp_path / "c.jsonl", range(400))
+    batch = write_jsonl(tmp_path / "c.jsonl", range(3000))
     ingest = start_ingest(fault_settings, batch)
-    wait_until(lambda: stored_articles(fault_settings) >= 50)
+    wait_until(lambda: stored_articles(fault_settings) >= 200)
     cluster.stop()
     _, err = ingest.communicate(timeout=300)
     assert ingest.returncode == 1
@@ -176,11 +177,12 @@ def test_postgres_stopped_in_the_middle_of_an_ingest(
     assert "Traceback" not in err
     cluster.start()
     partial = stored_articles(fault_settings)
-    assert 50 <= partial < 400
+    assert 200 <= partial < 3000
+    assert partial % 200 == 0  # whole batches only: nothing half-written
     rerun = run_cli(fault_settings, "ingest", str(batch))
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{400 - partial} new" in rerun.stdout and f"{partial} unchanged" in rerun.stdout
-    assert_in_step(fault_settings, 400)
+    assert f"{3000 - partial} new" in rerun.stdout and f"{partial} unchanged" in rerun.stdout
+    assert_in_step(fault_settings, 3000)
 
 
 def test_api_through_outages_of_either_store(own_services, fault_settings) -> None:
