@@ -7,8 +7,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import ClassVar
 
-from sqlalchemy import RowMapping, Select, delete, func, insert, select, text, update
+from sqlalchemy import RowMapping, Select, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, joinedload
 
 from db import speaker_names
@@ -44,38 +45,181 @@ def find_speaker(session: Session, ref: str) -> Speaker | None:
     """A speaker by id, slug or exact name or alias: how a person names one on the CLI."""
     if ref.isdigit():
         return session.get(Speaker, int(ref))
-    return _exact_speaker(session, ref)
+    return SpeakerLookup(session).exact(ref)
 
 
-def _exact_speaker(session: Session, name: str) -> Speaker | None:
-    """The speaker with this name's slug, else one with this exact multi-word alias (a bare
-    surname alias, "Obama", may belong to several people). One query."""
-    slug = slugify(name)
-    matches = Speaker.slug == slug
-    if len(name.split()) >= 2:
-        matches = matches | Speaker.aliases.contains([name])  # `@>`: the GIN index serves it
-    return session.scalar(
-        select(Speaker).where(matches).order_by((Speaker.slug == slug).desc(), Speaker.id).limit(1)
+class SpeakerLookup:
+    """Where `resolve_speaker` finds stored speakers: one query per question."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def exact(self, name: str) -> Speaker | None:
+        """The speaker with this name's slug, else one with this exact multi-word alias (a
+        bare surname alias, "Obama", may belong to several people)."""
+        slug = slugify(name)
+        matches = Speaker.slug == slug
+        if len(name.split()) >= 2:
+            matches = matches | Speaker.aliases.contains([name])  # `@>`: the GIN index
+        return self.session.scalar(
+            select(Speaker)
+            .where(matches)
+            .order_by((Speaker.slug == slug).desc(), Speaker.id)
+            .limit(1)
+        )
+
+    def people(self, surname_prefix: str) -> list[Speaker]:
+        """People whose name key starts with this prefix, oldest first."""
+        return list(
+            self.session.scalars(
+                select(Speaker)
+                .where(
+                    Speaker.kind.in_(speaker_names.PERSON_LIKE),
+                    Speaker.name_key.like(f"{_escape_like(surname_prefix)}%", escape="\\"),
+                )
+                .order_by(Speaker.id)
+                .limit(500)
+            )
+        )
+
+    def organisation(self, key: str) -> Speaker | None:
+        return self.session.scalar(
+            select(Speaker)
+            .where(Speaker.kind.not_in(speaker_names.PERSON_LIKE), Speaker.name_key == key)
+            .order_by(Speaker.id)
+            .limit(1)
+        )
+
+    def load(self, speaker: Speaker) -> Speaker:
+        """The ORM speaker for a candidate `people` returned."""
+        return speaker
+
+    def created(self, speaker: Speaker) -> None:
+        self.session.add(speaker)
+        self.session.flush()
+
+    def settle(self, speaker: Speaker) -> None:
+        """Write what resolving changed (new aliases, descriptions) now."""
+        self.session.flush()
+
+
+class PrefetchedSpeakers(SpeakerLookup):
+    """The same questions answered from memory, for a batch of names: every speaker that could
+    answer any of them is fetched in one query first, and speakers created meanwhile join in.
+    Flushing is left to the caller (one INSERT for the batch)."""
+
+    def __init__(self, session: Session, names: Iterable[tuple[str, str | None]]):
+        super().__init__(session)
+        slugs, multi_word, prefixes, org_keys = set(), set(), set(), set()
+        for name, kind in names:
+            slugs.add(slugify(name))
+            if len(name.split()) >= 2:
+                multi_word.add(name)
+            if (kind or speaker_names.UNKNOWN) in speaker_names.PERSON_LIKE:
+                person = speaker_names.parse_person(name)
+                if person is not None:
+                    prefixes.add(person.surname_key[:4])
+            else:
+                org_keys.add(speaker_names.org_key(name))
+        conditions = [Speaker.slug.in_(slugs), Speaker.name_key.in_(org_keys)]
+        if multi_word:
+            conditions.append(Speaker.aliases.overlap(sorted(multi_word)))
+        conditions += [
+            Speaker.name_key.like(f"{_escape_like(prefix)}%", escape="\\") for prefix in prefixes
+        ]
+        # Entries are light rows until one is chosen; then the ORM speaker replaces its row.
+        self._entries: dict[object, _SpeakerRow | Speaker] = {}
+        self._by_slug: dict[str, object] = {}
+        self._by_alias: dict[str, dict[object, None]] = {}
+        self._by_key: dict[str, dict[object, None]] = {}  # name_key[:4]
+        rows = session.execute(
+            select(*_SpeakerRow.COLUMNS).where(or_(*conditions)).order_by(Speaker.id)
+        )
+        for row in rows:
+            self._index(row.id, _SpeakerRow(*row))
+
+    def _index(self, key: object, entry: _SpeakerRow | Speaker) -> None:
+        """(Re-)index an entry by slug, aliases and key prefix: index entries only grow, and
+        every answer re-checks the entry's current values."""
+        self._entries[key] = entry
+        self._by_slug.setdefault(entry.slug, key)
+        for alias in entry.aliases or []:
+            self._by_alias.setdefault(alias, {})[key] = None
+        self._by_key.setdefault(entry.name_key[:4], {})[key] = None
+
+    def _key(self, speaker: Speaker) -> object:
+        return speaker.id if speaker.id is not None else ("new", id(speaker))
+
+    def exact(self, name: str) -> Speaker | None:
+        key = self._by_slug.get(slugify(name))
+        if key is None and len(name.split()) >= 2:
+            key = next(iter(self._by_alias.get(name, {})), None)
+        return self.load(self._entries[key]) if key is not None else None
+
+    def people(self, surname_prefix: str) -> list[Speaker]:
+        if len(surname_prefix) == 4:
+            keys = list(self._by_key.get(surname_prefix, {}))
+        else:  # a short surname: its prefix spans several index entries
+            keys = [k for group in self._by_key.values() for k in group]
+        entries = (self._entries[k] for k in dict.fromkeys(keys))
+        return [
+            e
+            for e in entries
+            if e.kind in speaker_names.PERSON_LIKE and e.name_key.startswith(surname_prefix)
+        ][:500]  # type: ignore[return-value]  # rows stand in until `load`
+
+    def organisation(self, key: str) -> Speaker | None:
+        for k in self._by_key.get(key[:4], {}):
+            entry = self._entries[k]
+            if entry.kind not in speaker_names.PERSON_LIKE and entry.name_key == key:
+                return self.load(entry)
+        return None
+
+    def load(self, entry: _SpeakerRow | Speaker) -> Speaker:
+        if isinstance(entry, Speaker):
+            return entry
+        speaker = self.session.get(Speaker, entry.id)
+        assert speaker is not None
+        self._entries[entry.id] = speaker
+        return speaker
+
+    def created(self, speaker: Speaker) -> None:
+        self.session.add(speaker)
+        self._index(self._key(speaker), speaker)
+
+    def settle(self, speaker: Speaker) -> None:
+        """Index what resolving changed; the batch flushes once, when every name is resolved."""
+        self._index(self._key(speaker), speaker)
+
+
+@dataclass(slots=True)
+class _SpeakerRow:
+    """What matching reads of a stored speaker, without an ORM object."""
+
+    id: int
+    name: str
+    slug: str
+    aliases: list[str]
+    kind: str
+    name_key: str
+
+    COLUMNS: ClassVar = (
+        Speaker.id,
+        Speaker.name,
+        Speaker.slug,
+        Speaker.aliases,
+        Speaker.kind,
+        Speaker.name_key,
     )
 
 
-def _same_person(session: Session, name: str) -> Speaker | None:
+def _same_person(lookup: SpeakerLookup, name: str) -> Speaker | None:
     """The one stored person this name can only be, or None when none or several could be."""
     person = speaker_names.parse_person(name)
     if person is None:
         return None
-    prefix = _escape_like(person.surname_key[:4])
-    candidates = session.scalars(
-        select(Speaker)
-        .where(
-            Speaker.kind.in_(speaker_names.PERSON_LIKE),
-            Speaker.name_key.like(f"{prefix}%", escape="\\"),
-        )
-        .order_by(Speaker.id)
-        .limit(500)
-    )
     scored = []
-    for candidate in candidates:
+    for candidate in lookup.people(person.surname_key[:4]):
         other = speaker_names.parse_person(candidate.name)
         score = speaker_names.person_match_score(person, other) if other else 0.0
         if score > 0:
@@ -93,18 +237,6 @@ def _same_person(session: Session, name: str) -> Speaker | None:
     return scored[0][2] if len(scored) == 1 else None
 
 
-def _same_org(session: Session, name: str) -> Speaker | None:
-    return session.scalar(
-        select(Speaker)
-        .where(
-            Speaker.kind.not_in(speaker_names.PERSON_LIKE),
-            Speaker.name_key == speaker_names.org_key(name),
-        )
-        .order_by(Speaker.id)
-        .limit(1)
-    )
-
-
 @dataclass
 class SpeakerMatch:
     speaker: Speaker
@@ -117,17 +249,22 @@ def resolve_speaker(
     kind: str | None = None,
     aliases: Iterable[str] = (),
     description: str | None = None,
+    lookup: SpeakerLookup | None = None,
 ) -> SpeakerMatch:
     """The one speaker record for this person or organisation across all articles.
 
     Exact names and aliases first; then people by surname key and compatible given names
     ("Zelenskyy" → Volodymyr Zelensky); organisations by name without a leading "the".
     """
+    lookup = lookup or SpeakerLookup(session)
     kind = kind or speaker_names.UNKNOWN
     person_like = kind in speaker_names.PERSON_LIKE
-    speaker = _exact_speaker(session, name)
-    if speaker is None:
-        speaker = _same_person(session, name) if person_like else _same_org(session, name)
+    speaker = lookup.exact(name)
+    if speaker is None and person_like:
+        candidate = _same_person(lookup, name)
+        speaker = lookup.load(candidate) if candidate is not None else None
+    elif speaker is None:
+        speaker = lookup.organisation(speaker_names.org_key(name))
     renamed = False
     if speaker is None:
         speaker = Speaker(
@@ -138,7 +275,7 @@ def resolve_speaker(
             kind=kind,
             name_key=speaker_names.name_key(name, kind),
         )
-        session.add(speaker)
+        lookup.created(speaker)
     elif person_like and speaker.kind in speaker_names.PERSON_LIKE:
         renamed = _learn_fuller_name(speaker, name)
         if kind == speaker_names.PERSON:
@@ -149,7 +286,7 @@ def resolve_speaker(
         speaker.aliases = [*(speaker.aliases or []), *new_aliases]
     if description and not speaker.description:
         speaker.description = description
-    session.flush()
+    lookup.settle(speaker)
     return SpeakerMatch(speaker, renamed)
 
 
@@ -637,7 +774,7 @@ def store_articles_bulk(
     )
     drafts = [(p, draft) for p in fresh for draft in batch[p][1]]
     quote_ids = _next_ids(session, "quote", len(drafts))
-    speaker_ids = [_cached_speaker(session, draft, cache) for _, draft in drafts]
+    speaker_ids = _batch_speaker_ids(session, [draft for _, draft in drafts], cache)
     _copy_rows(
         session,
         f"COPY quote ({_QUOTE_COLUMNS})",
@@ -678,20 +815,40 @@ def store_articles_bulk(
     return [outcomes[p] for p in range(len(batch))]
 
 
-def _cached_speaker(session: Session, draft: QuoteDraft, cache: SpeakerCache) -> int | None:
-    if not draft.speaker:
-        return None
-    speaker_id = cache.get(draft)
-    if speaker_id is None:
-        match = resolve_speaker(
-            session,
-            draft.speaker,
-            draft.speaker_kind,
-            draft.speaker_aliases,
-            draft.speaker_description,
-        )
-        if match.renamed:
-            enqueue_speaker_quotes(session, match.speaker.id)
-        cache.learn(draft, match.speaker)
-        speaker_id = match.speaker.id
-    return speaker_id
+def _batch_speaker_ids(
+    session: Session, drafts: Sequence[QuoteDraft], cache: SpeakerCache
+) -> list[int | None]:
+    """Speaker ids for a batch's quotes: cached ones as they are, the rest resolved against
+    one prefetch of every speaker they could be, then inserted with one flush."""
+    uncached = [d for d in drafts if d.speaker and cache.get(d) is None]
+    if not uncached:
+        return [cache.get(d) if d.speaker else None for d in drafts]
+    lookup = PrefetchedSpeakers(session, {(d.speaker or "", d.speaker_kind) for d in uncached})
+    resolved: dict[int, Speaker] = {}
+    renamed: list[Speaker] = []
+    seen: dict[tuple, Speaker] = {}  # the same name and details again in this batch
+    with session.no_autoflush:  # one INSERT for the batch's new speakers, below
+        for position, draft in enumerate(drafts):
+            if not draft.speaker or cache.get(draft) is not None:
+                continue
+            details = (
+                draft.speaker,
+                draft.speaker_kind,
+                tuple(draft.speaker_aliases),
+                draft.speaker_description,
+            )
+            if details not in seen:
+                match = resolve_speaker(session, *details, lookup=lookup)
+                seen[details] = match.speaker
+                if match.renamed:
+                    renamed.append(match.speaker)
+            resolved[position] = seen[details]
+    session.flush()
+    for speaker in {s.id: s for s in renamed}.values():
+        enqueue_speaker_quotes(session, speaker.id)
+    for position, speaker in resolved.items():
+        cache.learn(drafts[position], speaker)
+    return [
+        resolved[p].id if p in resolved else (cache.get(d) if d.speaker else None)
+        for p, d in enumerate(drafts)
+    ]

@@ -178,19 +178,18 @@ def _article(title: str, text: str, day: str = "2022-04-23") -> ArticleIn:
     return ArticleIn(title=title, text=text, outlet="Wire", published_at=day)
 
 
-def test_one_speaker_record_per_person_across_articles(stores) -> None:
-    factory, index = stores
-    texts = [
-        '"We will not give up," Zelenskiy said on Saturday.',
-        '"The talks are hard," Ukrainian President Volodymyr Zelensky said.',
-        '"Help us now," said Zelenskyy.',
-        '"We need weapons," President Zelensky told reporters.',
-        '"I am running," Joe Biden said.\n"My father is right," Hunter Biden said.',
-        '"It is a special operation," the Kremlin said.',
-        '"No comment," the Kremlin said in a statement.',
-    ]
-    for n, text in enumerate(texts):
-        store(factory, index, _article(f"Story {n}", text))
+SPEAKER_TEXTS = [
+    '"We will not give up," Zelenskiy said on Saturday.',
+    '"The talks are hard," Ukrainian President Volodymyr Zelensky said.',
+    '"Help us now," said Zelenskyy.',
+    '"We need weapons," President Zelensky told reporters.',
+    '"I am running," Joe Biden said.\n"My father is right," Hunter Biden said.',
+    '"It is a special operation," the Kremlin said.',
+    '"No comment," the Kremlin said in a statement.',
+]
+
+
+def assert_one_record_per_person(factory, index) -> None:
     with factory() as session:
         listed = {s.name: (n, s.aliases) for s, n in repositories.search_speakers(session, None)}
     assert listed["Volodymyr Zelensky"][0] == 4
@@ -200,6 +199,27 @@ def test_one_speaker_record_per_person_across_articles(stores) -> None:
     assert not [name for name in listed if "Zelensk" in name and name != "Volodymyr Zelensky"]
     # the first quote was indexed under "Zelenskiy" and followed the rename into the index
     assert search(index, SearchQuery(speakers=["Volodymyr Zelensky"]))["totalHits"] == 4
+
+
+def test_one_speaker_record_per_person_across_articles(stores) -> None:
+    factory, index = stores
+    for n, text in enumerate(SPEAKER_TEXTS):
+        store(factory, index, _article(f"Story {n}", text))
+    assert_one_record_per_person(factory, index)
+
+
+def test_bulk_store_resolves_speakers_as_one_by_one_does(stores) -> None:
+    factory, index = stores
+    first = [(_article(f"Story {n}", t), extract_quotes(t)) for n, t in enumerate(SPEAKER_TEXTS)]
+    cache = repositories.SpeakerCache()
+    results = ingest.store_many(factory, first[:2], cache)  # a batch, then one more on top
+    results += ingest.store_many(factory, first[2:], cache)
+    assert [r.status for r in results] == ["new"] * len(SPEAKER_TEXTS)
+    again = ingest.store_many(factory, first[:1], cache)
+    assert again[0].status == "unchanged" and again[0].article_id == results[0].article_id
+    assert ingest.drain_outbox(factory, index).error is None
+    assert_one_record_per_person(factory, index)
+    assert ingest.check_drift(factory, index).clean
 
 
 def test_two_candidates_with_the_surname_keep_a_bare_surname_apart(stores) -> None:
