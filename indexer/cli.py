@@ -169,6 +169,13 @@ def ingest_command(
                 on_item,
                 jobs=jobs,
             )
+        except KeyboardInterrupt:
+            done = int(progress.tasks[0].completed)
+            raise fail(
+                f"interrupted after {done} inputs. Every article is stored whole or not at all; "
+                "run the same command again to continue (stored articles are skipped).",
+                code=130,
+            ) from None
         except OperationalError as exc:
             done = int(progress.tasks[0].completed)
             raise fail(

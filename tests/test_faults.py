@@ -4,6 +4,7 @@ middle of ingest and search. Afterwards every quote must be in both stores exact
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import threading
@@ -276,3 +277,19 @@ def test_reindex_under_search_load_never_fails_or_empties(fault_settings, tmp_pa
     assert failures == []
     assert len(totals) > 20 and set(totals) == {120}  # never empty, never partial
     assert_in_step(fault_settings, 60)
+
+
+def test_interrupted_ingest_reruns_without_duplicates(fault_settings, tmp_path) -> None:
+    batch = write_jsonl(tmp_path / "e.jsonl", range(3000))
+    ingest = start_ingest(fault_settings, batch)
+    wait_until(lambda: stored_articles(fault_settings) >= 200)
+    ingest.send_signal(signal.SIGINT)
+    _, err = ingest.communicate(timeout=120)
+    assert ingest.returncode == 130, err
+    assert "interrupted after" in err and "Traceback" not in err
+    partial = stored_articles(fault_settings)
+    assert 200 <= partial < 3000 and partial % 200 == 0
+    rerun = run_cli(fault_settings, "ingest", str(batch))
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{3000 - partial} new" in rerun.stdout and f"{partial} unchanged" in rerun.stdout
+    assert_in_step(fault_settings, 3000)
