@@ -25,6 +25,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -253,6 +254,8 @@ def main() -> None:
         if not args.keep:
             meili.stop()
             cluster.stop()
+            if args.home is None:  # a temporary folder of ours: gigabytes at 1M quotes
+                shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
