@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -35,7 +36,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import OUTLETS, WORDS, Generator  # noqa: E402
 
 from db.search_index import FACETS, SearchIndex, SearchQuery  # noqa: E402
-from db.services import free_port  # noqa: E402
+from db.services import MeiliProcess, PostgresCluster, free_port  # noqa: E402
 
 CONCURRENCY = (1, 8, 32)
 
@@ -224,6 +225,10 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if args.home is None:  # services and data of our own: stop them and clean up
+            MeiliProcess(home / "meilisearch").stop()
+            PostgresCluster(home / "postgres").stop()
+            shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
