@@ -26,7 +26,6 @@ class SyncResult:
     deleted: int = 0  # documents removed
     pending: int = 0  # quotes still waiting after this drain
     error: str | None = None
-    busy: bool = False  # another drainer held the lock (only when not waiting for it)
 
 
 @dataclass
@@ -120,8 +119,7 @@ def drain_outbox(
     while result.error is None:
         with transaction(factory) as session:
             if not repositories.lock_outbox(session, wait):
-                result.busy = True
-                break
+                break  # another drainer is at work
             sent, unsent = _send_round(session, index, batch_size)
             if not sent and unsent is None:
                 break

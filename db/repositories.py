@@ -521,14 +521,6 @@ def enqueue(session: Session, quote_ids: Iterable[int]) -> None:
         session.execute(insert(IndexOutbox), rows)
 
 
-def enqueue_all(session: Session) -> int:
-    """Queue every quote (a repair after the index was lost or rebuilt elsewhere)."""
-    result = session.execute(
-        text("INSERT INTO index_outbox (quote_id) SELECT id FROM quote ORDER BY id")
-    )
-    return result.rowcount
-
-
 def lock_outbox(session: Session, wait: bool) -> bool:
     """Take the drain lock for this transaction; without `wait`, False when someone holds it."""
     if wait:
@@ -578,10 +570,6 @@ def outbox_last_error(session: Session) -> str | None:
         .order_by(IndexOutbox.id.desc())
         .limit(1)
     )
-
-
-def all_quote_ids(session: Session) -> set[int]:
-    return set(session.scalars(select(Quote.id)))
 
 
 def iter_quote_id_batches(session: Session, batch_size: int) -> Iterable[list[int]]:
