@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import ClassVar
 
@@ -419,17 +420,7 @@ def store_article(
         Quote(
             article=article,
             speaker=speakers.get(draft.speaker) if draft.speaker else None,
-            mention=draft.mention,
-            mention_start=draft.mention_start,
-            mention_end=draft.mention_end,
-            text=draft.text,
-            type=QuoteType(draft.type),
-            start=draft.start,
-            end=draft.end,
-            cue=draft.cue,
-            context=draft.context,
-            said_on=draft.said_on or article_in.published_at,
-            confidence=draft.confidence,
+            **_quote_fields(draft, article_in.published_at),
         )
         for draft in drafts
     ]
@@ -437,6 +428,23 @@ def store_article(
     session.flush()
     enqueue(session, [*removed, *(q.id for q in quotes)])
     return StoredArticle(article, status, quotes, removed, reindex)
+
+
+def _quote_fields(draft: QuoteDraft, published_at: date | None) -> dict:
+    """A quote's own columns from its draft, for both write paths (one by one and COPY)."""
+    return {
+        "mention": draft.mention,
+        "mention_start": draft.mention_start,
+        "mention_end": draft.mention_end,
+        "text": draft.text,
+        "type": QuoteType(draft.type),
+        "start": draft.start,
+        "end": draft.end,
+        "cue": draft.cue,
+        "context": draft.context,
+        "said_on": draft.said_on or published_at,
+        "confidence": draft.confidence,
+    }
 
 
 def delete_article(session: Session, article_id: int) -> list[int] | None:
@@ -686,9 +694,28 @@ class BulkOutcome:
 
 
 _ARTICLE_COPY = "COPY article (id, url, outlet, title, author, published_at, text, content_hash)"
-_QUOTE_COLUMNS = (
-    "id, article_id, speaker_id, mention, mention_start, mention_end, text, type, start, "
-    '"end", cue, context, said_on, confidence'
+_QUOTE_FIELDS = (
+    "mention",
+    "mention_start",
+    "mention_end",
+    "text",
+    "type",
+    "start",
+    "end",
+    "cue",
+    "context",
+    "said_on",
+    "confidence",
+)
+
+
+def _copy_values(fields: dict) -> tuple:
+    # psycopg writes an enum by name, as SQLAlchemy stores it
+    return tuple(fields[name] for name in _QUOTE_FIELDS)
+
+
+_QUOTE_COPY = "COPY quote (id, article_id, speaker_id, {})".format(
+    ", ".join(f'"{name}"' for name in _QUOTE_FIELDS)
 )
 
 
@@ -765,23 +792,13 @@ def store_articles_bulk(
     speaker_ids = _batch_speaker_ids(session, [draft for _, draft in drafts], cache)
     _copy_rows(
         session,
-        f"COPY quote ({_QUOTE_COLUMNS})",
+        _QUOTE_COPY,
         (
             (
                 quote_id,
                 article_ids[p],
                 speaker_id,
-                d.mention,
-                d.mention_start,
-                d.mention_end,
-                d.text,
-                QuoteType(d.type).value,
-                d.start,
-                d.end,
-                d.cue,
-                d.context,
-                d.said_on or batch[p][0].published_at,
-                d.confidence,
+                *_copy_values(_quote_fields(d, batch[p][0].published_at)),
             )
             for quote_id, speaker_id, (p, d) in zip(quote_ids, speaker_ids, drafts, strict=True)
         ),
