@@ -172,21 +172,25 @@ def ingest_command(
         except KeyboardInterrupt:
             done = int(progress.tasks[0].completed)
             raise fail(
-                f"interrupted after {done} inputs. Every article is stored whole or not at all; "
-                "run the same command again to continue (stored articles are skipped).",
+                f"interrupted after {done} inputs. {RERUN_HINT}",
                 code=130,
             ) from None
         except OperationalError as exc:
             done = int(progress.tasks[0].completed)
             raise fail(
                 f"PostgreSQL became unavailable after {done} inputs: {_first_line(exc.orig)}. "
-                "Every article is stored whole or not at all; run the same command again to "
-                "continue (stored articles are recognised and skipped)."
+                f"{RERUN_HINT}"
             ) from exc
     if summary.index_error:
         err.print(f"[yellow]warning:[/] {summary.index_error}", highlight=False)
     out.print(summary.line(), highlight=False)
     raise typer.Exit(1 if summary.refused else 0)
+
+
+RERUN_HINT = (
+    "Every article is stored whole or not at all; run the same command again to continue "
+    "(stored articles are recognised and skipped)."
+)
 
 
 def _first_line(exc: object) -> str:
