@@ -1,68 +1,130 @@
-"""The day a quote was said, when the sentence says so ("on Saturday", "yesterday")."""
+"""The day a quote was said, when the narration around it says so ("said Monday", "yesterday").
+
+Only narration counts: a date inside the quoted words or inside reported content is what the
+speaker talks about, not when they spoke ("he said the vote is on Friday").
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+
+from indexer.extract.text import QUOTE_CHARS, paragraphs, quoted_spans
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|"
-    "december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-)
+_MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+_DAYS_BACK = {
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "yesterday": 1,
+    "last night": 1,
+    "a day earlier": 1,
+    "the day before": 1,
+    "two days ago": 2,
+    "three days ago": 3,
+}
+_MONTH_NAMES = "|".join(sorted((m.capitalize() for m in _MONTHS), key=len, reverse=True))
+_RELATIVE = "|".join(sorted((re.escape(k) for k in _DAYS_BACK), key=len, reverse=True))
+# Month names only capitalised ("may 5" is a verb and a number). "next Monday" and a
+# possessive ("Monday's debate") name another day than the one the words were said on, unless
+# the words were said there ("at Monday's debate"); they are matched, so not read as a bare
+# "Monday", and then skipped.
 DATE_EXPRESSION = re.compile(
-    r"\b(?:(?:on|last|this|earlier|late|early)\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday)\b"
-    r"|\b(?P<relative>yesterday|today|last night|this morning|last week|two days ago|"
-    r"three days ago|a day earlier|the day before)\b"
-    rf"|\b(?:on\s+)?(?P<monthday>(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)\b",
+    r"\b(?:(?P<prefix>on|last|this|earlier|late|early|next|until|by|at|during|in)\s+)?"
+    rf"(?P<weekday>{'|'.join(_WEEKDAYS)})\b(?P<possessive>['’]s\b)?"
+    rf"|\b(?P<relative>{_RELATIVE})\b"
+    rf"|\b(?:on\s+)?(?P<month>(?-i:{_MONTH_NAMES}))\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    r"(?:,?\s+(?P<year>\d{4})\b)?",
     re.IGNORECASE,
 )
+_FORWARD = {"next", "until", "by"}
+_AT_EVENT = {"at", "during", "in"}
 
 
-def date_said(sentence: str, published: date | None) -> date | None:
-    """Resolve the first date expression of a sentence against the article's date."""
+def date_said_around(
+    text: str, frame: tuple[int, int], quote: tuple[int, int], published: date | None
+) -> date | None:
+    """The day the narration of `frame` (the sentences holding a quote and its cue) names.
+
+    Quoted words anywhere in the frame are blanked, and so is the quote itself when it is
+    reported speech (it does not open with a quotation mark). The narration between the parts
+    of a direct quote stays: that is where "…," she said Monday. "…" puts the cue and its day.
+    """
     if published is None:
         return None
-    match = DATE_EXPRESSION.search(sentence)
-    if not match:
+    start, end = frame
+    narration = list(text[start:end])
+    piece = text[start:end]
+    for span in quoted_spans(piece, paragraphs(piece)):
+        narration[span.start : span.end] = " " * (span.end - span.start)
+    quoted = text[quote[0] : quote[1]].lstrip()
+    if quoted[:1] not in QUOTE_CHARS:
+        lo, hi = max(quote[0], start) - start, min(quote[1], end) - start
+        narration[lo:hi] = " " * max(hi - lo, 0)
+    return date_said("".join(narration), published)
+
+
+def date_said(narration: str, published: date | None) -> date | None:
+    """Resolve the first date expression of some narration that names the day words were said."""
+    if published is None:
         return None
+    for match in DATE_EXPRESSION.finditer(narration):
+        resolved = _resolve(match, published)
+        if resolved is not None:
+            return resolved
+    return None
+
+
+def _resolve(match: re.Match[str], published: date) -> date | None:
     if match.group("weekday"):
-        target = _WEEKDAYS.index(match.group("weekday").lower())
-        back = (published.weekday() - target) % 7
+        prefix = (match.group("prefix") or "").lower()
+        if prefix in _FORWARD or (match.group("possessive") and prefix not in _AT_EVENT):
+            return None
+        back = (published.weekday() - _WEEKDAYS.index(match.group("weekday").lower())) % 7
+        if prefix == "last" and back == 0:
+            back = 7  # "last Friday" written on a Friday is a week ago
         return published - timedelta(days=back)
     if match.group("relative"):
-        return _relative(match.group("relative").lower(), published)
-    return _month_day(match.group("monthday"), published)
+        return published - timedelta(days=_DAYS_BACK[match.group("relative").lower()])
+    return _month_day(match, published)
 
 
-def _relative(expression: str, published: date) -> date | None:
-    offsets = {
-        "yesterday": 1,
-        "today": 0,
-        "last night": 1,
-        "this morning": 0,
-        "two days ago": 2,
-        "three days ago": 3,
-        "a day earlier": 1,
-        "the day before": 1,
-    }
-    if expression in offsets:
-        return published - timedelta(days=offsets[expression])
-    return None  # "last week" names no single day
-
-
-def _month_day(expression: str, published: date) -> date | None:
-    import dateparser
-
-    base = datetime(published.year, published.month, published.day)
-    parsed = dateparser.parse(
-        expression,
-        languages=["en"],
-        settings={
-            "RELATIVE_BASE": base,
-            "PREFER_DATES_FROM": "past",
-            "REQUIRE_PARTS": ["day", "month"],
-        },
-    )
-    return parsed.date() if parsed else None
+def _month_day(match: re.Match[str], published: date) -> date | None:
+    """A month and day; without a year, the latest such day on or before publication."""
+    month, day = _MONTHS[match.group("month").lower()], int(match.group("day"))
+    year = int(match.group("year")) if match.group("year") else published.year
+    try:
+        said = date(year, month, day)
+        if not match.group("year") and said > published:
+            said = date(year - 1, month, day)
+    except ValueError:
+        return None  # "Feb. 30", or Feb. 29 in a year without it
+    return said
