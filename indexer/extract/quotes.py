@@ -17,6 +17,23 @@ from indexer.extract.cues import (
     THAT_ONLY_CUES,
 )
 from indexer.extract.dates import date_said
+from indexer.extract.rules import (
+    ACCORDING_TO,
+    CONTINUATION,
+    CUE_AFTER,
+    CUE_BEFORE,
+    DASH,
+    DESCRIPTION,
+    INHERITED,
+    NAME,
+    PARTICIPLE,
+    PRONOUN,
+    ROLE,
+    SUBJECT_VERB,
+    UNRESOLVED,
+    VERB_AFTER,
+    rule_name,
+)
 from indexer.extract.speakers import (
     DETERMINERS,
     Mention,
@@ -61,6 +78,10 @@ class ExtractedQuote:
     speaker_kind: str | None = None  # person | org | unknown | nominal | group
     speaker_aliases: tuple[str, ...] = ()
     speaker_description: str | None = None
+    # which cue pattern and which resolution path produced it: '<type>_<pattern>:<resolution>'
+    rule: str = ""
+    # exact offsets of each quoted part inside its marks (direct/mixed), or the reported content
+    parts: tuple[tuple[int, int], ...] = ()
 
     def as_eval_record(self, doc: str) -> dict:
         return {
@@ -71,6 +92,7 @@ class ExtractedQuote:
             "speaker_start": self.mention_start,
             "speaker_end": self.mention_end,
             "type": self.type,
+            "rule": self.rule,
         }
 
 
@@ -80,6 +102,7 @@ class _Attribution:
     cue: str | None
     entity: Entity | None = None
     confidence: float = 0.9
+    rule: str = CUE_AFTER  # the cue pattern (see `rules`); the resolution path is added later
 
 
 @dataclass
@@ -162,18 +185,19 @@ def _source_phrase(tokens: list[Token], i: int) -> Mention | None:
     )
 
 
-def _attribution_near(tokens: list[Token], lo: int, hi: int) -> _Attribution | None:
-    """A speaker + cue inside tokens[lo:hi] (a frame stretch with no quotation in it)."""
+def _attribution_near(tokens: list[Token], lo: int, hi: int, placed: str) -> _Attribution | None:
+    """A speaker + cue inside tokens[lo:hi] (a frame stretch with no quotation in it); `placed`
+    names where that stretch lies relative to the quotation (CUE_BEFORE or CUE_AFTER)."""
     for ci in _cue_indices(tokens[lo:hi], SPEECH_CUES):
         cue_i = lo + ci
         mention = subject_before(tokens[lo : cue_i + 1], ci)
         if mention is None:
             mention = subject_after(tokens[:hi], cue_i)
         if mention is not None:
-            return _Attribution(mention, tokens[cue_i].text)
+            return _Attribution(mention, tokens[cue_i].text, rule=placed)
     found = _according_to(tokens[lo:hi])
     if found:
-        return _Attribution(found[1], "according to", confidence=0.85)
+        return _Attribution(found[1], "according to", confidence=0.85, rule=ACCORDING_TO)
     return None
 
 
@@ -204,7 +228,9 @@ def _find_in_sentence(art: _Article, s: Sentence, previous: _Found | None) -> li
     lead_is_quote = not before
     # "…," he said, "…": direct, the cue between the quotations or after them
     if lead_is_quote:
-        attribution = _attribution_near(tokens, 0, len(tokens)) or _verb_after_quote(tokens, last_q)
+        attribution = _attribution_near(tokens, 0, len(tokens), CUE_AFTER) or _verb_after_quote(
+            tokens, last_q
+        )
         if (
             attribution is None
             and previous
@@ -213,7 +239,11 @@ def _find_in_sentence(art: _Article, s: Sentence, previous: _Found | None) -> li
             and not [t for t in after if t.text not in {".", ",", "!", "?"}]
         ):
             attribution = _Attribution(
-                previous.attribution.mention, None, previous.attribution.entity, confidence=0.75
+                previous.attribution.mention,
+                None,
+                previous.attribution.entity,
+                confidence=0.75,
+                rule=CONTINUATION,
             )
             return [_Found(quotes[0].start, quotes[-1].end, "direct", attribution, s, True)]
         if attribution is None:
@@ -229,7 +259,7 @@ def _find_in_sentence(art: _Article, s: Sentence, previous: _Found | None) -> li
 
     # 'Zelensky said: "…"' / 'Zelensky said, "…"' : cue and colon or comma right before
     lead = before[-1].text if before else ""
-    attribution = _attribution_near(tokens, 0, first_q)
+    attribution = _attribution_near(tokens, 0, first_q, CUE_BEFORE)
     if attribution and lead in {":", ","} and _cue_indices(before, SPEECH_CUES):
         return [_Found(quotes[0].start, quotes[-1].end, "direct", attribution, s)]
 
@@ -238,7 +268,9 @@ def _find_in_sentence(art: _Article, s: Sentence, previous: _Found | None) -> li
     if attribution is None and participle is not None:
         subject = sentence_subject(tokens, participle)
         if subject is not None:
-            attribution = _Attribution(subject, tokens[participle].text, confidence=0.8)
+            attribution = _Attribution(
+                subject, tokens[participle].text, confidence=0.8, rule=PARTICIPLE
+            )
             if lead in {":", ","} and participle >= first_q - 2:
                 return [_Found(quotes[0].start, quotes[-1].end, "direct", attribution, s)]
 
@@ -246,7 +278,7 @@ def _find_in_sentence(art: _Article, s: Sentence, previous: _Found | None) -> li
     if attribution is None:
         attribution = _subject_attribution(tokens, first_q, art.registry)
     if attribution is None:
-        attribution = _attribution_near(tokens, last_q + 1, len(tokens))
+        attribution = _attribution_near(tokens, last_q + 1, len(tokens), CUE_AFTER)
     if attribution is None:
         return []
     if all(_quote_is_scare(text, q) for q in quotes) and attribution.cue is None:
@@ -298,7 +330,7 @@ def _verb_after_quote(tokens: list[Token], last_q: int) -> _Attribution | None:
         ):
             mention = subject_before(tokens[: end + 2], end + 1)
             if mention is not None and mention.start == tokens[k].start:
-                return _Attribution(mention, verb.text, confidence=0.8)
+                return _Attribution(mention, verb.text, confidence=0.8, rule=VERB_AFTER)
     return None
 
 
@@ -308,7 +340,7 @@ def _dash_attribution(tokens: list[Token], last_q: int) -> _Attribution | None:
     if k < len(tokens) and tokens[k].text in {"―", "—", "–", "-"}:
         mention = subject_after(tokens, k)
         if mention is not None and mention.kind == "name":
-            return _Attribution(mention, tokens[k].text, confidence=0.85)
+            return _Attribution(mention, tokens[k].text, confidence=0.85, rule=DASH)
     return None
 
 
@@ -340,7 +372,7 @@ def _subject_attribution(
     for ci in _cue_indices(tokens[:limit], set(CUE_WORDS.values())):
         mention = subject_before(tokens, ci)
         if mention is not None:
-            return _Attribution(mention, tokens[ci].text, confidence=0.8)
+            return _Attribution(mention, tokens[ci].text, confidence=0.8, rule=CUE_BEFORE)
     # any verb: 'Moore thanked him for "…"', 'Trump mocked Rubio for "…"'
     subject = sentence_subject(tokens, limit)
     if subject is None or subject.kind not in {"name", "pronoun"}:
@@ -354,7 +386,7 @@ def _subject_attribution(
     verb = tokens[after]
     low = verb.lower
     if verb.text.islower() and low not in _NOT_SPEECH and low.endswith("ed"):
-        return _Attribution(subject, verb.text, confidence=0.65)
+        return _Attribution(subject, verb.text, confidence=0.65, rule=SUBJECT_VERB)
     return None
 
 
@@ -417,7 +449,7 @@ def _according_to_clause(art: _Article, s: Sentence, tokens: list[Token]) -> _Fo
     if not found:
         return None
     i, mention = found
-    attribution = _Attribution(mention, "according to", confidence=0.7)
+    attribution = _Attribution(mention, "according to", confidence=0.7, rule=ACCORDING_TO)
     if i == 0:
         comma = next((k for k, t in enumerate(tokens) if t.text == ","), None)
         if comma is not None and comma < len(tokens) - 3:
@@ -471,7 +503,8 @@ def _cue_at_end(art: _Article, s: Sentence, tokens: list[Token], ci: int) -> _Fo
     ):
         return None
     start, end = _strip_span(art.text, s.start, span_end)
-    return _Found(start, end, "indirect", _Attribution(mention, tok.text, confidence=0.7), s)
+    attribution = _Attribution(mention, tok.text, confidence=0.7, rule=CUE_AFTER)
+    return _Found(start, end, "indirect", attribution, s)
 
 
 def _cue_with_complement(art: _Article, s: Sentence, tokens: list[Token], ci: int) -> _Found | None:
@@ -506,7 +539,8 @@ def _cue_with_complement(art: _Article, s: Sentence, tokens: list[Token], ci: in
     confidence = 0.7 if has_that else 0.6
     if mention.kind in {"nominal", "group"} and not mention.definite:
         confidence -= 0.1
-    return _Found(start, end, "indirect", _Attribution(mention, tok.text, confidence=confidence), s)
+    attribution = _Attribution(mention, tok.text, confidence=confidence, rule=CUE_BEFORE)
+    return _Found(start, end, "indirect", attribution, s)
 
 
 def _fronted_subject(tokens: list[Token], ci: int) -> Mention | None:
@@ -542,7 +576,8 @@ def _participle_clause(art: _Article, s: Sentence, tokens: list[Token], pi: int)
     start, end = _strip_span(art.text, tokens[start_i].start, _clause_stop(tokens, start_i, s))
     if end - start < 12:
         return None
-    return _Found(start, end, "indirect", _Attribution(mention, tokens[pi].text, confidence=0.6), s)
+    attribution = _Attribution(mention, tokens[pi].text, confidence=0.6, rule=PARTICIPLE)
+    return _Found(start, end, "indirect", attribution, s)
 
 
 def _relative_subject(art: _Article, s: Sentence, tokens: list[Token], ci: int) -> Mention | None:
@@ -952,4 +987,47 @@ def _to_quote(art: _Article, found: _Found, entity: Entity | None) -> ExtractedQ
         speaker_kind=_speaker_kind(found, entity),
         speaker_aliases=tuple(entity.aliases) if entity else (),
         speaker_description=entity.description if entity else None,
+        rule=rule_name(kind, found.attribution.rule, _resolution(found, entity)),
+        parts=_parts(art, found, kind),
     )
+
+
+def _resolution(found: _Found, entity: Entity | None) -> str:
+    mention = found.attribution.mention
+    if found.attribution.rule == CONTINUATION:
+        return INHERITED
+    if mention is None:
+        return UNRESOLVED
+    if mention.kind == "name":
+        return NAME
+    if mention.kind == "pronoun":
+        return PRONOUN if entity is not None else UNRESOLVED
+    return ROLE if entity is not None else DESCRIPTION
+
+
+def _parts(art: _Article, found: _Found, kind: str) -> tuple[tuple[int, int], ...]:
+    """The quoted words inside their marks, in order, one part per paragraph of a quotation
+    that runs on; the whole content for reported speech."""
+    if kind == "indirect":
+        return ((found.start, found.end),)
+    parts: list[tuple[int, int]] = []
+    for q in art.quotes:
+        if not (found.start <= q.start < found.end):
+            continue
+        end = min(q.end, found.end)
+        if q.closed and end == q.end:
+            end -= 2 if art.text[end - 2 : end] == "''" else 1
+        pos = q.start
+        for line in art.text[q.start : end].split("\n"):
+            lo, hi = pos, pos + len(line)
+            pos = hi + 1
+            while lo < hi:
+                step = 2 if art.text[lo : lo + 2] in {"``", "''"} else 1
+                if step == 1 and art.text[lo] not in QUOTE_CHARS and not art.text[lo].isspace():
+                    break
+                lo += step
+            while hi > lo and art.text[hi - 1].isspace():
+                hi -= 1
+            if hi > lo:
+                parts.append((lo, hi))
+    return tuple(parts)
