@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.extract.speakers import ORG_WORDS, Mention
+from indexer.extract.lang.en.nouns import ORG_WORDS
+from indexer.extract.mentions import Mention
 
 
 @dataclass

@@ -178,10 +178,10 @@ _TAIL_CUE_FIRST = re.compile(r"\s*([a-z]+)\s+(?:[A-Z]|the\b|a\b|an\b)")
 
 
 def _is_attribution_tail(tail: str) -> bool:
-    from indexer.extract.cues import CUE_WORDS
+    from indexer.extract.lang.en.cues import CUE_WORDS
 
     match = _TAIL_SUBJECT_FIRST.match(tail) or _TAIL_CUE_FIRST.match(tail)
-    return bool(match) and match.group(1) in CUE_WORDS
+    return match is not None and match.group(1) in CUE_WORDS
 
 
 def _join_attribution_tails(
