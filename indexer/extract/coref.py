@@ -1,9 +1,11 @@
 """Who a mention refers to, within one article.
 
 Entities are registered as their names appear, in reading order. "Zelensky" and "President
-Zelensky" join "Volodymyr Zelensky" by surname; "he"/"she" go to the most salient compatible
-person (last speaker, then subject of a recent sentence, then latest mention); role nouns ("the
-Ukrainian leader") do the same, preferring a person whose description shares the role word.
+Zelensky" join "Volodymyr Zelensky" by surname (never across genders: "Mr. Obama" is not
+Michelle Obama). "he"/"she" go to the person in focus: the latest subject or speaker whose
+gender does not contradict the pronoun, preferring the current paragraph; with no compatible
+candidate the pronoun stays unresolved. Role nouns ("the Ukrainian leader") go to a person whose
+description holds the role word.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ class Entity:
     last_seen: int = -1  # sentence index
     last_subject: int = -1
     last_spoke: int = -1
+    mentions: int = 0
+
+    @property
+    def focus(self) -> int:
+        """The latest sentence where this entity was a subject or a speaker."""
+        return max(self.last_subject, self.last_spoke)
 
     @property
     def surname(self) -> str:
@@ -71,7 +79,8 @@ class EntityRegistry:
                 and (gender is None or e.gender in (None, gender))  # Mr. Obama is not Michelle
             ]
             if matches:
-                return max(matches, key=lambda e: e.last_seen)
+                # the article's principal bearer of the surname: most mentioned, then latest
+                return max(matches, key=lambda e: (e.mentions, e.last_seen))
         else:
             # a fuller name for an entity known by surname only: upgrade it
             for entity in self.entities:
@@ -79,6 +88,7 @@ class EntityRegistry:
                     len(entity.name.split()) == 1
                     and entity.name.lower() == parts[-1].lower()
                     and entity.kind != "org"
+                    and (gender is None or entity.gender in (None, gender))
                 ):
                     entity.add_alias(entity.name)
                     entity.name = name
@@ -115,6 +125,7 @@ class EntityRegistry:
         if mention.description and not entity.description:
             entity.description = mention.description
         entity.last_seen = max(entity.last_seen, sentence)
+        entity.mentions += 1
         if subject:
             entity.last_subject = sentence
         return entity
@@ -141,30 +152,27 @@ class EntityRegistry:
     def _salient(
         self, sentence: int, gender: str | None, persons: bool, window: int = 6
     ) -> Entity | None:
-        def compatible(e: Entity) -> bool:
-            if persons:
-                return e.kind in ("person", "unknown") and (e.gender in (None, gender))
-            return e.kind in ("org", "unknown") and e.gender is None
+        """The entity in focus: latest subject or speaker, then latest mention, among those
+        whose kind and gender agree (an unknown gender agrees with any)."""
 
-        candidates = [
-            e for e in self.entities if compatible(e) and sentence - e.last_seen <= window
-        ]
+        def compatible(e: Entity, kinds: tuple[str, ...]) -> bool:
+            if persons:
+                return e.kind in kinds and e.gender in (None, gender)
+            return e.kind in kinds and e.gender is None
+
+        recent = [e for e in self.entities if sentence - e.last_seen <= window]
+        wanted = ("person",) if persons else ("org",)
+        candidates = [e for e in recent if compatible(e, wanted)]
+        if not candidates:  # a lone capitalised word may be a person or an organisation
+            candidates = [e for e in recent if compatible(e, ("unknown",))]
         if not candidates:
             return None
+        kind_wanted = "person" if persons else "org"
 
         def rank(e: Entity) -> tuple:
-            recent_subject = e.last_subject >= sentence - 1
-            recent_speaker = sentence - e.last_spoke <= 3
-            return (
-                e.gender == gender and gender is not None,
-                e.kind == kind_wanted,
-                recent_subject,
-                recent_speaker,
-                e.last_subject,
-                e.last_seen,
-            )
+            in_focus = e.focus >= sentence - window
+            return (in_focus, e.focus if in_focus else -1, e.kind == kind_wanted, e.last_seen)
 
-        kind_wanted = "person" if persons else "org"
         return max(candidates, key=rank)
 
     def _role(self, mention: Mention, sentence: int) -> Entity | None:

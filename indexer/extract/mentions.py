@@ -16,6 +16,7 @@ from indexer.extract.lang.en.people import (
     FEMALE_NAMES,
     FEMALE_TITLES,
     I_DEMONYMS,
+    MALE_NAMES,
     MALE_TITLES,
     NOT_DEMONYMS,
     PERSON_TITLES,
@@ -69,9 +70,10 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         words = [*words[:-1], Token(final.text[:-2], final.start, final.end - 2)]
     titles = {w.bare for w in words[:split]}
     gender = None
-    if titles & FEMALE_TITLES or name_words[0].bare in FEMALE_NAMES:
+    given = name_words[0].bare if len(name_words) > 1 else ""
+    if titles & FEMALE_TITLES or (given in FEMALE_NAMES and not titles & MALE_TITLES):
         gender = "f"
-    elif titles & MALE_TITLES:
+    elif titles & MALE_TITLES or given in MALE_NAMES:
         gender = "m"
     description = " ".join(w.text for w in words[:split]) or None
     if description and description.lower().rstrip(".") in {"mr", "mrs", "ms", "dr", "miss"}:

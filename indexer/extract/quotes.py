@@ -7,11 +7,11 @@ from datetime import date
 from indexer.extract.assemble import attributable, to_quote
 from indexer.extract.coref import Entity
 from indexer.extract.direct import quotations_in_sentence
+from indexer.extract.lang.en.nouns import PREPOSITIONS
 from indexer.extract.mentions import names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_in_sentence
 from indexer.extract.text import Sentence
-from indexer.extract.tokens import tokenize
 
 
 def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
@@ -50,7 +50,14 @@ def _attributions_in(art: Article, s: Sentence, previous: Found | None) -> list[
 
 
 def _mark_subject(art: Article, s: Sentence) -> None:
-    tokens = tokenize(art.text, s.start, min(s.end, s.start + 120))
-    for m in names_in(art.text, s.start, min(s.end, s.start + 80))[:1]:
-        if tokens and m.start - s.start < 40:
-            art.registry.observe(m, s.index, subject=True)
+    """The sentence's grammatical subject, if a name opens it (after an opening adverbial),
+    becomes the entity in focus for later pronouns."""
+    head = min(s.end, s.start + 80)
+    for m in names_in(art.text, s.start, head):
+        if m.start - s.start >= 40 or any(q.start <= m.start < q.end for q in art.quotes):
+            continue
+        before = art.text[s.start : m.start].split()
+        if before and before[-1].lower() in PREPOSITIONS:
+            continue  # 'During a CNN town hall, Name …': CNN is no subject
+        art.registry.observe(m, s.index, subject=True)
+        return

@@ -548,3 +548,40 @@ OPENERS = {
 }
 
 PHRASE_STOPS = {",", ".", ";", ":", "(", ")", "!", "?", "who", "which", "that", "and"}
+
+# Prepositions: a name right after one is not the subject of its sentence.
+PREPOSITIONS = {
+    "in",
+    "on",
+    "at",
+    "of",
+    "for",
+    "with",
+    "during",
+    "by",
+    "from",
+    "to",
+    "about",
+    "after",
+    "before",
+    "since",
+    "under",
+    "over",
+    "into",
+    "like",
+    "unlike",
+    "against",
+    "between",
+    "among",
+    "through",
+    "toward",
+    "towards",
+    "near",
+    "without",
+    "within",
+    "across",
+    "behind",
+    "beyond",
+    "via",
+    "per",
+}
