@@ -101,6 +101,10 @@ class EntityRegistry:
         entity = self._by_name(name)
         return entity is not None and (len(entity.name.split()) > 1 or entity.kind == "org")
 
+    def known(self, name: str) -> bool:
+        """Whether a name (or a surname of a person) was registered before."""
+        return self._by_name(name) is not None
+
     def observe(self, mention: Mention, sentence: int, subject: bool = False) -> Entity:
         """Register a name mention and return its entity."""
         assert mention.name is not None

@@ -11,10 +11,14 @@ from indexer.extract.lang.en.nouns import PREPOSITIONS
 from indexer.extract.mentions import names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_in_sentence
+from indexer.extract.subjects import sentence_subject
 from indexer.extract.text import Sentence
+from indexer.extract.tokens import Token
 
 
 def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
+    """Sentence by sentence: register names, mark the subject in focus, find cues with their
+    content and speaker mention (direct.py, reported.py), resolve the mention (coref.py)."""
     art = Article(text, published)
     found_all: list[tuple[Found, Entity | None]] = []
     previous: Found | None = None
@@ -22,8 +26,14 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
         for name in names_in(text, s.start, s.end):
             if not any(q.start <= name.start < q.end for q in art.quotes):
                 art.registry.observe(name, s.index, subject=False)
-        _mark_subject(art, s)
-        for found in _attributions_in(art, s, previous):
+        quotes = art.quotes_in(s)
+        tokens = art.frame_tokens(s, quotes)
+        _mark_subject(art, s, tokens)
+        if quotes:
+            found_here = quotations_in_sentence(art, s, quotes, tokens, previous)
+        else:
+            found_here = reported_in_sentence(art, s, tokens)
+        for found in found_here:
             if found.continuation and previous and previous.sentence.paragraph == s.paragraph:
                 previous.end = found.end  # '"A," X said. "B."' is one attribution
                 previous.last_sentence = s
@@ -40,18 +50,20 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     return [to_quote(art, f, e) for f, e in found_all if attributable(f, e)]
 
 
-def _attributions_in(art: Article, s: Sentence, previous: Found | None) -> list[Found]:
-    """Cue and content stages for one sentence: quotations if it holds any, else reported speech."""
-    quotes = art.quotes_in(s)
-    tokens = art.frame_tokens(s, quotes)
-    if quotes:
-        return quotations_in_sentence(art, s, quotes, tokens, previous)
-    return reported_in_sentence(art, s, tokens)
-
-
-def _mark_subject(art: Article, s: Sentence) -> None:
-    """The sentence's grammatical subject, if a name opens it (after an opening adverbial),
-    becomes the entity in focus for later pronouns."""
+def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
+    """The sentence's subject becomes the entity in focus for later pronouns: a name or a known
+    surname opening it (after an opening adverbial), or "he"/"she" continuing the focus."""
+    subject = sentence_subject(tokens, min(len(tokens), 12))
+    if subject is not None and subject.kind == "pronoun" and subject.gender in ("m", "f"):
+        entity = art.registry.resolve(subject, s.index)
+        if entity is not None:
+            entity.last_subject = s.index
+        return
+    if subject is not None and subject.kind == "name" and subject.name:
+        single = " " not in subject.name and not subject.description and not subject.gender
+        if not single or art.registry.known(subject.name):
+            art.registry.observe(subject, s.index, subject=True)
+            return
     head = min(s.end, s.start + 80)
     for m in names_in(art.text, s.start, head):
         if m.start - s.start >= 40 or any(q.start <= m.start < q.end for q in art.quotes):
