@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.extract.lang.en.nouns import ORG_WORDS
+from indexer.extract.lang.en.nouns import ORG_WORDS, PLACE_WORDS
 from indexer.extract.mentions import Mention
 
 
@@ -44,7 +44,7 @@ class Entity:
 
 def _looks_like_org(name: str) -> bool:
     words = {w.lower().strip(".") for w in name.split()}
-    return bool(words & ORG_WORDS) or name.isupper()
+    return bool(words & (ORG_WORDS | PLACE_WORDS)) or name.isupper()
 
 
 def _is_titled_name(text: str, name: str) -> bool:
@@ -180,54 +180,81 @@ class EntityRegistry:
         return max(candidates, key=rank)
 
     def _role(self, mention: Mention, sentence: int) -> Entity | None:
-        words = {w.lower().strip(".,") for w in mention.text.split()[1:]}
-        org_roles = {
-            "kremlin",
-            "campaign",
-            "administration",
-            "government",
-            "ministry",
-            "department",
-            "agency",
-            "company",
-            "party",
-            "committee",
-            "court",
-        }
-        if mention.head in org_roles:
+        """'the Indiana governor' → the person described as governor (preferring one whose
+        description shares 'Indiana'); an organisation noun → the latest organisation of that
+        name; a title alone → the person in focus."""
+        head = _ROLE_ALIASES.get(mention.head, mention.head)
+        modifiers = {w.lower().strip(".,") for w in mention.text.split()[1:-1]}
+        if head in _ORG_ROLES:
             for entity in sorted(self.entities, key=lambda e: -e.last_seen):
-                if entity.kind == "org" and mention.head in entity.name.lower():
+                if entity.kind == "org" and head in entity.name.lower():
                     return entity
             return None
+
+        def described_as(e: Entity) -> set[str]:
+            words = {w.lower().strip(".,") for w in (e.description or "").split()}
+            return {_ROLE_ALIASES.get(w, w) for w in words}
+
         described = [
             e
             for e in self.entities
-            if e.kind == "person"
-            and e.description
-            and words & {w.lower().strip(".,") for w in e.description.split()}
-            and sentence - e.last_seen <= 12
+            if e.kind == "person" and head in described_as(e) and sentence - e.last_seen <= 30
         ]
         if described:
-            return max(described, key=lambda e: e.last_seen)
-        if mention.head in {
-            "president",
-            "leader",
-            "candidate",
-            "nominee",
-            "senator",
-            "governor",
-            "minister",
-            "secretary",
-            "billionaire",
-            "businessman",
-            "mogul",
-            "chancellor",
-            "premier",
-            "mayor",
-        }:
+            return max(
+                described,
+                key=lambda e: (len(modifiers & described_as(e)), e.focus, e.last_seen),
+            )
+        if head in _TITLE_ROLES:
             return self._salient(sentence, mention.gender, persons=True, window=4)
         return None
 
     def spoke(self, entity: Entity, sentence: int) -> None:
         entity.last_spoke = sentence
         entity.last_seen = max(entity.last_seen, sentence)
+
+
+_ORG_ROLES = {
+    "kremlin",
+    "campaign",
+    "administration",
+    "government",
+    "ministry",
+    "department",
+    "agency",
+    "company",
+    "party",
+    "committee",
+    "court",
+}
+# Roles that name one person in office or in the race: "the president", "the nominee".
+_TITLE_ROLES = {
+    "president",
+    "leader",
+    "candidate",
+    "nominee",
+    "senator",
+    "governor",
+    "minister",
+    "secretary",
+    "billionaire",
+    "businessman",
+    "mogul",
+    "chancellor",
+    "premier",
+    "mayor",
+    "congressman",
+    "congresswoman",
+    "representative",
+}
+# Abbreviated titles in descriptions ("Indiana Gov.") and the role nouns they stand for.
+_ROLE_ALIASES = {
+    "gov": "governor",
+    "sen": "senator",
+    "rep": "representative",
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "pres": "president",
+    "gen": "general",
+    "sec": "secretary",
+}
