@@ -9,6 +9,7 @@ from indexer.extract.lang.en.nouns import (
     DETERMINERS,
     GROUP_NOUNS,
     NAME_CONNECTORS,
+    POLITICAL_ADJECTIVES,
     ROLE_NOUNS,
     STOP_CAPITALS,
 )
@@ -64,6 +65,10 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
     name_words = [w for w in words[split:] if w.text not in {"'s", "’s"}]
     if not name_words:
         return None
+    if len(name_words) == 1 and (
+        name_words[0].bare in POLITICAL_ADJECTIVES or _is_demonym(name_words[0].text)
+    ):
+        return None  # 'Republican', 'Russian': an adjective, not a name
     name = re.sub(r"[’']s$", "", " ".join(w.text for w in name_words))
     if name != " ".join(w.text for w in name_words):  # possessive: "Russia's"
         final = words[-1]

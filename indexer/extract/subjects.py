@@ -8,6 +8,7 @@ from indexer.extract.lang.en.nouns import (
     GROUP_NOUNS,
     NAME_CONNECTORS,
     OPENERS,
+    PREPOSITIONS,
     ROLE_NOUNS,
     STOP_CAPITALS,
     TIME_WORDS,
@@ -150,15 +151,21 @@ def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
     if tok.lower in ROLE_NOUNS or tok.lower in GROUP_NOUNS or tok.lower.rstrip("s") in ROLE_NOUNS:
         i = j
         limit = max(0, j - 6)
-        while i - 1 >= limit and tokens[i - 1].text not in {",", ";", ":", "(", ")", "“", "”", '"'}:
-            if tokens[i - 1].lower in CUE_WORDS or tokens[i - 1].lower in {
-                "that",
-                "and",
-                "but",
-                "who",
-                "which",
-                "as",
-            }:
+        while i - 1 >= limit and tokens[i - 1].text not in _PHRASE_BOUNDARIES:
+            low = tokens[i - 1].lower
+            if (
+                low in CUE_WORDS
+                or low in PREPOSITIONS
+                or low
+                in {
+                    "that",
+                    "and",
+                    "but",
+                    "who",
+                    "which",
+                    "as",
+                }
+            ):
                 break
             i -= 1
             if tokens[i].lower in DETERMINERS:
@@ -192,3 +199,7 @@ def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
     if end > start and is_name_token(tokens[end - 1]):
         return noun_phrase(tokens, start, end - 1)
     return None
+
+
+# Tokens a noun phrase never runs back over: punctuation and the quotation marker.
+_PHRASE_BOUNDARIES = {",", ";", ":", "(", ")", "“", "”", '"', "\u201cQ\u201d"}

@@ -61,6 +61,7 @@ _ABBREVIATIONS = {
     "maj",
     "pres",
     "sec",
+    "del",
 }
 # Quotation marks: curly, guillemets, straight, and the doubled apostrophes some archives use.
 _QUOTE_MARK = re.compile(r"''|``|[\"“”„«»]")
@@ -211,4 +212,7 @@ def _ends_with_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
     if not word:
         return False
     token = word.group(1).lower().rstrip(".")
+    initials = re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word.group(1).rstrip("."))
+    if initials and len(token) > 3:
+        return True  # 'G.K. Butterfield': initials before a name
     return token in _ABBREVIATIONS or (len(token) == 1 and text[dot - 1].isupper())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from indexer.extract.lang.en.nouns import STOP_CAPITALS
 
 TOKEN = re.compile(
-    r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Sens|Rep|Reps|Gov|Lt|Col|Sgt|Capt|Jr|Sr|Prof|Rev|Adm|Maj|Cmdr|St)\."
+    r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Sens|Rep|Reps|Del|Gov|Lt|Col|Sgt|Capt|Jr|Sr|Prof|Rev|Adm|Maj|Cmdr|St)\."
     r"|(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|\w+(?:[’'\-.&]\w+)*|[^\w\s]"
 )
 

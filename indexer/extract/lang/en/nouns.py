@@ -104,6 +104,18 @@ ORG_WORDS = {
 }
 
 STOP_CAPITALS = {
+    "unlike",
+    "like",
+    "among",
+    "against",
+    "between",
+    "through",
+    "toward",
+    "towards",
+    "via",
+    "within",
+    "across",
+    "amid",
     "said",
     "says",
     "rival",
@@ -651,10 +663,8 @@ PLACE_WORDS = {
 # Party and political adjectives: capitalised, but alone never a speaker's name.
 POLITICAL_ADJECTIVES = {
     "republican",
-    "republicans",
     "democratic",
     "democrat",
-    "democrats",
     "libertarian",
     "conservative",
     "liberal",
