@@ -8,6 +8,7 @@ from indexer.extract.lang.en.clauses import NOT_SPEECH
 from indexer.extract.lang.en.cues import CUE_WORDS, PARTICIPLE_CUES, SPEECH_CUES
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import (
+    COLON,
     CONTINUATION,
     CUE_AFTER,
     CUE_BEFORE,
@@ -42,11 +43,14 @@ def quotations_in_sentence(
         attribution = attribution_near(tokens, 0, len(tokens), CUE_AFTER) or _verb_after_quote(
             tokens, last_q
         )
+        if attribution is None and art.colon is not None:
+            attribution = art.colon  # 'Name continued:' then the quotation
+        last_quoted = previous and (previous.last_sentence or previous.sentence).index
         if (
             attribution is None
             and previous
             and previous.type == "direct"
-            and (previous.sentence.paragraph >= s.paragraph - 1)
+            and last_quoted == s.index - 1  # nothing said by anyone else in between
             and not [t for t in after if t.text not in {".", ",", "!", "?"}]
         ):
             attribution = Attribution(
@@ -180,3 +184,19 @@ def _content_start(tokens: list[Token], attribution: Attribution, first_q: int) 
     if that is not None:
         return tokens[that + 1].start if that + 1 < len(tokens) else tokens[first_q].start
     return tokens[i].start if i < len(tokens) else tokens[first_q].start
+
+
+def colon_attribution(tokens: list[Token]) -> Attribution | None:
+    """'Caddell continued:', 'The Times reports:', 'Name's reply:', 'Name, Outlet:' — a
+    sentence ending in a colon that names who speaks in the quotation after it."""
+    if len(tokens) < 2 or tokens[-1].text != ":" or any(is_quote_token(t) for t in tokens):
+        return None
+    found = attribution_near(tokens, 0, len(tokens) - 1, CUE_BEFORE)
+    if found is not None:
+        return Attribution(found.mention, found.cue, confidence=0.8, rule=COLON)
+    if len(tokens) > 8:
+        return None
+    subject = sentence_subject(tokens, len(tokens) - 1)
+    if subject is None or subject.kind != "name":
+        return None
+    return Attribution(subject, ":", confidence=0.7, rule=COLON)

@@ -81,6 +81,8 @@ class Article:
         self.quotes = quoted_spans(text, self.paras)
         self.sentences = sentences(text, self.paras, self.quotes)
         self.registry = EntityRegistry()
+        # 'Name said:' / 'Name's reply:' closing the previous sentence, waiting for its quotation
+        self.colon: Attribution | None = None
 
     def quotes_in(self, sentence: Sentence) -> list[QuotedSpan]:
         return [q for q in self.quotes if q.start >= sentence.start and q.start < sentence.end]

@@ -6,7 +6,7 @@ from datetime import date
 
 from indexer.extract.assemble import attributable, to_quote
 from indexer.extract.coref import Entity
-from indexer.extract.direct import quotations_in_sentence
+from indexer.extract.direct import colon_attribution, quotations_in_sentence
 from indexer.extract.lang.en.nouns import PREPOSITIONS
 from indexer.extract.mentions import names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
@@ -33,6 +33,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
             found_here = quotations_in_sentence(art, s, quotes, tokens, previous)
         else:
             found_here = reported_in_sentence(art, s, tokens)
+        art.colon = colon_attribution(tokens) if not quotes else None
         for found in found_here:
             if found.continuation and previous and previous.sentence.paragraph == s.paragraph:
                 previous.end = found.end  # '"A," X said. "B."' is one attribution
