@@ -213,6 +213,6 @@ def _ends_with_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
         return False
     token = word.group(1).lower().rstrip(".")
     initials = re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word.group(1).rstrip("."))
-    if initials and len(token) > 3:
+    if initials:
         return True  # 'G.K. Butterfield': initials before a name
     return token in _ABBREVIATIONS or (len(token) == 1 and text[dot - 1].isupper())
