@@ -92,3 +92,9 @@ def test_cue_less_quotation_right_after_a_quote_continues_it() -> None:
         ("Anna Kovacs", "direct_cue_after:name"),
         ("Anna Kovacs", "direct_continuation:inherited"),
     ]
+
+
+def test_a_document_speaks_for_the_name_on_it() -> None:
+    text = '"Growth will slow next year," the Harbour Authority report said.'
+    [quote] = extract_quotes(text)
+    assert quote.speaker == "Harbour Authority"

@@ -10,9 +10,10 @@ description holds the role word.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from indexer.extract.lang.en.nouns import ORG_WORDS, PLACE_WORDS
+from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
 from indexer.extract.mentions import Mention
 
 
@@ -149,6 +150,8 @@ class EntityRegistry:
             if mention.gender == "p":
                 return self._salient(sentence, None, persons=False, window=2)
             return None
+        if mention.kind == "nominal" and mention.head in DOCUMENT_NOUNS:
+            return self._author(mention, sentence)
         if mention.kind == "nominal" and mention.definite:
             return self._role(mention, sentence)
         return None
@@ -178,6 +181,17 @@ class EntityRegistry:
             return (in_focus, e.focus if in_focus else -1, e.kind == kind_wanted, e.last_seen)
 
         return max(candidates, key=rank)
+
+    def _author(self, mention: Mention, sentence: int) -> Entity | None:
+        """'the IMF report', 'Mr. Holt's statement': a document speaks for the name on it; a
+        bare 'the statement' names no one."""
+        words = [w for w in mention.text.split()[:-1] if w[:1].isupper()]
+        words = [w for w in words if w.lower() not in {"the", "a", "an", "this", "that"}]
+        if not words:
+            return None
+        name = re.sub(r"[’']s$", "", " ".join(words))
+        author = Mention(name, mention.start, mention.end, "name", name=name)
+        return self.observe(author, sentence, subject=True)
 
     def _role(self, mention: Mention, sentence: int) -> Entity | None:
         """'the Indiana governor' → the person described as governor (preferring one whose
