@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.extract import extract_quotes
-from indexer.extract.speakers import tokenize
+from indexer.extract.tokens import tokenize
 from indexer.sources import SourceArticle, read_articles
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "polnear" / "dev" / "text"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from indexer.extract.quotes import ExtractedQuote, extract
+from indexer.extract.model import ExtractedQuote
+from indexer.extract.quotes import extract
 
 
 def extract_quotes(text: str, published: date | None = None) -> list[ExtractedQuote]:

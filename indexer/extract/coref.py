@@ -1,16 +1,20 @@
 """Who a mention refers to, within one article.
 
 Entities are registered as their names appear, in reading order. "Zelensky" and "President
-Zelensky" join "Volodymyr Zelensky" by surname; "he"/"she" go to the most salient compatible
-person (last speaker, then subject of a recent sentence, then latest mention); role nouns ("the
-Ukrainian leader") do the same, preferring a person whose description shares the role word.
+Zelensky" join "Volodymyr Zelensky" by surname (never across genders: "Mr. Obama" is not
+Michelle Obama). "he"/"she" go to the person in focus: the latest subject or speaker whose
+gender does not contradict the pronoun, preferring the current paragraph; with no compatible
+candidate the pronoun stays unresolved. Role nouns ("the Ukrainian leader") go to a person whose
+description holds the role word.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from indexer.extract.speakers import ORG_WORDS, Mention
+from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
+from indexer.extract.mentions import Mention
 
 
 @dataclass
@@ -23,6 +27,12 @@ class Entity:
     last_seen: int = -1  # sentence index
     last_subject: int = -1
     last_spoke: int = -1
+    mentions: int = 0
+
+    @property
+    def focus(self) -> int:
+        """The latest sentence where this entity was a subject or a speaker."""
+        return max(self.last_subject, self.last_spoke)
 
     @property
     def surname(self) -> str:
@@ -35,7 +45,7 @@ class Entity:
 
 def _looks_like_org(name: str) -> bool:
     words = {w.lower().strip(".") for w in name.split()}
-    return bool(words & ORG_WORDS) or name.isupper()
+    return bool(words & (ORG_WORDS | PLACE_WORDS)) or name.isupper()
 
 
 def _is_titled_name(text: str, name: str) -> bool:
@@ -70,7 +80,8 @@ class EntityRegistry:
                 and (gender is None or e.gender in (None, gender))  # Mr. Obama is not Michelle
             ]
             if matches:
-                return max(matches, key=lambda e: e.last_seen)
+                # the article's principal bearer of the surname: most mentioned, then latest
+                return max(matches, key=lambda e: (e.mentions, e.last_seen))
         else:
             # a fuller name for an entity known by surname only: upgrade it
             for entity in self.entities:
@@ -78,6 +89,7 @@ class EntityRegistry:
                     len(entity.name.split()) == 1
                     and entity.name.lower() == parts[-1].lower()
                     and entity.kind != "org"
+                    and (gender is None or entity.gender in (None, gender))
                 ):
                     entity.add_alias(entity.name)
                     entity.name = name
@@ -89,6 +101,10 @@ class EntityRegistry:
         """Whether a name was seen before as part of a fuller name (not just capitalised)."""
         entity = self._by_name(name)
         return entity is not None and (len(entity.name.split()) > 1 or entity.kind == "org")
+
+    def known(self, name: str) -> bool:
+        """Whether a name (or a surname of a person) was registered before."""
+        return self._by_name(name) is not None
 
     def observe(self, mention: Mention, sentence: int, subject: bool = False) -> Entity:
         """Register a name mention and return its entity."""
@@ -114,6 +130,7 @@ class EntityRegistry:
         if mention.description and not entity.description:
             entity.description = mention.description
         entity.last_seen = max(entity.last_seen, sentence)
+        entity.mentions += 1
         if subject:
             entity.last_subject = sentence
         return entity
@@ -133,6 +150,8 @@ class EntityRegistry:
             if mention.gender == "p":
                 return self._salient(sentence, None, persons=False, window=2)
             return None
+        if mention.kind == "nominal" and mention.head in DOCUMENT_NOUNS:
+            return self._author(mention, sentence)
         if mention.kind == "nominal" and mention.definite:
             return self._role(mention, sentence)
         return None
@@ -140,81 +159,116 @@ class EntityRegistry:
     def _salient(
         self, sentence: int, gender: str | None, persons: bool, window: int = 6
     ) -> Entity | None:
-        def compatible(e: Entity) -> bool:
-            if persons:
-                return e.kind in ("person", "unknown") and (e.gender in (None, gender))
-            return e.kind in ("org", "unknown") and e.gender is None
+        """The entity in focus: latest subject or speaker, then latest mention, among those
+        whose kind and gender agree (an unknown gender agrees with any)."""
 
-        candidates = [
-            e for e in self.entities if compatible(e) and sentence - e.last_seen <= window
-        ]
+        def compatible(e: Entity, kinds: tuple[str, ...]) -> bool:
+            if persons:
+                return e.kind in kinds and e.gender in (None, gender)
+            return e.kind in kinds and e.gender is None
+
+        recent = [e for e in self.entities if sentence - e.last_seen <= window]
+        wanted = ("person",) if persons else ("org",)
+        candidates = [e for e in recent if compatible(e, wanted)]
+        if not candidates:  # a lone capitalised word may be a person or an organisation
+            candidates = [e for e in recent if compatible(e, ("unknown",))]
         if not candidates:
             return None
+        kind_wanted = "person" if persons else "org"
 
         def rank(e: Entity) -> tuple:
-            recent_subject = e.last_subject >= sentence - 1
-            recent_speaker = sentence - e.last_spoke <= 3
-            return (
-                e.gender == gender and gender is not None,
-                e.kind == kind_wanted,
-                recent_subject,
-                recent_speaker,
-                e.last_subject,
-                e.last_seen,
-            )
+            in_focus = e.focus >= sentence - window
+            return (in_focus, e.focus if in_focus else -1, e.kind == kind_wanted, e.last_seen)
 
-        kind_wanted = "person" if persons else "org"
         return max(candidates, key=rank)
 
+    def _author(self, mention: Mention, sentence: int) -> Entity | None:
+        """'the IMF report', 'Mr. Holt's statement': a document speaks for the name on it; a
+        bare 'the statement' names no one."""
+        words = [w for w in mention.text.split()[:-1] if w[:1].isupper()]
+        words = [w for w in words if w.lower() not in {"the", "a", "an", "this", "that"}]
+        if not words:
+            return None
+        name = re.sub(r"[’']s$", "", " ".join(words))
+        author = Mention(name, mention.start, mention.end, "name", name=name)
+        return self.observe(author, sentence, subject=True)
+
     def _role(self, mention: Mention, sentence: int) -> Entity | None:
-        words = {w.lower().strip(".,") for w in mention.text.split()[1:]}
-        org_roles = {
-            "kremlin",
-            "campaign",
-            "administration",
-            "government",
-            "ministry",
-            "department",
-            "agency",
-            "company",
-            "party",
-            "committee",
-            "court",
-        }
-        if mention.head in org_roles:
+        """'the Indiana governor' → the person described as governor (preferring one whose
+        description shares 'Indiana'); an organisation noun → the latest organisation of that
+        name; a title alone → the person in focus."""
+        head = _ROLE_ALIASES.get(mention.head, mention.head)
+        modifiers = {w.lower().strip(".,") for w in mention.text.split()[1:-1]}
+        if head in _ORG_ROLES:
             for entity in sorted(self.entities, key=lambda e: -e.last_seen):
-                if entity.kind == "org" and mention.head in entity.name.lower():
+                if entity.kind == "org" and head in entity.name.lower():
                     return entity
             return None
+
+        def described_as(e: Entity) -> set[str]:
+            words = {w.lower().strip(".,") for w in (e.description or "").split()}
+            return {_ROLE_ALIASES.get(w, w) for w in words}
+
         described = [
             e
             for e in self.entities
-            if e.kind == "person"
-            and e.description
-            and words & {w.lower().strip(".,") for w in e.description.split()}
-            and sentence - e.last_seen <= 12
+            if e.kind == "person" and head in described_as(e) and sentence - e.last_seen <= 30
         ]
         if described:
-            return max(described, key=lambda e: e.last_seen)
-        if mention.head in {
-            "president",
-            "leader",
-            "candidate",
-            "nominee",
-            "senator",
-            "governor",
-            "minister",
-            "secretary",
-            "billionaire",
-            "businessman",
-            "mogul",
-            "chancellor",
-            "premier",
-            "mayor",
-        }:
+            return max(
+                described,
+                key=lambda e: (len(modifiers & described_as(e)), e.focus, e.last_seen),
+            )
+        if head in _TITLE_ROLES:
             return self._salient(sentence, mention.gender, persons=True, window=4)
         return None
 
     def spoke(self, entity: Entity, sentence: int) -> None:
         entity.last_spoke = sentence
         entity.last_seen = max(entity.last_seen, sentence)
+
+
+_ORG_ROLES = {
+    "kremlin",
+    "campaign",
+    "administration",
+    "government",
+    "ministry",
+    "department",
+    "agency",
+    "company",
+    "party",
+    "committee",
+    "court",
+}
+# Roles that name one person in office or in the race: "the president", "the nominee".
+_TITLE_ROLES = {
+    "president",
+    "leader",
+    "candidate",
+    "nominee",
+    "senator",
+    "governor",
+    "minister",
+    "secretary",
+    "billionaire",
+    "businessman",
+    "mogul",
+    "chancellor",
+    "premier",
+    "mayor",
+    "congressman",
+    "congresswoman",
+    "representative",
+}
+# Abbreviated titles in descriptions ("Indiana Gov.") and the role nouns they stand for.
+_ROLE_ALIASES = {
+    "gov": "governor",
+    "sen": "senator",
+    "rep": "representative",
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "pres": "president",
+    "gen": "general",
+    "sec": "secretary",
+}

@@ -61,6 +61,7 @@ _ABBREVIATIONS = {
     "maj",
     "pres",
     "sec",
+    "del",
 }
 # Quotation marks: curly, guillemets, straight, and the doubled apostrophes some archives use.
 _QUOTE_MARK = re.compile(r"''|``|[\"“”„«»]")
@@ -178,10 +179,10 @@ _TAIL_CUE_FIRST = re.compile(r"\s*([a-z]+)\s+(?:[A-Z]|the\b|a\b|an\b)")
 
 
 def _is_attribution_tail(tail: str) -> bool:
-    from indexer.extract.cues import CUE_WORDS
+    from indexer.extract.lang.en.cues import CUE_WORDS
 
     match = _TAIL_SUBJECT_FIRST.match(tail) or _TAIL_CUE_FIRST.match(tail)
-    return bool(match) and match.group(1) in CUE_WORDS
+    return match is not None and match.group(1) in CUE_WORDS
 
 
 def _join_attribution_tails(
@@ -211,4 +212,7 @@ def _ends_with_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
     if not word:
         return False
     token = word.group(1).lower().rstrip(".")
+    initials = re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word.group(1).rstrip("."))
+    if initials:
+        return True  # 'G.K. Butterfield': initials before a name
     return token in _ABBREVIATIONS or (len(token) == 1 and text[dot - 1].isupper())

@@ -1,0 +1,150 @@
+"""Resolution and output: from an attribution draft to an `ExtractedQuote`."""
+
+from __future__ import annotations
+
+from indexer.extract.coref import Entity
+from indexer.extract.dates import date_said
+from indexer.extract.lang.en.cues import NOMINAL_CUES
+from indexer.extract.model import CONTEXT_CHARS, Article, ExtractedQuote, Found
+from indexer.extract.rules import (
+    CONTINUATION,
+    DESCRIPTION,
+    INHERITED,
+    NAME,
+    PRONOUN,
+    ROLE,
+    UNRESOLVED,
+    rule_name,
+)
+from indexer.extract.text import QUOTE_CHARS, Sentence
+
+
+def _nominal_cue(text: str, s: Sentence) -> str | None:
+    lowered = text[s.start : s.end].lower()
+    return next((cue for cue in NOMINAL_CUES if cue in lowered), None)
+
+
+def _context(art: Article, first: Sentence, last: Sentence) -> str:
+    lo = max(0, first.index - 1)
+    hi = min(len(art.sentences) - 1, last.index + 1)
+    start, end = art.sentences[lo].start, art.sentences[hi].end
+    if end - start > CONTEXT_CHARS:
+        start, end = first.start, max(last.end, min(first.start + CONTEXT_CHARS, last.end))
+    return art.text[start:end].strip()
+
+
+def attributable(found: Found, entity: Entity | None) -> bool:
+    mention = found.attribution.mention
+    if mention is None:
+        return False
+    if entity is None and mention.kind == "pronoun":
+        return False
+    return found.end > found.start
+
+
+def _speaker_name(found: Found, entity: Entity | None) -> str | None:
+    if entity is not None:
+        return entity.name
+    mention = found.attribution.mention
+    if mention is None:
+        return None
+    if mention.kind == "name":
+        return mention.name
+    words = mention.text.split()
+    if words and words[0].lower() in {"a", "an", "the", "one", "another"}:
+        words = words[1:]
+    return " ".join(words) or None
+
+
+def _speaker_kind(found: Found, entity: Entity | None) -> str | None:
+    if entity is not None:
+        return entity.kind
+    mention = found.attribution.mention
+    if mention is None:
+        return None
+    return "unknown" if mention.kind == "name" else mention.kind
+
+
+def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuote:
+    mention = found.attribution.mention
+    sentence_text = art.text[found.sentence.start : found.sentence.end]
+    frame = "".join(
+        ch if not (found.start <= found.sentence.start + i < found.end) else " "
+        for i, ch in enumerate(sentence_text)
+    )
+    confidence = found.attribution.confidence
+    if mention is not None and mention.kind in {"nominal", "group"} and entity is None:
+        confidence -= 0.25
+    if mention is not None and mention.kind == "pronoun":
+        confidence -= 0.1
+    kind = found.type
+    span_text = art.text[found.start : found.end]
+    if kind == "direct" and not any(c in QUOTE_CHARS for c in span_text):
+        kind = "indirect"
+    if (
+        kind == "mixed"
+        and span_text[:1] in QUOTE_CHARS
+        and span_text.rstrip(".,")[-1:] in QUOTE_CHARS
+        and sum(span_text.count(c) for c in QUOTE_CHARS) == 2
+    ):
+        kind = "direct"
+    return ExtractedQuote(
+        text=span_text,
+        type=kind,
+        start=found.start,
+        end=found.end,
+        speaker=_speaker_name(found, entity),
+        mention=mention.text if mention else None,
+        mention_start=mention.start if mention else None,
+        mention_end=mention.end if mention else None,
+        cue=found.attribution.cue or _nominal_cue(art.text, found.sentence),
+        context=_context(art, found.sentence, found.last_sentence or found.sentence),
+        said_on=date_said(frame, art.published) or art.published,
+        confidence=round(max(0.05, min(confidence, 0.99)), 2),
+        speaker_kind=_speaker_kind(found, entity),
+        speaker_aliases=tuple(entity.aliases) if entity else (),
+        speaker_description=entity.description if entity else None,
+        rule=rule_name(kind, found.attribution.rule, _resolution(found, entity)),
+        parts=_parts(art, found, kind),
+    )
+
+
+def _resolution(found: Found, entity: Entity | None) -> str:
+    mention = found.attribution.mention
+    if found.attribution.rule == CONTINUATION:
+        return INHERITED
+    if mention is None:
+        return UNRESOLVED
+    if mention.kind == "name":
+        return NAME
+    if mention.kind == "pronoun":
+        return PRONOUN if entity is not None else UNRESOLVED
+    return ROLE if entity is not None else DESCRIPTION
+
+
+def _parts(art: Article, found: Found, kind: str) -> tuple[tuple[int, int], ...]:
+    """The quoted words inside their marks, in order, one part per paragraph of a quotation
+    that runs on; the whole content for reported speech."""
+    if kind == "indirect":
+        return ((found.start, found.end),)
+    parts: list[tuple[int, int]] = []
+    for q in art.quotes:
+        if not (found.start <= q.start < found.end):
+            continue
+        end = min(q.end, found.end)
+        if q.closed and end == q.end:
+            end -= 2 if art.text[end - 2 : end] == "''" else 1
+        pos = q.start
+        for line in art.text[q.start : end].split("\n"):
+            lo, hi = pos, pos + len(line)
+            pos = hi + 1
+            while lo < hi:
+                step = 2 if art.text[lo : lo + 2] in {"``", "''"} else 1
+                if step == 1 and art.text[lo] not in QUOTE_CHARS and not art.text[lo].isspace():
+                    break
+                lo += step
+            while hi > lo and art.text[hi - 1].isspace():
+                hi -= 1
+            if hi > lo:
+                parts.append((lo, hi))
+    return tuple(parts)

@@ -1,0 +1,88 @@
+"""Subjects of reported-speech cues that stand away from the cue: fronted, relative, coordinate."""
+
+from __future__ import annotations
+
+from indexer.extract.cue import is_quote_token
+from indexer.extract.lang.en.clauses import VERBISH
+from indexer.extract.lang.en.cues import CUE_WORDS
+from indexer.extract.lang.en.nouns import DETERMINERS
+from indexer.extract.mentions import Mention, name_mention
+from indexer.extract.model import Article
+from indexer.extract.subjects import sentence_subject, subject_before
+from indexer.extract.text import Sentence
+from indexer.extract.tokens import Token, is_name_token
+
+
+def fronted_subject(tokens: list[Token], ci: int) -> Mention | None:
+    """'Yin Myint May, 60, a doctor, said …' / 'Mr. Trump, in an interview, said …': the name
+    opening the sentence, set off by commas from the cue."""
+    if ci < 4 or tokens[ci - 1].text != ",":
+        return None
+    first_comma = next(k for k, t in enumerate(tokens) if t.text == ",")
+    if first_comma >= ci - 1 or ci - first_comma > 40:
+        return None
+    if any(is_quote_token(t) or t.lower in CUE_WORDS for t in tokens[first_comma : ci - 1]):
+        return None
+    mention = sentence_subject(tokens, first_comma)
+    if mention is None or mention.end != tokens[first_comma].start:
+        return None
+    return mention
+
+
+def relative_subject(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Mention | None:
+    """'…, who said …': the relative pronoun stands for the name before it."""
+    j = ci - 1
+    while j >= 0 and tokens[j].lower in {"has", "have", "had", "also", "later", "then"}:
+        j -= 1
+    if j < 1 or tokens[j].lower not in {"who", "which", "that"}:
+        return None
+    if tokens[j].lower == "that" and tokens[j - 1].text != ",":
+        return None
+    for k in range(j - 1, max(-1, j - 8), -1):
+        if is_name_token(tokens[k]):
+            end = k
+            while k - 1 >= 0 and is_name_token(tokens[k - 1]):
+                k -= 1
+            named = name_mention(tokens, k, end)
+            if named is not None:
+                rel = tokens[j]
+                return Mention(
+                    rel.text,
+                    rel.start,
+                    rel.end,
+                    "name",
+                    name=named.name,
+                    description=named.description,
+                    gender=named.gender,
+                )
+    return None
+
+
+def clause_initial_subject(tokens: list[Token], ci: int) -> Mention | None:
+    """A longer subject noun phrase opening the sentence: 'Political observers in Virginia say'."""
+    if ci < 2 or ci > 10:
+        return None
+    span = tokens[:ci]
+    if any(t.text in {",", ";", ":"} or is_quote_token(t) for t in span):
+        return None
+    if any(t.lower in VERBISH for t in span):
+        return None
+    head = span[-1]
+    if not head.text.isalpha() or head.lower in DETERMINERS:
+        return None
+    text = " ".join(t.text for t in span)
+    return Mention(text, span[0].start, span[-1].end, "group", definite=False)
+
+
+def coordinate_subject(tokens: list[Token], ci: int) -> Mention | None:
+    """'Putin has not ruled it out but has emphasized that …': the subject of the first verb."""
+    j = ci - 1
+    while j >= 0 and tokens[j].lower in {"has", "have", "had", "also", "later", "then", "was"}:
+        j -= 1
+    if j < 1 or tokens[j].lower not in {"and", "but"}:
+        return None
+    for k in range(0, min(j, 6)):
+        mention = subject_before(tokens, k + 1) if k + 1 < j else None
+        if mention is not None and mention.start == tokens[0].start:
+            return mention
+    return None

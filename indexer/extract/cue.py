@@ -1,0 +1,76 @@
+"""Cue stage: speech verbs and "according to" in a sentence frame, with the speaker beside them."""
+
+from __future__ import annotations
+
+from indexer.extract.lang.en.cues import CUE_WORDS, SPEECH_CUES
+from indexer.extract.lang.en.nouns import PHRASE_STOPS
+from indexer.extract.mentions import Mention
+from indexer.extract.model import TRAILING, Attribution
+from indexer.extract.rules import ACCORDING_TO
+from indexer.extract.subjects import subject_after, subject_before
+from indexer.extract.tokens import Token
+
+
+def is_quote_token(tok: Token) -> bool:
+    return tok.text == "\u201cQ\u201d"
+
+
+def cue_indices(tokens: list[Token], cues: set[str]) -> list[int]:
+    """Cue verbs are lower-case inside a sentence ("the United States" holds no cue "states"),
+    except in a Title Case headline ("Rubio Says …")."""
+    words = [t for t in tokens if t.text.isalpha()]
+    title_case = len(words) > 2 and sum(t.capitalized for t in words) >= 0.6 * len(words)
+    return [
+        i
+        for i, t in enumerate(tokens)
+        if CUE_WORDS.get(t.lower) in cues and (i == 0 or title_case or not t.capitalized)
+    ]
+
+
+def according_to(tokens: list[Token]) -> tuple[int, Mention] | None:
+    for i in range(len(tokens) - 2):
+        if tokens[i].lower == "according" and tokens[i + 1].lower == "to":
+            mention = subject_after(tokens, i + 1) or _source_phrase(tokens, i + 2)
+            if mention is not None:
+                return i, mention
+    return None
+
+
+def _source_phrase(tokens: list[Token], i: int) -> Mention | None:
+    """'according to recent polling', '… to three people briefed on the talks': an unnamed
+    source, kept as a description (it resolves to no one)."""
+    j = i
+    while j < len(tokens) and j - i < 12 and tokens[j].lower not in PHRASE_STOPS:
+        j += 1
+    words = tokens[i:j]
+    if not words or not any(t.text.isalpha() for t in words) or is_quote_token(words[0]):
+        return None
+    text = " ".join(t.text for t in words)
+    kind = "group" if words[-1].lower.endswith("s") else "nominal"
+    return Mention(
+        text, words[0].start, words[-1].end, kind, definite=words[0].lower in {"the", "this"}
+    )
+
+
+def attribution_near(tokens: list[Token], lo: int, hi: int, placed: str) -> Attribution | None:
+    """A speaker + cue inside tokens[lo:hi] (a frame stretch with no quotation in it); `placed`
+    names where that stretch lies relative to the quotation (CUE_BEFORE or CUE_AFTER)."""
+    for ci in cue_indices(tokens[lo:hi], SPEECH_CUES):
+        cue_i = lo + ci
+        mention = subject_before(tokens[lo : cue_i + 1], ci)
+        if mention is None:
+            mention = subject_after(tokens[:hi], cue_i)
+        if mention is not None:
+            return Attribution(mention, tokens[cue_i].text, rule=placed)
+    found = according_to(tokens[lo:hi])
+    if found:
+        return Attribution(found[1], "according to", confidence=0.85, rule=ACCORDING_TO)
+    return None
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1] in TRAILING:
+        end -= 1
+    while start < end and text[start] in " \t,:;":
+        start += 1
+    return start, end

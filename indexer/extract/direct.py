@@ -1,0 +1,202 @@
+"""Quotations: direct quotes and quoted fragments inside reported speech (mixed)."""
+
+from __future__ import annotations
+
+from indexer.extract.coref import EntityRegistry
+from indexer.extract.cue import attribution_near, cue_indices, is_quote_token, strip_span
+from indexer.extract.lang.en.clauses import NOT_SPEECH
+from indexer.extract.lang.en.cues import CUE_WORDS, PARTICIPLE_CUES, SPEECH_CUES
+from indexer.extract.model import Article, Attribution, Found
+from indexer.extract.rules import (
+    COLON,
+    CONTINUATION,
+    CUE_AFTER,
+    CUE_BEFORE,
+    DASH,
+    PARTICIPLE,
+    SUBJECT_VERB,
+    VERB_AFTER,
+)
+from indexer.extract.subjects import sentence_subject, subject_after, subject_before
+from indexer.extract.text import QuotedSpan, Sentence
+from indexer.extract.tokens import Token
+
+
+def _quote_is_scare(text: str, q: QuotedSpan) -> bool:
+    words = len(text[q.start : q.end].split())
+    return words <= 3
+
+
+def quotations_in_sentence(
+    art: Article, s: Sentence, quotes: list[QuotedSpan], tokens: list[Token], previous: Found | None
+) -> list[Found]:
+    """The attributed quotations of a sentence that holds some: direct or mixed."""
+    text = art.text
+
+    q_positions = [i for i, t in enumerate(tokens) if is_quote_token(t)]
+    first_q, last_q = q_positions[0], q_positions[-1]
+    before = tokens[:first_q]
+    after = tokens[last_q + 1 :]
+    lead_is_quote = not before
+    # "…," he said, "…": direct, the cue between the quotations or after them
+    if lead_is_quote:
+        attribution = attribution_near(tokens, 0, len(tokens), CUE_AFTER) or _verb_after_quote(
+            tokens, last_q
+        )
+        if attribution is None and art.colon is not None:
+            attribution = art.colon  # 'Name continued:' then the quotation
+        last_quoted = previous and (previous.last_sentence or previous.sentence).index
+        if (
+            attribution is None
+            and previous
+            and previous.type == "direct"
+            and last_quoted == s.index - 1  # nothing said by anyone else in between
+            and not [t for t in after if t.text not in {".", ",", "!", "?"}]
+        ):
+            attribution = Attribution(
+                previous.attribution.mention,
+                None,
+                previous.attribution.entity,
+                confidence=0.75,
+                rule=CONTINUATION,
+            )
+            return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s, True)]
+        if attribution is None:
+            attribution = _dash_attribution(tokens, last_q)
+        if attribution is None:
+            return []
+        end = quotes[-1].end
+        return [Found(quotes[0].start, end, "direct", attribution, s)]
+
+    # 'Zelensky said: "…"' / 'Zelensky said, "…"' : cue and colon or comma right before
+    lead = before[-1].text if before else ""
+    attribution = attribution_near(tokens, 0, first_q, CUE_BEFORE)
+    if attribution and lead in {":", ","} and cue_indices(before, SPEECH_CUES):
+        return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s)]
+
+    # participle: 'Trump attacked Clinton, saying, "…"' / 'saying anybody who … "…"'
+    participle = next((i for i in range(first_q) if tokens[i].lower in PARTICIPLE_CUES), None)
+    if attribution is None and participle is not None:
+        subject = sentence_subject(tokens, participle)
+        if subject is not None:
+            attribution = Attribution(
+                subject, tokens[participle].text, confidence=0.8, rule=PARTICIPLE
+            )
+            if lead in {":", ","} and participle >= first_q - 2:
+                return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s)]
+
+    # mixed: the quotation sits inside reported speech
+    if attribution is None:
+        attribution = _subject_attribution(tokens, first_q, art.registry)
+    if attribution is None:
+        attribution = attribution_near(tokens, last_q + 1, len(tokens), CUE_AFTER)
+    if attribution is None:
+        return []
+    if all(_quote_is_scare(text, q) for q in quotes) and attribution.cue is None:
+        return []
+    start = _content_start(tokens, attribution, first_q)
+    if attribution.cue == "according to" and tokens[0].lower == "according":
+        comma = next((k for k, t in enumerate(tokens[:first_q]) if t.text == ","), None)
+        if comma is not None:
+            start = tokens[comma + 1].start
+    start, end = strip_span(text, start, max(quotes[-1].end, _clause_end(tokens, last_q)))
+    return [Found(start, end, "mixed", attribution, s)]
+
+
+def _verb_after_quote(tokens: list[Token], last_q: int) -> Attribution | None:
+    """'"…," he surmised.' — any past-tense or -s verb right after the speaker that follows a
+    quotation closing with a comma is its cue, lexicon or not."""
+    k = last_q + 1
+    if k < len(tokens) and tokens[k].text == ",":
+        k += 1
+    for end in range(k, min(len(tokens) - 1, k + 4)):
+        verb = tokens[end + 1]
+        low = verb.lower
+        if (
+            verb.text.islower()
+            and low not in NOT_SPEECH
+            and (low.endswith("ed") or (low.endswith("s") and not low.endswith("ss")))
+        ):
+            mention = subject_before(tokens[: end + 2], end + 1)
+            if mention is not None and mention.start == tokens[k].start:
+                return Attribution(mention, verb.text, confidence=0.8, rule=VERB_AFTER)
+    return None
+
+
+def _dash_attribution(tokens: list[Token], last_q: int) -> Attribution | None:
+    """'"…" ― Jorge Falcon': a name after a dash that follows the quotation."""
+    k = last_q + 1
+    if k < len(tokens) and tokens[k].text in {"―", "—", "–", "-"}:
+        mention = subject_after(tokens, k)
+        if mention is not None and mention.kind == "name":
+            return Attribution(mention, tokens[k].text, confidence=0.85, rule=DASH)
+    return None
+
+
+def _clause_end(tokens: list[Token], from_index: int) -> int:
+    end = tokens[from_index].end
+    for t in tokens[from_index + 1 :]:
+        if t.text in {",", ";"} and CUE_WORDS.get(_peek_word(tokens, t)) in SPEECH_CUES:
+            break
+        end = t.end
+    return end
+
+
+def _peek_word(tokens: list[Token], tok: Token) -> str:
+    i = tokens.index(tok)
+    for t in tokens[i + 1 : i + 5]:
+        if t.lower in CUE_WORDS:
+            return t.lower
+    return ""
+
+
+def _subject_attribution(
+    tokens: list[Token], limit: int, registry: EntityRegistry
+) -> Attribution | None:
+    """The subject and main verb of a clause holding a quotation: 'Putin directed … "…"'."""
+    for ci in cue_indices(tokens[:limit], set(CUE_WORDS.values())):
+        mention = subject_before(tokens, ci)
+        if mention is not None:
+            return Attribution(mention, tokens[ci].text, confidence=0.8, rule=CUE_BEFORE)
+    # any verb: 'Moore thanked him for "…"', 'Trump mocked Rubio for "…"'
+    subject = sentence_subject(tokens, limit)
+    if subject is None or subject.kind not in {"name", "pronoun"}:
+        return None
+    lone_capital = subject.kind == "name" and " " not in subject.text
+    if lone_capital and not registry.knows(subject.name or ""):
+        return None  # 'Protesters carried …': a capitalised first word is not a name
+    after = next((i for i, t in enumerate(tokens) if t.start >= subject.end), None)
+    if after is None or after >= limit:
+        return None
+    verb = tokens[after]
+    low = verb.lower
+    if verb.text.islower() and low not in NOT_SPEECH and low.endswith("ed"):
+        return Attribution(subject, verb.text, confidence=0.65, rule=SUBJECT_VERB)
+    return None
+
+
+def _content_start(tokens: list[Token], attribution: Attribution, first_q: int) -> int:
+    cue_positions = [i for i, t in enumerate(tokens[:first_q]) if t.text == attribution.cue]
+    if not cue_positions:
+        return tokens[first_q].start
+    i = cue_positions[-1] + 1
+    that = next((k for k in range(i, min(first_q, i + 10)) if tokens[k].lower == "that"), None)
+    if that is not None:
+        return tokens[that + 1].start if that + 1 < len(tokens) else tokens[first_q].start
+    return tokens[i].start if i < len(tokens) else tokens[first_q].start
+
+
+def colon_attribution(tokens: list[Token]) -> Attribution | None:
+    """'Caddell continued:', 'The Times reports:', 'Name's reply:', 'Name, Outlet:' — a
+    sentence ending in a colon that names who speaks in the quotation after it."""
+    if len(tokens) < 2 or tokens[-1].text != ":" or any(is_quote_token(t) for t in tokens):
+        return None
+    found = attribution_near(tokens, 0, len(tokens) - 1, CUE_BEFORE)
+    if found is not None:
+        return Attribution(found.mention, found.cue, confidence=0.8, rule=COLON)
+    if len(tokens) > 8:
+        return None
+    subject = sentence_subject(tokens, len(tokens) - 1)
+    if subject is None or subject.kind != "name":
+        return None
+    return Attribution(subject, ":", confidence=0.7, rule=COLON)

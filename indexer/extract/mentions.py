@@ -1,0 +1,171 @@
+"""Speaker mentions: names with their titles split off, pronouns, role nouns, groups."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.extract.lang.en.nouns import (
+    DETERMINERS,
+    GROUP_NOUNS,
+    NAME_CONNECTORS,
+    POLITICAL_ADJECTIVES,
+    ROLE_NOUNS,
+    STOP_CAPITALS,
+)
+from indexer.extract.lang.en.people import (
+    FEMALE_NAMES,
+    FEMALE_TITLES,
+    I_DEMONYMS,
+    MALE_NAMES,
+    MALE_TITLES,
+    NOT_DEMONYMS,
+    PERSON_TITLES,
+    PRONOUNS,
+    TITLE_WORDS,
+)
+from indexer.extract.tokens import Token, is_name_token, tokenize
+
+
+@dataclass
+class Mention:
+    """A span of text that names, describes or stands for a speaker."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # name | pronoun | nominal | group
+    name: str | None = None  # the name without titles, for kind == name
+    description: str | None = None  # titles or apposition: "Ukrainian President"
+    gender: str | None = None
+    definite: bool = True
+
+    @property
+    def head(self) -> str:
+        return self.text.split()[-1].lower().strip(".,")
+
+
+def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
+    """Build a name mention from tokens[first..last], splitting leading titles off the name."""
+    while first <= last and tokens[first].bare in STOP_CAPITALS:
+        first += 1
+    if first > last:
+        return None
+    words = tokens[first : last + 1]
+    split = 0
+    for i, word in enumerate(words[:-1]):
+        if word.bare in PERSON_TITLES:
+            split = i + 1  # "Massachusetts Sen. Elizabeth Warren": the name follows the title
+    while split < len(words) - 1 and (
+        words[split].bare in TITLE_WORDS or _is_demonym(words[split].text)
+    ):
+        split += 1
+    if all(w.bare in TITLE_WORDS for w in words[split:]):
+        split = 0  # "White House", "Mr. President": the whole phrase is the name
+    name_words = [w for w in words[split:] if w.text not in {"'s", "’s"}]
+    if not name_words:
+        return None
+    if len(name_words) == 1 and (
+        name_words[0].bare in POLITICAL_ADJECTIVES or _is_demonym(name_words[0].text)
+    ):
+        return None  # 'Republican', 'Russian': an adjective, not a name
+    name = re.sub(r"[’']s$", "", " ".join(w.text for w in name_words))
+    if name != " ".join(w.text for w in name_words):  # possessive: "Russia's"
+        final = words[-1]
+        words = [*words[:-1], Token(final.text[:-2], final.start, final.end - 2)]
+    titles = {w.bare for w in words[:split]}
+    gender = None
+    given = name_words[0].bare if len(name_words) > 1 else ""
+    if titles & FEMALE_TITLES or (given in FEMALE_NAMES and not titles & MALE_TITLES):
+        gender = "f"
+    elif titles & MALE_TITLES or given in MALE_NAMES:
+        gender = "m"
+    description = " ".join(w.text for w in words[:split]) or None
+    if description and description.lower().rstrip(".") in {"mr", "mrs", "ms", "dr", "miss"}:
+        description = None
+    return Mention(
+        text=" ".join(w.text for w in words),
+        start=words[0].start,
+        end=words[-1].end,
+        kind="name",
+        name=name,
+        description=description,
+        gender=gender,
+    )
+
+
+def _is_demonym(word: str) -> bool:
+    if word.lower() in I_DEMONYMS:
+        return True
+    if word.lower().endswith("man") and word.lower() != "german":
+        return False  # Norman, Truman, Coleman
+    return bool(re.match(r"[A-Z][a-z]+(?:an|ian|ese|ish|ic)$", word)) and (
+        word.lower() not in NOT_DEMONYMS
+    )
+
+
+def names_in(text: str, start: int, end: int) -> list[Mention]:
+    """Every capitalised name in a stretch of text (for the entity registry)."""
+    tokens = tokenize(text, start, end)
+    found, i = [], 0
+    while i < len(tokens):
+        if is_name_token(tokens[i]) or (
+            tokens[i].bare in TITLE_WORDS
+            and tokens[i].capitalized
+            and i + 1 < len(tokens)
+            and is_name_token(tokens[i + 1])
+        ):
+            j = i
+            while j + 1 < len(tokens) and (
+                is_name_token(tokens[j + 1])
+                or (
+                    tokens[j + 1].lower in NAME_CONNECTORS
+                    and j + 2 < len(tokens)
+                    and is_name_token(tokens[j + 2])
+                )
+            ):
+                j += 1
+            mention = name_mention(tokens, i, j)
+            if (mention and not (i == 0 or tokens[i - 1].text in '.!?"“”')) or (
+                mention and (j > i or mention.description)
+            ):
+                found.append(mention)
+            i = j + 1
+        else:
+            i += 1
+    return found
+
+
+def pronoun_mention(tok: Token) -> Mention:
+    return Mention(tok.text, tok.start, tok.end, "pronoun", gender=PRONOUNS[tok.lower])
+
+
+def noun_phrase(tokens: list[Token], i: int, j: int) -> Mention | None:
+    words = tokens[i : j + 1]
+    text = " ".join(w.text for w in words)
+    start, end = words[0].start, words[-1].end
+    first = words[0].lower
+    content = words[1:] if first in DETERMINERS else words
+    if not content:
+        return None
+    head = content[-1]
+    if (head.capitalized and head.bare not in TITLE_WORDS | ROLE_NOUNS) or (
+        head.capitalized and all(w.capitalized for w in content) and first not in DETERMINERS
+    ):
+        idx = tokens.index(content[0])
+        mention = name_mention(tokens, idx, idx + len(content) - 1)
+        if mention is None:
+            return None
+        if first in DETERMINERS:
+            mention.text, mention.start = text, start
+        return mention
+    kind = "group" if head.lower in GROUP_NOUNS and head.lower.endswith("s") else "nominal"
+    gender = "f" if head.lower in FEMALE_TITLES else "m" if head.lower in MALE_TITLES else None
+    return Mention(
+        text,
+        start,
+        end,
+        kind,
+        gender=gender,
+        definite=first in {"the", "his", "her", "their", "its", "this", "that"},
+    )

@@ -1,0 +1,100 @@
+"""The extractor's records: the quote it returns and the drafts its stages pass along."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from indexer.extract.coref import Entity, EntityRegistry
+from indexer.extract.mentions import Mention
+from indexer.extract.rules import CUE_AFTER
+from indexer.extract.text import QuotedSpan, Sentence, paragraphs, quoted_spans, sentences
+from indexer.extract.tokens import Token, tokenize
+
+CONTEXT_CHARS = 700
+
+TRAILING = " \t.,;:"
+
+
+@dataclass
+class ExtractedQuote:
+    """One attributed quote, offsets into the article text; a `db.records.QuoteDraft`."""
+
+    text: str
+    type: str
+    start: int
+    end: int
+    speaker: str | None
+    mention: str | None
+    mention_start: int | None
+    mention_end: int | None
+    cue: str | None
+    context: str
+    said_on: date | None
+    confidence: float
+    speaker_kind: str | None = None  # person | org | unknown | nominal | group
+    speaker_aliases: tuple[str, ...] = ()
+    speaker_description: str | None = None
+    # which cue pattern and which resolution path produced it: '<type>_<pattern>:<resolution>'
+    rule: str = ""
+    # exact offsets of each quoted part inside its marks (direct/mixed), or the reported content
+    parts: tuple[tuple[int, int], ...] = ()
+
+    def as_eval_record(self, doc: str) -> dict:
+        return {
+            "doc": doc,
+            "start": self.start,
+            "end": self.end,
+            "speaker": self.speaker,
+            "speaker_start": self.mention_start,
+            "speaker_end": self.mention_end,
+            "type": self.type,
+            "rule": self.rule,
+        }
+
+
+@dataclass
+class Attribution:
+    mention: Mention | None
+    cue: str | None
+    entity: Entity | None = None
+    confidence: float = 0.9
+    rule: str = CUE_AFTER  # the cue pattern (see `rules`); the resolution path is added later
+
+
+@dataclass
+class Found:
+    start: int
+    end: int
+    type: str
+    attribution: Attribution
+    sentence: Sentence
+    continuation: bool = False  # a quotation with no cue of its own, said by the previous speaker
+    last_sentence: Sentence | None = None
+
+
+class Article:
+    def __init__(self, text: str, published: date | None):
+        self.text = text
+        self.published = published
+        self.paras = paragraphs(text)
+        self.quotes = quoted_spans(text, self.paras)
+        self.sentences = sentences(text, self.paras, self.quotes)
+        self.registry = EntityRegistry()
+        # 'Name said:' / 'Name's reply:' closing the previous sentence, waiting for its quotation
+        self.colon: Attribution | None = None
+
+    def quotes_in(self, sentence: Sentence) -> list[QuotedSpan]:
+        return [q for q in self.quotes if q.start >= sentence.start and q.start < sentence.end]
+
+    def frame_tokens(self, sentence: Sentence, quotes: list[QuotedSpan]) -> list[Token]:
+        """Tokens of the sentence outside quotation marks, plus a marker token per quotation."""
+        tokens: list[Token] = []
+        pos = sentence.start
+        for q in quotes:
+            tokens += tokenize(self.text, pos, q.start)
+            tokens.append(Token("\u201cQ\u201d", q.start, min(q.end, sentence.end)))
+            pos = q.end
+        if pos < sentence.end:
+            tokens += tokenize(self.text, pos, sentence.end)
+        return tokens

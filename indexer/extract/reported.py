@@ -1,0 +1,213 @@
+"""Reported speech: 'X said (that) …', '…, X said.', 'According to X, …'."""
+
+from __future__ import annotations
+
+import re
+
+from indexer.extract.clause_subjects import (
+    clause_initial_subject,
+    coordinate_subject,
+    fronted_subject,
+    relative_subject,
+)
+from indexer.extract.cue import according_to, cue_indices, is_quote_token, strip_span
+from indexer.extract.lang.en.clauses import (
+    BARE_CLAUSE_CUES,
+    CLAUSE_OPENERS,
+    NOT_CLAUSE_OPENERS,
+    REPORTING_OBJECTS,
+)
+from indexer.extract.lang.en.cues import (
+    CUE_WORDS,
+    INDIRECT_CUES,
+    INTENT_CUES,
+    PARTICIPLE_CUES,
+    THAT_ONLY_CUES,
+)
+from indexer.extract.model import Article, Attribution, Found
+from indexer.extract.rules import ACCORDING_TO, CUE_AFTER, CUE_BEFORE, PARTICIPLE
+from indexer.extract.subjects import sentence_subject, subject_after, subject_before
+from indexer.extract.text import Sentence
+from indexer.extract.tokens import Token
+
+
+def reported_in_sentence(art: Article, s: Sentence, tokens: list[Token]) -> list[Found]:
+    """Reported speech: 'X said (that) …', '…, X said.', 'According to X, …', 'X plans to …'.
+
+    A sentence may hold several ('X said … but Y argued that …'); they must not overlap.
+    """
+    if len(tokens) < 5:
+        return []
+    found = _according_to_clause(art, s, tokens)
+    if found:
+        return [found]
+    candidates: list[Found] = []
+    for ci in cue_indices(tokens, INDIRECT_CUES | INTENT_CUES | THAT_ONLY_CUES):
+        found = _cue_at_end(art, s, tokens, ci) or _cue_with_complement(art, s, tokens, ci)
+        if found:
+            candidates.append(found)
+    for pi in (i for i, t in enumerate(tokens) if t.lower in PARTICIPLE_CUES):
+        found = _participle_clause(art, s, tokens, pi)
+        if found:
+            candidates.append(found)
+    chosen: list[Found] = []
+    for found in sorted(candidates, key=lambda f: -f.attribution.confidence):
+        if all(found.end <= c.start or found.start >= c.end for c in chosen):
+            chosen.append(found)
+    return sorted(chosen, key=lambda f: f.start)
+
+
+def _according_to_clause(art: Article, s: Sentence, tokens: list[Token]) -> Found | None:
+    found = according_to(tokens)
+    if not found:
+        return None
+    i, mention = found
+    attribution = Attribution(mention, "according to", confidence=0.7, rule=ACCORDING_TO)
+    if i == 0:
+        comma = next((k for k, t in enumerate(tokens) if t.text == ","), None)
+        if comma is not None and comma < len(tokens) - 3:
+            start, end = strip_span(art.text, tokens[comma + 1].start, s.end)
+            return Found(start, end, "indirect", attribution, s)
+    elif i > 3 and tokens[i - 1].text == ",":
+        after = [t for t in tokens if t.start >= mention.end]
+        span_end = tokens[i - 1].start
+        if len(after) > 4 and after[0].text == ",":  # '…, according to X, the rest.'
+            span_end = s.end
+        start, end = strip_span(art.text, s.start, span_end)
+        return Found(start, end, "indirect", attribution, s)
+    return None
+
+
+def _cue_at_end(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Found | None:
+    """The cue after the content: '…, X said.', '…, said X, a professor.', '…, X said, adding
+    …', and the parenthetical '…, officials said, was aimed at …' (content on both sides)."""
+    tok = tokens[ci]
+    if ci < 4 or CUE_WORDS.get(tok.lower) not in INDIRECT_CUES:
+        return None
+    inverted = tokens[ci - 1].text == "," and CUE_WORDS.get(tok.lower) in {"say", "add", "write"}
+    mention = subject_after(tokens, ci) if inverted else None
+    if mention is not None and mention.kind != "pronoun":
+        k, after = ci - 1, next((i for i, t in enumerate(tokens) if t.start >= mention.end), None)
+    else:
+        mention = subject_before(tokens, ci)
+        if mention is None:
+            return None
+        k = next((i for i in range(ci - 1, 0, -1) if tokens[i].end <= mention.start), 0)
+        while k > 0 and tokens[k].text != ",":
+            k -= 1
+        after = ci + 1
+    if k <= 2 or tokens[k].text != ",":
+        return None
+    if any(is_quote_token(t) for t in tokens[:k]):
+        return None  # a quotation: the direct-quote rules own it
+    tail = tokens[after:] if after is not None else []
+    span_end = tokens[k].start
+    ends_sentence = all(t.text in ".!?" for t in tail)
+    if not ends_sentence and tail[0].text == ",":
+        rest = [t for t in tail[1:] if t.text not in ".!?"]
+        parenthetical = not inverted and len(rest) >= 4 and rest[0].lower not in PARTICIPLE_CUES
+        if parenthetical:
+            span_end = s.end
+    elif not ends_sentence and not (
+        CUE_WORDS.get(tok.lower) in {"tell", "write", "say"}
+        and len(tail) <= 6
+        and all(t.text in ".!?" or t.capitalized or t.lower in REPORTING_OBJECTS for t in tail)
+    ):
+        return None
+    start, end = strip_span(art.text, s.start, span_end)
+    attribution = Attribution(mention, tok.text, confidence=0.7, rule=CUE_AFTER)
+    return Found(start, end, "indirect", attribution, s)
+
+
+def _cue_with_complement(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Found | None:
+    """'X said (that) …', 'X plans to …', 'X called for …'."""
+    tok = tokens[ci]
+    lemma = CUE_WORDS[tok.lower]
+    mention = (
+        subject_before(tokens, ci)
+        or coordinate_subject(tokens, ci)
+        or relative_subject(art, s, tokens, ci)
+        or clause_initial_subject(tokens, ci)
+        or fronted_subject(tokens, ci)
+    )
+    if mention is None:
+        return None
+    if lemma == "call" and ci + 1 < len(tokens) and tokens[ci + 1].lower == "for":
+        start_i, has_that = ci + 2, False
+    else:
+        complement, has_that = _complement_start(tokens, ci)
+        if complement is None:
+            return None
+        start_i = complement
+        intent = lemma in INTENT_CUES and tokens[start_i].lower == "to"
+        that_next = has_that and start_i == ci + 2
+        bare_clause = lemma in BARE_CLAUSE_CUES and not has_that
+        if lemma not in INDIRECT_CUES and not that_next and not intent and not bare_clause:
+            return None
+    if start_i >= len(tokens) - 2:
+        return None
+    start, end = strip_span(art.text, tokens[start_i].start, _clause_stop(tokens, start_i, s))
+    if end - start < 12:
+        return None
+    confidence = 0.7 if has_that else 0.6
+    if mention.kind in {"nominal", "group"} and not mention.definite:
+        confidence -= 0.1
+    attribution = Attribution(mention, tok.text, confidence=confidence, rule=CUE_BEFORE)
+    return Found(start, end, "indirect", attribution, s)
+
+
+def _participle_clause(art: Article, s: Sentence, tokens: list[Token], pi: int) -> Found | None:
+    """'He pitched himself to voters, telling them that …': the main subject said it."""
+    start_i = None
+    for k in range(pi + 1, min(len(tokens), pi + 6)):
+        if tokens[k].lower == "that":
+            start_i = k + 1
+            break
+    if start_i is None and pi + 1 < len(tokens) and tokens[pi].lower == "saying":
+        start_i = pi + 1
+    if start_i is None or start_i >= len(tokens) - 2:
+        return None
+    mention = sentence_subject(tokens, pi)
+    if mention is None:
+        return None
+    start, end = strip_span(art.text, tokens[start_i].start, _clause_stop(tokens, start_i, s))
+    if end - start < 12:
+        return None
+    attribution = Attribution(mention, tokens[pi].text, confidence=0.6, rule=PARTICIPLE)
+    return Found(start, end, "indirect", attribution, s)
+
+
+def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
+    """Reported clauses end at the sentence end or at ', but <subject> <cue>'."""
+    for k in range(start_i + 1, len(tokens) - 2):
+        if (
+            tokens[k].text in {",", ";"}
+            and tokens[k + 1].lower in {"but", "while", "and"}
+            and any(t.lower in CUE_WORDS for t in tokens[k + 2 : k + 7])
+        ):
+            return tokens[k].start
+    return s.end
+
+
+def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:
+    """Where the reported clause after a cue begins (and whether "that" opened it)."""
+    if ci + 1 >= len(tokens):
+        return None, False
+    for k in range(ci + 1, min(len(tokens), ci + 9)):
+        if tokens[k].lower == "that":
+            return k + 1, True
+        if tokens[k].text in {".", ";"} or is_quote_token(tokens[k]):
+            break
+    nxt = tokens[ci + 1]
+    if CUE_WORDS.get(tokens[ci].lower) in INTENT_CUES and nxt.lower == "to":
+        return ci + 1, False
+    nxt_i = ci + 2 if nxt.text == "," and ci + 2 < len(tokens) else ci + 1
+    nxt = tokens[nxt_i]
+    if CUE_WORDS.get(tokens[ci].lower) not in BARE_CLAUSE_CUES:
+        return None, False
+    word = re.split(r"[’']", nxt.lower)[0]
+    if word in CLAUSE_OPENERS or (nxt.capitalized and word not in NOT_CLAUSE_OPENERS):
+        return nxt_i, False
+    if nxt.text.isalpha() and nxt.text.islower() and word not in NOT_CLAUSE_OPENERS:
+        return nxt_i, False  # 'said closed primaries deny …'
+    return None, False

@@ -1,0 +1,205 @@
+"""Where the speaker sits relative to a cue: before it, after it, or opening the sentence."""
+
+from __future__ import annotations
+
+from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
+from indexer.extract.lang.en.nouns import (
+    DETERMINERS,
+    GROUP_NOUNS,
+    NAME_CONNECTORS,
+    OPENERS,
+    PREPOSITIONS,
+    ROLE_NOUNS,
+    STOP_CAPITALS,
+    TIME_WORDS,
+)
+from indexer.extract.lang.en.people import SUBJECT_PRONOUNS, TITLE_WORDS
+from indexer.extract.mentions import Mention, name_mention, noun_phrase, pronoun_mention
+from indexer.extract.tokens import Token, is_name_token
+
+
+def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
+    """The speaker mention right before a cue: "Zelensky said", "a White House spokesman told"."""
+    j = _skip_adverbials(tokens, cue_index - 1)
+    if j >= 0 and tokens[j].text == ")":
+        k = j - 1
+        while k >= 0 and tokens[k].text != "(" and j - k < 12:
+            k -= 1
+        if k >= 1 and tokens[k].text == "(":
+            j = k - 1
+    if j < 0:
+        return None
+    # apposition: "Dmitry Peskov, the Kremlin spokesman, said"
+    if tokens[j].text == "," and j > 0:
+        k = j - 1
+        while k >= 0 and tokens[k].text not in {",", "(", "“", "”", '"', ";", ":"}:
+            k -= 1
+        inner = tokens[k + 1 : j]
+        if (
+            inner
+            and len(inner) <= 5
+            and all(is_name_token(t) or t.lower in NAME_CONNECTORS for t in inner)
+        ):
+            mention = noun_phrase(tokens, k + 1, j - 1)
+            if mention is not None and mention.kind == "name":
+                before = tokens[max(0, k - 6) : k] if k >= 0 else []
+                if before and before[-1].lower in ROLE_NOUNS | TITLE_WORDS:
+                    mention.description = mention.description or " ".join(t.text for t in before)
+                return mention
+        if k >= 1 and tokens[k].text == ",":
+            appos = tokens[k + 1 : j]
+            if (
+                appos
+                and appos[0].lower in {"the", "a", "an", "who", "whose", "which"} | TITLE_WORDS
+            ):
+                mention = _np_ending_at(tokens, k - 1)
+                if mention and mention.kind == "name":
+                    desc = " ".join(t.text for t in appos)
+                    if appos[0].lower not in {"who", "whose", "which"}:
+                        mention.description = mention.description or desc
+                    return mention
+        return None
+    return _np_ending_at(tokens, j)
+
+
+def _skip_adverbials(tokens: list[Token], j: int) -> int:
+    """Step back over auxiliaries, -ly adverbs and time phrases ('just this month')."""
+    while j >= 0:
+        low = tokens[j].lower
+        if low in AUXILIARIES or (low.endswith("ly") and tokens[j].text.islower()):
+            j -= 1
+        elif (
+            low in TIME_WORDS
+            and j >= 1
+            and tokens[j - 1].lower
+            in {
+                "this",
+                "last",
+                "next",
+                "on",
+                "that",
+                "each",
+                "every",
+                "earlier",
+                "later",
+            }
+        ):
+            j -= 2
+        else:
+            return j
+    return j
+
+
+def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
+    """The speaker after an inverted cue: "…," said Mr. Obama / said the Kremlin spokesman."""
+    i = cue_index + 1
+    if i >= len(tokens):
+        return None
+    if tokens[i].lower in SUBJECT_PRONOUNS:
+        return pronoun_mention(tokens[i])
+    k = i
+    while (
+        k < len(tokens)
+        and k - i < 4
+        and tokens[k].text.islower()
+        and tokens[k].text.isalpha()
+        and tokens[k].lower not in DETERMINERS | {"that", "on", "in", "at", "to", "of"}
+    ):
+        k += 1
+    if k > i and k < len(tokens) and is_name_token(tokens[k]):
+        end = k
+        while end + 1 < len(tokens) and is_name_token(tokens[end + 1]):
+            end += 1
+        mention = name_mention(tokens, k, end)
+        if mention is not None:
+            mention.description = " ".join(t.text for t in tokens[i:k])
+            return mention
+    j = i
+    if tokens[j].lower in DETERMINERS:
+        j += 1
+    while j < len(tokens) and (
+        tokens[j].capitalized
+        or tokens[j].lower in TITLE_WORDS
+        or tokens[j].lower in ROLE_NOUNS
+        or tokens[j].text == "-"
+        or tokens[j].lower in NAME_CONNECTORS
+    ):
+        if tokens[j].bare in STOP_CAPITALS and tokens[j].lower not in DETERMINERS:
+            break
+        j += 1
+    if j == i or (j == i + 1 and tokens[i].lower in DETERMINERS):
+        return None
+    return noun_phrase(tokens, i, j - 1)
+
+
+def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
+    tok = tokens[j]
+    if tok.lower in SUBJECT_PRONOUNS:
+        return pronoun_mention(tok)
+    if tok.text in {"'s", "’s"}:
+        return None
+    if is_name_token(tok) or (tok.bare in TITLE_WORDS and tok.capitalized):
+        i = j
+        while i - 1 >= 0 and (
+            is_name_token(tokens[i - 1])
+            or tokens[i - 1].lower in NAME_CONNECTORS
+            or (tokens[i - 1].bare in TITLE_WORDS and tokens[i - 1].capitalized)
+        ):
+            i -= 1
+        # "the Kremlin", "the White House": keep the article off the name, note it is definite
+        return noun_phrase(tokens, i, j)
+    if tok.lower in ROLE_NOUNS or tok.lower in GROUP_NOUNS or tok.lower.rstrip("s") in ROLE_NOUNS:
+        i = j
+        limit = max(0, j - 6)
+        while i - 1 >= limit and tokens[i - 1].text not in _PHRASE_BOUNDARIES:
+            low = tokens[i - 1].lower
+            if (
+                low in CUE_WORDS
+                or low in PREPOSITIONS
+                or low
+                in {
+                    "that",
+                    "and",
+                    "but",
+                    "who",
+                    "which",
+                    "as",
+                }
+            ):
+                break
+            i -= 1
+            if tokens[i].lower in DETERMINERS:
+                break
+        return noun_phrase(tokens, i, j)
+    return None
+
+
+def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
+    """The subject of a sentence's main clause, for participle cues ('…, saying "…"')."""
+    start = 0
+    if tokens and tokens[0].lower in OPENERS:
+        comma = next((k for k, t in enumerate(tokens[:limit]) if t.text == ","), None)
+        if comma is None:
+            return None
+        start = comma + 1
+    if start >= limit:
+        return None
+    first = tokens[start]
+    if first.lower in SUBJECT_PRONOUNS:
+        return pronoun_mention(first)
+    end = start
+    if first.lower in DETERMINERS:
+        end += 1
+    while end < limit and (
+        is_name_token(tokens[end])
+        or tokens[end].lower in NAME_CONNECTORS
+        or (tokens[end].bare in TITLE_WORDS and tokens[end].capitalized)
+    ):
+        end += 1
+    if end > start and is_name_token(tokens[end - 1]):
+        return noun_phrase(tokens, start, end - 1)
+    return None
+
+
+# Tokens a noun phrase never runs back over: punctuation and the quotation marker.
+_PHRASE_BOUNDARIES = {",", ";", ":", "(", ")", "“", "”", '"', "\u201cQ\u201d"}

@@ -1,0 +1,100 @@
+"""Who said it: speaker resolution on sentences written for these tests, one class each."""
+
+from __future__ import annotations
+
+from indexer.extract import extract_quotes
+
+
+def speakers(text: str) -> list[tuple[str | None, str]]:
+    return [(q.speaker, q.rule) for q in extract_quotes(text)]
+
+
+def test_pronoun_goes_to_the_subject_in_focus_not_an_earlier_gendered_name() -> None:
+    text = (
+        'Mr. Paul Brandt opened the session. "We start today," he said.\n'
+        "Councillor Ivo Stanek questioned the budget at length.\n"
+        '"The numbers do not add up," he said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Ivo Stanek"]
+
+
+def test_a_known_surname_opening_a_sentence_takes_the_focus() -> None:
+    text = (
+        "Anna Kovacs, a harbour engineer, met Tomas Lind on Monday.\n"
+        '"The pier is safe," Lind said.\n'
+        "Kovacs disagreed with the inspection report.\n"
+        '"It was rushed," she said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Tomas Lind", "Anna Kovacs"]
+
+
+def test_pronoun_without_a_compatible_person_is_not_given_the_nearest_name() -> None:
+    text = 'Mr. Paul Brandt spoke first.\n"It is over," she said.'
+    assert speakers(text) == []
+
+
+def test_mr_never_joins_a_woman_of_the_same_surname() -> None:
+    text = (
+        'Maria Holt spoke at the gala. "Thank you all," Maria Holt said.\n'
+        '"We will win," Mr. Holt said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Maria Holt", "Holt"]
+
+
+def test_role_noun_goes_to_the_person_described_by_that_role() -> None:
+    text = (
+        "Ruritania Gov. Lena Varga and Mayor Otto Brecht toured the dam in New Fenwick.\n"
+        '"The dam will hold," the Ruritania governor said.'
+    )
+    [quote] = extract_quotes(text)
+    assert quote.speaker == "Lena Varga"
+    assert quote.rule == "direct_cue_after:role"
+
+
+def test_abbreviated_titles_and_initials_stay_out_of_the_name() -> None:
+    text = '"The vote was fair," said Del. Marta Quill. "We counted twice," said Rep. J.T. Hollow.'
+    assert [s for s, _ in speakers(text)] == ["Marta Quill", "J.T. Hollow"]
+
+
+def test_quotation_never_becomes_part_of_a_speaker_phrase() -> None:
+    text = 'Grandpa never trusted banks. "Keep it under the mattress," my father often said.'
+    [quote] = extract_quotes(text)
+    assert quote.mention == "my father"
+
+
+def test_lone_party_adjective_is_no_speaker() -> None:
+    text = 'Republican leaders met. "We are united," Republican said nothing else.'
+    assert all(q.speaker != "Republican" for q in extract_quotes(text))
+
+
+def test_colon_introduces_the_quotation_in_the_next_paragraph() -> None:
+    text = (
+        "Senator Ada Morrow spoke for an hour. Morrow continued:\n"
+        '"The bridge is a promise we made to every family in this valley."'
+    )
+    [quote] = extract_quotes(text)
+    assert quote.speaker == "Ada Morrow"
+    assert quote.rule == "direct_colon:name"
+
+
+def test_cue_less_quotation_after_narration_does_not_inherit_the_speaker() -> None:
+    text = (
+        '"The road is open," Anna Kovacs said.\n'
+        "Traffic on the old bridge fell by half within a week, city figures show.\n"
+        '"Nobody will miss the ferry."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Anna Kovacs"]
+
+
+def test_cue_less_quotation_right_after_a_quote_continues_it() -> None:
+    text = '"The road is open," Anna Kovacs said.\n"Nobody will miss the ferry."'
+    assert speakers(text) == [
+        ("Anna Kovacs", "direct_cue_after:name"),
+        ("Anna Kovacs", "direct_continuation:inherited"),
+    ]
+
+
+def test_a_document_speaks_for_the_name_on_it() -> None:
+    text = '"Growth will slow next year," the Harbour Authority report said.'
+    [quote] = extract_quotes(text)
+    assert quote.speaker == "Harbour Authority"
