@@ -30,6 +30,7 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SPLIT = REPO.parent / "shared" / "polnear" / "dev"
@@ -40,7 +41,7 @@ BINS = 10
 Outcome = tuple[str, str, float | None, bool]  # doc, rule, raw confidence, right
 
 
-def load_scorer(split_dir: Path):  # noqa: ANN201 - a module from outside the project
+def load_scorer(split_dir: Path) -> ModuleType:
     """score_speakers.py lives in ../shared/eval; it is read at run time, never copied."""
     eval_dir = split_dir.resolve().parent.parent / "eval"
     if not (eval_dir / "score_speakers.py").exists():
@@ -187,9 +188,8 @@ def main() -> None:
 
     table = fit(rows)
     table["fitted_on"] = f"{args.split.name}: {len({d for d, *_ in rows})} articles"
-    print(
-        f"in-sample ECE of the fitted table: {ece([(confidence_of(table, ru), r) for _, ru, _, r in rows]):.3f}"
-    )
+    in_sample = [(confidence_of(table, rule), right) for _, rule, _, right in rows]
+    print(f"in-sample ECE of the fitted table: {ece(in_sample):.3f}")
     for rule, entry in table["rules"].items():
         print(f"  {rule:32} {entry['confidence']:.3f}  ({entry['right']}/{entry['of']})")
     if not args.check:
