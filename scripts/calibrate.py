@@ -1,0 +1,201 @@
+"""Fit the extractor's confidences on hand-labelled articles, so that 0.9 means right 9 times in 10.
+
+Usage (from the repository root, with ../shared beside it):
+
+    .venv/bin/python scripts/calibrate.py [SPLIT_DIR] [--out PATH] [--folds K] [--check]
+
+It runs `onrecord extract` over SPLIT_DIR/text (default ../shared/polnear/dev), pairs every
+predicted quote with the gold attributions exactly as `../shared/eval/score_speakers.py` does
+(all attributions, strict: the canonical speaker must be the person who really said it), and
+marks each prediction right or wrong (a prediction with no gold attribution is wrong).
+
+The fit is histogram binning by rule: each quote records the rule that produced it, and a rule's
+confidence is its share of right predictions, shrunk towards the overall share by a Beta prior so
+rare rules do not swing to 0 or 1. Rules the labels never saw get the overall share.
+
+The expected calibration error (ECE, 10 equal-width bins) is reported out of fold: articles are
+split into K folds, each fold scored with a table fitted on the others, so the figure is measured
+on articles the fit did not see. The table written to --out (default
+indexer/extract/calibration.json) is then fitted on all articles. `--check` fits and reports
+without writing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_SPLIT = REPO.parent / "shared" / "polnear" / "dev"
+DEFAULT_OUT = REPO / "indexer" / "extract" / "calibration.json"
+PRIOR_WEIGHT = 5.0  # pseudo-observations pulling a rule's share towards the overall share
+BINS = 10
+
+Outcome = tuple[str, str, float | None, bool]  # doc, rule, raw confidence, right
+
+
+def load_scorer(split_dir: Path) -> ModuleType:
+    """score_speakers.py lives in ../shared/eval; it is read at run time, never copied."""
+    eval_dir = split_dir.resolve().parent.parent / "eval"
+    if not (eval_dir / "score_speakers.py").exists():
+        sys.exit(f"{eval_dir}/score_speakers.py not found (is ../shared beside the repository?)")
+    sys.path.insert(0, str(eval_dir))
+    import score_speakers  # type: ignore[import-not-found]
+
+    return score_speakers
+
+
+def extract(split_dir: Path) -> Path:
+    """Predictions of the installed extractor, through the same command users run."""
+    onrecord = Path(sys.executable).with_name("onrecord")
+    out = Path(tempfile.mkstemp(suffix=".jsonl")[1])
+    with out.open("w", encoding="utf-8") as handle:
+        subprocess.run(
+            [str(onrecord), "extract", str(split_dir / "text"), "--format", "jsonl"],
+            stdout=handle,
+            check=True,
+        )
+    return out
+
+
+def outcomes(split_dir: Path, predictions: Path) -> list[Outcome]:
+    """Each scored prediction with its rule and whether its speaker is the right person."""
+    scorer = load_scorer(split_dir)
+    gold = scorer.load_gold(split_dir)
+    labels = scorer.load_labels(split_dir / "speakers")
+    preds = scorer.load_preds(predictions)
+    found: list[Outcome] = []
+    for doc, g in sorted(gold.items()):
+        if not any(key[0] == doc for key in labels):
+            continue  # only labelled articles are scored
+        golds = g["attributions"]
+        lab = [labels.get((doc, i)) for i in range(len(golds))]
+        people = {r["canonical"] for r in lab if r and r["kind"] == "person" and r["canonical"]}
+        surnames = Counter(scorer.person_parts(c)[1] for c in people)
+        ps = preds.get(doc, [])
+        pairs = []
+        for i, p in enumerate(ps):
+            for j, a in enumerate(golds):
+                ov = sum(scorer.overlap((p["start"], p["end"]), s) for s in a["content"])
+                shorter = min(p["end"] - p["start"], scorer.span_len(a["content"]))
+                if shorter > 0 and ov * 2 >= shorter:
+                    pairs.append((ov, i, j))
+        used_p: set[int] = set()
+        used_g: set[int] = set()
+        match_of: dict[int, int] = {}
+        for _, i, j in sorted(pairs, reverse=True):
+            if i not in used_p and j not in used_g:
+                used_p.add(i)
+                used_g.add(j)
+                match_of[i] = j
+        for i, p in enumerate(ps):
+            j = match_of.get(i)
+            if j is None:
+                right = False
+            else:
+                label = lab[j]
+                if not golds[j]["source"] or label is None or label["kind"] == "unknown":
+                    continue  # not scorable, as in score_speakers.py
+                if label["canonical"] is None:
+                    continue
+                right = bool(scorer.right_speaker(p.get("speaker"), label, surnames))
+            if "rule" not in p:
+                sys.exit("predictions carry no 'rule': is this the current extractor?")
+            found.append((doc, p["rule"], p.get("confidence"), right))
+    return found
+
+
+def fit(rows: Iterable[Outcome]) -> dict:
+    """Per-rule share of right predictions, shrunk towards the overall share."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for _, rule, _, right in rows:
+        counts[rule][0] += right
+        counts[rule][1] += 1
+    total_right = sum(c[0] for c in counts.values())
+    total = sum(c[1] for c in counts.values())
+    overall = total_right / total if total else 0.5
+    rules = {
+        rule: {
+            "confidence": round((r + PRIOR_WEIGHT * overall) / (n + PRIOR_WEIGHT), 3),
+            "right": r,
+            "of": n,
+        }
+        for rule, (r, n) in sorted(counts.items())
+    }
+    return {"default": round(overall, 3), "rules": rules}
+
+
+def confidence_of(table: dict, rule: str) -> float:
+    entry = table["rules"].get(rule)
+    return float(entry["confidence"]) if entry else float(table["default"])
+
+
+def ece(pairs: list[tuple[float, bool]]) -> float:
+    """Expected calibration error over equal-width bins, weighted by bin size."""
+    bins: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+    for conf, right in pairs:
+        bins[min(int(conf * BINS), BINS - 1)].append((conf, right))
+    n = len(pairs)
+    return sum(
+        len(b) / n * abs(sum(c for c, _ in b) / len(b) - sum(r for _, r in b) / len(b))
+        for b in bins.values()
+    )
+
+
+def out_of_fold(rows: list[Outcome], folds: int) -> list[tuple[float, bool]]:
+    """Confidence for each prediction from a table fitted without its article's fold."""
+    docs = sorted({doc for doc, *_ in rows})
+    fold_of = {doc: k % folds for k, doc in enumerate(docs)}
+    scored: list[tuple[float, bool]] = []
+    for k in range(folds):
+        table = fit(row for row in rows if fold_of[row[0]] != k)
+        scored += [
+            (confidence_of(table, rule), right) for doc, rule, _, right in rows if fold_of[doc] == k
+        ]
+    return scored
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("split", nargs="?", type=Path, default=DEFAULT_SPLIT)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--check", action="store_true", help="report only, write nothing")
+    args = parser.parse_args()
+    if not (args.split / "speakers").is_dir():
+        sys.exit(f"{args.split}/speakers not found: calibration needs hand speaker labels")
+
+    predictions = extract(args.split)
+    try:
+        rows = outcomes(args.split, predictions)
+    finally:
+        predictions.unlink()
+    right = sum(r for *_, r in rows)
+    print(f"{len(rows)} scored predictions, {right} right ({right / len(rows):.3f})")
+    raw = [(c, r) for _, _, c, r in rows if c is not None]
+    if len(raw) == len(rows):
+        print(f"ECE of the extractor's current confidences: {ece(raw):.3f}")
+    print(
+        f"ECE out of fold ({args.folds} folds by article): {ece(out_of_fold(rows, args.folds)):.3f}"
+    )
+
+    table = fit(rows)
+    table["fitted_on"] = f"{args.split.name}: {len({d for d, *_ in rows})} articles"
+    in_sample = [(confidence_of(table, rule), right) for _, rule, _, right in rows]
+    print(f"in-sample ECE of the fitted table: {ece(in_sample):.3f}")
+    for rule, entry in table["rules"].items():
+        print(f"  {rule:32} {entry['confidence']:.3f}  ({entry['right']}/{entry['of']})")
+    if not args.check:
+        args.out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
