@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-import anyio.from_thread
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from api.deps import RowId, SearcherDep, SessionDep
 from api.errors import APIError
 from api.schemas import QuoteOut
 from api.search import SearchQueryDep, run_search
+from api.services.speakers import speaker_profile
 from api.web import citation, long_date, page, query_params, search_url
 from db import repositories
 from db.search_index import FACETS, SearchQuery
@@ -86,27 +87,28 @@ def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> HTMLRe
 
 
 @router.get("/speakers/{slug}", response_class=HTMLResponse)
-def speaker_page(
+async def speaker_page(
     slug: str,
     request: Request,
     session: SessionDep,
     searcher: SearcherDep,
     q: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
-    speaker = repositories.get_speaker_by_slug(session, slug)
-    if speaker is None:
+    """The speaker, their timeline and, with `q`, a search within their quotes.
+
+    Async for the search; the database part runs in the thread pool, as a sync route would.
+    """
+    profile = await run_in_threadpool(speaker_profile, session, slug)
+    if profile is None:
         raise APIError(404, f"There is no speaker {slug!r}.")
     found = None
     if q.strip():
-        within = SearchQuery(q=q.strip(), speakers=[speaker.name], per_page=100)
-        found = anyio.from_thread.run(run_search, searcher, within)  # a sync route's thread
-    timeline = [
-        QuoteOut.of(x) for x in repositories.recent_quotes_of_speaker(session, speaker.id, 200)
-    ]
+        within = SearchQuery(q=q.strip(), speakers=[profile.speaker.name], per_page=100)
+        found = await run_search(searcher, within)
     context = {
-        "speaker": speaker,
-        "quote_count": repositories.count_speaker_quotes(session, speaker.id),
-        "timeline": timeline,
+        "speaker": profile.speaker,
+        "quote_count": profile.quote_count,
+        "timeline": profile.timeline,
         "found": found,
         "q": q,
         "long_date": long_date,
