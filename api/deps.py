@@ -19,7 +19,7 @@ from db.search_index import AsyncSearcher, SearchIndex
 from db.settings import Settings
 
 
-async def get_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -53,7 +53,7 @@ async def get_rate_limits(request: Request) -> RateLimits:
     return request.app.state.rate_limits
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 IndexDep = Annotated[SearchIndex, Depends(get_index)]
 SearcherDep = Annotated[AsyncSearcher, Depends(get_searcher)]

@@ -58,6 +58,16 @@ class ArticleRef(BaseModel):
     outlet: str | None
     published_at: date | None
 
+    @classmethod
+    def of(cls, article: Article) -> ArticleRef:
+        return cls(
+            id=article.id,
+            title=article.title,
+            url=article.url,
+            outlet=article.outlet,
+            published_at=article.published_at,
+        )
+
 
 class QuoteOut(BaseModel):
     id: int
@@ -80,13 +90,9 @@ class QuoteOut(BaseModel):
             id=quote.id,
             text=quote.text,
             type=QuoteType(quote.type.value),
-            speaker=SpeakerRef(
-                id=quote.speaker.id, name=quote.speaker.name, slug=quote.speaker.slug
-            )
-            if quote.speaker
-            else None,
+            speaker=SpeakerRef.of(quote.speaker) if quote.speaker else None,
             mention=quote.mention,
-            article=_article_ref(quote.article),
+            article=ArticleRef.of(quote.article),
             said_on=quote.said_on,
             context=quote.context,
             cue=quote.cue,
@@ -95,16 +101,6 @@ class QuoteOut(BaseModel):
             start=quote.start,
             end=quote.end,
         )
-
-
-def _article_ref(article: Article) -> ArticleRef:
-    return ArticleRef(
-        id=article.id,
-        title=article.title,
-        url=article.url,
-        outlet=article.outlet,
-        published_at=article.published_at,
-    )
 
 
 class SearchHit(BaseModel):
@@ -160,12 +156,13 @@ class ArticleOut(ArticleRef):
     quotes: list[QuoteOut]
 
     @classmethod
-    def of(cls, article: Article, quotes: list[Quote]) -> ArticleOut:
+    def of(cls, article: Article) -> ArticleOut:
+        """The article with its quotes in text order (as its relationship loads them)."""
         return cls(
-            **_article_ref(article).model_dump(),
+            **ArticleRef.of(article).model_dump(),
             author=article.author,
             text=article.text,
-            quotes=[QuoteOut.of(q) for q in quotes],
+            quotes=[QuoteOut.of(q) for q in article.quotes],
         )
 
 

@@ -28,7 +28,7 @@ def get_article(article_id: RowId, session: SessionDep) -> ArticleOut:
     article = repositories.get_article(session, article_id)
     if article is None:
         raise APIError(404, f"no article {article_id}")
-    return ArticleOut.of(article, list(article.quotes))
+    return ArticleOut.of(article)
 
 
 @router.post(
@@ -61,7 +61,7 @@ def post_article(
         raise APIError(404, "article vanished while being stored")
     if stored.status == repositories.StoreStatus.unchanged:
         response.status_code = 200
-    out = ArticleOut.of(stored.article, list(stored.article.quotes))
+    out = ArticleOut.of(stored.article)
     return ArticleStored(
         **out.model_dump(), status=stored.status.value, pending_index=stored.pending_index
     )
