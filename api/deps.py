@@ -1,6 +1,9 @@
-"""Request dependencies: settings, a database session, the search index.
+"""Request dependencies, declared once as `Annotated` types so routes name what they need.
 
-The ones that do not block are async, so FastAPI does not hop to a thread for them."""
+Routes and services never read `request.app.state`; only this module does, and only what the
+application factory puts there. The ones that do not block are async, so FastAPI does not hop
+to a thread for them.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +11,29 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.rate_limits import RateLimits
+from api.services.articles import Extractor
 from db.search_index import AsyncSearcher, SearchIndex
 from db.settings import Settings
 
 
-async def get_settings_dep(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.session_factory() as session:
+async def get_session_factory(request: Request) -> sessionmaker[Session]:
+    """For work that commits on its own terms (writes, key lookups, readiness probes)."""
+    return request.app.state.session_factory
+
+
+SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
+
+
+def get_session(factory: SessionFactoryDep) -> Iterator[Session]:
+    """One session per request, closed when the response is sent."""
+    with factory() as session:
         yield session
 
 
@@ -31,9 +45,20 @@ async def get_searcher(request: Request) -> AsyncSearcher:
     return request.app.state.searcher
 
 
+async def get_extractor(request: Request) -> Extractor:
+    return request.app.state.extract
+
+
+async def get_rate_limits(request: Request) -> RateLimits:
+    return request.app.state.rate_limits
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
-SearcherDep = Annotated[AsyncSearcher, Depends(get_searcher)]
 IndexDep = Annotated[SearchIndex, Depends(get_index)]
+SearcherDep = Annotated[AsyncSearcher, Depends(get_searcher)]
+ExtractorDep = Annotated[Extractor, Depends(get_extractor)]
+RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
 
 # Ids are PostgreSQL bigints: anything outside is a 422, never a database error.
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]

@@ -1,8 +1,9 @@
-"""Typed response bodies: what clients can rely on."""
+"""Typed vocabularies and response bodies at the API's boundary: what clients can rely on."""
 
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -10,11 +11,40 @@ from pydantic import BaseModel, Field
 from db.models import Article, Quote, Speaker
 from db.records import LOW_CONFIDENCE
 
+# Vocabularies at the API's boundary. Their values are the stored strings, so that the db
+# layer's own enums can replace them without a change on the wire.
+
+
+class QuoteType(StrEnum):
+    """direct: the speaker's words in quotation marks; mixed: a quoted fragment inside
+    reported speech; indirect: reported speech ("X said that …")."""
+
+    direct = "direct"
+    mixed = "mixed"
+    indirect = "indirect"
+
+
+class Facet(StrEnum):
+    """What search results can be counted by (the index's facet attributes)."""
+
+    speaker = "speaker"
+    outlet = "outlet"
+    type = "type"
+    year = "year"
+
+
+class SortOrder(StrEnum):
+    """relevance (the default with words to find), date (oldest first), -date (newest first)."""
+
+    relevance = "relevance"
+    oldest = "date"
+    newest = "-date"
+
 
 class SpeakerRef(BaseModel):
     id: int
     name: str
-    slug: str | None = Field(None, description="For the page /speakers/{slug}.")
+    slug: str | None = Field(default=None, description="For the page /speakers/{slug}.")
 
     @classmethod
     def of(cls, speaker: Speaker) -> SpeakerRef:
@@ -28,11 +58,21 @@ class ArticleRef(BaseModel):
     outlet: str | None
     published_at: date | None
 
+    @classmethod
+    def of(cls, article: Article) -> ArticleRef:
+        return cls(
+            id=article.id,
+            title=article.title,
+            url=article.url,
+            outlet=article.outlet,
+            published_at=article.published_at,
+        )
+
 
 class QuoteOut(BaseModel):
     id: int
     text: str
-    type: str
+    type: QuoteType
     speaker: SpeakerRef | None
     mention: str | None = Field(description="The words the attribution rests on: 'he', 'Zelensky'.")
     article: ArticleRef
@@ -49,14 +89,10 @@ class QuoteOut(BaseModel):
         return cls(
             id=quote.id,
             text=quote.text,
-            type=quote.type.value,
-            speaker=SpeakerRef(
-                id=quote.speaker.id, name=quote.speaker.name, slug=quote.speaker.slug
-            )
-            if quote.speaker
-            else None,
+            type=QuoteType(quote.type.value),
+            speaker=SpeakerRef.of(quote.speaker) if quote.speaker else None,
             mention=quote.mention,
-            article=_article_ref(quote.article),
+            article=ArticleRef.of(quote.article),
             said_on=quote.said_on,
             context=quote.context,
             cue=quote.cue,
@@ -67,20 +103,10 @@ class QuoteOut(BaseModel):
         )
 
 
-def _article_ref(article: Article) -> ArticleRef:
-    return ArticleRef(
-        id=article.id,
-        title=article.title,
-        url=article.url,
-        outlet=article.outlet,
-        published_at=article.published_at,
-    )
-
-
 class SearchHit(BaseModel):
     id: int
     text: str
-    type: str
+    type: QuoteType
     speaker: SpeakerRef | None
     article: ArticleRef
     said_on: date | None
@@ -130,12 +156,13 @@ class ArticleOut(ArticleRef):
     quotes: list[QuoteOut]
 
     @classmethod
-    def of(cls, article: Article, quotes: list[Quote]) -> ArticleOut:
+    def of(cls, article: Article) -> ArticleOut:
+        """The article with its quotes in text order (as its relationship loads them)."""
         return cls(
-            **_article_ref(article).model_dump(),
+            **ArticleRef.of(article).model_dump(),
             author=article.author,
             text=article.text,
-            quotes=[QuoteOut.of(q) for q in quotes],
+            quotes=[QuoteOut.of(q) for q in article.quotes],
         )
 
 
@@ -164,17 +191,8 @@ class Health(BaseModel):
     status: str
     checks: dict[str, str] = {}
     index_backlog: int | None = Field(
-        None, description="Quote changes waiting for the search index."
+        default=None, description="Quote changes waiting for the search index."
     )
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorBody
 
 
 class OEmbed(BaseModel):

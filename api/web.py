@@ -1,17 +1,15 @@
-"""What the HTML pages share: templates, URLs that keep the search state, citations, headers."""
+"""What the HTML pages share: templates, security headers, dates and citations."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.schemas import SearchHit
-from db.search_index import SearchQuery
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -50,39 +48,3 @@ def citation(hit: SearchHit) -> str:
     if hit.type == "direct":
         return f"“{words},” {speaker} said{when} ({source})."
     return f"{speaker} said{when} that {words} ({source})."
-
-
-def query_params(query: SearchQuery) -> list[tuple[str, str]]:
-    """A search as URL parameters, in a stable order, without defaults."""
-    params: list[tuple[str, str]] = []
-    if query.q:
-        params.append(("q", query.q))
-    params += [("speaker", v) for v in query.speakers]
-    params += [("outlet", v) for v in query.outlets]
-    params += [("type", v) for v in query.types]
-    params += [("year", str(v)) for v in query.years]
-    if query.date_from:
-        params.append(("from", query.date_from.isoformat()))
-    if query.date_to:
-        params.append(("to", query.date_to.isoformat()))
-    if query.sort and query.sort != "relevance":
-        params.append(("sort", query.sort))
-    return params
-
-
-def search_url(
-    path: str,
-    params: list[tuple[str, str]],
-    toggle: tuple[str, str] | None = None,
-    page: int | None = None,
-) -> str:
-    """The URL of a search with one facet value toggled or the page changed."""
-    params = list(params)
-    if toggle:
-        if toggle in params:
-            params.remove(toggle)
-        else:
-            params.append(toggle)
-    if page and page != 1:
-        params.append(("page", str(page)))
-    return f"{path}?{urlencode(params)}" if params else path

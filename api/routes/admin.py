@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from api.deps import IndexDep, SessionDep
+from api.deps import IndexDep, SessionDep, SessionFactoryDep
 from api.schemas import IndexStatus
 from api.security import AdminKey
-from db import ingest, repositories
+from api.services import index_admin
 
 router = APIRouter(tags=["admin"])
 
@@ -15,15 +15,12 @@ router = APIRouter(tags=["admin"])
 @router.get("/v1/admin/index", response_model=IndexStatus)
 def index_status(session: SessionDep, _key: AdminKey) -> IndexStatus:
     """Counts and the outbox backlog: how far the search index lags PostgreSQL."""
-    return IndexStatus(
-        **repositories.counts(session), last_error=repositories.outbox_last_error(session)
-    )
+    return index_admin.index_status(session)
 
 
 @router.post("/v1/admin/index/sync", response_model=IndexStatus)
 def sync_index(
-    request: Request, index: IndexDep, session: SessionDep, _key: AdminKey
+    factory: SessionFactoryDep, index: IndexDep, session: SessionDep, _key: AdminKey
 ) -> IndexStatus:
     """Drain the outbox now instead of waiting for the index worker."""
-    ingest.drain_outbox(request.app.state.session_factory, index)
-    return index_status(session, _key)
+    return index_admin.sync_index(factory, index, session)

@@ -1,17 +1,22 @@
+"""Articles: read one; with a write key, add or delete one."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from typing import Any
 
-from api.deps import IndexDep, RowId, SessionDep
+from fastapi import APIRouter, Depends, Response
+
+from api.deps import ExtractorDep, IndexDep, RowId, SessionDep, SessionFactoryDep, SettingsDep
 from api.errors import APIError
 from api.schemas import ArticleDeleted, ArticleOut, ArticleStored
 from api.security import WriteKey, limit_write
-from db import ingest, repositories
+from api.services import articles
+from db import repositories
 from db.records import ArticleIn
 
 router = APIRouter(tags=["articles"])
 
-_KEY_ERRORS = {
+_KEY_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No or unknown API key"},
     403: {"description": "The key lacks the write scope"},
     429: {"description": "Too many writes; see Retry-After"},
@@ -23,7 +28,7 @@ def get_article(article_id: RowId, session: SessionDep) -> ArticleOut:
     article = repositories.get_article(session, article_id)
     if article is None:
         raise APIError(404, f"no article {article_id}")
-    return ArticleOut.of(article, list(article.quotes))
+    return ArticleOut.of(article)
 
 
 @router.post(
@@ -35,10 +40,12 @@ def get_article(article_id: RowId, session: SessionDep) -> ArticleOut:
 )
 def post_article(
     body: ArticleIn,
-    request: Request,
     response: Response,
-    index: IndexDep,
+    settings: SettingsDep,
+    factory: SessionFactoryDep,
     session: SessionDep,
+    index: IndexDep,
+    extract: ExtractorDep,
     _key: WriteKey,
 ) -> ArticleStored:
     """Store an article, extract and index its quotes, and return them.
@@ -47,18 +54,16 @@ def post_article(
     unavailable the quotes wait in the outbox (`pending_index`) and the server's index worker
     makes them searchable as soon as it is back.
     """
-    if len(body.text.encode()) > request.app.state.settings.max_article_bytes:
+    if len(body.text.encode()) > settings.max_article_bytes:
         raise APIError(413, "article text is over the size limit")
-    quotes = request.app.state.extract(body.text, body.published_at)
-    result = ingest.store_and_index(request.app.state.session_factory, index, body, quotes)
-    if result.status == repositories.StoreStatus.unchanged:
-        response.status_code = 200
-    article = repositories.get_article(session, result.article_id)
-    if article is None:
+    stored = articles.store_article(factory, session, index, extract, body)
+    if stored is None:
         raise APIError(404, "article vanished while being stored")
-    out = ArticleOut.of(article, list(article.quotes))
+    if stored.status == repositories.StoreStatus.unchanged:
+        response.status_code = 200
+    out = ArticleOut.of(stored.article)
     return ArticleStored(
-        **out.model_dump(), status=result.status.value, pending_index=result.pending
+        **out.model_dump(), status=stored.status.value, pending_index=stored.pending_index
     )
 
 
@@ -69,11 +74,12 @@ def post_article(
     responses={404: {"description": "No such article"}, **_KEY_ERRORS},
 )
 def delete_article(
-    article_id: RowId, request: Request, index: IndexDep, _key: WriteKey
+    article_id: RowId, factory: SessionFactoryDep, index: IndexDep, _key: WriteKey
 ) -> ArticleDeleted:
     """Delete an article and its quotes from PostgreSQL and from the search index."""
-    deleted = ingest.delete_article(request.app.state.session_factory, index, article_id)
+    deleted = articles.delete_article(factory, index, article_id)
     if deleted is None:
         raise APIError(404, f"no article {article_id}")
-    removed, sync = deleted
-    return ArticleDeleted(id=article_id, quotes_removed=len(removed), pending_index=sync.pending)
+    return ArticleDeleted(
+        id=article_id, quotes_removed=deleted.quotes_removed, pending_index=deleted.pending_index
+    )

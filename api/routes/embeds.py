@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Annotated, Literal
-from urllib.parse import urlparse
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
@@ -13,13 +10,11 @@ from fastapi.responses import FileResponse, HTMLResponse
 from api.deps import RowId, SessionDep
 from api.errors import APIError
 from api.schemas import OEmbed, QuoteOut
+from api.services.embeds import embed_size, iframe_html, quote_id_from_url
 from api.web import EMBED_CSP, STATIC_DIR, long_date, page
 from db import repositories
 
 router = APIRouter()
-
-EMBED_WIDTH, EMBED_HEIGHT, MIN_WIDTH = 560, 260, 280
-_QUOTE_PATH = re.compile(r"^/(?:embed/)?quotes/(\d{1,18})/?$")
 
 
 @router.get("/embed/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -48,12 +43,11 @@ def oembed(
     """oEmbed 1.0 for quote permalinks: a `rich` iframe of the quote card."""
     if format == "xml":
         raise APIError(501, "Only format=json is supported.", code="not_implemented")
-    match = _QUOTE_PATH.match(urlparse(url).path)
-    quote = repositories.get_quote(session, int(match.group(1))) if match else None
+    quote_id = quote_id_from_url(url)
+    quote = repositories.get_quote(session, quote_id) if quote_id is not None else None
     if quote is None:
         raise APIError(404, "That URL is not a quote on this site.")
-    width = max(MIN_WIDTH, min(EMBED_WIDTH, maxwidth or EMBED_WIDTH))
-    height = min(EMBED_HEIGHT, maxheight) if maxheight else EMBED_HEIGHT
+    width, height = embed_size(maxwidth, maxheight)
     src = str(request.url_for("embed_quote", quote_id=quote.id))
     speaker = quote.speaker.name if quote.speaker else "Unattributed"
     title = f"Quote by {speaker}"
@@ -63,10 +57,7 @@ def oembed(
         provider_url=str(request.base_url),
         width=width,
         height=height,
-        html=(
-            f'<iframe src="{html.escape(src)}" width="{width}" height="{height}" '
-            f'title="{html.escape(title)}" style="border:0" loading="lazy"></iframe>'
-        ),
+        html=iframe_html(src, title, width, height),
     )
 
 

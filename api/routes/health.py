@@ -1,11 +1,13 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError
 
+from api.deps import IndexDep, SessionFactoryDep
 from api.schemas import Health
-from db import repositories
+from api.services.health import readiness
 
 router = APIRouter(tags=["health"])
 
@@ -17,17 +19,7 @@ def healthz() -> Health:
 
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
-def readyz(request: Request) -> JSONResponse:
+def readyz(factory: SessionFactoryDep, index: IndexDep) -> JSONResponse:
     """PostgreSQL and Meilisearch are reachable (503 when either is not); the outbox backlog."""
-    checks = {}
-    backlog = None
-    try:
-        with request.app.state.session_factory() as session:
-            backlog = repositories.count_pending(session)
-        checks["postgres"] = "ok"
-    except SQLAlchemyError as exc:
-        checks["postgres"] = f"unreachable: {type(exc).__name__}"
-    checks["meilisearch"] = "ok" if request.app.state.index.healthy() else "unreachable"
-    ready = all(v == "ok" for v in checks.values())
-    body = Health(status="ok" if ready else "unavailable", checks=checks, index_backlog=backlog)
-    return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+    health = readiness(factory, index)
+    return JSONResponse(health.model_dump(), status_code=200 if health.status == "ok" else 503)

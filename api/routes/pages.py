@@ -5,67 +5,80 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-import anyio.from_thread
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from api.deps import RowId, SearcherDep, SessionDep
 from api.errors import APIError
-from api.schemas import QuoteOut
-from api.search import SearchQueryDep, run_search
-from api.web import citation, long_date, page, query_params, search_url
+from api.schemas import Facet, QuoteOut, SearchResult
+from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
+from api.services.search import MAX_RESULT_WINDOW, run_search
+from api.services.speakers import speaker_profile
+from api.web import citation, long_date, page
 from db import repositories
-from db.search_index import FACETS, SearchQuery
+from db.search_index import SearchQuery
 
 router = APIRouter(include_in_schema=False)
 
-FACET_LABELS = {"speaker": "Speaker", "outlet": "Outlet", "type": "Quote type", "year": "Year"}
+FACET_LABELS = {
+    Facet.speaker: "Speaker",
+    Facet.outlet: "Outlet",
+    Facet.type: "Quote type",
+    Facet.year: "Year",
+}
+FacetList = tuple[Facet, str, list[tuple[str, int, bool, str]]]
 
 
 @router.get("/", response_class=HTMLResponse)
 async def search_page(
     request: Request,
     searcher: SearcherDep,
-    query: SearchQueryDep,
+    params: SearchParamsDep,
     partial: Annotated[bool, Query(description="Only the results, for live search.")] = False,
 ) -> HTMLResponse:
-    result = await run_search(searcher, query)
-    params = query_params(query)
-    selected = set(params)
-    facets = [
+    """The search page, or with `partial` only its results (what live search swaps in)."""
+    result = await run_search(searcher, params.query())
+    links = params.link_params()
+    pages = max(1, -(-result.total // params.per_page))
+    context = {
+        "query": params,
+        "result": result,
+        "facets": _facet_lists(result, links),
+        "citations": {hit.id: citation(hit) for hit in result.hits},
+        "long_date": long_date,
+        "page_count": min(pages, MAX_RESULT_WINDOW // params.per_page),
+        "prev_url": search_url("/", links, page=params.page - 1) if params.page > 1 else None,
+        "next_url": search_url("/", links, page=params.page + 1) if params.page < pages else None,
+        "export_query": search_url("", links),
+        "selected": [
+            (name, value, search_url("/", links, toggle=(name, value)))
+            for name, value in links
+            if name in FACET_LABELS
+        ],
+    }
+    return page(request, "_results.html" if partial else "search.html", context)
+
+
+def _facet_lists(result: SearchResult, links: UrlParams) -> list[FacetList]:
+    """Per facet: its label and (value, count, selected, URL that toggles it) per value."""
+    selected = set(links)
+    return [
         (
-            name,
-            FACET_LABELS[name],
+            facet,
+            FACET_LABELS[facet],
             [
                 (
                     value,
                     count,
-                    (name, value) in selected,
-                    search_url("/", params, toggle=(name, value)),
+                    (facet.value, value) in selected,
+                    search_url("/", links, toggle=(facet.value, value)),
                 )
-                for value, count in result.facets.get(name, {}).items()
+                for value, count in result.facets.get(facet, {}).items()
             ],
         )
-        for name in FACETS
+        for facet in Facet
     ]
-    pages = max(1, -(-result.total // query.per_page))
-    context = {
-        "query": query,
-        "result": result,
-        "facets": facets,
-        "citations": {hit.id: citation(hit) for hit in result.hits},
-        "long_date": long_date,
-        "page_count": min(pages, 10_000 // query.per_page),
-        "prev_url": search_url("/", params, page=query.page - 1) if query.page > 1 else None,
-        "next_url": search_url("/", params, page=query.page + 1) if query.page < pages else None,
-        "export_query": search_url("", params),
-        "selected": [
-            (name, value, search_url("/", params, toggle=(name, value)))
-            for name, value in params
-            if name in FACETS
-        ],
-    }
-    return page(request, "_results.html" if partial else "search.html", context)
 
 
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse)
@@ -86,27 +99,28 @@ def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> HTMLRe
 
 
 @router.get("/speakers/{slug}", response_class=HTMLResponse)
-def speaker_page(
+async def speaker_page(
     slug: str,
     request: Request,
     session: SessionDep,
     searcher: SearcherDep,
-    q: Annotated[str, Query(max_length=500)] = "",
+    q: Annotated[str, Query(max_length=MAX_Q)] = "",
 ) -> HTMLResponse:
-    speaker = repositories.get_speaker_by_slug(session, slug)
-    if speaker is None:
+    """The speaker, their timeline and, with `q`, a search within their quotes.
+
+    Async for the search; the database part runs in the thread pool, as a sync route would.
+    """
+    profile = await run_in_threadpool(speaker_profile, session, slug)
+    if profile is None:
         raise APIError(404, f"There is no speaker {slug!r}.")
     found = None
     if q.strip():
-        within = SearchQuery(q=q.strip(), speakers=[speaker.name], per_page=100)
-        found = anyio.from_thread.run(run_search, searcher, within)  # a sync route's thread
-    timeline = [
-        QuoteOut.of(x) for x in repositories.recent_quotes_of_speaker(session, speaker.id, 200)
-    ]
+        within = SearchQuery(q=q.strip(), speakers=[profile.speaker.name], per_page=100)
+        found = await run_search(searcher, within)
     context = {
-        "speaker": speaker,
-        "quote_count": repositories.count_speaker_quotes(session, speaker.id),
-        "timeline": timeline,
+        "speaker": profile.speaker,
+        "quote_count": profile.quote_count,
+        "timeline": profile.timeline,
         "found": found,
         "q": q,
         "long_date": long_date,

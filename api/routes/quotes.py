@@ -1,3 +1,5 @@
+"""One quote by id."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

@@ -1,3 +1,5 @@
+"""Speakers: who is quoted, how often, and their latest quotes."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -6,7 +8,8 @@ from fastapi import APIRouter, Query
 
 from api.deps import RowId, SessionDep
 from api.errors import APIError
-from api.schemas import QuoteOut, SpeakerDetail, SpeakerSummary
+from api.schemas import SpeakerDetail, SpeakerSummary
+from api.services.speakers import speaker_detail
 from db import repositories
 
 router = APIRouter(tags=["speakers"])
@@ -24,9 +27,7 @@ def list_speakers(
 
 @router.get("/v1/speakers/{speaker_id}", response_model=SpeakerDetail)
 def get_speaker(speaker_id: RowId, session: SessionDep) -> SpeakerDetail:
-    speaker = repositories.get_speaker(session, speaker_id)
-    if speaker is None:
+    detail = speaker_detail(session, speaker_id)
+    if detail is None:
         raise APIError(404, f"no speaker {speaker_id}")
-    summary = SpeakerSummary.of(speaker, repositories.count_speaker_quotes(session, speaker_id))
-    recent = repositories.recent_quotes_of_speaker(session, speaker_id)
-    return SpeakerDetail(**summary.model_dump(), recent_quotes=[QuoteOut.of(q) for q in recent])
+    return detail

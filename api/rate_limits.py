@@ -1,0 +1,41 @@
+"""The rate limiter: sliding-window counters per kind of request and per identity.
+
+Kept apart from the FastAPI dependencies that use it (api/security.py) so the application
+factory can build it and the dependencies can receive it without importing each other.
+Counts live in memory: one API process; several would need a shared store.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import SlidingWindowCounterRateLimiter
+
+from api.errors import APIError
+
+
+class RateLimits:
+    """Sliding-window limits for searches and writes, counted per key and per client address
+    (the sliding-window counter costs the same at any limit; a moving window keeps every hit)."""
+
+    def __init__(self, search: str, write: str):
+        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self.items = {"search": parse(search), "write": parse(write)}
+
+    def hit(self, kind: str, *identities: str) -> None:
+        """Count one `kind` request against each identity; 429 when any is over its limit."""
+        item = self.items[kind]
+        for identity in identities:
+            if not self.limiter.hit(item, kind, identity):
+                raise APIError(
+                    429,
+                    f"Too many {kind} requests; limit {item}.",
+                    headers={"Retry-After": str(self._retry_after(item, kind, identity))},
+                )
+
+    def _retry_after(self, item: RateLimitItem, kind: str, identity: str) -> int:
+        reset_at, _ = self.limiter.get_window_stats(item, kind, identity)
+        return max(1, math.ceil(reset_at - time.time()))

@@ -1,0 +1,165 @@
+"""A search as URL parameters: the one table that parses the URL, builds the index query and
+writes the URL back for the pages' links.
+
+Each field of `SearchParams` is named as in `SearchQuery` and aliased as in the URL, so the
+API, the CSV export and the search page accept exactly the same parameters, and a link keeps
+exactly what was parsed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel, Field, field_validator
+
+from api.errors import APIError
+from api.schemas import Facet, QuoteType, SortOrder
+from api.security import limit_search
+from api.services.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
+from db.search_index import SearchQuery
+
+MAX_Q = 500
+MAX_FILTER_VALUES = 20
+
+# The search page's own flag (results only, for live search). Accepted everywhere, so a
+# page's URL also works against the API.
+PAGE_ONLY_PARAMS = frozenset({"partial"})
+
+# Not carried by the pages' links: each link sets its own page; the page offers no choice of
+# page size or facets.
+_NOT_IN_LINKS = frozenset({"page", "per_page", "facets"})
+
+UrlParams = list[tuple[str, str]]
+
+
+class SearchParams(BaseModel):
+    """The search's URL parameters: names, types, limits and documentation, once."""
+
+    q: str = Field(default="", max_length=MAX_Q, description="Words to find.")
+    speakers: list[str] = Field(
+        default=[], alias="speaker", description="Speaker name; repeat for OR."
+    )
+    outlets: list[str] = Field(default=[], alias="outlet", description="Outlet; repeat for OR.")
+    types: list[QuoteType] = Field(
+        default=[], alias="type", description="Quote type; repeat for OR."
+    )
+    years: list[Annotated[int, Field(ge=1, le=9999)]] = Field(
+        default=[], alias="year", description="Year said; repeat for OR."
+    )
+    date_from: date | None = Field(default=None, alias="from", description="Said on or after.")
+    date_to: date | None = Field(default=None, alias="to", description="Said on or before.")
+    sort: SortOrder | None = Field(
+        default=None, description="relevance (default with q), date, -date (newest first)"
+    )
+    page: int = Field(default=1, ge=1)
+    per_page: int = Field(default=20, ge=1, le=MAX_PER_PAGE)
+    facets: list[str] = Field(
+        default=[],
+        alias="facet",
+        description=f"Facet counts to return ({', '.join(Facet)}); default all.",
+    )
+
+    @field_validator("q")
+    @classmethod
+    def _strip(cls, q: str) -> str:
+        return q.strip()
+
+    @classmethod
+    def url_names(cls) -> frozenset[str]:
+        """Every parameter name a search URL may hold."""
+        return frozenset(f.alias or name for name, f in cls.model_fields.items())
+
+    def refusal(self) -> str | None:
+        """Why this search is refused (a 400), or None.
+
+        Facet names are checked here rather than by type, so that a wrong one is a 400 that
+        lists the known ones, like the other refusals.
+        """
+        bad_facets = sorted(set(self.facets) - set(Facet))
+        if bad_facets:
+            return f"unknown facet(s) {', '.join(bad_facets)}; known: {', '.join(Facet)}"
+        for name, values in (
+            ("speaker", self.speakers),
+            ("outlet", self.outlets),
+            ("year", self.years),
+        ):
+            if len(values) > MAX_FILTER_VALUES:
+                return f"at most {MAX_FILTER_VALUES} {name} values"
+        if self.page * self.per_page > MAX_RESULT_WINDOW:
+            return (
+                f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
+                "narrow the search with filters"
+            )
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            return "`from` is after `to`"
+        return None
+
+    def query(self) -> SearchQuery:
+        """The index query; all facets are counted unless some were named."""
+        return SearchQuery(
+            q=self.q,
+            speakers=self.speakers,
+            outlets=self.outlets,
+            types=self.types,
+            years=self.years,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            sort=self.sort,
+            page=self.page,
+            per_page=self.per_page,
+            facets=[Facet(f) for f in dict.fromkeys(self.facets)] or list(Facet),
+        )
+
+    def link_params(self) -> UrlParams:
+        """The search as URL parameters for links: in field order, without defaults, page,
+        page size, facets or the relevance sort."""
+        values = self.model_dump(
+            mode="json", by_alias=True, exclude_defaults=True, exclude=set(_NOT_IN_LINKS)
+        )
+        if values.get("sort") == SortOrder.relevance:
+            del values["sort"]
+        return [
+            (name, str(item))
+            for name, value in values.items()
+            for item in (value if isinstance(value, list) else [value])
+        ]
+
+
+async def search_params(
+    request: Request,
+    _limited: Annotated[None, Depends(limit_search)],
+    params: Annotated[SearchParams, Query()],
+) -> SearchParams:
+    """The validated search from the query string, shared by the API, CSV export and page.
+
+    Unknown parameters and facet names are refused rather than ignored, so a typo such as
+    `spekaer=` cannot silently return everything.
+    """
+    unknown = sorted(set(request.query_params) - SearchParams.url_names() - PAGE_ONLY_PARAMS)
+    if unknown:
+        raise APIError(400, f"unknown search parameter(s): {', '.join(unknown)}")
+    refusal = params.refusal()
+    if refusal:
+        raise APIError(400, refusal)
+    return params
+
+
+SearchParamsDep = Annotated[SearchParams, Depends(search_params)]
+
+
+def search_url(
+    path: str, params: UrlParams, toggle: tuple[str, str] | None = None, page: int | None = None
+) -> str:
+    """The URL of a search with one facet value toggled or the page changed."""
+    params = list(params)
+    if toggle:
+        if toggle in params:
+            params.remove(toggle)
+        else:
+            params.append(toggle)
+    if page and page != 1:
+        params.append(("page", str(page)))
+    return f"{path}?{urlencode(params)}" if params else path

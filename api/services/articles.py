@@ -1,0 +1,64 @@
+"""Articles through the API: store one (extract, write, index) and delete one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import ingest, repositories
+from db.models import Article
+from db.records import ArticleIn, QuoteDraft
+from db.search_index import SearchIndex
+
+Extractor = Callable[[str, date | None], Sequence[QuoteDraft]]
+"""Article text and publication date in, quotes out (the indexer's, found by entry point)."""
+
+
+@dataclass
+class StoredArticle:
+    """An article as it is now stored, and what storing it did."""
+
+    article: Article
+    status: repositories.StoreStatus
+    pending_index: int  # quote changes still waiting for the index
+
+
+def store_article(
+    factory: sessionmaker[Session],
+    session: Session,
+    index: SearchIndex,
+    extract: Extractor,
+    body: ArticleIn,
+) -> StoredArticle | None:
+    """Extract the article's quotes, store both, index them, and read the article back.
+
+    Storing commits in its own transaction before the index is written, so the quotes are
+    kept even when Meilisearch is down (they wait in the outbox). None if the article was
+    deleted between storing and reading it back.
+    """
+    quotes = extract(body.text, body.published_at)
+    result = ingest.store_and_index(factory, index, body, quotes)
+    article = repositories.get_article(session, result.article_id)
+    if article is None:
+        return None
+    return StoredArticle(article, result.status, result.pending)
+
+
+@dataclass
+class DeletedArticle:
+    quotes_removed: int
+    pending_index: int
+
+
+def delete_article(
+    factory: sessionmaker[Session], index: SearchIndex, article_id: int
+) -> DeletedArticle | None:
+    """Delete from PostgreSQL, then from the index; None if there is no such article."""
+    deleted = ingest.delete_article(factory, index, article_id)
+    if deleted is None:
+        return None
+    removed, sync = deleted
+    return DeletedArticle(quotes_removed=len(removed), pending_index=sync.pending)

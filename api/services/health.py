@@ -1,0 +1,29 @@
+"""Readiness: can this process serve, i.e. are PostgreSQL and Meilisearch reachable?"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.schemas import Health
+from db import repositories
+from db.search_index import SearchIndex
+
+
+def readiness(factory: sessionmaker[Session], index: SearchIndex) -> Health:
+    """Each store checked, never raising: an unreachable one is reported, not an error.
+
+    The session is opened here rather than taken per request, so a database that is down
+    becomes a check result instead of a 503 from the dependency.
+    """
+    checks = {}
+    backlog = None
+    try:
+        with factory() as session:
+            backlog = repositories.count_pending(session)
+        checks["postgres"] = "ok"
+    except SQLAlchemyError as exc:
+        checks["postgres"] = f"unreachable: {type(exc).__name__}"
+    checks["meilisearch"] = "ok" if index.healthy() else "unreachable"
+    ready = all(v == "ok" for v in checks.values())
+    return Health(status="ok" if ready else "unavailable", checks=checks, index_backlog=backlog)
