@@ -1,0 +1,32 @@
+"""Quote verification: did the claimed speaker say the claimed words, and in which words?
+
+Pure: text and candidates in, a verdict and word diffs out; no database, no network.
+"""
+
+from db.verification.compare import Comparison, DiffOp, Kind, Op, allowed_edits, compare
+from db.verification.normalise import Words, words
+from db.verification.verdict import (
+    PARAPHRASE_THRESHOLD,
+    Candidate,
+    Match,
+    Verdict,
+    Verification,
+    verdict,
+)
+
+__all__ = [
+    "PARAPHRASE_THRESHOLD",
+    "Candidate",
+    "Comparison",
+    "DiffOp",
+    "Kind",
+    "Match",
+    "Op",
+    "Verdict",
+    "Verification",
+    "Words",
+    "allowed_edits",
+    "compare",
+    "verdict",
+    "words",
+]
