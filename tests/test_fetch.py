@@ -318,6 +318,8 @@ def test_redirect_to_a_name_of_an_internal_address_refused_at_connect(
         f.fetch_page(site.url("/go"))
     assert caught.value.reason is Reason.ADDRESS
     assert "metadata.test (169.254.169.254) is a link-local address" in str(caught.value)
+    assert caught.value.url == site.url("/go")
+    assert "redirected to http://metadata.test/latest" in str(caught.value)
     assert {host for host, _ in connections} == {"127.0.0.1"}
 
 

@@ -156,20 +156,22 @@ class Fetcher:
     def fetch(
         self, url: str, kind: Kind = Kind.PAGE, validators: Validators | None = None
     ) -> Fetched | NotModified:
-        current = check_url(url, self.guard)
-        for _hop in range(self.policy.max_redirects + 1):
-            delay = None if kind is Kind.ROBOTS else self._robots.check(current)
-            interval = max(self.policy.min_interval, min(delay or 0.0, self.policy.max_crawl_delay))
-            self._pacer.wait(current.host, interval)
-            result = self._request(url, current, kind, validators)
-            if not isinstance(result, httpx.URL):
-                return result
+        target: str | httpx.URL = url
+        for hop in range(self.policy.max_redirects + 1):
             try:
-                current = check_url(result, self.guard)
-            except FetchError as exc:
-                exc.message = f"redirected to {exc.url}: {exc.message}"
+                current = check_url(target, self.guard)
+                delay = None if kind is Kind.ROBOTS else self._robots.check(current)
+                wait = max(self.policy.min_interval, min(delay or 0.0, self.policy.max_crawl_delay))
+                self._pacer.wait(current.host, wait)
+                result = self._request(url, current, kind, validators)
+            except FetchError as exc:  # named after the URL asked for, whatever hop failed
+                if hop:
+                    exc.message = f"redirected to {str(target)[:200]}: {exc.message}"
                 exc.url = url
                 raise
+            if not isinstance(result, httpx.URL):
+                return result
+            target = result
         raise FetchRefused(
             Reason.TOO_MANY_REDIRECTS, f"more than {self.policy.max_redirects} redirects", url
         )
@@ -186,9 +188,6 @@ class Fetcher:
         try:
             with self._client.stream("GET", url, headers=headers) as response:
                 return self._response(asked, url, kind, validators, response)
-        except FetchError as exc:
-            exc.url = exc.url or str(url)
-            raise
         except httpx.TimeoutException as exc:
             raise FetchFailed(
                 Reason.TIMEOUT, f"timed out ({type(exc).__name__})", str(url)
