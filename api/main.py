@@ -18,8 +18,9 @@ from api.middleware import BodyLimitMiddleware, RequestLogMiddleware
 from api.routes import admin, articles, embeds, health, pages, quotes, search, speakers
 from api.security import RateLimits
 from api.web import STATIC_DIR
-from db import api_keys, migrate
-from db.index_worker import IndexWorker
+from db import migrate
+from db.api_keys import service as api_keys
+from db.index_sync.worker import IndexWorker
 from db.search_index import AsyncSearcher, SearchIndex, SearchIndexError
 from db.services import resolve_settings
 from db.session import make_engine, make_session_factory
@@ -74,7 +75,6 @@ def create_app(settings: Settings | None = None, extract: Extractor | None = Non
     app.state.session_factory = factory
     app.state.index = index
     app.state.searcher = searcher
-    app.state.index_worker = worker
     app.state.rate_limits = RateLimits(settings.rate_limit_search, settings.rate_limit_write)
     app.state.extract = extract or default_extractor()
     errors.install(app)

@@ -19,8 +19,8 @@ from limits.storage import MemoryStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
 from api.errors import APIError
-from db import repositories
-from db.api_keys import Principal, Scope, authenticate
+from db.api_keys import repository as api_key_repo
+from db.api_keys.service import Principal, Scope, authenticate
 
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
@@ -35,7 +35,7 @@ def _look_up(request: Request, secret: str) -> Principal | None:
     with request.app.state.session_factory() as session:
         principal = authenticate(session, secret)
         if principal is not None:
-            repositories.touch_api_key(session, principal.key_id)
+            api_key_repo.touch_api_key(session, principal.key_id)
             session.commit()
     return principal
 

@@ -41,11 +41,15 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from sqlalchemy import text  # noqa: E402
 from synthetic import write_jsonl  # noqa: E402
 
-from db import ingest, migrate, repositories  # noqa: E402
-from db.search_index import SearchIndex, quote_document  # noqa: E402
+from db import migrate  # noqa: E402
+from db.articles.service import store_articles  # noqa: E402
+from db.index_sync.documents import documents, iter_quote_id_batches  # noqa: E402
+from db.index_sync.service import drain_outbox  # noqa: E402
+from db.search_index import SearchIndex  # noqa: E402
 from db.services import MeiliProcess, PostgresCluster, find_meili_bin  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
 from db.settings import Settings  # noqa: E402
+from db.speakers.service import SpeakerCache  # noqa: E402
 from indexer.pipeline import ARTICLES_PER_BATCH, _batches, _extract_batch  # noqa: E402
 from indexer.sources import Overrides, SourceArticle, read_articles  # noqa: E402
 
@@ -85,14 +89,14 @@ def our_postgres_writes(jsonl: Path, database_url: str) -> tuple[float, int, int
     engine = make_engine(database_url)
     migrate.upgrade(database_url)
     factory = make_session_factory(engine)
-    cache = repositories.SpeakerCache()
+    cache = SpeakerCache()
     spent, articles, quotes = 0.0, 0, 0
     items = read_articles([str(jsonl)], Overrides())
     for batch in _batches(items, ARTICLES_PER_BATCH):
         extracted = _extract_batch(batch)
         pairs = [(i.article, q) for i, q in extracted if isinstance(i, SourceArticle)]
         started = time.perf_counter()
-        results = ingest.store_many(factory, pairs, cache)
+        results = store_articles(factory, pairs, cache)
         spent += time.perf_counter() - started
         articles += len(results)
         quotes += sum(len(r.quote_ids) for r in results)
@@ -133,7 +137,7 @@ def plain_copy(source_url: str, target_url: str, folder: Path) -> float:
 def our_indexing(database_url: str, index: SearchIndex) -> tuple[float, int]:
     engine = make_engine(database_url)
     started = time.perf_counter()
-    result = ingest.drain_outbox(make_session_factory(engine), index, BATCH)
+    result = drain_outbox(make_session_factory(engine), index, BATCH)
     elapsed = time.perf_counter() - started
     engine.dispose()
     if result.error or result.pending:
@@ -146,10 +150,9 @@ def straight_indexing(database_url: str, index: SearchIndex, folder: Path) -> fl
     engine = make_engine(database_url)
     files = []
     with make_session_factory(engine)() as session:
-        for n, ids in enumerate(repositories.iter_quote_id_batches(session, BATCH)):
+        for n, ids in enumerate(iter_quote_id_batches(session, BATCH)):
             path = folder / f"docs-{n}.json"
-            rows = repositories.document_rows(session, ids)
-            path.write_text(json.dumps([quote_document(r) for r in rows]))
+            path.write_text(json.dumps(documents(session, ids)))
             files.append(path)
     engine.dispose()
     url = f"{index.client.config.url}/indexes/{index.name}/documents?primaryKey=id"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -21,15 +20,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from db.vocabulary import QuoteType
+
 
 class Base(DeclarativeBase):
     pass
-
-
-class QuoteType(enum.StrEnum):
-    direct = "direct"
-    mixed = "mixed"
-    indirect = "indirect"
 
 
 class Article(Base):

@@ -26,12 +26,19 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import api_keys, ingest, migrate, repositories
-from db.api_keys import Scope
+from db import migrate
+from db.api_keys import repository as api_key_repo
+from db.api_keys import service as api_keys
+from db.api_keys.service import Scope
+from db.articles import service as article_service
+from db.index_sync import drift, outbox
+from db.index_sync import service as index_sync
 from db.search_index import SearchIndex, SearchIndexError
 from db.services import ServiceError, private_meili, private_postgres, resolve_settings
 from db.session import make_engine, make_session_factory, transaction
 from db.settings import Settings, get_settings
+from db.speakers import repository as speaker_repo
+from db.speakers import service as speaker_service
 from indexer.extract import extract_quotes
 from indexer.pipeline import ingest_articles
 from indexer.sources import Overrides, SourceArticle, SourceError, expand_paths, read_articles
@@ -276,10 +283,10 @@ def sync_command() -> None:
     if problem:
         raise fail(f"search index unavailable: {problem}")
     with stores.factory() as session:
-        waiting = repositories.count_pending(session)
+        waiting = outbox.count_pending(session)
     with _progress() as progress:
         task = progress.add_task("syncing", total=waiting or None, rate="")
-        result = ingest.drain_outbox(
+        result = index_sync.drain_outbox(
             stores.factory,
             stores.index,
             stores.settings.index_batch_size,
@@ -301,7 +308,7 @@ def speakers_list(
     """Speakers with their ids, slugs, aliases and quote counts, most quoted first."""
     stores = open_stores()
     with stores.factory() as session:
-        found = repositories.search_speakers(session, query, limit)
+        found = speaker_repo.search_speakers(session, query, limit)
         table = Table("id", "name", "slug", "kind", "quotes", "aliases", box=None)
         for speaker, count in found:
             table.add_row(
@@ -323,8 +330,8 @@ def speakers_merge(
     """Merge speaker OTHER into KEEP: quotes move, names become aliases, the index follows."""
     stores = open_stores()
     try:
-        result = ingest.merge_speakers(stores.factory, stores.index, keep, other)
-    except ingest.SpeakerMergeError as exc:
+        result = speaker_service.merge_speakers(stores.factory, stores.index, keep, other)
+    except speaker_service.SpeakerMergeError as exc:
         raise fail(str(exc)) from exc
     out.print(f"merged {result.merged} into {result.kept}: {result.moved} quotes moved")
     if result.sync.error:
@@ -341,7 +348,7 @@ def reindex_command() -> None:
     with _progress() as progress:
         task = progress.add_task("reindexing", total=None, rate="")
         try:
-            total = ingest.rebuild_index(
+            total = index_sync.rebuild_index(
                 stores.factory,
                 stores.index,
                 stores.settings.index_batch_size,
@@ -361,7 +368,7 @@ def check_command(
     """Compare the id and content of every quote in PostgreSQL and Meilisearch; exit 1 on drift."""
     stores = open_stores()
     try:
-        report = ingest.check_drift(stores.factory, stores.index)
+        report = drift.check_drift(stores.factory, stores.index)
     except SearchIndexError as exc:
         raise fail(str(exc)) from exc
     _print_report(report)
@@ -371,19 +378,19 @@ def check_command(
     if not repair:
         raise fail("drift found: run `onrecord check --repair` (or `onrecord reindex`)")
     if _ensure_index(stores) is None:
-        result = ingest.repair_drift(
+        result = drift.repair_drift(
             stores.factory, stores.index, report, stores.settings.index_batch_size
         )
         if result.error:
             raise fail(f"repair stopped, {result.pending} still waiting: {result.error}")
-    after = ingest.check_drift(stores.factory, stores.index)
+    after = drift.check_drift(stores.factory, stores.index)
     if not after.clean:
         _print_report(after)
         raise fail("drift remains after the repair")
     out.print("repaired: no drift")
 
 
-def _print_report(report: ingest.DriftReport) -> None:
+def _print_report(report: drift.DriftReport) -> None:
     out.print(
         f"quotes in PostgreSQL: {report.in_database}; in Meilisearch: {report.in_index}; "
         f"waiting in the outbox: {report.pending}"
@@ -410,7 +417,7 @@ def articles_delete(
     stores = open_stores()
     missing = []
     for article_id in article_ids:
-        deleted = ingest.delete_article(stores.factory, stores.index, article_id)
+        deleted = article_service.delete_article(stores.factory, stores.index, article_id)
         if deleted is None:
             missing.append(article_id)
             continue
@@ -452,7 +459,7 @@ def keys_list(
     """API keys with their prefixes, scopes and last use (never the secrets)."""
     stores = open_stores()
     with stores.factory() as session:
-        keys = repositories.list_api_keys(session, include_revoked=all_)
+        keys = api_key_repo.list_api_keys(session, include_revoked=all_)
         table = Table("id", "name", "prefix", "scopes", "created", "last used", "revoked", box=None)
         for key in keys:
             table.add_row(
@@ -474,12 +481,12 @@ def keys_revoke(
     """Revoke an API key at once."""
     stores = open_stores()
     with transaction(stores.factory) as session:
-        key = repositories.find_api_key(session, ref)
+        key = api_key_repo.find_api_key(session, ref)
         if key is None:
             raise fail(f"no key {ref!r}")
         if key.name == api_keys.BOOTSTRAP_NAME:
             raise fail("this key comes from ONRECORD_API_KEYS: remove it there instead")
-        repositories.revoke_api_key(session, key)
+        api_key_repo.revoke_api_key(session, key)
         out.print(f"revoked key {key.id} ({key.prefix})", highlight=False)
 
 

@@ -112,6 +112,12 @@ def stores(settings: Settings):
     engine.dispose()
 
 
+def write_index(index: SearchIndex, documents: list, removed_ids: list[int]) -> None:
+    """Write to the index behind PostgreSQL's back, as the drain does (to make drift)."""
+    for task in index.submit(documents, removed_ids):
+        index.wait(task)
+
+
 def cli_env(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ONRECORD_")}
     env.update(

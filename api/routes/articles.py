@@ -6,8 +6,10 @@ from api.deps import IndexDep, RowId, SessionDep
 from api.errors import APIError
 from api.schemas import ArticleDeleted, ArticleOut, ArticleStored
 from api.security import WriteKey, limit_write
-from db import ingest, repositories
+from db.articles import repository as article_repo
+from db.articles import service as article_service
 from db.records import ArticleIn
+from db.vocabulary import StoreStatus
 
 router = APIRouter(tags=["articles"])
 
@@ -20,7 +22,7 @@ _KEY_ERRORS = {
 
 @router.get("/v1/articles/{article_id}", response_model=ArticleOut)
 def get_article(article_id: RowId, session: SessionDep) -> ArticleOut:
-    article = repositories.get_article(session, article_id)
+    article = article_repo.get_article(session, article_id)
     if article is None:
         raise APIError(404, f"no article {article_id}")
     return ArticleOut.of(article, list(article.quotes))
@@ -50,10 +52,10 @@ def post_article(
     if len(body.text.encode()) > request.app.state.settings.max_article_bytes:
         raise APIError(413, "article text is over the size limit")
     quotes = request.app.state.extract(body.text, body.published_at)
-    result = ingest.store_and_index(request.app.state.session_factory, index, body, quotes)
-    if result.status == repositories.StoreStatus.unchanged:
+    result = article_service.store_and_index(request.app.state.session_factory, index, body, quotes)
+    if result.status == StoreStatus.unchanged:
         response.status_code = 200
-    article = repositories.get_article(session, result.article_id)
+    article = article_repo.get_article(session, result.article_id)
     if article is None:
         raise APIError(404, "article vanished while being stored")
     out = ArticleOut.of(article, list(article.quotes))
@@ -72,7 +74,7 @@ def delete_article(
     article_id: RowId, request: Request, index: IndexDep, _key: WriteKey
 ) -> ArticleDeleted:
     """Delete an article and its quotes from PostgreSQL and from the search index."""
-    deleted = ingest.delete_article(request.app.state.session_factory, index, article_id)
+    deleted = article_service.delete_article(request.app.state.session_factory, index, article_id)
     if deleted is None:
         raise APIError(404, f"no article {article_id}")
     removed, sync = deleted

@@ -14,7 +14,7 @@ from api.deps import RowId, SessionDep
 from api.errors import APIError
 from api.schemas import OEmbed, QuoteOut
 from api.web import EMBED_CSP, STATIC_DIR, long_date, page
-from db import repositories
+from db.articles import repository as article_repo
 
 router = APIRouter()
 
@@ -25,7 +25,7 @@ _QUOTE_PATH = re.compile(r"^/(?:embed/)?quotes/(\d{1,18})/?$")
 @router.get("/embed/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
 def embed_quote(quote_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
     """A self-contained quote card for an iframe: the only page other sites may frame."""
-    quote = repositories.get_quote(session, quote_id)
+    quote = article_repo.get_quote(session, quote_id)
     if quote is None:
         raise APIError(404, f"There is no quote {quote_id}.")
     context = {
@@ -49,7 +49,7 @@ def oembed(
     if format == "xml":
         raise APIError(501, "Only format=json is supported.", code="not_implemented")
     match = _QUOTE_PATH.match(urlparse(url).path)
-    quote = repositories.get_quote(session, int(match.group(1))) if match else None
+    quote = article_repo.get_quote(session, int(match.group(1))) if match else None
     if quote is None:
         raise APIError(404, "That URL is not a quote on this site.")
     width = max(MIN_WIDTH, min(EMBED_WIDTH, maxwidth or EMBED_WIDTH))

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.schemas import Health
-from db import repositories
+from db.index_sync import outbox
 
 router = APIRouter(tags=["health"])
 
@@ -23,7 +23,7 @@ def readyz(request: Request) -> JSONResponse:
     backlog = None
     try:
         with request.app.state.session_factory() as session:
-            backlog = repositories.count_pending(session)
+            backlog = outbox.count_pending(session)
         checks["postgres"] = "ok"
     except SQLAlchemyError as exc:
         checks["postgres"] = f"unreachable: {type(exc).__name__}"

@@ -14,8 +14,9 @@ from api.errors import APIError
 from api.schemas import QuoteOut
 from api.search import SearchQueryDep, run_search
 from api.web import citation, long_date, page, query_params, search_url
-from db import repositories
+from db.articles import repository as article_repo
 from db.search_index import FACETS, SearchQuery
+from db.speakers import repository as speaker_repo
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,7 +71,7 @@ async def search_page(
 
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse)
 def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
-    quote = repositories.get_quote(session, quote_id)
+    quote = article_repo.get_quote(session, quote_id)
     if quote is None:
         raise APIError(404, f"There is no quote {quote_id}.")
     out = QuoteOut.of(quote)
@@ -93,7 +94,7 @@ def speaker_page(
     searcher: SearcherDep,
     q: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
-    speaker = repositories.get_speaker_by_slug(session, slug)
+    speaker = speaker_repo.get_speaker_by_slug(session, slug)
     if speaker is None:
         raise APIError(404, f"There is no speaker {slug!r}.")
     found = None
@@ -101,11 +102,11 @@ def speaker_page(
         within = SearchQuery(q=q.strip(), speakers=[speaker.name], per_page=100)
         found = anyio.from_thread.run(run_search, searcher, within)  # a sync route's thread
     timeline = [
-        QuoteOut.of(x) for x in repositories.recent_quotes_of_speaker(session, speaker.id, 200)
+        QuoteOut.of(x) for x in article_repo.recent_quotes_of_speaker(session, speaker.id, 200)
     ]
     context = {
         "speaker": speaker,
-        "quote_count": repositories.count_speaker_quotes(session, speaker.id),
+        "quote_count": speaker_repo.count_speaker_quotes(session, speaker.id),
         "timeline": timeline,
         "found": found,
         "q": q,
@@ -116,7 +117,7 @@ def speaker_page(
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(article_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
-    article = repositories.get_article(session, article_id)
+    article = article_repo.get_article(session, article_id)
     if article is None:
         raise APIError(404, f"There is no article {article_id}.")
     quotes = [QuoteOut.of(q) for q in article.quotes]

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query
 from api.deps import RowId, SessionDep
 from api.errors import APIError
 from api.schemas import QuoteOut, SpeakerDetail, SpeakerSummary
-from db import repositories
+from db.articles import repository as article_repo
+from db.speakers import repository as speaker_repo
 
 router = APIRouter(tags=["speakers"])
 
@@ -19,14 +20,14 @@ def list_speakers(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[SpeakerSummary]:
     """Speakers with their quote counts, most quoted first."""
-    return [SpeakerSummary.of(s, n) for s, n in repositories.search_speakers(session, q, limit)]
+    return [SpeakerSummary.of(s, n) for s, n in speaker_repo.search_speakers(session, q, limit)]
 
 
 @router.get("/v1/speakers/{speaker_id}", response_model=SpeakerDetail)
 def get_speaker(speaker_id: RowId, session: SessionDep) -> SpeakerDetail:
-    speaker = repositories.get_speaker(session, speaker_id)
+    speaker = speaker_repo.get_speaker(session, speaker_id)
     if speaker is None:
         raise APIError(404, f"no speaker {speaker_id}")
-    summary = SpeakerSummary.of(speaker, repositories.count_speaker_quotes(session, speaker_id))
-    recent = repositories.recent_quotes_of_speaker(session, speaker_id)
+    summary = SpeakerSummary.of(speaker, speaker_repo.count_speaker_quotes(session, speaker_id))
+    recent = article_repo.recent_quotes_of_speaker(session, speaker_id)
     return SpeakerDetail(**summary.model_dump(), recent_quotes=[QuoteOut.of(q) for q in recent])
