@@ -58,7 +58,7 @@ BATCH = 10_000
 
 
 def start_services(home: Path) -> tuple[PostgresCluster, MeiliProcess, str, str, str]:
-    cluster = PostgresCluster(home / "postgres")
+    cluster = PostgresCluster(home / "postgres", durable=False)  # throwaway: no fsync
     database_url = cluster.start()
     meili = MeiliProcess(home / "meilisearch", find_meili_bin(Settings()))
     meili_url, key = meili.start()
@@ -69,7 +69,7 @@ def end_to_end(jsonl: Path, env: dict[str, str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes) of `onrecord ingest`."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "ingest", str(jsonl)],
+        [sys.executable, "-m", "onrecord", "ingest", str(jsonl)],
         env=env,
         cwd=REPO,
         stdout=subprocess.PIPE,

@@ -187,7 +187,7 @@ def main() -> None:
         ONRECORD_RATE_LIMIT_SEARCH="100000000/minute",
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "serve", "--port", str(port)],
+        [sys.executable, "-m", "onrecord", "serve", "--port", str(port)],
         env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -102,3 +103,7 @@ class QuoteDraft(Protocol):
     context: str
     said_on: date | None
     confidence: float
+
+
+# Article text and publication date in, quotes out: what the write paths are given.
+Extractor = Callable[[str, date | None], Sequence[QuoteDraft]]
