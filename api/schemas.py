@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from db.models import Article, Quote, Speaker
 from db.records import LOW_CONFIDENCE
+from db.vocabulary import QuoteType, StoreStatus
 
 
 class SpeakerRef(BaseModel):
@@ -32,7 +33,7 @@ class ArticleRef(BaseModel):
 class QuoteOut(BaseModel):
     id: int
     text: str
-    type: str
+    type: QuoteType
     speaker: SpeakerRef | None
     mention: str | None = Field(description="The words the attribution rests on: 'he', 'Zelensky'.")
     article: ArticleRef
@@ -80,7 +81,7 @@ def _article_ref(article: Article) -> ArticleRef:
 class SearchHit(BaseModel):
     id: int
     text: str
-    type: str
+    type: QuoteType
     speaker: SpeakerRef | None
     article: ArticleRef
     said_on: date | None
@@ -140,7 +141,7 @@ class ArticleOut(ArticleRef):
 
 
 class ArticleStored(ArticleOut):
-    status: str = Field(description="new, updated or unchanged")
+    status: StoreStatus
     pending_index: int = Field(
         description="Quote changes waiting for the search index (0: everything is searchable)."
     )

@@ -17,7 +17,7 @@ from api.errors import APIError
 from api.schemas import ArticleRef, SearchHit, SearchResult, SpeakerRef
 from api.security import limit_search
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE, LOW_CONFIDENCE
-from db.search_index import FACETS, AsyncSearcher, SearchQuery
+from db.search_index import FACETS, AsyncSearcher, QuoteHit, SearchQuery
 
 
 def highlight_html(formatted: str) -> str:
@@ -29,7 +29,7 @@ def highlight_html(formatted: str) -> str:
     )
 
 
-def hit_from_document(doc: dict) -> SearchHit:
+def hit_from_document(doc: QuoteHit) -> SearchHit:
     formatted = doc.get("_formatted") or {}
     speaker = None
     if doc.get("speaker_id") is not None and doc.get("speaker"):

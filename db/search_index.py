@@ -21,6 +21,7 @@ from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationErro
 from meilisearch.models.task import TaskInfo
 
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE
+from db.vocabulary import QuoteType
 
 FACETS = ("speaker", "outlet", "type", "year")
 
@@ -70,7 +71,7 @@ class QuoteDocument(TypedDict):
 
     id: int
     text: str
-    type: str  # a QuoteType value
+    type: QuoteType
     speaker_id: int | None
     speaker: str | None
     speaker_slug: str | None
@@ -87,6 +88,12 @@ class QuoteDocument(TypedDict):
     article_url: str | None
     outlet: str | None
     published_at: str | None  # ISO date
+
+
+class QuoteHit(QuoteDocument, total=False):
+    """A search hit: the document, with the highlighted copy Meilisearch adds."""
+
+    _formatted: dict[str, str]
 
 
 @dataclass

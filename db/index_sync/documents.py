@@ -48,7 +48,7 @@ def quote_document(row: RowMapping) -> QuoteDocument:
     return QuoteDocument(
         id=row["id"],
         text=row["text"],
-        type=QuoteType(row["type"]).value,
+        type=QuoteType(row["type"]),
         speaker_id=row["speaker_id"],
         speaker=row["speaker_name"],
         speaker_slug=row["speaker_slug"],
