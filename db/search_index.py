@@ -202,12 +202,14 @@ class SearchIndex:
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
         self.wait(self._call(self.client.index(name).update_settings, INDEX_SETTINGS))
 
-    def add(self, documents: Sequence[dict], name: str | None = None) -> None:
+    def add(self, documents: Sequence[QuoteDocument], name: str | None = None) -> None:
         if documents:
             index = self.client.index(name or self.name)
             self.wait(self._call(index.add_documents, list(documents), primary_key="id"))
 
-    def submit(self, documents: Sequence[dict], removed_ids: Sequence[int]) -> list[TaskInfo]:
+    def submit(
+        self, documents: Sequence[QuoteDocument], removed_ids: Sequence[int]
+    ) -> list[TaskInfo]:
         """Send these documents and removals without waiting; `wait` on each task returned."""
         tasks = []
         if documents:
@@ -255,7 +257,7 @@ class SearchIndex:
                 return
             offset += page_size
 
-    def rebuild(self, batches: Iterable[Sequence[dict]]) -> int:
+    def rebuild(self, batches: Iterable[Sequence[QuoteDocument]]) -> int:
         """Fill a fresh index and swap it in, so searches never see an empty or partial index."""
         fresh = f"{self.name}_rebuild_{int(time.time())}"
         self.ensure(fresh)

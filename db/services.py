@@ -24,6 +24,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from db.settings import ResolvedSettings, Settings
 
@@ -78,7 +79,7 @@ def find_pg_bin(name: str) -> Path:
     )
 
 
-def _run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+def _run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """Run a server tool; as root, drop to the owner of the data directory (initdb refuses root)."""
     preexec = None
     if os.geteuid() == 0:
@@ -260,7 +261,7 @@ class MeiliProcess:
     def state_file(self) -> Path:
         return self.root / "state.json"
 
-    def state(self) -> dict:
+    def state(self) -> dict[str, Any]:
         if self.state_file.exists():
             return json.loads(self.state_file.read_text())
         return {}
@@ -327,7 +328,7 @@ class MeiliProcess:
 
     def stop(self) -> bool:
         pid = self.state().get("pid")
-        if not _pid_alive(pid):
+        if pid is None or not _pid_alive(pid):
             return False
         os.kill(pid, signal.SIGTERM)
         for _ in range(100):

@@ -157,7 +157,10 @@ def _from_html(
     import trafilatura
 
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    data = extracted.as_dict() if extracted is not None else {}
+    if extracted is None:
+        data: dict = {}
+    else:  # a Document, or already a dict in older trafilatura
+        data = extracted if isinstance(extracted, dict) else extracted.as_dict()
     text = (data.get("text") or "").strip()
     if not text:
         return SourceError(origin, "no article text found in the HTML")

@@ -12,7 +12,7 @@ from db.index_sync.outbox import count_pending
 from db.models import Article, Quote, Speaker
 
 
-def _quote_query() -> Select[tuple[Quote]]:
+def _quote_query() -> Select[Quote]:
     return select(Quote).options(joinedload(Quote.speaker), joinedload(Quote.article))
 
 
