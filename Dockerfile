@@ -12,6 +12,7 @@ COPY api ./api
 COPY db ./db
 COPY indexer ./indexer
 COPY migrations ./migrations
+COPY onrecord ./onrecord
 RUN /opt/onrecord/bin/pip install .
 
 FROM python:3.11-slim

@@ -1,11 +1,13 @@
-"""The FastAPI application factory."""
+"""The FastAPI application factory: the app over stores and an extractor it is given.
+
+The composition root (`onrecord.root`) opens the stores and picks the extractor; `api` never
+imports `indexer`."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib.metadata import entry_points
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -18,32 +20,20 @@ from api.middleware import BodyLimitMiddleware, RequestLogMiddleware
 from api.routes import admin, articles, embeds, health, pages, quotes, search, speakers
 from api.security import RateLimits
 from api.web import STATIC_DIR
-from db import api_keys, migrate
-from db.index_worker import IndexWorker
-from db.search_index import AsyncSearcher, SearchIndex, SearchIndexError
-from db.services import resolve_settings
-from db.session import make_engine, make_session_factory
-from db.settings import Settings, get_settings
+from db import migrate
+from db.api_keys import service as api_keys
+from db.index_sync.worker import IndexWorker
+from db.records import Extractor
+from db.search_index import AsyncSearcher, SearchIndexError
+from db.stores import Stores
 
 log = logging.getLogger("onrecord.api")
 
-Extractor = Callable[..., list]
 
-
-def default_extractor() -> Extractor:
-    """The extractor registered under the `onrecord.extractors` entry point (the indexer's)."""
-    found = entry_points(group="onrecord.extractors", name="default")
-    if not found:
-        raise RuntimeError("no quote extractor installed: `pip install -e .` registers it")
-    return next(iter(found)).load()
-
-
-def create_app(settings: Settings | None = None, extract: Extractor | None = None) -> FastAPI:
-    settings = resolve_settings(settings or get_settings())
-    engine = make_engine(settings.database_url)
-    migrate.ensure_migrated(engine)
-    factory = make_session_factory(engine)
-    index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
+def create_app(stores: Stores, extract: Extractor) -> FastAPI:
+    """The app; it owns `stores` from here on and closes them when it stops."""
+    settings, factory, index = stores.settings, stores.factory, stores.index
+    migrate.ensure_migrated(stores.engine)
     searcher = AsyncSearcher(index)
     worker = IndexWorker(factory, index, settings.index_batch_size, settings.index_worker_interval)
 
@@ -62,7 +52,7 @@ def create_app(settings: Settings | None = None, extract: Extractor | None = Non
         yield
         worker.stop()
         await searcher.close()
-        engine.dispose()
+        stores.close()
 
     app = FastAPI(
         title="OnRecord",
@@ -74,9 +64,8 @@ def create_app(settings: Settings | None = None, extract: Extractor | None = Non
     app.state.session_factory = factory
     app.state.index = index
     app.state.searcher = searcher
-    app.state.index_worker = worker
     app.state.rate_limits = RateLimits(settings.rate_limit_search, settings.rate_limit_write)
-    app.state.extract = extract or default_extractor()
+    app.state.extract = extract
     errors.install(app)
     for module in (health, search, quotes, speakers, articles, admin, pages, embeds):
         app.include_router(module.router)

@@ -10,18 +10,9 @@ from pydantic import BaseModel, Field
 
 from db.models import Article, Quote, Speaker
 from db.records import LOW_CONFIDENCE
+from db.vocabulary import QuoteType, StoreStatus
 
-# Vocabularies at the API's boundary. Their values are the stored strings, so that the db
-# layer's own enums can replace them without a change on the wire.
-
-
-class QuoteType(StrEnum):
-    """direct: the speaker's words in quotation marks; mixed: a quoted fragment inside
-    reported speech; indirect: reported speech ("X said that …")."""
-
-    direct = "direct"
-    mixed = "mixed"
-    indirect = "indirect"
+# Vocabularies only the API has (quote types come from db.vocabulary, one definition).
 
 
 class Facet(StrEnum):
@@ -167,7 +158,7 @@ class ArticleOut(ArticleRef):
 
 
 class ArticleStored(ArticleOut):
-    status: str = Field(description="new, updated or unchanged")
+    status: StoreStatus
     pending_index: int = Field(
         description="Quote changes waiting for the search index (0: everything is searchable)."
     )

@@ -16,10 +16,11 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field, field_validator
 
 from api.errors import APIError
-from api.schemas import Facet, QuoteType, SortOrder
+from api.schemas import Facet, SortOrder
 from api.security import limit_search
 from api.services.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
 from db.search_index import SearchQuery
+from db.vocabulary import QuoteType
 
 MAX_Q = 500
 MAX_FILTER_VALUES = 20

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.deps import RateLimitsDep, SessionFactoryDep
 from api.errors import APIError
 from api.rate_limits import RateLimits as RateLimits  # api.main builds it from here
-from db import repositories
-from db.api_keys import Principal, Scope, authenticate
+from db.api_keys import repository as api_key_repo
+from db.api_keys.service import Principal, Scope, authenticate
 
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
@@ -33,7 +33,7 @@ def _look_up(factory: sessionmaker[Session], secret: str) -> Principal | None:
     with factory() as session:
         principal = authenticate(session, secret)
         if principal is not None:
-            repositories.touch_api_key(session, principal.key_id)
+            api_key_repo.touch_api_key(session, principal.key_id)
             session.commit()
     return principal
 

@@ -41,11 +41,15 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from sqlalchemy import text  # noqa: E402
 from synthetic import write_jsonl  # noqa: E402
 
-from db import ingest, migrate, repositories  # noqa: E402
-from db.search_index import SearchIndex, quote_document  # noqa: E402
+from db import migrate  # noqa: E402
+from db.articles.service import store_articles  # noqa: E402
+from db.index_sync.documents import documents, iter_quote_id_batches  # noqa: E402
+from db.index_sync.service import drain_outbox  # noqa: E402
+from db.search_index import SearchIndex  # noqa: E402
 from db.services import MeiliProcess, PostgresCluster, find_meili_bin  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
 from db.settings import Settings  # noqa: E402
+from db.speakers.service import SpeakerCache  # noqa: E402
 from indexer.pipeline import ARTICLES_PER_BATCH, _batches, _extract_batch  # noqa: E402
 from indexer.sources import Overrides, SourceArticle, read_articles  # noqa: E402
 
@@ -54,7 +58,7 @@ BATCH = 10_000
 
 
 def start_services(home: Path) -> tuple[PostgresCluster, MeiliProcess, str, str, str]:
-    cluster = PostgresCluster(home / "postgres")
+    cluster = PostgresCluster(home / "postgres", durable=False)  # throwaway: no fsync
     database_url = cluster.start()
     meili = MeiliProcess(home / "meilisearch", find_meili_bin(Settings()))
     meili_url, key = meili.start()
@@ -65,7 +69,7 @@ def end_to_end(jsonl: Path, env: dict[str, str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes) of `onrecord ingest`."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "ingest", str(jsonl)],
+        [sys.executable, "-m", "onrecord", "ingest", str(jsonl)],
         env=env,
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -85,14 +89,14 @@ def our_postgres_writes(jsonl: Path, database_url: str) -> tuple[float, int, int
     engine = make_engine(database_url)
     migrate.upgrade(database_url)
     factory = make_session_factory(engine)
-    cache = repositories.SpeakerCache()
+    cache = SpeakerCache()
     spent, articles, quotes = 0.0, 0, 0
     items = read_articles([str(jsonl)], Overrides())
     for batch in _batches(items, ARTICLES_PER_BATCH):
         extracted = _extract_batch(batch)
         pairs = [(i.article, q) for i, q in extracted if isinstance(i, SourceArticle)]
         started = time.perf_counter()
-        results = ingest.store_many(factory, pairs, cache)
+        results = store_articles(factory, pairs, cache)
         spent += time.perf_counter() - started
         articles += len(results)
         quotes += sum(len(r.quote_ids) for r in results)
@@ -106,6 +110,7 @@ def plain_copy(source_url: str, target_url: str, folder: Path) -> float:
     dumps = {}
     with engine.connect() as conn:
         driver = conn.connection.driver_connection
+        assert driver is not None  # a live psycopg connection
         for table in ("speaker", "article", "quote", "index_outbox"):
             path = folder / f"{table}.copy"
             with path.open("wb") as handle, driver.cursor().copy(f"COPY {table} TO STDOUT") as copy:
@@ -117,6 +122,7 @@ def plain_copy(source_url: str, target_url: str, folder: Path) -> float:
     target = make_engine(target_url)
     with target.begin() as conn:
         driver = conn.connection.driver_connection
+        assert driver is not None
         started = time.perf_counter()
         for table, path in dumps.items():
             with (
@@ -133,7 +139,7 @@ def plain_copy(source_url: str, target_url: str, folder: Path) -> float:
 def our_indexing(database_url: str, index: SearchIndex) -> tuple[float, int]:
     engine = make_engine(database_url)
     started = time.perf_counter()
-    result = ingest.drain_outbox(make_session_factory(engine), index, BATCH)
+    result = drain_outbox(make_session_factory(engine), index, BATCH)
     elapsed = time.perf_counter() - started
     engine.dispose()
     if result.error or result.pending:
@@ -146,10 +152,9 @@ def straight_indexing(database_url: str, index: SearchIndex, folder: Path) -> fl
     engine = make_engine(database_url)
     files = []
     with make_session_factory(engine)() as session:
-        for n, ids in enumerate(repositories.iter_quote_id_batches(session, BATCH)):
+        for n, ids in enumerate(iter_quote_id_batches(session, BATCH)):
             path = folder / f"docs-{n}.json"
-            rows = repositories.document_rows(session, ids)
-            path.write_text(json.dumps([quote_document(r) for r in rows]))
+            path.write_text(json.dumps(documents(session, ids)))
             files.append(path)
     engine.dispose()
     url = f"{index.client.config.url}/indexes/{index.name}/documents?primaryKey=id"

@@ -187,7 +187,7 @@ def main() -> None:
         ONRECORD_RATE_LIMIT_SEARCH="100000000/minute",
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "serve", "--port", str(port)],
+        [sys.executable, "-m", "onrecord", "serve", "--port", str(port)],
         env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
@@ -206,6 +206,8 @@ def main() -> None:
                 raise SystemExit("the API did not become ready")
             time.sleep(0.2)
         search_key = index.search_key()  # what the API itself searches with
+        if search_key is None:
+            raise SystemExit("the benchmark's Meilisearch runs with a master key; got none")
         print(
             f"machine: {os.cpu_count()} cores; {documents:,} quotes in the index; "
             f"{args.requests} requests per cell; facets returned: {', '.join(FACETS)}"

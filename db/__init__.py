@@ -1,1 +1,1 @@
-"""Storage layer: settings, models, sessions, repositories and the Meilisearch index."""
+"""Storage: settings, models, the stores, one package per aggregate, the Meilisearch index."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -21,15 +20,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from db.vocabulary import QuoteType, SpeakerKind
+
 
 class Base(DeclarativeBase):
     pass
-
-
-class QuoteType(enum.StrEnum):
-    direct = "direct"
-    mixed = "mixed"
-    indirect = "indirect"
 
 
 class Article(Base):
@@ -64,8 +59,16 @@ class Speaker(Base):
     slug: Mapped[str] = mapped_column(String(300), unique=True)
     aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     description: Mapped[str | None] = mapped_column(Text)
-    # person | org | unknown | nominal | group; people are matched across articles by name_key
-    kind: Mapped[str] = mapped_column(String(20), server_default="unknown")
+    # people are matched across articles by name_key (see db/speakers/matching.py)
+    kind: Mapped[SpeakerKind] = mapped_column(
+        Enum(
+            SpeakerKind,
+            native_enum=False,  # a VARCHAR as migration 0002 made it
+            length=20,
+            values_callable=lambda kinds: [k.value for k in kinds],
+        ),
+        server_default=SpeakerKind.unknown.value,
+    )
     name_key: Mapped[str] = mapped_column(String(300), server_default="")
 
     quotes: Mapped[list[Quote]] = relationship(back_populates="speaker")

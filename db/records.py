@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -85,20 +86,43 @@ class ArticleIn(BaseModel):
 
 
 class QuoteDraft(Protocol):
-    """What the storage layer needs of an extracted quote (offsets are into the article text)."""
+    """What the storage layer needs of an extracted quote (offsets are into the article text).
 
-    text: str
-    type: str
-    start: int
-    end: int
-    speaker: str | None
-    speaker_kind: str | None  # person | org | unknown | nominal | group
-    speaker_aliases: tuple[str, ...]
-    speaker_description: str | None
-    mention: str | None
-    mention_start: int | None
-    mention_end: int | None
-    cue: str | None
-    context: str
-    said_on: date | None
-    confidence: float
+    `type` and `speaker_kind` are `QuoteType` and `SpeakerKind` values (the enums, or their
+    strings); storage turns them into the enums, refusing anything else.
+    """
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def speaker(self) -> str | None: ...
+    @property
+    def speaker_kind(self) -> str | None: ...
+    @property
+    def speaker_aliases(self) -> tuple[str, ...]: ...
+    @property
+    def speaker_description(self) -> str | None: ...
+    @property
+    def mention(self) -> str | None: ...
+    @property
+    def mention_start(self) -> int | None: ...
+    @property
+    def mention_end(self) -> int | None: ...
+    @property
+    def cue(self) -> str | None: ...
+    @property
+    def context(self) -> str: ...
+    @property
+    def said_on(self) -> date | None: ...
+    @property
+    def confidence(self) -> float: ...
+
+
+# Article text and publication date in, quotes out: what the write paths are given.
+Extractor = Callable[[str, date | None], Sequence[QuoteDraft]]

@@ -1,15 +1,17 @@
-"""The Meilisearch quote index: settings, documents, safe filters, search, rebuild and drift check.
+"""The Meilisearch quote index: its settings, its document, safe filters, writes and search.
 
 Meilisearch answers a write with a task and the client returns failed tasks without raising,
-so every write here waits for its task and raises `IndexError_` when it did not succeed.
+so every write here waits for its task (or hands it back to be waited on) and raises
+`SearchIndexError` when it did not succeed.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any, TypedDict, TypeVar
 
 import aiohttp
 import anyio.to_thread
@@ -18,8 +20,8 @@ import orjson
 from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError
 from meilisearch.models.task import TaskInfo
 
-from db.models import QuoteType
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE
+from db.vocabulary import QuoteType
 
 FACETS = ("speaker", "outlet", "type", "year")
 
@@ -55,35 +57,43 @@ def escape_filter_value(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _day_ts(day: date) -> int:
+def day_ts(day: date) -> int:
+    """A day as the Unix time of its midnight UTC: how documents and filters compare dates."""
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
-def quote_document(row: Mapping) -> dict:
-    """The search document of a quote (a `repositories.document_rows` row): everything a hit
-    shows, so search never touches SQL."""
-    said_on = row["said_on"] or row["published_at"]
-    return {
-        "id": row["id"],
-        "text": row["text"],
-        "type": QuoteType(row["type"]).value,
-        "speaker_id": row["speaker_id"],
-        "speaker": row["speaker_name"],
-        "speaker_slug": row["speaker_slug"],
-        "speaker_aliases": list(row["speaker_aliases"] or []),
-        "mention": row["mention"],
-        "cue": row["cue"],
-        "context": row["context"],
-        "confidence": row["confidence"],
-        "said_on": said_on.isoformat() if said_on else None,
-        "said_ts": _day_ts(said_on) if said_on else None,
-        "year": said_on.year if said_on else None,
-        "article_id": row["article_id"],
-        "article_title": row["article_title"],
-        "article_url": row["article_url"],
-        "outlet": row["outlet"],
-        "published_at": row["published_at"].isoformat() if row["published_at"] else None,
-    }
+class QuoteDocument(TypedDict):
+    """A quote as the index holds it: everything a hit shows, so search never touches SQL.
+
+    Written by `db.index_sync.documents`, read by the API's search; the keys are the
+    attributes INDEX_SETTINGS names.
+    """
+
+    id: int
+    text: str
+    type: QuoteType
+    speaker_id: int | None
+    speaker: str | None
+    speaker_slug: str | None
+    speaker_aliases: list[str]
+    mention: str | None
+    cue: str | None
+    context: str
+    confidence: float
+    said_on: str | None  # ISO date: said, else published
+    said_ts: int | None  # `day_ts(said_on)`, for date filters and sorting
+    year: int | None
+    article_id: int
+    article_title: str
+    article_url: str | None
+    outlet: str | None
+    published_at: str | None  # ISO date
+
+
+class QuoteHit(QuoteDocument, total=False):
+    """A search hit: the document, with the highlighted copy Meilisearch adds."""
+
+    _formatted: dict[str, str]
 
 
 @dataclass
@@ -114,9 +124,9 @@ class SearchQuery:
         if self.years:
             clauses.append([f"year = {int(y)}" for y in self.years])
         if self.date_from:
-            clauses.append(f"said_ts >= {_day_ts(self.date_from)}")
+            clauses.append(f"said_ts >= {day_ts(self.date_from)}")
         if self.date_to:
-            clauses.append(f"said_ts <= {_day_ts(self.date_to)}")
+            clauses.append(f"said_ts <= {day_ts(self.date_to)}")
         return clauses
 
     def params(self) -> dict:
@@ -134,6 +144,9 @@ class SearchQuery:
         elif self.sort == "-date":
             params["sort"] = ["said_ts:desc"]
         return params
+
+
+_T = TypeVar("_T")
 
 
 class SearchIndex:
@@ -168,7 +181,7 @@ class SearchIndex:
                 f"Meilisearch task {result.uid} ({result.type}) {result.status}: {result.error}"
             )
 
-    def _call(self, fn, *args, **kwargs):
+    def _call(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         try:
             return fn(*args, **kwargs)
         except MeilisearchCommunicationError as exc:
@@ -189,12 +202,14 @@ class SearchIndex:
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
         self.wait(self._call(self.client.index(name).update_settings, INDEX_SETTINGS))
 
-    def add(self, documents: Sequence[dict], name: str | None = None) -> None:
+    def add(self, documents: Sequence[QuoteDocument], name: str | None = None) -> None:
         if documents:
             index = self.client.index(name or self.name)
             self.wait(self._call(index.add_documents, list(documents), primary_key="id"))
 
-    def submit(self, documents: Sequence[dict], removed_ids: Sequence[int]) -> list[TaskInfo]:
+    def submit(
+        self, documents: Sequence[QuoteDocument], removed_ids: Sequence[int]
+    ) -> list[TaskInfo]:
         """Send these documents and removals without waiting; `wait` on each task returned."""
         tasks = []
         if documents:
@@ -203,11 +218,6 @@ class SearchIndex:
             chunk = ", ".join(str(int(i)) for i in removed_ids[start : start + 1000])
             tasks.append(self._call(self.index.delete_documents, filter=f"id IN [{chunk}]"))
         return tasks
-
-    def apply(self, documents: Sequence[dict], removed_ids: Sequence[int]) -> None:
-        """Write these documents and remove these ids; every task must succeed."""
-        for task in self.submit(documents, removed_ids):
-            self.wait(task)
 
     def search_key(self) -> str | None:
         """A key that may only search this index, created with the master key on first use."""
@@ -247,7 +257,7 @@ class SearchIndex:
                 return
             offset += page_size
 
-    def rebuild(self, batches: Iterable[Sequence[dict]]) -> int:
+    def rebuild(self, batches: Iterable[Sequence[QuoteDocument]]) -> int:
         """Fill a fresh index and swap it in, so searches never see an empty or partial index."""
         fresh = f"{self.name}_rebuild_{int(time.time())}"
         self.ensure(fresh)

@@ -3,6 +3,9 @@
 When ``ONRECORD_DATABASE_URL`` / ``ONRECORD_MEILI_URL`` are unset, OnRecord runs its own
 PostgreSQL cluster (initdb + pg_ctl) and Meilisearch process under ``$ONRECORD_HOME`` and
 reuses them on later runs. The same code starts the throwaway services of the test suite.
+
+Starting them is an explicit step (`start_private_services`, run by the composition root and
+`onrecord services start`), never a side effect of reading settings.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from db.settings import Settings, get_settings
+from db.settings import ResolvedSettings, Settings
 
 DATABASE_NAME = "onrecord"
 
@@ -75,7 +79,7 @@ def find_pg_bin(name: str) -> Path:
     )
 
 
-def _run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+def _run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """Run a server tool; as root, drop to the owner of the data directory (initdb refuses root)."""
     preexec = None
     if os.geteuid() == 0:
@@ -115,9 +119,14 @@ def _chown_for_service(path: Path) -> None:
 
 @dataclass
 class PostgresCluster:
-    """A PostgreSQL cluster in ``root`` listening on 127.0.0.1 and a socket in ``root``."""
+    """A PostgreSQL cluster in ``root`` listening on 127.0.0.1 and a socket in ``root``.
+
+    Durable unless told otherwise: a user's archive must survive a power cut. Throwaway
+    clusters (tests, benchmarks) pass ``durable=False`` to skip fsync.
+    """
 
     root: Path
+    durable: bool = True
 
     @property
     def data(self) -> Path:
@@ -155,8 +164,8 @@ class PostgresCluster:
                     "postgres",
                     "--auth=trust",
                     "--encoding=UTF8",
-                    "--no-sync",
                     "--locale=C",
+                    *([] if self.durable else ["--no-sync"]),
                 ]
             )
             if result.returncode:
@@ -164,6 +173,9 @@ class PostgresCluster:
         if not self.running():
             port = self.port if self.port and not _port_open(self.port) else free_port()
             self.port_file.write_text(str(port))
+            options = f"-p {port} -k {self.root} -c listen_addresses=127.0.0.1"
+            if not self.durable:
+                options += " -c fsync=off"
             result = _run(
                 [
                     str(find_pg_bin("pg_ctl")),
@@ -175,7 +187,7 @@ class PostgresCluster:
                     "-t",
                     "60",
                     "-o",
-                    f"-p {port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off",
+                    options,
                     "start",
                 ]
             )
@@ -249,7 +261,7 @@ class MeiliProcess:
     def state_file(self) -> Path:
         return self.root / "state.json"
 
-    def state(self) -> dict:
+    def state(self) -> dict[str, Any]:
         if self.state_file.exists():
             return json.loads(self.state_file.read_text())
         return {}
@@ -316,7 +328,7 @@ class MeiliProcess:
 
     def stop(self) -> bool:
         pid = self.state().get("pid")
-        if not _pid_alive(pid):
+        if pid is None or not _pid_alive(pid):
             return False
         os.kill(pid, signal.SIGTERM)
         for _ in range(100):
@@ -328,7 +340,7 @@ class MeiliProcess:
         return True
 
 
-# --- Resolving the settings ---------------------------------------------------------------
+# --- Starting what the settings leave unset --------------------------------------------------
 
 
 def private_postgres(settings: Settings) -> PostgresCluster:
@@ -339,9 +351,9 @@ def private_meili(settings: Settings) -> MeiliProcess:
     return MeiliProcess(settings.home / "meilisearch")
 
 
-def resolve_settings(settings: Settings | None = None) -> Settings:
-    """Return settings with both URLs filled in, starting the private services they need."""
-    settings = settings or get_settings()
+def start_private_services(settings: Settings) -> ResolvedSettings:
+    """Start (or find running) the private PostgreSQL and Meilisearch for whichever URL is
+    unset, and return the settings with both URLs."""
     updates: dict[str, object] = {}
     if not settings.database_url:
         updates["database_url"] = private_postgres(settings).start()
@@ -351,4 +363,4 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
             meili.binary = find_meili_bin(settings)
         url, key = meili.start()
         updates.update(meili_url=url, meili_master_key=key)
-    return settings.model_copy(update=updates) if updates else settings
+    return ResolvedSettings.of(settings, **updates)

@@ -1,8 +1,11 @@
-"""The one settings object, read from ``ONRECORD_*`` environment variables."""
+"""The one settings object, read from ``ONRECORD_*`` environment variables.
+
+`Settings` is what the environment says; `ResolvedSettings` is what the stores are opened
+with, both service URLs known (the composition root fills unset ones by starting the private
+services)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
@@ -62,6 +65,13 @@ class Settings(BaseSettings):
         return value
 
 
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()
+class ResolvedSettings(Settings):
+    """Settings whose service URLs are known."""
+
+    database_url: str
+    meili_url: str
+
+    @classmethod
+    def of(cls, settings: Settings, **updates: object) -> ResolvedSettings:
+        """`settings` with `updates` on top; both URLs must then be set."""
+        return cls.model_validate({**settings.model_dump(), **updates})

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import ingest
-from db.index_worker import IndexWorker
-from db.repositories import SpeakerCache, StoreStatus
+from db.articles.service import StoreResult, store_article, store_articles
+from db.index_sync.service import drain_outbox
+from db.index_sync.worker import IndexWorker
 from db.search_index import SearchIndex
+from db.speakers.service import SpeakerCache
+from db.vocabulary import StoreStatus
 from indexer.extract import ExtractedQuote, extract_quotes
 from indexer.sources import SourceArticle, SourceError
 
@@ -116,7 +118,7 @@ def _store_batch(
 ) -> None:
     good = [(item, quotes) for item, quotes in batch if isinstance(item, SourceArticle)]
     try:
-        results = ingest.store_many(factory, [(i.article, q) for i, q in good], cache)
+        results = store_articles(factory, [(i.article, q) for i, q in good], cache)
     except OperationalError:
         raise  # PostgreSQL is gone: stop the run; this batch was not written at all
     except SQLAlchemyError:
@@ -130,7 +132,7 @@ def _store_batch(
             result = next(stored)
         else:
             try:
-                result = ingest.store(factory, item.article, quotes)
+                result = store_article(factory, item.article, quotes)
             except OperationalError:
                 raise
             except SQLAlchemyError as exc:
@@ -152,7 +154,7 @@ def _refuse(
         on_item(error, "refused")
 
 
-def _count(result: ingest.IngestResult, summary: IngestSummary) -> None:
+def _count(result: StoreResult, summary: IngestSummary) -> None:
     if result.status == StoreStatus.new:
         summary.new += 1
     elif result.status == StoreStatus.updated:
@@ -166,7 +168,7 @@ def _count(result: ingest.IngestResult, summary: IngestSummary) -> None:
 def _sync(
     factory: sessionmaker[Session], index: SearchIndex, batch_size: int, summary: IngestSummary
 ) -> None:
-    result = ingest.drain_outbox(factory, index, batch_size)
+    result = drain_outbox(factory, index, batch_size)
     summary.indexed += result.indexed
     summary.pending = result.pending
     summary.index_error = result.error

@@ -119,7 +119,7 @@ def _parse(
     text: str, suffix: str, origin: str, doc: str, overrides: Overrides
 ) -> SourceArticle | SourceError:
     if suffix in {".html", ".htm"}:
-        return _from_html(text, origin, doc, overrides)
+        return article_from_html(text, origin, doc, overrides)
     return _from_txt(text, origin, doc, overrides)
 
 
@@ -151,13 +151,16 @@ def _from_txt(
     )
 
 
-def _from_html(
+def article_from_html(
     html: str, origin: str, doc: str, overrides: Overrides
 ) -> SourceArticle | SourceError:
     import trafilatura
 
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    data = extracted.as_dict() if extracted is not None else {}
+    if extracted is None:
+        data: dict = {}
+    else:  # a Document, or already a dict in older trafilatura
+        data = extracted if isinstance(extracted, dict) else extracted.as_dict()
     text = (data.get("text") or "").strip()
     if not text:
         return SourceError(origin, "no article text found in the HTML")

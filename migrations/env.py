@@ -1,26 +1,20 @@
-"""Alembic environment: the URL comes from the caller's config or from OnRecord settings."""
+"""Alembic environment. Imports nothing of the application: `db.migrate` passes the URL in the
+config, and migrations describe the schema themselves (tests/test_migrations.py checks that
+they end where `db.models` is)."""
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from db.models import Base
-
 config = context.config
 
 
-def _url() -> str:
-    url = config.get_main_option("sqlalchemy.url")
-    if url:
-        return url
-    from db.services import resolve_settings
-
-    return resolve_settings().database_url
-
-
 def run_migrations_online() -> None:
-    engine = create_engine(_url())
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no sqlalchemy.url: run migrations with `onrecord db upgrade`")
+    engine = create_engine(url)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata)
+        context.configure(connection=connection)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

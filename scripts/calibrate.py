@@ -102,12 +102,13 @@ def outcomes(split_dir: Path, predictions: Path) -> list[Outcome]:
                 used_g.add(j)
                 match_of[i] = j
         for i, p in enumerate(ps):
-            j = match_of.get(i)
-            if j is None:
+            matched = match_of.get(i)
+            right: bool
+            if matched is None:
                 right = False
             else:
-                label = lab[j]
-                if not golds[j]["source"] or label is None or label["kind"] == "unknown":
+                label = lab[matched]
+                if not golds[matched]["source"] or label is None or label["kind"] == "unknown":
                     continue  # not scorable, as in score_speakers.py
                 if label["canonical"] is None:
                     continue
@@ -133,9 +134,9 @@ def fit(rows: Iterable[Outcome]) -> dict:
     figure from quotes resolved the same way. Every rule the extractor can produce gets a figure.
     """
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for _, rule, _, right in rows:
+    for _, rule, _, is_right in rows:
         for group in _levels(rule):
-            counts[group][0] += right
+            counts[group][0] += is_right
             counts[group][1] += 1
     total = sum(counts[g][1] for g in counts if g.startswith(":"))
     overall = sum(counts[g][0] for g in counts if g.startswith(":")) / total if total else 0.5

@@ -27,7 +27,8 @@ from db import migrate
 from db.search_index import SearchIndex
 from db.services import MeiliProcess, PostgresCluster, find_meili_bin, free_port
 from db.session import make_engine, make_session_factory
-from db.settings import Settings
+from db.settings import ResolvedSettings, Settings
+from db.stores import Stores
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -58,7 +59,7 @@ def service_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         engine.dispose()
         database_url = admin.set(database=name).render_as_string(False)
     else:
-        cluster = PostgresCluster(root / "postgres")
+        cluster = PostgresCluster(root / "postgres", durable=False)  # throwaway: no fsync
         database_url = cluster.start()
     meili_url = os.environ.get("ONRECORD_TEST_MEILI_URL")
     meili_key = os.environ.get("ONRECORD_TEST_MEILI_KEY")
@@ -81,9 +82,9 @@ def service_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
 
 @pytest.fixture
-def settings(service_urls: dict, tmp_path: Path) -> Iterator[Settings]:
+def settings(service_urls: dict, tmp_path: Path) -> Iterator[ResolvedSettings]:
     """Settings for one test: empty tables and an index of its own."""
-    settings = Settings(
+    settings = ResolvedSettings(
         database_url=service_urls["database_url"],
         meili_url=service_urls["meili_url"],
         meili_master_key=service_urls["meili_key"],
@@ -112,6 +113,12 @@ def stores(settings: Settings):
     engine.dispose()
 
 
+def write_index(index: SearchIndex, documents: list, removed_ids: list[int]) -> None:
+    """Write to the index behind PostgreSQL's back, as the drain does (to make drift)."""
+    for task in index.submit(documents, removed_ids):
+        index.wait(task)
+
+
 def cli_env(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ONRECORD_")}
     env.update(
@@ -129,7 +136,7 @@ def run_cli(
     settings: Settings, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "indexer", *args],
+        [sys.executable, "-m", "onrecord", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -152,14 +159,14 @@ def api(settings: Settings) -> Iterator[httpx.Client]:
 
 
 @contextlib.contextmanager
-def serve_app(settings: Settings) -> Iterator[httpx.Client]:
+def serve_app(settings: ResolvedSettings) -> Iterator[httpx.Client]:
     """Serve the app built from `settings` on a free port for the duration of the block."""
-    from api.main import create_app
+    from onrecord.root import build_app
 
     port = free_port()
     server = _Server(
         uvicorn.Config(
-            create_app(settings),
+            build_app(Stores.open(settings)),
             host="127.0.0.1",
             port=port,
             log_level="warning",

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 
 from db.search_index import SearchIndex
 from indexer.extract.rules import all_rules
-from tests.conftest import REPO, cli_env, run_cli
+from tests.conftest import REPO, cli_env, run_cli, write_index
 
 SAMPLES = REPO / "samples" / "articles"
 
@@ -75,7 +75,7 @@ def test_check_repair_puts_the_index_back_in_step(settings) -> None:
     assert run_cli(settings, "ingest", str(SAMPLES / "wire.jsonl")).returncode == 0
     index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
     ids = sorted(int(doc["id"]) for doc in index.documents())
-    index.apply([{"id": 424242, "text": "ghost", "type": "direct"}], ids[:2])
+    write_index(index, [{"id": 424242, "text": "ghost", "type": "direct"}], ids[:2])
     check = run_cli(settings, "check")
     assert check.returncode == 1
     assert "missing from the index: 2" in check.stdout

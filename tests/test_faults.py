@@ -21,7 +21,7 @@ from db import migrate
 from db.search_index import SearchIndex
 from db.services import MeiliProcess, PostgresCluster, find_meili_bin
 from db.session import make_engine
-from db.settings import Settings
+from db.settings import ResolvedSettings, Settings
 from tests.conftest import API_KEY, REPO, cli_env, run_cli, serve_app
 
 SPEAKERS = ["Ivo Rask", "Mia Strand", "Lina Berg", "Erik Dahl", "Hanna Moe", "Ada Byron"]
@@ -50,7 +50,7 @@ def write_jsonl(path: Path, numbers: range) -> Path:
 @pytest.fixture(scope="module")
 def own_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
     root = tmp_path_factory.mktemp("fault-services")
-    cluster = PostgresCluster(root / "postgres")
+    cluster = PostgresCluster(root / "postgres", durable=False)
     database_url = cluster.start()
     meili = MeiliProcess(root / "meilisearch", find_meili_bin(Settings()))
     meili_url, meili_key = meili.start()
@@ -65,7 +65,7 @@ def fault_settings(own_services, tmp_path: Path) -> Iterator[Settings]:
     cluster, meili, database_url, meili_url, meili_key = own_services
     cluster.start()
     meili.start()
-    settings = Settings(
+    settings = ResolvedSettings(
         database_url=database_url,
         meili_url=meili_url,
         meili_master_key=meili_key,
@@ -115,7 +115,7 @@ def wait_until(condition, timeout: float = 30) -> None:
 
 def start_ingest(settings: Settings, path: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "indexer", "ingest", str(path)],
+        [sys.executable, "-m", "onrecord", "ingest", str(path)],
         env=cli_env(settings),
         cwd=REPO,
         stdout=subprocess.PIPE,

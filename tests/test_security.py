@@ -9,8 +9,8 @@ import time
 import httpx
 import pytest
 
-from db import api_keys
-from db.api_keys import Scope
+from db.api_keys import service as api_keys
+from db.api_keys.service import Scope
 from db.search_index import SearchIndex
 from db.session import make_engine, make_session_factory, transaction
 from tests.conftest import API_KEY, serve_app
@@ -57,7 +57,7 @@ def test_a_revoked_key_stops_working_at_once(api: httpx.Client, settings) -> Non
     assert post(api, headers={"X-API-Key": writer}).status_code == 201
     engine = make_engine(settings.database_url)
     with transaction(make_session_factory(engine)) as session:
-        from db import repositories
+        from db.api_keys import repository as repositories
 
         [key] = [k for k in repositories.list_api_keys(session) if k.name == "test"]
         repositories.revoke_api_key(session, key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from db.speaker_names import org_key, parse_person, person_match_score, surname_key
+from db.speakers.matching import org_key, parse_person, person_match_score, surname_key
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,17 @@ import anyio
 import pytest
 from sqlalchemy import func, select, update
 
-from db import ingest, repositories
+from db.articles import repository as article_repo
+from db.articles import service as article_service
+from db.index_sync import drift, outbox
+from db.index_sync import service as index_sync
 from db.models import IndexOutbox, Quote
 from db.records import ArticleIn
 from db.search_index import AsyncSearcher, SearchIndex, SearchQuery
+from db.speakers import repository as speaker_repo
+from db.speakers import service as speaker_service
 from indexer.extract import extract_quotes
+from tests.conftest import write_index
 
 ARTICLE = ArticleIn(
     title="Port reopens",
@@ -37,7 +43,7 @@ def search(index: SearchIndex, query: SearchQuery) -> dict:
 
 
 def store(factory, index, article=ARTICLE):
-    return ingest.store_and_index(
+    return article_service.store_and_index(
         factory, index, article, extract_quotes(article.text, article.published_at)
     )
 
@@ -60,7 +66,7 @@ def test_same_article_again_changes_nothing(stores) -> None:
     again = store(factory, index)
     assert again.status == "unchanged" and again.article_id == first.article_id
     with factory() as session:
-        assert repositories.counts(session)["quotes"] == 2
+        assert article_repo.counts(session)["quotes"] == 2
 
 
 def test_edited_article_with_same_url_replaces_its_quotes(stores) -> None:
@@ -85,14 +91,14 @@ def test_index_down_leaves_quotes_pending_until_sync(stores, settings) -> None:
     result = store(factory, dead)
     assert result.pending == 2 and result.sync and result.sync.error
     with factory() as session:
-        assert repositories.count_pending(session) == 2
+        assert outbox.count_pending(session) == 2
         attempts = set(session.scalars(select(IndexOutbox.attempts)))
     assert attempts == {1}  # the failed attempt is counted, the events kept
-    assert not ingest.check_drift(factory, index).clean
+    assert not drift.check_drift(factory, index).clean
 
-    synced = ingest.drain_outbox(factory, index)
+    synced = index_sync.drain_outbox(factory, index)
     assert synced.indexed == 2 and synced.error is None and synced.pending == 0
-    report = ingest.check_drift(factory, index)
+    report = drift.check_drift(factory, index)
     assert report.clean, report
 
 
@@ -100,20 +106,20 @@ def test_check_finds_documents_missing_from_either_side(stores) -> None:
     factory, index = stores
     result = store(factory, index)
     first, second = result.quote_ids
-    index.apply([], [first])
-    report = ingest.check_drift(factory, index)
+    write_index(index, [], [first])
+    report = drift.check_drift(factory, index)
     assert report.missing_from_index == [first]
     index.add([{"id": 999999, "text": "ghost", "type": "direct"}])
-    assert ingest.check_drift(factory, index).not_in_database == [999999]
+    assert drift.check_drift(factory, index).not_in_database == [999999]
     with factory() as session:  # an edit made behind the outbox's back: content drift
         session.execute(update(Quote).where(Quote.id == second).values(text="changed words"))
         session.commit()
-    report = ingest.check_drift(factory, index)
+    report = drift.check_drift(factory, index)
     assert report.different == [second] and not report.clean
 
-    repaired = ingest.repair_drift(factory, index, report)
+    repaired = drift.repair_drift(factory, index, report)
     assert repaired.error is None
-    assert ingest.check_drift(factory, index).clean
+    assert drift.check_drift(factory, index).clean
     assert search(index, SearchQuery(q="changed words"))["hits"][0]["id"] == second
 
 
@@ -121,32 +127,32 @@ def test_deleting_an_article_removes_its_quotes_from_both_stores(stores) -> None
     factory, index = stores
     result = store(factory, index)
     other = store(factory, index, ArticleIn(title="Other", text='"Still here," Ivo Rask said.'))
-    removed, sync = ingest.delete_article(factory, index, result.article_id)
+    removed, sync = article_service.delete_article(factory, index, result.article_id)
     assert sorted(removed) == sorted(result.quote_ids) and sync.deleted == 2
     assert ids_in(index) == set(other.quote_ids)
-    assert ingest.check_drift(factory, index).clean
-    assert ingest.delete_article(factory, index, result.article_id) is None
+    assert drift.check_drift(factory, index).clean
+    assert article_service.delete_article(factory, index, result.article_id) is None
 
 
 def test_deleting_while_the_index_is_down_catches_up_later(stores, settings) -> None:
     factory, index = stores
     result = store(factory, index)
     dead = SearchIndex("http://127.0.0.1:9", settings.meili_master_key, settings.meili_index)
-    _, sync = ingest.delete_article(factory, dead, result.article_id)
+    _, sync = article_service.delete_article(factory, dead, result.article_id)
     assert sync.error and sync.pending == 2
     assert ids_in(index) == set(result.quote_ids)  # stale until the outbox drains
-    assert ingest.drain_outbox(factory, index).deleted == 2
-    assert ids_in(index) == set() and ingest.check_drift(factory, index).clean
+    assert index_sync.drain_outbox(factory, index).deleted == 2
+    assert ids_in(index) == set() and drift.check_drift(factory, index).clean
 
 
 def test_reindex_rebuilds_and_swaps(stores) -> None:
     factory, index = stores
     result = store(factory, index)
-    index.apply([], result.quote_ids)
+    write_index(index, [], result.quote_ids)
     assert ids_in(index) == set()
-    assert ingest.rebuild_index(factory, index) == 2
+    assert index_sync.rebuild_index(factory, index) == 2
     assert ids_in(index) == set(result.quote_ids)
-    assert ingest.check_drift(factory, index).clean
+    assert drift.check_drift(factory, index).clean
     leftovers = [
         i.uid
         for i in index.client.get_indexes()["results"]
@@ -161,7 +167,7 @@ def test_speakers_are_one_record_per_person_across_articles(stores) -> None:
     second = ArticleIn(title="Port busy", text='"Record traffic," Ivo Rask said.')
     store(factory, index, second)
     with factory() as session:
-        names = [s.name for s, _ in repositories.search_speakers(session, "rask")]
+        names = [s.name for s, _ in speaker_repo.search_speakers(session, "rask")]
     assert names == ["Ivo Rask"]
 
 
@@ -191,7 +197,7 @@ SPEAKER_TEXTS = [
 
 def assert_one_record_per_person(factory, index) -> None:
     with factory() as session:
-        listed = {s.name: (n, s.aliases) for s, n in repositories.search_speakers(session, None)}
+        listed = {s.name: (n, s.aliases) for s, n in speaker_repo.search_speakers(session, None)}
     assert listed["Volodymyr Zelensky"][0] == 4
     assert {"Zelenskiy", "Zelenskyy"} <= set(listed["Volodymyr Zelensky"][1])
     assert listed["Joe Biden"][0] == 1 and listed["Hunter Biden"][0] == 1
@@ -211,15 +217,17 @@ def test_one_speaker_record_per_person_across_articles(stores) -> None:
 def test_bulk_store_resolves_speakers_as_one_by_one_does(stores) -> None:
     factory, index = stores
     first = [(_article(f"Story {n}", t), extract_quotes(t)) for n, t in enumerate(SPEAKER_TEXTS)]
-    cache = repositories.SpeakerCache()
-    results = ingest.store_many(factory, first[:2], cache)  # a batch, then one more on top
-    results += ingest.store_many(factory, first[2:], cache)
+    cache = speaker_service.SpeakerCache()
+    results = article_service.store_articles(
+        factory, first[:2], cache
+    )  # a batch, then one more on top
+    results += article_service.store_articles(factory, first[2:], cache)
     assert [r.status for r in results] == ["new"] * len(SPEAKER_TEXTS)
-    again = ingest.store_many(factory, first[:1], cache)
+    again = article_service.store_articles(factory, first[:1], cache)
     assert again[0].status == "unchanged" and again[0].article_id == results[0].article_id
-    assert ingest.drain_outbox(factory, index).error is None
+    assert index_sync.drain_outbox(factory, index).error is None
     assert_one_record_per_person(factory, index)
-    assert ingest.check_drift(factory, index).clean
+    assert drift.check_drift(factory, index).clean
 
 
 def test_two_candidates_with_the_surname_keep_a_bare_surname_apart(stores) -> None:
@@ -228,7 +236,7 @@ def test_two_candidates_with_the_surname_keep_a_bare_surname_apart(stores) -> No
     store(factory, index, _article("B", '"My father is right," Hunter Biden said.'))
     store(factory, index, _article("C", '"We will see," Biden said.'))
     with factory() as session:
-        names = sorted(s.name for s, _ in repositories.search_speakers(session, "biden"))
+        names = sorted(s.name for s, _ in speaker_repo.search_speakers(session, "biden"))
     assert names == ["Biden", "Hunter Biden", "Joe Biden"]
 
 
@@ -236,23 +244,23 @@ def test_merge_moves_quotes_and_reindexes(stores) -> None:
     factory, index = stores
     store(factory, index, _article("A", '"I am running," Joe Biden said.'))
     store(factory, index, _article("B", '"We will see," Joseph Robinette said.'))
-    result = ingest.merge_speakers(factory, index, "joe-biden", "Joseph Robinette")
+    result = speaker_service.merge_speakers(factory, index, "joe-biden", "Joseph Robinette")
     assert (result.kept, result.merged, result.moved) == ("Joe Biden", "Joseph Robinette", 1)
     assert result.sync.error is None
     with factory() as session:
-        [(speaker, count)] = repositories.search_speakers(session, "biden")
+        [(speaker, count)] = speaker_repo.search_speakers(session, "biden")
         assert count == 2 and "Joseph Robinette" in speaker.aliases
-        assert repositories.find_speaker(session, "joseph-robinette") is None
+        assert speaker_repo.find_speaker(session, "joseph-robinette") is None
     assert search(index, SearchQuery(speakers=["Joe Biden"]))["totalHits"] == 2
-    assert ingest.check_drift(factory, index).clean
+    assert drift.check_drift(factory, index).clean
 
 
 def test_merge_refuses_unknown_and_identical_speakers(stores) -> None:
     factory, index = stores
     store(factory, index, _article("A", '"I am running," Joe Biden said.'))
     for keep, other in (("joe-biden", "nobody"), ("joe-biden", "Joe Biden")):
-        with pytest.raises(ingest.SpeakerMergeError):
-            ingest.merge_speakers(factory, index, keep, other)
+        with pytest.raises(speaker_service.SpeakerMergeError):
+            speaker_service.merge_speakers(factory, index, keep, other)
 
 
 def test_changes_during_a_rebuild_wait_and_follow_it(stores) -> None:
@@ -263,10 +271,12 @@ def test_changes_during_a_rebuild_wait_and_follow_it(stores) -> None:
     def meanwhile(_: int) -> None:  # an article stored while the rebuild reads its snapshot
         if not added:
             late = ArticleIn(title="Late", text='"Arrived during the rebuild," Mia Strand said.')
-            added.extend(ingest.store(factory, late, extract_quotes(late.text)).quote_ids)
+            added.extend(
+                article_service.store_article(factory, late, extract_quotes(late.text)).quote_ids
+            )
 
-    ingest.rebuild_index(factory, index, batch_size=1, on_batch=meanwhile)
+    index_sync.rebuild_index(factory, index, batch_size=1, on_batch=meanwhile)
     with factory() as session:
-        assert repositories.count_pending(session) == 1  # kept: the snapshot did not see it
-    assert ingest.drain_outbox(factory, index).indexed == 1
-    assert ingest.check_drift(factory, index).clean
+        assert outbox.count_pending(session) == 1  # kept: the snapshot did not see it
+    assert index_sync.drain_outbox(factory, index).indexed == 1
+    assert drift.check_drift(factory, index).clean

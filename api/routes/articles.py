@@ -11,8 +11,9 @@ from api.errors import APIError
 from api.schemas import ArticleDeleted, ArticleOut, ArticleStored
 from api.security import WriteKey, limit_write
 from api.services import articles
-from db import repositories
+from db.articles import repository as article_repo
 from db.records import ArticleIn
+from db.vocabulary import StoreStatus
 
 router = APIRouter(tags=["articles"])
 
@@ -25,7 +26,7 @@ _KEY_ERRORS: dict[int | str, dict[str, Any]] = {
 
 @router.get("/v1/articles/{article_id}", response_model=ArticleOut)
 def get_article(article_id: RowId, session: SessionDep) -> ArticleOut:
-    article = repositories.get_article(session, article_id)
+    article = article_repo.get_article(session, article_id)
     if article is None:
         raise APIError(404, f"no article {article_id}")
     return ArticleOut.of(article)
@@ -59,7 +60,7 @@ def post_article(
     stored = articles.store_article(factory, session, index, extract, body)
     if stored is None:
         raise APIError(404, "article vanished while being stored")
-    if stored.status == repositories.StoreStatus.unchanged:
+    if stored.status == StoreStatus.unchanged:
         response.status_code = 200
     out = ArticleOut.of(stored.article)
     return ArticleStored(

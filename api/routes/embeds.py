@@ -12,7 +12,7 @@ from api.errors import APIError
 from api.schemas import OEmbed, QuoteOut
 from api.services.embeds import embed_size, iframe_html, quote_id_from_url
 from api.web import EMBED_CSP, STATIC_DIR, long_date, page
-from db import repositories
+from db.articles import repository as article_repo
 
 router = APIRouter()
 
@@ -20,7 +20,7 @@ router = APIRouter()
 @router.get("/embed/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
 def embed_quote(quote_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
     """A self-contained quote card for an iframe: the only page other sites may frame."""
-    quote = repositories.get_quote(session, quote_id)
+    quote = article_repo.get_quote(session, quote_id)
     if quote is None:
         raise APIError(404, f"There is no quote {quote_id}.")
     context = {
@@ -44,7 +44,7 @@ def oembed(
     if format == "xml":
         raise APIError(501, "Only format=json is supported.", code="not_implemented")
     quote_id = quote_id_from_url(url)
-    quote = repositories.get_quote(session, quote_id) if quote_id is not None else None
+    quote = article_repo.get_quote(session, quote_id) if quote_id is not None else None
     if quote is None:
         raise APIError(404, "That URL is not a quote on this site.")
     width, height = embed_size(maxwidth, maxheight)

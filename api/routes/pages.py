@@ -16,7 +16,7 @@ from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
 from api.services.search import MAX_RESULT_WINDOW, run_search
 from api.services.speakers import speaker_profile
 from api.web import citation, long_date, page
-from db import repositories
+from db.articles import repository as article_repo
 from db.search_index import SearchQuery
 
 router = APIRouter(include_in_schema=False)
@@ -83,7 +83,7 @@ def _facet_lists(result: SearchResult, links: UrlParams) -> list[FacetList]:
 
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse)
 def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
-    quote = repositories.get_quote(session, quote_id)
+    quote = article_repo.get_quote(session, quote_id)
     if quote is None:
         raise APIError(404, f"There is no quote {quote_id}.")
     out = QuoteOut.of(quote)
@@ -130,7 +130,7 @@ async def speaker_page(
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(article_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
-    article = repositories.get_article(session, article_id)
+    article = article_repo.get_article(session, article_id)
     if article is None:
         raise APIError(404, f"There is no article {article_id}.")
     quotes = [QuoteOut.of(q) for q in article.quotes]

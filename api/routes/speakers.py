@@ -10,7 +10,7 @@ from api.deps import RowId, SessionDep
 from api.errors import APIError
 from api.schemas import SpeakerDetail, SpeakerSummary
 from api.services.speakers import speaker_detail
-from db import repositories
+from db.speakers import repository as speaker_repo
 
 router = APIRouter(tags=["speakers"])
 
@@ -22,7 +22,7 @@ def list_speakers(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[SpeakerSummary]:
     """Speakers with their quote counts, most quoted first."""
-    return [SpeakerSummary.of(s, n) for s, n in repositories.search_speakers(session, q, limit)]
+    return [SpeakerSummary.of(s, n) for s, n in speaker_repo.search_speakers(session, q, limit)]
 
 
 @router.get("/v1/speakers/{speaker_id}", response_model=SpeakerDetail)

@@ -8,10 +8,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import ingest, repositories
+from db.articles import repository as article_repo
+from db.articles import service as article_service
 from db.models import Article
 from db.records import ArticleIn, QuoteDraft
 from db.search_index import SearchIndex
+from db.vocabulary import StoreStatus
 
 Extractor = Callable[[str, date | None], Sequence[QuoteDraft]]
 """Article text and publication date in, quotes out (the indexer's, found by entry point)."""
@@ -22,7 +24,7 @@ class StoredArticle:
     """An article as it is now stored, and what storing it did."""
 
     article: Article
-    status: repositories.StoreStatus
+    status: StoreStatus
     pending_index: int  # quote changes still waiting for the index
 
 
@@ -40,8 +42,8 @@ def store_article(
     deleted between storing and reading it back.
     """
     quotes = extract(body.text, body.published_at)
-    result = ingest.store_and_index(factory, index, body, quotes)
-    article = repositories.get_article(session, result.article_id)
+    result = article_service.store_and_index(factory, index, body, quotes)
+    article = article_repo.get_article(session, result.article_id)
     if article is None:
         return None
     return StoredArticle(article, result.status, result.pending)
@@ -57,7 +59,7 @@ def delete_article(
     factory: sessionmaker[Session], index: SearchIndex, article_id: int
 ) -> DeletedArticle | None:
     """Delete from PostgreSQL, then from the index; None if there is no such article."""
-    deleted = ingest.delete_article(factory, index, article_id)
+    deleted = article_service.delete_article(factory, index, article_id)
     if deleted is None:
         return None
     removed, sync = deleted

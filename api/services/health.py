@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.schemas import Health
-from db import repositories
+from db.index_sync import outbox
 from db.search_index import SearchIndex
 
 
@@ -20,7 +20,7 @@ def readiness(factory: sessionmaker[Session], index: SearchIndex) -> Health:
     backlog = None
     try:
         with factory() as session:
-            backlog = repositories.count_pending(session)
+            backlog = outbox.count_pending(session)
         checks["postgres"] = "ok"
     except SQLAlchemyError as exc:
         checks["postgres"] = f"unreachable: {type(exc).__name__}"

@@ -11,7 +11,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from db.speaker_names import PersonName, fold, parse_person, person_match_score
+from db.speakers.matching import PersonName, fold, parse_person, person_match_score
 from db.verification.compare import Comparison, Kind, compare
 from db.verification.normalise import claim_segments
 

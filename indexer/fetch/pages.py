@@ -13,7 +13,7 @@ from db.records import ArticleIn
 from indexer.fetch.client import Fetched
 from indexer.fetch.errors import FetchRefused, Reason
 from indexer.fetch.feeds import FeedEntry
-from indexer.sources import Overrides, SourceError, _from_html
+from indexer.sources import Overrides, SourceError, article_from_html
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
@@ -43,7 +43,9 @@ def article_from_page(
     author and date the page itself does not give. Raise `FetchRefused(NO_ARTICLE)` when the
     page holds no article text (or nothing valid as an article)."""
     html = decode_html(page.body, page.charset)
-    found = _from_html(html, page.final_url, "", Overrides(outlet=outlet, url=page.final_url))
+    found = article_from_html(
+        html, page.final_url, "", Overrides(outlet=outlet, url=page.final_url)
+    )
     if isinstance(found, SourceError):
         raise FetchRefused(Reason.NO_ARTICLE, found.message, page.final_url)
     article = found.article

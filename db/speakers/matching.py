@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz
 
-PERSON = "person"
-ORG = "org"
-UNKNOWN = "unknown"  # a lone capitalised word: "Zelensky" or "Russia"
-PERSON_LIKE = (PERSON, UNKNOWN)
+from db.vocabulary import PERSON_LIKE
 
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _PARTICLES = {"de", "da", "di", "del", "la", "le", "van", "von", "der", "al", "el", "bin", "ibn"}
@@ -106,6 +105,13 @@ def org_key(name: str) -> str:
     return fold(re.sub(r"^(?:the)\s+", "", name.strip(), flags=re.IGNORECASE))
 
 
+def slugify(name: str) -> str:
+    """A speaker's unique key and page URL part: "Volodymyr Zelensky" → volodymyr-zelensky."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "speaker"
+
+
 def name_key(name: str, kind: str) -> str:
     """The indexed lookup key of a speaker: the surname key of a person, else the org key."""
     if kind in PERSON_LIKE:
@@ -138,3 +144,40 @@ def person_match_score(a: PersonName, b: PersonName) -> float:
     if a.given and b.given:
         return (surname_score + fuzz.ratio(a.given, b.given)) / 2
     return surname_score * 0.9  # one side is a surname alone: likely, not certain
+
+
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=Named)
+
+
+def same_person(name: str, candidates: Sequence[N]) -> N | None:
+    """The one candidate this person's name can only be, or None when none or several could be.
+
+    A full name picks the clearly best full-named candidate, else the one surname-only record;
+    a bare surname joins only when exactly one candidate has it ("Biden" stays apart while Joe
+    and Hunter Biden both exist).
+    """
+    person = parse_person(name)
+    if person is None:
+        return None
+    scored: list[tuple[float, bool, N]] = []
+    for candidate in candidates:
+        other = parse_person(candidate.name)
+        score = person_match_score(person, other) if other else 0.0
+        if score > 0:
+            scored.append((score, other is not None and other.full, candidate))
+    if not scored:
+        return None
+    if person.full:
+        full = sorted((s for s in scored if s[1]), key=lambda s: -s[0])
+        if full:
+            if len(full) == 1 or full[0][0] - full[1][0] >= 5:
+                return full[0][2]
+            return None  # two people it could be: keep this one apart
+        surname_only = [s for s in scored if not s[1]]
+        return surname_only[0][2] if len(surname_only) == 1 else None
+    return scored[0][2] if len(scored) == 1 else None

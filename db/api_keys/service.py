@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import repositories
+from db.api_keys import repository
 from db.session import transaction
 
 BOOTSTRAP_NAME = "ONRECORD_API_KEYS"
@@ -54,7 +54,7 @@ def display_prefix(secret: str) -> str:
 def create_key(session: Session, name: str, scopes: list[Scope]) -> tuple[str, int]:
     """A new key; returns the secret (shown once, never stored) and the key's id."""
     secret = f"onr_{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
-    key = repositories.add_api_key(
+    key = repository.add_api_key(
         session, name, display_prefix(secret), digest(secret), sorted(set(scopes))
     )
     return secret, key.id
@@ -63,7 +63,7 @@ def create_key(session: Session, name: str, scopes: list[Scope]) -> tuple[str, i
 def authenticate(session: Session, secret: str) -> Principal | None:
     """The principal of a presented key, or None when it is unknown or revoked."""
     presented = digest(secret)
-    key = repositories.api_key_by_hash(session, presented)
+    key = repository.api_key_by_hash(session, presented)
     if key is None or key.revoked_at is not None:
         return None
     if not hmac.compare_digest(key.secret_hash, presented):
@@ -82,15 +82,15 @@ def bootstrap(factory: sessionmaker[Session], secrets_from_env: list[str]) -> No
 def _bootstrap(factory: sessionmaker[Session], secrets_from_env: list[str]) -> None:
     wanted = {digest(secret): secret for secret in secrets_from_env}
     with transaction(factory) as session:
-        for key in repositories.list_api_keys(session, include_revoked=True):
+        for key in repository.list_api_keys(session, include_revoked=True):
             if key.name != BOOTSTRAP_NAME:
                 continue
             if key.secret_hash in wanted:
                 wanted.pop(key.secret_hash)
                 key.revoked_at = None
             else:
-                repositories.revoke_api_key(session, key)
+                repository.revoke_api_key(session, key)
         for hashed, secret in wanted.items():
-            repositories.add_api_key(
+            repository.add_api_key(
                 session, BOOTSTRAP_NAME, display_prefix(secret), hashed, [s.value for s in Scope]
             )

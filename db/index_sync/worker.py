@@ -13,7 +13,7 @@ import threading
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.ingest import SyncResult, drain_outbox
+from db.index_sync.service import drain_outbox
 from db.search_index import SearchIndex
 
 log = logging.getLogger("onrecord.index_worker")
@@ -33,7 +33,6 @@ class IndexWorker:
         self.index = index
         self.batch_size = batch_size
         self.interval = interval
-        self.last: SyncResult | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="index-worker", daemon=True)
 
@@ -57,7 +56,6 @@ class IndexWorker:
         except SQLAlchemyError as exc:
             log.warning("index worker: database unavailable: %s", str(exc).splitlines()[0])
             return min(max(delay * 2, self.interval), MAX_BACKOFF)
-        self.last = result
         if result.error:
             log.warning(
                 "index worker: %d quotes wait for the index: %s", result.pending, result.error

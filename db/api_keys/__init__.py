@@ -1,0 +1,1 @@
+"""API keys: SHA-256 digests and scopes."""

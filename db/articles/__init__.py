@@ -1,0 +1,1 @@
+"""Articles and their quotes: reads, and the write path with outbox events."""

@@ -1,0 +1,1 @@
+"""Keeping Meilisearch in step with PostgreSQL: outbox, documents, drain, rebuild, drift."""

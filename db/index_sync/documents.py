@@ -1,0 +1,87 @@
+"""Search documents from PostgreSQL: one query for what a batch of quotes' documents need."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import RowMapping, select
+from sqlalchemy.orm import Session
+
+from db.models import Article, Quote, Speaker
+from db.search_index import QuoteDocument, day_ts
+from db.vocabulary import QuoteType
+
+
+def document_rows(session: Session, ids: Sequence[int]) -> list[RowMapping]:
+    """What the search documents of these quotes need, in one query without article texts."""
+    stmt = (
+        select(
+            Quote.id,
+            Quote.text,
+            Quote.type,
+            Quote.speaker_id,
+            Speaker.name.label("speaker_name"),
+            Speaker.slug.label("speaker_slug"),
+            Speaker.aliases.label("speaker_aliases"),
+            Quote.mention,
+            Quote.cue,
+            Quote.context,
+            Quote.confidence,
+            Quote.said_on,
+            Quote.article_id,
+            Article.title.label("article_title"),
+            Article.url.label("article_url"),
+            Article.outlet,
+            Article.published_at,
+        )
+        .join(Article, Article.id == Quote.article_id)
+        .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
+        .where(Quote.id.in_(ids))
+        .order_by(Quote.id)
+    )
+    return list(session.execute(stmt).mappings())
+
+
+def quote_document(row: RowMapping) -> QuoteDocument:
+    """The search document of a quote (a `document_rows` row)."""
+    said_on = row["said_on"] or row["published_at"]
+    return QuoteDocument(
+        id=row["id"],
+        text=row["text"],
+        type=QuoteType(row["type"]),
+        speaker_id=row["speaker_id"],
+        speaker=row["speaker_name"],
+        speaker_slug=row["speaker_slug"],
+        speaker_aliases=list(row["speaker_aliases"] or []),
+        mention=row["mention"],
+        cue=row["cue"],
+        context=row["context"],
+        confidence=row["confidence"],
+        said_on=said_on.isoformat() if said_on else None,
+        said_ts=day_ts(said_on) if said_on else None,
+        year=said_on.year if said_on else None,
+        article_id=row["article_id"],
+        article_title=row["article_title"],
+        article_url=row["article_url"],
+        outlet=row["outlet"],
+        published_at=row["published_at"].isoformat() if row["published_at"] else None,
+    )
+
+
+def documents(session: Session, ids: Sequence[int]) -> list[QuoteDocument]:
+    return [quote_document(row) for row in document_rows(session, ids)]
+
+
+def iter_quote_id_batches(session: Session, batch_size: int) -> Iterator[list[int]]:
+    """Every quote id, ascending, in batches."""
+    last = 0
+    while True:
+        ids = list(
+            session.scalars(
+                select(Quote.id).where(Quote.id > last).order_by(Quote.id).limit(batch_size)
+            )
+        )
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]

@@ -1,0 +1,70 @@
+"""The index outbox: one row per quote change the search index has not yet taken."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from db.bulk import copy_rows
+from db.models import IndexOutbox
+
+# One drainer at a time: two could push an older and a newer version of a quote out of order.
+_OUTBOX_LOCK = 0x0E1C0D
+
+
+def enqueue(session: Session, quote_ids: Iterable[int]) -> None:
+    """Record that these quotes changed; the index takes them when the outbox is drained."""
+    copy_rows(session, "index_outbox", ("quote_id",), ((quote_id,) for quote_id in quote_ids))
+
+
+def lock_outbox(session: Session, wait: bool) -> bool:
+    """Take the drain lock for this transaction; without `wait`, False when someone holds it."""
+    if wait:
+        session.execute(select(func.pg_advisory_xact_lock(_OUTBOX_LOCK)))
+        return True
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(_OUTBOX_LOCK))))
+
+
+def outbox_batch(session: Session, limit: int, after: int = 0) -> list[tuple[int, int]]:
+    """The oldest waiting changes after event `after`, as (event id, quote id)."""
+    rows = session.execute(
+        select(IndexOutbox.id, IndexOutbox.quote_id)
+        .where(IndexOutbox.id > after)
+        .order_by(IndexOutbox.id)
+        .limit(limit)
+    )
+    return [(event_id, quote_id) for event_id, quote_id in rows]
+
+
+def finish_events(session: Session, event_ids: Sequence[int]) -> None:
+    session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_(event_ids)))
+
+
+def fail_events(session: Session, event_ids: Sequence[int], error: str) -> None:
+    session.execute(
+        update(IndexOutbox)
+        .where(IndexOutbox.id.in_(event_ids))
+        .values(attempts=IndexOutbox.attempts + 1, last_error=error[:2000])
+    )
+
+
+def drop_visible_events(session: Session) -> None:
+    """Forget the changes this transaction's snapshot can see (a rebuild in that snapshot took
+    them); changes committed after the snapshot stay queued."""
+    session.execute(delete(IndexOutbox))
+
+
+def count_pending(session: Session) -> int:
+    """Quotes whose change waits for the index."""
+    return session.scalar(select(func.count(func.distinct(IndexOutbox.quote_id)))) or 0
+
+
+def outbox_last_error(session: Session) -> str | None:
+    return session.scalar(
+        select(IndexOutbox.last_error)
+        .where(IndexOutbox.last_error.is_not(None))
+        .order_by(IndexOutbox.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,130 @@
+"""Carrying PostgreSQL's quotes to Meilisearch: draining the outbox and rebuilding the index.
+
+Every change to a quote is written to PostgreSQL together with an outbox event in one
+transaction; `drain_outbox` carries the events to Meilisearch and deletes them only once
+Meilisearch confirms the write, so nothing is lost when Meilisearch is down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from meilisearch.models.task import TaskInfo
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.index_sync import outbox
+from db.index_sync.documents import documents, iter_quote_id_batches
+from db.search_index import QuoteDocument, SearchIndex, SearchIndexError
+from db.session import transaction
+
+BATCHES_IN_FLIGHT = 4
+
+
+@dataclass
+class SyncResult:
+    indexed: int = 0  # documents written
+    deleted: int = 0  # documents removed
+    pending: int = 0  # quotes still waiting after this drain
+    error: str | None = None
+
+
+def drain_outbox(
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    batch_size: int = 1000,
+    wait: bool = True,
+    on_batch: Callable[[int], None] | None = None,
+) -> SyncResult:
+    """Carry waiting changes to Meilisearch, oldest first, until none are left or one fails.
+
+    Each round is one transaction holding the drain lock: up to BATCHES_IN_FLIGHT batches are
+    read (the current state of each changed quote) and sent without waiting, so Meilisearch
+    indexes one while the next is prepared; then each batch's events are deleted only once
+    its task succeeded. A failure keeps the events and counts the attempt.
+    """
+    result = SyncResult()
+    while result.error is None:
+        with transaction(factory) as session:
+            if not outbox.lock_outbox(session, wait):
+                break  # another drainer is at work
+            sent, unsent = _send_round(session, index, batch_size)
+            if not sent and unsent is None:
+                break
+            if unsent is not None:
+                event_ids, result.error = unsent
+                outbox.fail_events(session, event_ids, result.error)
+            for batch in sent:
+                try:
+                    for task in batch.tasks:
+                        index.wait(task)
+                except SearchIndexError as exc:
+                    outbox.fail_events(session, batch.event_ids, str(exc))
+                    result.error = result.error or str(exc)
+                    continue
+                outbox.finish_events(session, batch.event_ids)
+                result.indexed += batch.documents
+                result.deleted += batch.removed
+                if on_batch:
+                    on_batch(batch.documents + batch.removed)
+    with factory() as session:
+        result.pending = outbox.count_pending(session)
+    return result
+
+
+@dataclass
+class _SentBatch:
+    event_ids: list[int]
+    tasks: list[TaskInfo]
+    documents: int
+    removed: int
+
+
+def _send_round(
+    session: Session, index: SearchIndex, batch_size: int
+) -> tuple[list[_SentBatch], tuple[list[int], str] | None]:
+    """Read and send up to BATCHES_IN_FLIGHT batches; the first that cannot be sent stops it."""
+    sent: list[_SentBatch] = []
+    after = 0
+    for _ in range(BATCHES_IN_FLIGHT):
+        events = outbox.outbox_batch(session, batch_size, after)
+        if not events:
+            break
+        after = events[-1][0]
+        event_ids = [event_id for event_id, _ in events]
+        quote_ids = sorted({quote_id for _, quote_id in events})
+        docs = documents(session, quote_ids)
+        gone = sorted(set(quote_ids) - {d["id"] for d in docs})
+        try:
+            tasks = index.submit(docs, gone)
+        except SearchIndexError as exc:
+            return sent, (event_ids, str(exc))
+        sent.append(_SentBatch(event_ids, tasks, len(docs), len(gone)))
+    return sent, None
+
+
+def rebuild_index(
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    batch_size: int = 1000,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Rebuild the whole index from PostgreSQL into a fresh index and swap it in.
+
+    Searches keep using the old index until the swap. One repeatable-read transaction holds
+    the drain lock and reads every quote from a single snapshot, then forgets exactly the
+    outbox events that snapshot saw; changes committed meanwhile wait and are drained after.
+    """
+    with factory() as session, session.begin():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        outbox.lock_outbox(session, wait=True)
+
+        def batches() -> Iterator[list[QuoteDocument]]:
+            for ids in iter_quote_id_batches(session, batch_size):
+                yield documents(session, ids)
+                if on_batch:
+                    on_batch(len(ids))
+
+        total = index.rebuild(batches())
+        outbox.drop_visible_events(session)
+    return total

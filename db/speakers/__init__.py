@@ -1,0 +1,1 @@
+"""Speakers: one record per person or organisation across articles."""

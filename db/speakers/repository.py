@@ -1,0 +1,223 @@
+"""Speaker SQL: lookups by id, slug, name and alias; the candidates a batch of names could be."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Quote, Speaker
+from db.speakers.matching import org_key, parse_person, slugify
+from db.vocabulary import PERSON_LIKE, SpeakerKind
+
+MAX_CANDIDATES = 500  # people sharing a surname prefix, enough for any real surname
+
+
+def escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def get_speaker(session: Session, speaker_id: int) -> Speaker | None:
+    return session.get(Speaker, speaker_id)
+
+
+def get_speaker_by_slug(session: Session, slug: str) -> Speaker | None:
+    return session.scalar(select(Speaker).where(Speaker.slug == slug))
+
+
+def find_by_exact_name(session: Session, name: str) -> Speaker | None:
+    """The speaker with this name's slug, else one with this exact multi-word alias (a bare
+    surname alias, "Obama", may belong to several people)."""
+    slug = slugify(name)
+    matches = Speaker.slug == slug
+    if len(name.split()) >= 2:
+        matches = matches | Speaker.aliases.contains([name])  # `@>`: the GIN index
+    return session.scalar(
+        select(Speaker).where(matches).order_by((Speaker.slug == slug).desc(), Speaker.id).limit(1)
+    )
+
+
+def find_speaker(session: Session, ref: str) -> Speaker | None:
+    """A speaker by id, slug or exact name or alias: how a person names one on the CLI."""
+    if ref.isdigit():
+        return session.get(Speaker, int(ref))
+    return find_by_exact_name(session, ref)
+
+
+def search_speakers(
+    session: Session, query: str | None, limit: int = 50
+) -> list[tuple[Speaker, int]]:
+    """Speakers whose name or aliases contain `query`, with quote counts, most quoted first."""
+    counts = (
+        select(Quote.speaker_id, func.count(Quote.id).label("n"))
+        .group_by(Quote.speaker_id)
+        .subquery()
+    )
+    stmt = (
+        select(Speaker, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.speaker_id == Speaker.id)
+        .order_by(func.coalesce(counts.c.n, 0).desc(), Speaker.name)
+        .limit(limit)
+    )
+    query = (query or "").replace("\0", "")  # PostgreSQL text cannot hold NUL
+    if query:
+        pattern = f"%{escape_like(query.lower())}%"
+        stmt = stmt.where(
+            func.lower(Speaker.name).like(pattern, escape="\\")
+            | func.lower(func.array_to_string(Speaker.aliases, " ")).like(pattern, escape="\\")
+        )
+    return [(speaker, count) for speaker, count in session.execute(stmt)]
+
+
+def count_speaker_quotes(session: Session, speaker_id: int) -> int:
+    return session.scalar(select(func.count(Quote.id)).where(Quote.speaker_id == speaker_id)) or 0
+
+
+def speaker_quote_ids(session: Session, speaker_id: int) -> list[int]:
+    return list(session.scalars(select(Quote.id).where(Quote.speaker_id == speaker_id)))
+
+
+def move_quotes(session: Session, from_id: int, to_id: int) -> list[int]:
+    """Give one speaker's quotes to another; return the ids moved."""
+    return list(
+        session.scalars(
+            update(Quote)
+            .where(Quote.speaker_id == from_id)
+            .values(speaker_id=to_id)
+            .returning(Quote.id)
+        )
+    )
+
+
+class StoredSpeaker(Protocol):
+    """What matching reads of a stored speaker: an ORM `Speaker` or a light `SpeakerRow`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def aliases(self) -> list[str]: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name_key(self) -> str: ...
+
+
+@dataclass(slots=True)
+class SpeakerRow:
+    """A stored speaker as plain values, for candidates that are never chosen."""
+
+    id: int
+    name: str
+    slug: str
+    aliases: list[str]
+    kind: str
+    name_key: str
+
+    COLUMNS: ClassVar = (
+        Speaker.id,
+        Speaker.name,
+        Speaker.slug,
+        Speaker.aliases,
+        Speaker.kind,
+        Speaker.name_key,
+    )
+
+
+class SpeakerCandidates:
+    """Every stored speaker a batch of names could be, fetched in one query, answering
+    resolution's questions from memory; speakers created meanwhile join in.
+
+    Entries are light rows until one is chosen (`load`); then the ORM speaker replaces its
+    row. Nothing is flushed here: the caller writes the batch's new speakers in one INSERT.
+    """
+
+    def __init__(self, session: Session, names: Iterable[tuple[str, str | None]]):
+        self.session = session
+        slugs, multi_word, prefixes, org_keys = set(), set(), set(), set()
+        for name, kind in names:
+            slugs.add(slugify(name))
+            if len(name.split()) >= 2:
+                multi_word.add(name)
+            if (kind or SpeakerKind.unknown) in PERSON_LIKE:
+                person = parse_person(name)
+                if person is not None:
+                    prefixes.add(person.surname_key[:4])
+            else:
+                org_keys.add(org_key(name))
+        conditions = [Speaker.slug.in_(slugs), Speaker.name_key.in_(org_keys)]
+        if multi_word:
+            conditions.append(Speaker.aliases.overlap(sorted(multi_word)))
+        conditions += [
+            Speaker.name_key.like(f"{escape_like(prefix)}%", escape="\\") for prefix in prefixes
+        ]
+        self._entries: dict[object, StoredSpeaker] = {}
+        self._by_slug: dict[str, object] = {}
+        self._by_alias: dict[str, dict[object, None]] = {}
+        self._by_key: dict[str, dict[object, None]] = {}  # name_key[:4]
+        rows = session.execute(
+            select(*SpeakerRow.COLUMNS).where(or_(*conditions)).order_by(Speaker.id)
+        )
+        for row in rows:
+            self._index(row.id, SpeakerRow(*row))
+
+    def _index(self, key: object, entry: StoredSpeaker) -> None:
+        """(Re-)index an entry by slug, aliases and key prefix: index entries only grow, and
+        every answer re-checks the entry's current values."""
+        self._entries[key] = entry
+        self._by_slug.setdefault(entry.slug, key)
+        for alias in entry.aliases or []:
+            self._by_alias.setdefault(alias, {})[key] = None
+        self._by_key.setdefault(entry.name_key[:4], {})[key] = None
+
+    @staticmethod
+    def _key(speaker: Speaker) -> object:
+        return speaker.id if speaker.id is not None else ("new", id(speaker))
+
+    def exact(self, name: str) -> Speaker | None:
+        """As `find_by_exact_name`."""
+        key = self._by_slug.get(slugify(name))
+        if key is None and len(name.split()) >= 2:
+            key = next(iter(self._by_alias.get(name, {})), None)
+        return self.load(self._entries[key]) if key is not None else None
+
+    def people(self, surname_prefix: str) -> list[StoredSpeaker]:
+        """People whose name key starts with this prefix, oldest first."""
+        if len(surname_prefix) == 4:
+            keys = list(self._by_key.get(surname_prefix, {}))
+        else:  # a short surname: its prefix spans several index entries
+            keys = [k for group in self._by_key.values() for k in group]
+        entries = (self._entries[k] for k in dict.fromkeys(keys))
+        return [
+            e for e in entries if e.kind in PERSON_LIKE and e.name_key.startswith(surname_prefix)
+        ][:MAX_CANDIDATES]
+
+    def organisation(self, key: str) -> Speaker | None:
+        for k in self._by_key.get(key[:4], {}):
+            entry = self._entries[k]
+            if entry.kind not in PERSON_LIKE and entry.name_key == key:
+                return self.load(entry)
+        return None
+
+    def load(self, entry: StoredSpeaker) -> Speaker:
+        """The ORM speaker of a chosen entry."""
+        if isinstance(entry, Speaker):
+            return entry
+        speaker = self.session.get(Speaker, entry.id)
+        assert speaker is not None
+        self._entries[entry.id] = speaker
+        return speaker
+
+    def created(self, speaker: Speaker) -> None:
+        self.session.add(speaker)
+        self._index(self._key(speaker), speaker)
+
+    def settle(self, speaker: Speaker) -> None:
+        """Index what resolving changed (new name, aliases)."""
+        self._index(self._key(speaker), speaker)

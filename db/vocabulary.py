@@ -1,0 +1,34 @@
+"""The words the stores, the index and the API share, each defined once.
+
+StrEnums: a member is its string value, so documents, JSON and SQL see the same strings.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class QuoteType(StrEnum):
+    direct = "direct"  # the words in quotation marks
+    mixed = "mixed"  # a quoted fragment inside reported speech
+    indirect = "indirect"  # reported speech: "X said that …"
+
+
+class SpeakerKind(StrEnum):
+    person = "person"
+    org = "org"
+    unknown = "unknown"  # a lone capitalised word: "Zelensky" or "Russia"
+    nominal = "nominal"  # an unnamed source: "a senior official"
+    group = "group"  # "officials", "Oversight Committee Republicans"
+
+
+# Kinds matched across articles as people (by surname key and given names).
+PERSON_LIKE = frozenset({SpeakerKind.person, SpeakerKind.unknown})
+
+
+class StoreStatus(StrEnum):
+    """What storing an article did."""
+
+    new = "new"
+    unchanged = "unchanged"
+    updated = "updated"

@@ -1,3 +1,0 @@
-from indexer.cli import app
-
-app(prog_name="onrecord")

@@ -1,0 +1,27 @@
+"""The `onrecord` command: one module per command group, all opened through `onrecord.root`."""
+
+from __future__ import annotations
+
+import typer
+
+from onrecord.cli import articles, database, keys, services, speakers
+from onrecord.cli.index import check_command, reindex_command, sync_command
+from onrecord.cli.ingest import extract_command, ingest_command
+from onrecord.cli.serve import serve_command
+
+app = typer.Typer(
+    help="OnRecord: who said what, when, where. Ingest articles, search quotes.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.command("ingest")(ingest_command)
+app.command("extract")(extract_command)
+app.command("sync")(sync_command)
+app.command("reindex")(reindex_command)
+app.command("check")(check_command)
+app.command("serve")(serve_command)
+app.add_typer(database.app, name="db")
+app.add_typer(articles.app, name="articles")
+app.add_typer(keys.app, name="keys")
+app.add_typer(services.app, name="services")
+app.add_typer(speakers.app, name="speakers")

@@ -1,0 +1,75 @@
+"""What every command group shares: the consoles, failing with a message, opening the stores."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from sqlalchemy.exc import OperationalError
+
+from db import migrate
+from db.search_index import SearchIndexError
+from db.services import ServiceError
+from db.stores import Stores
+from onrecord.root import read_settings, resolve_settings
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def open_stores(migrated: bool = True) -> Stores:
+    """Resolve settings (starting private services when needed) and connect to both stores."""
+    try:
+        settings = resolve_settings(read_settings())
+    except ServiceError as exc:
+        raise fail(str(exc)) from exc
+    stores = Stores.open(settings)
+    try:
+        if migrated:
+            migrate.ensure_migrated(stores.engine)
+    except migrate.NotMigratedError as exc:
+        raise fail(str(exc)) from exc
+    except OperationalError as exc:
+        url = stores.engine.url.render_as_string(hide_password=True)
+        raise fail(f"cannot reach PostgreSQL at {url}: {exc.orig}") from exc
+    return stores
+
+
+def ensure_index(stores: Stores) -> str | None:
+    """Create the index if needed; the problem when Meilisearch cannot."""
+    try:
+        stores.index.ensure()
+    except SearchIndexError as exc:
+        return str(exc)
+    return None
+
+
+def first_line(exc: object) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
+    )

@@ -1,0 +1,99 @@
+"""`onrecord sync`, `reindex` and `check`: keeping the search index in step with PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from db.index_sync import drift, outbox
+from db.index_sync import service as index_sync
+from db.search_index import SearchIndexError
+from onrecord.cli.common import ensure_index, fail, open_stores, out, progress_bar
+
+
+def sync_command() -> None:
+    """Carry every waiting change (the index outbox) to Meilisearch now."""
+    stores = open_stores()
+    problem = ensure_index(stores)
+    if problem:
+        raise fail(f"search index unavailable: {problem}")
+    with stores.factory() as session:
+        waiting = outbox.count_pending(session)
+    with progress_bar() as progress:
+        task = progress.add_task("syncing", total=waiting or None, rate="")
+        result = index_sync.drain_outbox(
+            stores.factory,
+            stores.index,
+            stores.settings.index_batch_size,
+            on_batch=lambda n: progress.update(task, advance=n),
+        )
+    if result.error:
+        raise fail(
+            f"indexed {result.indexed}, removed {result.deleted}; {result.pending} still "
+            f"waiting: {result.error}"
+        )
+    out.print(f"indexed {result.indexed}, removed {result.deleted}; nothing waiting")
+
+
+def reindex_command() -> None:
+    """Rebuild the search index from PostgreSQL into a fresh index and swap it in."""
+    stores = open_stores()
+    with progress_bar() as progress:
+        task = progress.add_task("reindexing", total=None, rate="")
+        try:
+            total = index_sync.rebuild_index(
+                stores.factory,
+                stores.index,
+                stores.settings.index_batch_size,
+                on_batch=lambda n: progress.update(task, advance=n),
+            )
+        except SearchIndexError as exc:
+            raise fail(f"reindex failed, the old index is untouched: {exc}") from exc
+    out.print(f"reindexed {total} quotes into {stores.index.name}")
+
+
+def check_command(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Make the index match PostgreSQL.")
+    ] = False,
+) -> None:
+    """Compare the id and content of every quote in PostgreSQL and Meilisearch; exit 1 on drift."""
+    stores = open_stores()
+    try:
+        report = drift.check_drift(stores.factory, stores.index)
+    except SearchIndexError as exc:
+        raise fail(str(exc)) from exc
+    _print_report(report)
+    if report.clean:
+        out.print("no drift")
+        return
+    if not repair:
+        raise fail("drift found: run `onrecord check --repair` (or `onrecord reindex`)")
+    if ensure_index(stores) is None:
+        result = drift.repair_drift(
+            stores.factory, stores.index, report, stores.settings.index_batch_size
+        )
+        if result.error:
+            raise fail(f"repair stopped, {result.pending} still waiting: {result.error}")
+    after = drift.check_drift(stores.factory, stores.index)
+    if not after.clean:
+        _print_report(after)
+        raise fail("drift remains after the repair")
+    out.print("repaired: no drift")
+
+
+def _print_report(report: drift.DriftReport) -> None:
+    out.print(
+        f"quotes in PostgreSQL: {report.in_database}; in Meilisearch: {report.in_index}; "
+        f"waiting in the outbox: {report.pending}"
+    )
+    for label, ids in (
+        ("missing from the index", report.missing_from_index),
+        ("in the index but not in PostgreSQL", report.not_in_database),
+        ("different in the index", report.different),
+    ):
+        if ids:
+            out.print(f"{label}: {len(ids)} (e.g. {ids[:10]})")
+    if report.pending and report.last_error:
+        out.print(f"last index error: {report.last_error}", highlight=False)

@@ -1,0 +1,163 @@
+"""`onrecord ingest` and `onrecord extract`: reading articles, extracting, storing."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
+
+from indexer.extract import extract_quotes
+from indexer.pipeline import ingest_articles
+from indexer.sources import Overrides, SourceArticle, SourceError, expand_paths, read_articles
+from onrecord.cli.common import ensure_index, err, fail, first_line, open_stores, out, progress_bar
+from onrecord.root import read_settings
+
+
+def ingest_command(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files (.txt, .html, .jsonl), folders, or - for stdin.")
+    ],
+    outlet: Annotated[str | None, typer.Option(help="Outlet name for every article.")] = None,
+    date_: Annotated[
+        str | None, typer.Option("--date", help="Publication date YYYY-MM-DD.")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="Source URL (one article only).")] = None,
+    title: Annotated[str | None, typer.Option(help="Headline (one article only).")] = None,
+    jobs: Annotated[
+        int, typer.Option(min=1, max=64, help="Extraction processes (archives: one per core).")
+    ] = 1,
+) -> None:
+    """Extract quotes from articles and store them in PostgreSQL and Meilisearch.
+
+    Safe to interrupt and rerun: stored articles are recognised and skipped.
+    """
+    overrides = _overrides(paths, outlet, date_, url, title)
+    stores = open_stores()
+    index_problem = ensure_index(stores)
+    if index_problem:
+        err.print(
+            f"[yellow]warning:[/] search index unavailable; quotes will wait for "
+            f"`onrecord sync`: {index_problem}",
+            highlight=False,
+        )
+    items = read_articles(paths, overrides, stores.settings.max_article_bytes)
+    logging.getLogger("onrecord.index_worker").setLevel(logging.ERROR)  # the summary says it
+    total = _count_inputs(paths)
+    with progress_bar() as progress:
+        task = progress.add_task("ingesting", total=total, rate="")
+
+        def on_item(item: SourceArticle | SourceError, status: str) -> None:
+            if isinstance(item, SourceError):
+                progress.console.print(
+                    f"[red]refused[/] {item.origin}: {item.message}", highlight=False
+                )
+            elapsed = progress.tasks[0].elapsed or 0
+            done = progress.tasks[0].completed + 1
+            rate = f"{done / elapsed:.1f} articles/s" if elapsed > 0 else ""
+            progress.update(task, advance=1, rate=rate)
+
+        try:
+            summary = ingest_articles(
+                items,
+                stores.factory,
+                stores.index,
+                stores.settings.index_batch_size,
+                on_item,
+                jobs=jobs,
+            )
+        except KeyboardInterrupt:
+            done = int(progress.tasks[0].completed)
+            raise fail(
+                f"interrupted after {done} inputs. {RERUN_HINT}",
+                code=130,
+            ) from None
+        except OperationalError as exc:
+            done = int(progress.tasks[0].completed)
+            raise fail(
+                f"PostgreSQL became unavailable after {done} inputs: {first_line(exc.orig)}. "
+                f"{RERUN_HINT}"
+            ) from exc
+    if summary.index_error:
+        err.print(f"[yellow]warning:[/] {summary.index_error}", highlight=False)
+    out.print(summary.line(), highlight=False)
+    raise typer.Exit(1 if summary.refused else 0)
+
+
+RERUN_HINT = (
+    "Every article is stored whole or not at all; run the same command again to continue "
+    "(stored articles are recognised and skipped)."
+)
+
+
+def _overrides(
+    paths: list[str], outlet: str | None, date_: str | None, url: str | None, title: str | None
+) -> Overrides:
+    published = None
+    if date_:
+        try:
+            published = date.fromisoformat(date_)
+        except ValueError as exc:
+            raise fail(f"--date must be YYYY-MM-DD, got {date_!r}") from exc
+    if (url or title) and (
+        len(paths) != 1 or Path(paths[0]).is_dir() or paths[0].endswith(".jsonl")
+    ):
+        raise fail("--url and --title apply to a single article file")
+    return Overrides(outlet=outlet, published_at=published, url=url, title=title)
+
+
+def _count_inputs(paths: list[str]) -> int | None:
+    """Number of articles for the progress bar (lines of .jsonl files count one each)."""
+    total = 0
+    for item in expand_paths(paths):
+        if item == "-":
+            return None
+        path = Path(item)
+        if path.suffix.lower() == ".jsonl" and path.is_file():
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
+
+
+def extract_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for stdin.")],
+    format_: Annotated[str, typer.Option("--format", help="jsonl or table.")] = "jsonl",
+) -> None:
+    """Extract quotes without storing them (offsets are into each file's text)."""
+    if format_ not in {"jsonl", "table"}:
+        raise fail("--format must be jsonl or table")
+    refused = 0
+    table = Table("doc", "type", "speaker", "quote", "conf", show_lines=False)
+    for item in read_articles(paths, Overrides(), read_settings().max_article_bytes):
+        if isinstance(item, SourceError):
+            refused += 1
+            err.print(f"refused {item.origin}: {item.message}", highlight=False)
+            continue
+        for quote in extract_quotes(item.article.text, item.article.published_at):
+            record = quote.as_eval_record(item.doc)
+            record["start"] += item.offset
+            record["end"] += item.offset
+            if record["speaker_start"] is not None:
+                record["speaker_start"] += item.offset
+                record["speaker_end"] += item.offset
+            if format_ == "jsonl":
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                table.add_row(
+                    item.doc,
+                    quote.type,
+                    quote.speaker or "—",
+                    quote.text[:120],
+                    f"{quote.confidence:.2f}",
+                )
+    if format_ == "table":
+        out.print(table)
+    raise typer.Exit(1 if refused else 0)

@@ -1,0 +1,32 @@
+"""The composition root: the one place that reads settings, starts the private services,
+opens the stores and picks the extractor, and hands them to the API and the commands.
+
+Nothing else reads the environment or starts a process; `api`, `indexer` and `db` are given
+what they use.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.main import create_app
+from db.services import start_private_services
+from db.settings import ResolvedSettings, Settings
+from db.stores import Stores
+from indexer.extract import extract_quotes
+
+
+def read_settings() -> Settings:
+    """What the environment configures (`ONRECORD_*`)."""
+    return Settings()
+
+
+def resolve_settings(settings: Settings) -> ResolvedSettings:
+    """Both service URLs known: the configured ones, else the private services', started now
+    when they are not running."""
+    return start_private_services(settings)
+
+
+def build_app(stores: Stores) -> FastAPI:
+    """The API over these stores, with the indexer's extractor for `POST /v1/articles`."""
+    return create_app(stores, extract_quotes)
