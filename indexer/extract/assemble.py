@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from indexer.extract import dates
 from indexer.extract.coref import Entity
-from indexer.extract.dates import date_said
 from indexer.extract.lang.en.cues import NOMINAL_CUES
 from indexer.extract.model import CONTEXT_CHARS, Article, ExtractedQuote, Found
 from indexer.extract.rules import (
@@ -67,11 +67,6 @@ def _speaker_kind(found: Found, entity: Entity | None) -> str | None:
 
 def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuote:
     mention = found.attribution.mention
-    sentence_text = art.text[found.sentence.start : found.sentence.end]
-    frame = "".join(
-        ch if not (found.start <= found.sentence.start + i < found.end) else " "
-        for i, ch in enumerate(sentence_text)
-    )
     confidence = found.attribution.confidence
     if mention is not None and mention.kind in {"nominal", "group"} and entity is None:
         confidence -= 0.25
@@ -99,7 +94,13 @@ def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuot
         mention_end=mention.end if mention else None,
         cue=found.attribution.cue or _nominal_cue(art.text, found.sentence),
         context=_context(art, found.sentence, found.last_sentence or found.sentence),
-        said_on=date_said(frame, art.published) or art.published,
+        said_on=dates.date_said_around(
+            art.text,
+            (found.sentence.start, (found.last_sentence or found.sentence).end),
+            (found.start, found.end),
+            art.published,
+        )
+        or art.published,
         confidence=round(max(0.05, min(confidence, 0.99)), 2),
         speaker_kind=_speaker_kind(found, entity),
         speaker_aliases=tuple(entity.aliases) if entity else (),
