@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from indexer.extract import dates
+from indexer.extract.calibration import confidence_of
 from indexer.extract.coref import Entity
 from indexer.extract.lang.en.cues import NOMINAL_CUES
 from indexer.extract.model import CONTEXT_CHARS, Article, ExtractedQuote, Found
@@ -67,11 +68,6 @@ def _speaker_kind(found: Found, entity: Entity | None) -> str | None:
 
 def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuote:
     mention = found.attribution.mention
-    confidence = found.attribution.confidence
-    if mention is not None and mention.kind in {"nominal", "group"} and entity is None:
-        confidence -= 0.25
-    if mention is not None and mention.kind == "pronoun":
-        confidence -= 0.1
     kind = found.type
     span_text = art.text[found.start : found.end]
     if kind == "direct" and not any(c in QUOTE_CHARS for c in span_text):
@@ -83,6 +79,7 @@ def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuot
         and sum(span_text.count(c) for c in QUOTE_CHARS) == 2
     ):
         kind = "direct"
+    rule = rule_name(kind, found.attribution.rule, _resolution(found, entity))
     return ExtractedQuote(
         text=span_text,
         type=kind,
@@ -101,11 +98,11 @@ def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuot
             art.published,
         )
         or art.published,
-        confidence=round(max(0.05, min(confidence, 0.99)), 2),
+        confidence=confidence_of(rule),
         speaker_kind=_speaker_kind(found, entity),
         speaker_aliases=tuple(entity.aliases) if entity else (),
         speaker_description=entity.description if entity else None,
-        rule=rule_name(kind, found.attribution.rule, _resolution(found, entity)),
+        rule=rule,
         parts=_parts(art, found, kind),
     )
 

@@ -64,7 +64,7 @@ def attribution_near(tokens: list[Token], lo: int, hi: int, placed: str) -> Attr
             return Attribution(mention, tokens[cue_i].text, rule=placed)
     found = according_to(tokens[lo:hi])
     if found:
-        return Attribution(found[1], "according to", confidence=0.85, rule=ACCORDING_TO)
+        return Attribution(found[1], "according to", rule=ACCORDING_TO)
     return None
 
 

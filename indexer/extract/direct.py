@@ -57,7 +57,6 @@ def quotations_in_sentence(
                 previous.attribution.mention,
                 None,
                 previous.attribution.entity,
-                confidence=0.75,
                 rule=CONTINUATION,
             )
             return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s, True)]
@@ -79,9 +78,7 @@ def quotations_in_sentence(
     if attribution is None and participle is not None:
         subject = sentence_subject(tokens, participle)
         if subject is not None:
-            attribution = Attribution(
-                subject, tokens[participle].text, confidence=0.8, rule=PARTICIPLE
-            )
+            attribution = Attribution(subject, tokens[participle].text, rule=PARTICIPLE)
             if lead in {":", ","} and participle >= first_q - 2:
                 return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s)]
 
@@ -119,7 +116,7 @@ def _verb_after_quote(tokens: list[Token], last_q: int) -> Attribution | None:
         ):
             mention = subject_before(tokens[: end + 2], end + 1)
             if mention is not None and mention.start == tokens[k].start:
-                return Attribution(mention, verb.text, confidence=0.8, rule=VERB_AFTER)
+                return Attribution(mention, verb.text, rule=VERB_AFTER)
     return None
 
 
@@ -129,7 +126,7 @@ def _dash_attribution(tokens: list[Token], last_q: int) -> Attribution | None:
     if k < len(tokens) and tokens[k].text in {"―", "—", "–", "-"}:
         mention = subject_after(tokens, k)
         if mention is not None and mention.kind == "name":
-            return Attribution(mention, tokens[k].text, confidence=0.85, rule=DASH)
+            return Attribution(mention, tokens[k].text, rule=DASH)
     return None
 
 
@@ -157,7 +154,7 @@ def _subject_attribution(
     for ci in cue_indices(tokens[:limit], set(CUE_WORDS.values())):
         mention = subject_before(tokens, ci)
         if mention is not None:
-            return Attribution(mention, tokens[ci].text, confidence=0.8, rule=CUE_BEFORE)
+            return Attribution(mention, tokens[ci].text, rule=CUE_BEFORE)
     # any verb: 'Moore thanked him for "…"', 'Trump mocked Rubio for "…"'
     subject = sentence_subject(tokens, limit)
     if subject is None or subject.kind not in {"name", "pronoun"}:
@@ -171,7 +168,7 @@ def _subject_attribution(
     verb = tokens[after]
     low = verb.lower
     if verb.text.islower() and low not in NOT_SPEECH and low.endswith("ed"):
-        return Attribution(subject, verb.text, confidence=0.65, rule=SUBJECT_VERB)
+        return Attribution(subject, verb.text, rule=SUBJECT_VERB)
     return None
 
 
@@ -193,10 +190,10 @@ def colon_attribution(tokens: list[Token]) -> Attribution | None:
         return None
     found = attribution_near(tokens, 0, len(tokens) - 1, CUE_BEFORE)
     if found is not None:
-        return Attribution(found.mention, found.cue, confidence=0.8, rule=COLON)
+        return Attribution(found.mention, found.cue, rule=COLON)
     if len(tokens) > 8:
         return None
     subject = sentence_subject(tokens, len(tokens) - 1)
     if subject is None or subject.kind != "name":
         return None
-    return Attribution(subject, ":", confidence=0.7, rule=COLON)
+    return Attribution(subject, ":", rule=COLON)

@@ -50,6 +50,7 @@ class ExtractedQuote:
             "speaker_end": self.mention_end,
             "type": self.type,
             "rule": self.rule,
+            "confidence": self.confidence,
         }
 
 
@@ -58,7 +59,6 @@ class Attribution:
     mention: Mention | None
     cue: str | None
     entity: Entity | None = None
-    confidence: float = 0.9
     rule: str = CUE_AFTER  # the cue pattern (see `rules`); the resolution path is added later
 
 
