@@ -98,3 +98,37 @@ def test_a_document_speaks_for_the_name_on_it() -> None:
     text = '"Growth will slow next year," the Harbour Authority report said.'
     [quote] = extract_quotes(text)
     assert quote.speaker == "Harbour Authority"
+
+
+def test_a_pronoun_never_refers_forward_to_a_name_later_in_its_sentence() -> None:
+    text = (
+        "Senator Ruth Okafor toured the flooded valley.\n"
+        "Though she called Norrland Grain’s conduct “a disgrace to the region,” "
+        "Okafor stopped short of demanding fines."
+    )
+    assert [s for s, _ in speakers(text)] == ["Ruth Okafor"]
+
+
+def test_descriptions_before_a_name_stay_out_of_the_speaker_name() -> None:
+    quote = '"The tide has turned for the harbour towns," '
+    cases = {
+        "said Harbor Institute researcher Lena Voss.": "Lena Voss",
+        "said Radio North's Carl Emberg.": "Carl Emberg",
+        "said Danish-born Ole Brandt.": "Ole Brandt",
+        "said campaign manager Rita Solano.": "Rita Solano",
+        "said Dock Workers Secretary-Treasurer Abe Lund.": "Abe Lund",
+        "said Northfield University political scientist Mara Quist.": "Mara Quist",
+    }
+    for tail, name in cases.items():
+        assert [s for s, _ in speakers(quote + tail)] == [name], tail
+
+
+def test_a_person_of_an_organisation_is_the_speaker_and_an_organisation_of_x_is_whole() -> None:
+    quote = '"The tide has turned for the harbour towns," '
+    assert [s for s, _ in speakers(quote + "Ivo Lenz of the Baltic Trade Council said.")] == [
+        "Ivo Lenz"
+    ]
+    assert [s for s, _ in speakers(quote + "Mr. Lenz of the Baltic Trade Council said.")] == [
+        "Lenz"
+    ]
+    assert [s for s, _ in speakers(quote + "the Bank of Norland said.")] == ["Bank of Norland"]

@@ -8,6 +8,8 @@ from indexer.extract.lang.en.nouns import (
     GROUP_NOUNS,
     NAME_CONNECTORS,
     OPENERS,
+    ORG_WORDS,
+    PLACE_WORDS,
     PREPOSITIONS,
     ROLE_NOUNS,
     STOP_CAPITALS,
@@ -117,19 +119,36 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
     j = i
     if tokens[j].lower in DETERMINERS:
         j += 1
-    while j < len(tokens) and (
-        tokens[j].capitalized
-        or tokens[j].lower in TITLE_WORDS
-        or tokens[j].lower in ROLE_NOUNS
-        or tokens[j].text == "-"
-        or tokens[j].lower in NAME_CONNECTORS
-    ):
+    while j < len(tokens):
         if tokens[j].bare in STOP_CAPITALS and tokens[j].lower not in DETERMINERS:
             break
-        j += 1
+        if (
+            tokens[j].capitalized
+            or tokens[j].lower in TITLE_WORDS
+            or tokens[j].lower in ROLE_NOUNS
+            or tokens[j].text == "-"
+            or tokens[j].lower in NAME_CONNECTORS
+        ):
+            j += 1
+        elif j > i and (role := _role_before_name(tokens, j)) is not None:
+            j = role + 1  # 'Acme University political scientist Ann Li': on to the name
+        else:
+            break
     if j == i or (j == i + 1 and tokens[i].lower in DETERMINERS):
         return None
     return noun_phrase(tokens, i, j - 1)
+
+
+def _role_before_name(tokens: list[Token], j: int) -> int | None:
+    """The index of a lower-case role noun within three modifiers of tokens[j] that a name
+    follows ('political scientist Ann Li'), or None."""
+    for r in range(j, min(j + 3, len(tokens) - 1)):
+        word = tokens[r]
+        if not (word.text.isalpha() and word.text.islower()) or word.lower in DETERMINERS:
+            return None
+        if word.lower in ROLE_NOUNS and is_name_token(tokens[r + 1]):
+            return r
+    return None
 
 
 def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
@@ -147,7 +166,7 @@ def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
         ):
             i -= 1
         # "the Kremlin", "the White House": keep the article off the name, note it is definite
-        return noun_phrase(tokens, i, j)
+        return _name_before_of(tokens, i, j) or noun_phrase(tokens, i, j)
     if tok.lower in ROLE_NOUNS or tok.lower in GROUP_NOUNS or tok.lower.rstrip("s") in ROLE_NOUNS:
         i = j
         limit = max(0, j - 6)
@@ -172,6 +191,28 @@ def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
                 break
         return noun_phrase(tokens, i, j)
     return None
+
+
+def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
+    """A name tokens[i..j] after 'of/at/from (the)': 'Ann Li of the Acme Institute said' is
+    said by the person before it; 'the Department of Justice said' by the whole organisation."""
+    k = i - 1
+    if k >= 0 and tokens[k].lower == "the":
+        k -= 1
+    if k < 1 or tokens[k].lower not in {"of", "at", "from", "for", "with"}:
+        return None
+    if not is_name_token(tokens[k - 1]):
+        return None
+    before = _np_ending_at(tokens, k - 1)
+    if before is None or before.kind != "name" or not before.name:
+        return None
+    words = [w.lower().strip(".") for w in before.name.split()]
+    if words[-1] in ORG_WORDS and tokens[k].lower == "of":
+        first = next(n for n, t in enumerate(tokens) if t.start == before.start)
+        return noun_phrase(tokens, first, j)  # 'Bank of America', 'Department of Justice'
+    if (len(words) < 2 and not before.gender) or set(words) & (ORG_WORDS | PLACE_WORDS):
+        return None
+    return before
 
 
 def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
