@@ -132,3 +132,23 @@ def test_a_person_of_an_organisation_is_the_speaker_and_an_organisation_of_x_is_
         "Lenz"
     ]
     assert [s for s, _ in speakers(quote + "the Bank of Norland said.")] == ["Bank of Norland"]
+
+
+def test_the_cue_nearest_a_quotation_names_its_speaker() -> None:
+    text = (
+        "When Mayor Ida Brenner noted that the bridge was closed, "
+        "Councillor Tom Hale replied, “Then open the ferry.”"
+    )
+    assert [s for s, _ in speakers(text)] == ["Tom Hale"]
+
+
+def test_the_addressee_of_told_is_never_the_speaker() -> None:
+    text = "Ida Brenner, 58, told the Harbour Courier, “We will rebuild the pier by June.”"
+    assert [s for s, _ in speakers(text)] == ["Ida Brenner"]
+
+
+def test_a_cue_word_after_a_possessive_is_a_noun_unless_a_that_clause_follows() -> None:
+    noun = "Tom Hale called Ida Brenner's remarks on the pier “a welcome change of course.”"
+    assert [s for s, _ in speakers(noun)] == ["Tom Hale"]
+    claim = "Reporters checked Ida Brenner's claim that the pier had cost “less than a bus.”"
+    assert [s for s, _ in speakers(claim)] == ["Ida Brenner"]

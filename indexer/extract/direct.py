@@ -69,9 +69,11 @@ def quotations_in_sentence(
 
     # 'Zelensky said: "…"' / 'Zelensky said, "…"' : cue and colon or comma right before
     lead = before[-1].text if before else ""
+    if lead in {":", ","} and cue_indices(before, SPEECH_CUES):
+        nearest = attribution_near(tokens, 0, first_q, CUE_BEFORE, nearest=True)
+        if nearest:
+            return [Found(quotes[0].start, quotes[-1].end, "direct", nearest, s)]
     attribution = attribution_near(tokens, 0, first_q, CUE_BEFORE)
-    if attribution and lead in {":", ","} and cue_indices(before, SPEECH_CUES):
-        return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s)]
 
     # participle: 'Trump attacked Clinton, saying, "…"' / 'saying anybody who … "…"'
     participle = next((i for i in range(first_q) if tokens[i].lower in PARTICIPLE_CUES), None)

@@ -37,6 +37,8 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
         while k >= 0 and tokens[k].text not in {",", "(", "“", "”", '"', ";", ":"}:
             k -= 1
         inner = tokens[k + 1 : j]
+        if k >= 1 and len(inner) == 1 and inner[0].text.isdigit():
+            return _np_ending_at(tokens, k - 1)  # 'Ann Li, 58, said'
         if (
             inner
             and len(inner) <= 5
