@@ -152,3 +152,16 @@ def test_a_cue_word_after_a_possessive_is_a_noun_unless_a_that_clause_follows() 
     assert [s for s, _ in speakers(noun)] == ["Tom Hale"]
     claim = "Reporters checked Ida Brenner's claim that the pier had cost “less than a bus.”"
     assert [s for s, _ in speakers(claim)] == ["Ida Brenner"]
+
+
+def test_a_chain_of_appositives_leads_back_to_the_name_that_opens_it() -> None:
+    chained = (
+        "Ida Brenner, the mayor of Norland, a port town on the coast, "
+        "said the pier “will be rebuilt by June.”"
+    )
+    assert [s for s, _ in speakers(chained)] == ["Ida Brenner"]
+    relative = (
+        "Tom Hale, president of the United Federation of Dockers, which represents port "
+        "workers, said the strike “will go on.”"
+    )
+    assert [s for s, _ in speakers(relative)] == ["Tom Hale"]

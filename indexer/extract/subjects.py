@@ -52,11 +52,8 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                 return mention
         if k >= 1 and tokens[k].text == ",":
             appos = tokens[k + 1 : j]
-            if (
-                appos
-                and appos[0].lower in {"the", "a", "an", "who", "whose", "which"} | TITLE_WORDS
-            ):
-                mention = _np_ending_at(tokens, k - 1)
+            if appos and appos[0].lower in APPOSITIVE_OPENERS | TITLE_WORDS:
+                mention = _chain_head(tokens, k)
                 if mention and mention.kind == "name":
                     desc = " ".join(t.text for t in appos)
                     if appos[0].lower not in {"who", "whose", "which"}:
@@ -64,6 +61,32 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                     return mention
         return None
     return _np_ending_at(tokens, j)
+
+
+def _chain_head(tokens: list[Token], k: int) -> Mention | None:
+    """The name an appositive after tokens[k] (a comma) describes. A name that is the object
+    of a preposition sits inside an earlier appositive ('Ann Li, the mayor of Norland, a port
+    town, said'): the chain is followed back to the name that opens it."""
+    mention = _np_ending_at(tokens, k - 1)
+    for _ in range(3):
+        if mention is None or mention.kind != "name":
+            return mention
+        first = next(n for n, t in enumerate(tokens) if t.start >= mention.start)
+        f = first - 1
+        if f >= 0 and tokens[f].lower == "the":
+            f -= 1
+        if f < 0 or tokens[f].lower not in PREPOSITIONS:
+            return mention
+        p = f
+        while p >= 0 and tokens[p].text != ",":
+            p -= 1
+        if p < 1 or tokens[p + 1].lower not in APPOSITIVE_OPENERS | TITLE_WORDS:
+            return mention
+        mention = _np_ending_at(tokens, p - 1)
+    return mention
+
+
+APPOSITIVE_OPENERS = {"the", "a", "an", "who", "whose", "which"}
 
 
 def _skip_adverbials(tokens: list[Token], j: int) -> int:
