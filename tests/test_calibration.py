@@ -29,7 +29,7 @@ def test_the_shipped_table_covers_exactly_every_rule() -> None:
 def test_a_quote_carries_its_rules_figure() -> None:
     text = (
         "“The ferry will run all winter,” harbour chief Tove Lind said.\n"
-        "“Nobody will be stranded.”\n"
+        "She said the old timetable had been “a mess.”\n"
         "Some residents said that the timetable was too thin."
     )
     found = extract_quotes(text)

@@ -86,11 +86,13 @@ def test_cue_less_quotation_after_narration_does_not_inherit_the_speaker() -> No
     assert [s for s, _ in speakers(text)] == ["Anna Kovacs"]
 
 
-def test_cue_less_quotation_right_after_a_quote_continues_it() -> None:
+def test_cue_less_quotation_paragraph_right_after_a_quote_continues_it() -> None:
     text = '"The road is open," Anna Kovacs said.\n"Nobody will miss the ferry."'
-    assert speakers(text) == [
-        ("Anna Kovacs", "direct_cue_after:name"),
-        ("Anna Kovacs", "direct_continuation:inherited"),
+    [quote] = extract_quotes(text)
+    assert (quote.speaker, quote.rule) == ("Anna Kovacs", "direct_cue_after:name")
+    assert [text[a:b] for a, b in quote.parts] == [
+        "The road is open,",
+        "Nobody will miss the ferry.",
     ]
 
 

@@ -8,9 +8,7 @@ from indexer.extract.coref import Entity
 from indexer.extract.lang.en.cues import NOMINAL_CUES
 from indexer.extract.model import CONTEXT_CHARS, Article, ExtractedQuote, Found
 from indexer.extract.rules import (
-    CONTINUATION,
     DESCRIPTION,
-    INHERITED,
     NAME,
     PRONOUN,
     ROLE,
@@ -109,8 +107,6 @@ def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuot
 
 def _resolution(found: Found, entity: Entity | None) -> str:
     mention = found.attribution.mention
-    if found.attribution.rule == CONTINUATION:
-        return INHERITED
     if mention is None:
         return UNRESOLVED
     if mention.kind == "name":

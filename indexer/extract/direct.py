@@ -9,7 +9,6 @@ from indexer.extract.lang.en.cues import CUE_WORDS, PARTICIPLE_CUES, SPEECH_CUES
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import (
     COLON,
-    CONTINUATION,
     CUE_AFTER,
     CUE_BEFORE,
     DASH,
@@ -53,12 +52,8 @@ def quotations_in_sentence(
             and last_quoted == s.index - 1  # nothing said by anyone else in between
             and not [t for t in after if t.text not in {".", ",", "!", "?"}]
         ):
-            attribution = Attribution(
-                previous.attribution.mention,
-                None,
-                previous.attribution.entity,
-                rule=CONTINUATION,
-            )
+            # a quotation running on from the previous one, in its paragraph or the next
+            attribution = previous.attribution
             return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s, True)]
         if attribution is None:
             attribution = _dash_attribution(tokens, last_q)

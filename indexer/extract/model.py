@@ -69,7 +69,7 @@ class Found:
     type: str
     attribution: Attribution
     sentence: Sentence
-    continuation: bool = False  # a quotation with no cue of its own, said by the previous speaker
+    continuation: bool = False  # no cue of its own: it runs on from the previous quotation
     last_sentence: Sentence | None = None
 
 
