@@ -2,13 +2,14 @@
 
 Usage (from the repository root, with ../shared beside it):
 
-    .venv/bin/python scripts/calibrate.py [SPLIT_DIR] [--out PATH] [--folds K] [--repeats N]
+    .venv/bin/python scripts/calibrate.py [SPLIT_DIR...] [--out PATH] [--folds K] [--repeats N]
                                           [--check]
 
-It runs `onrecord extract` over SPLIT_DIR/text (default ../shared/polnear/dev), pairs every
-predicted quote with the gold attributions exactly as `../shared/eval/score_speakers.py` does
-(all attributions, strict: the canonical speaker must be the person who really said it), and
-marks each prediction right or wrong (a prediction with no gold attribution is wrong).
+It runs `onrecord extract` over the hand-labelled articles of each SPLIT_DIR (those with a
+SPLIT_DIR/speakers/NAME.jsonl; default ../shared/polnear/dev and ../shared/polnear/train), pairs
+every predicted quote with the gold attributions exactly as `../shared/eval/score_speakers.py`
+does (all attributions, strict: the canonical speaker must be the person who really said it),
+and marks each prediction right or wrong (a prediction with no gold attribution is wrong).
 
 The fit is histogram binning by rule: each quote records the rule that produced it, and a rule's
 confidence is its share of right predictions, shrunk towards the overall share by a Beta prior so
@@ -18,9 +19,12 @@ their group's figure.
 The expected calibration error (ECE, 10 equal-width bins) is reported out of fold: articles are
 split into K folds, each fold scored with a table fitted on the others, so the figure is measured
 on articles the fit did not see; the mean over several seeded shuffles of the split is printed,
-since one split of ~80 articles moves the figure by about ±0.01. The table written to --out (default
-indexer/extract/calibration.json) is then fitted on all articles. `--check` fits and reports
-without writing.
+since one split of ~80 articles moves the figure by about ±0.01. With several splits, each is
+also scored with a table fitted on the others only (train → dev, dev → train). The table written
+to --out (default indexer/extract/calibration.json) is then fitted on all articles. `--check`
+fits and reports without writing.
+
+The table must be refitted whenever a rule or the extractor's output changes.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from types import ModuleType
 from indexer.extract.rules import all_rules
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_SPLIT = REPO.parent / "shared" / "polnear" / "dev"
+DEFAULT_SPLITS = [REPO.parent / "shared" / "polnear" / name for name in ("dev", "train")]
 DEFAULT_OUT = REPO / "indexer" / "extract" / "calibration.json"
 PRIOR_WEIGHT = 10.0  # pseudo-observations pulling a rule's share towards the overall share
 BINS = 10
@@ -58,15 +62,22 @@ def load_scorer(split_dir: Path) -> ModuleType:
     return score_speakers
 
 
+def labelled_texts(split_dir: Path) -> list[Path]:
+    """The article texts of a split that have hand speaker labels."""
+    return [
+        split_dir / "text" / f"{labels.stem}.txt"
+        for labels in sorted((split_dir / "speakers").glob("*.jsonl"))
+    ]
+
+
 def extract(split_dir: Path) -> Path:
     """Predictions of the installed extractor, through the same command users run."""
     onrecord = Path(sys.executable).with_name("onrecord")
     out = Path(tempfile.mkstemp(suffix=".jsonl")[1])
+    texts = [str(path) for path in labelled_texts(split_dir)]
     with out.open("w", encoding="utf-8") as handle:
         subprocess.run(
-            [str(onrecord), "extract", str(split_dir / "text"), "--format", "jsonl"],
-            stdout=handle,
-            check=True,
+            [str(onrecord), "extract", *texts, "--format", "jsonl"], stdout=handle, check=True
         )
     return out
 
@@ -192,20 +203,24 @@ def out_of_fold(rows: list[Outcome], folds: int, seed: int) -> list[tuple[float,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("split", nargs="?", type=Path, default=DEFAULT_SPLIT)
+    parser.add_argument("splits", nargs="*", type=Path, default=DEFAULT_SPLITS)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=8, help="shuffled fold splits to average")
     parser.add_argument("--check", action="store_true", help="report only, write nothing")
     args = parser.parse_args()
-    if not (args.split / "speakers").is_dir():
-        sys.exit(f"{args.split}/speakers not found: calibration needs hand speaker labels")
+    splits = [split for split in args.splits if (split / "speakers").is_dir()]
+    if not splits:
+        sys.exit("no SPLIT_DIR/speakers found: calibration needs hand speaker labels")
 
-    predictions = extract(args.split)
-    try:
-        rows = outcomes(args.split, predictions)
-    finally:
-        predictions.unlink()
+    by_split: dict[str, list[Outcome]] = {}
+    for split in splits:
+        predictions = extract(split)
+        try:
+            by_split[split.name] = outcomes(split, predictions)
+        finally:
+            predictions.unlink()
+    rows = [row for split_rows in by_split.values() for row in split_rows]
     right = sum(r for *_, r in rows)
     print(f"{len(rows)} scored predictions, {right} right ({right / len(rows):.3f})")
     raw = [(c, r) for _, _, c, r in rows if c is not None]
@@ -216,9 +231,20 @@ def main() -> None:
         f"ECE out of fold ({args.folds} folds by article, mean of {args.repeats} shuffles):"
         f" {sum(eces) / len(eces):.3f} (range {min(eces):.3f}-{max(eces):.3f})"
     )
+    for name, held_out in by_split.items():
+        others = [
+            row for other, split_rows in by_split.items() if other != name for row in split_rows
+        ]
+        if others:
+            table = fit(others)
+            scored = [(table["rules"][rule]["confidence"], r) for _, rule, _, r in held_out]
+            print(f"ECE on {name} with a table fitted on the other splits: {ece(scored):.3f}")
 
     table = fit(rows)
-    table["fitted_on"] = f"{args.split.name}: {len({d for d, *_ in rows})} articles"
+    table["fitted_on"] = ", ".join(
+        f"{name}: {len({d for d, *_ in split_rows})} articles"
+        for name, split_rows in by_split.items()
+    )
     in_sample = [(table["rules"][rule]["confidence"], right) for _, rule, _, right in rows]
     print(f"in-sample ECE of the fitted table: {ece(in_sample):.3f}")
     for rule, entry in table["rules"].items():

@@ -181,15 +181,15 @@ def test_unnamed_sources_are_stored_but_marked_low_confidence(api: httpx.Client)
         "title": "Harbour plan",
         "text": (
             '"We will build it," harbour chief Eva Lind said.\n'
-            "The plan was shelved in March, according to two people briefed on the talks."
+            'Some residents said the plan was "a costly mistake."'
         ),
     }
     assert post(api, body=body).status_code == 201
-    hits = api.get("/v1/search", params={"q": "plan harbour build shelved"}).json()["hits"]
+    hits = api.get("/v1/search", params={"q": "plan harbour build costly"}).json()["hits"]
     by_text = {h["text"][:12]: h for h in api.get("/v1/search").json()["hits"]}
     assert by_text['"We will bui']["low_confidence"] is False
-    assert by_text["The plan was"]["low_confidence"] is True
-    assert by_text["The plan was"]["confidence"] < by_text['"We will bui']["confidence"]
-    quote = api.get(f"/v1/quotes/{by_text['The plan was']['id']}").json()
+    assert by_text["the plan was"]["low_confidence"] is True
+    assert by_text["the plan was"]["confidence"] < by_text['"We will bui']["confidence"]
+    quote = api.get(f"/v1/quotes/{by_text['the plan was']['id']}").json()
     assert quote["low_confidence"] is True
-    assert any(h["text"].startswith("The plan was") for h in hits)  # still searchable
+    assert any(h["text"].startswith("the plan was") for h in hits)  # still searchable

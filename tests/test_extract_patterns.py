@@ -154,9 +154,9 @@ def test_continuation_paragraph_goes_to_the_previous_speaker() -> None:
         '"We built this port in two years," said harbour master Ivo Rask.\n'
         '"Nobody believed we could do it."'
     )
-    found = quotes_of(text)
-    assert [q.speaker for q in found] == ["Ivo Rask", "Ivo Rask"]
-    assert found[1].confidence < found[0].confidence
+    [quote] = quotes_of(text)
+    assert quote.speaker == "Ivo Rask"
+    assert quote.text.endswith('"Nobody believed we could do it."')
 
 
 def test_multi_paragraph_quote_is_one_quote() -> None:
@@ -280,3 +280,13 @@ def test_reported_speech_pattern(text: str, speaker: str, contains: str, exclude
     assert contains in quote.text
     if excludes:
         assert excludes not in quote.text
+
+
+def test_day_said_between_the_parts_of_a_direct_quote() -> None:
+    text = (
+        "Mayor Ines Dorn spoke after the council vote. "
+        "“The bridge stays shut until spring,” she said Monday. “We will not cut corners.”"
+    )
+    quote = only(text, date(2024, 5, 9))  # a Thursday
+    assert "cut corners" in quote.text
+    assert quote.said_on == date(2024, 5, 6)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from indexer.extract import dates
+from indexer.extract.calibration import confidence_of
 from indexer.extract.coref import Entity
-from indexer.extract.dates import date_said
 from indexer.extract.lang.en.cues import NOMINAL_CUES
 from indexer.extract.model import CONTEXT_CHARS, Article, ExtractedQuote, Found
 from indexer.extract.rules import (
-    CONTINUATION,
     DESCRIPTION,
-    INHERITED,
     NAME,
     PRONOUN,
     ROLE,
@@ -67,16 +66,6 @@ def _speaker_kind(found: Found, entity: Entity | None) -> str | None:
 
 def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuote:
     mention = found.attribution.mention
-    sentence_text = art.text[found.sentence.start : found.sentence.end]
-    frame = "".join(
-        ch if not (found.start <= found.sentence.start + i < found.end) else " "
-        for i, ch in enumerate(sentence_text)
-    )
-    confidence = found.attribution.confidence
-    if mention is not None and mention.kind in {"nominal", "group"} and entity is None:
-        confidence -= 0.25
-    if mention is not None and mention.kind == "pronoun":
-        confidence -= 0.1
     kind = found.type
     span_text = art.text[found.start : found.end]
     if kind == "direct" and not any(c in QUOTE_CHARS for c in span_text):
@@ -88,6 +77,7 @@ def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuot
         and sum(span_text.count(c) for c in QUOTE_CHARS) == 2
     ):
         kind = "direct"
+    rule = rule_name(kind, found.attribution.rule, _resolution(found, entity))
     return ExtractedQuote(
         text=span_text,
         type=kind,
@@ -99,20 +89,24 @@ def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuot
         mention_end=mention.end if mention else None,
         cue=found.attribution.cue or _nominal_cue(art.text, found.sentence),
         context=_context(art, found.sentence, found.last_sentence or found.sentence),
-        said_on=date_said(frame, art.published) or art.published,
-        confidence=round(max(0.05, min(confidence, 0.99)), 2),
+        said_on=dates.date_said_around(
+            art.text,
+            (found.sentence.start, (found.last_sentence or found.sentence).end),
+            (found.start, found.end),
+            art.published,
+        )
+        or art.published,
+        confidence=confidence_of(rule),
         speaker_kind=_speaker_kind(found, entity),
         speaker_aliases=tuple(entity.aliases) if entity else (),
         speaker_description=entity.description if entity else None,
-        rule=rule_name(kind, found.attribution.rule, _resolution(found, entity)),
+        rule=rule,
         parts=_parts(art, found, kind),
     )
 
 
 def _resolution(found: Found, entity: Entity | None) -> str:
     mention = found.attribution.mention
-    if found.attribution.rule == CONTINUATION:
-        return INHERITED
     if mention is None:
         return UNRESOLVED
     if mention.kind == "name":

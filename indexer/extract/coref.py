@@ -28,6 +28,7 @@ class Entity:
     last_subject: int = -1
     last_spoke: int = -1
     mentions: int = 0
+    first_at: int = -1  # offset of the first mention: nothing before it can refer to it
 
     @property
     def focus(self) -> int:
@@ -117,7 +118,7 @@ class EntityRegistry:
                 kind = "person"
             else:
                 kind = "unknown"
-            entity = Entity(mention.name, kind)
+            entity = Entity(mention.name, kind, first_at=mention.start)
             self.entities.append(entity)
         elif entity.kind == "unknown" and (mention.gender or mention.description):
             entity.kind = "person"
@@ -140,15 +141,15 @@ class EntityRegistry:
             return self.observe(mention, sentence, subject=True)
         if mention.kind == "pronoun":
             if mention.gender in ("m", "f"):
-                entity = self._salient(sentence, mention.gender, persons=True)
+                entity = self._salient(sentence, mention, persons=True)
                 if entity is not None:
                     entity.gender = entity.gender or mention.gender
                     entity.kind = "person"
                 return entity
             if mention.gender == "n":
-                return self._salient(sentence, None, persons=False)
+                return self._salient(sentence, mention, persons=False)
             if mention.gender == "p":
-                return self._salient(sentence, None, persons=False, window=2)
+                return self._salient(sentence, mention, persons=False, window=2)
             return None
         if mention.kind == "nominal" and mention.head in DOCUMENT_NOUNS:
             return self._author(mention, sentence)
@@ -157,17 +158,23 @@ class EntityRegistry:
         return None
 
     def _salient(
-        self, sentence: int, gender: str | None, persons: bool, window: int = 6
+        self, sentence: int, mention: Mention, persons: bool, window: int = 6
     ) -> Entity | None:
         """The entity in focus: latest subject or speaker, then latest mention, among those
-        whose kind and gender agree (an unknown gender agrees with any)."""
+        named before the mention whose kind and gender agree (an unknown gender agrees with
+        any). 'She called Acme's plan …' never refers forward to Acme."""
+        gender = mention.gender if persons else None
 
         def compatible(e: Entity, kinds: tuple[str, ...]) -> bool:
             if persons:
                 return e.kind in kinds and e.gender in (None, gender)
             return e.kind in kinds and e.gender is None
 
-        recent = [e for e in self.entities if sentence - e.last_seen <= window]
+        recent = [
+            e
+            for e in self.entities
+            if sentence - e.last_seen <= window and e.first_at < mention.start
+        ]
         wanted = ("person",) if persons else ("org",)
         candidates = [e for e in recent if compatible(e, wanted)]
         if not candidates:  # a lone capitalised word may be a person or an organisation
@@ -220,7 +227,7 @@ class EntityRegistry:
                 key=lambda e: (len(modifiers & described_as(e)), e.focus, e.last_seen),
             )
         if head in _TITLE_ROLES:
-            return self._salient(sentence, mention.gender, persons=True, window=4)
+            return self._salient(sentence, mention, persons=True, window=4)
         return None
 
     def spoke(self, entity: Entity, sentence: int) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from indexer.extract.lang.en.cues import CUE_WORDS, SPEECH_CUES
+import re
+
+from indexer.extract.lang.en.cues import CUE_WORDS, NOUN_MARKERS, SPEECH_CUES
 from indexer.extract.lang.en.nouns import PHRASE_STOPS
 from indexer.extract.mentions import Mention
 from indexer.extract.model import TRAILING, Attribution
@@ -23,8 +25,20 @@ def cue_indices(tokens: list[Token], cues: set[str]) -> list[int]:
     return [
         i
         for i, t in enumerate(tokens)
-        if CUE_WORDS.get(t.lower) in cues and (i == 0 or title_case or not t.capitalized)
+        if CUE_WORDS.get(t.lower) in cues
+        and (i == 0 or title_case or not t.capitalized)
+        and not (i > 0 and _a_noun(tokens, i))
     ]
+
+
+def _a_noun(tokens: list[Token], i: int) -> bool:
+    """A determiner or possessive makes a cue word a noun ('the claims', 'Obama's remarks'); a
+    possessive one is still a cue before 'that': 'Ann Li's claim that …' is her attribution."""
+    before = tokens[i - 1]
+    if before.lower in NOUN_MARKERS:
+        return True
+    possessive = re.search(r"\w[’']s$", before.text) is not None
+    return possessive and not (i + 1 < len(tokens) and tokens[i + 1].lower == "that")
 
 
 def according_to(tokens: list[Token]) -> tuple[int, Mention] | None:
@@ -52,19 +66,26 @@ def _source_phrase(tokens: list[Token], i: int) -> Mention | None:
     )
 
 
-def attribution_near(tokens: list[Token], lo: int, hi: int, placed: str) -> Attribution | None:
+def attribution_near(
+    tokens: list[Token], lo: int, hi: int, placed: str, nearest: bool = False
+) -> Attribution | None:
     """A speaker + cue inside tokens[lo:hi] (a frame stretch with no quotation in it); `placed`
-    names where that stretch lies relative to the quotation (CUE_BEFORE or CUE_AFTER)."""
-    for ci in cue_indices(tokens[lo:hi], SPEECH_CUES):
+    names where that stretch lies relative to the quotation (CUE_BEFORE or CUE_AFTER).
+    `nearest` takes the last cue first ('When A noted …, B said, "…"'). The one after 'told'
+    is the addressee, never the speaker."""
+    cues = cue_indices(tokens[lo:hi], SPEECH_CUES)
+    if nearest:
+        cues.reverse()
+    for ci in cues:
         cue_i = lo + ci
         mention = subject_before(tokens[lo : cue_i + 1], ci)
-        if mention is None:
+        if mention is None and CUE_WORDS[tokens[cue_i].lower] != "tell":
             mention = subject_after(tokens[:hi], cue_i)
         if mention is not None:
             return Attribution(mention, tokens[cue_i].text, rule=placed)
     found = according_to(tokens[lo:hi])
     if found:
-        return Attribution(found[1], "according to", confidence=0.85, rule=ACCORDING_TO)
+        return Attribution(found[1], "according to", rule=ACCORDING_TO)
     return None
 
 

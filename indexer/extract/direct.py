@@ -9,7 +9,6 @@ from indexer.extract.lang.en.cues import CUE_WORDS, PARTICIPLE_CUES, SPEECH_CUES
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import (
     COLON,
-    CONTINUATION,
     CUE_AFTER,
     CUE_BEFORE,
     DASH,
@@ -53,13 +52,8 @@ def quotations_in_sentence(
             and last_quoted == s.index - 1  # nothing said by anyone else in between
             and not [t for t in after if t.text not in {".", ",", "!", "?"}]
         ):
-            attribution = Attribution(
-                previous.attribution.mention,
-                None,
-                previous.attribution.entity,
-                confidence=0.75,
-                rule=CONTINUATION,
-            )
+            # a quotation running on from the previous one, in its paragraph or the next
+            attribution = previous.attribution
             return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s, True)]
         if attribution is None:
             attribution = _dash_attribution(tokens, last_q)
@@ -70,18 +64,18 @@ def quotations_in_sentence(
 
     # 'Zelensky said: "…"' / 'Zelensky said, "…"' : cue and colon or comma right before
     lead = before[-1].text if before else ""
+    if lead in {":", ","} and cue_indices(before, SPEECH_CUES):
+        nearest = attribution_near(tokens, 0, first_q, CUE_BEFORE, nearest=True)
+        if nearest:
+            return [Found(quotes[0].start, quotes[-1].end, "direct", nearest, s)]
     attribution = attribution_near(tokens, 0, first_q, CUE_BEFORE)
-    if attribution and lead in {":", ","} and cue_indices(before, SPEECH_CUES):
-        return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s)]
 
     # participle: 'Trump attacked Clinton, saying, "…"' / 'saying anybody who … "…"'
     participle = next((i for i in range(first_q) if tokens[i].lower in PARTICIPLE_CUES), None)
     if attribution is None and participle is not None:
         subject = sentence_subject(tokens, participle)
         if subject is not None:
-            attribution = Attribution(
-                subject, tokens[participle].text, confidence=0.8, rule=PARTICIPLE
-            )
+            attribution = Attribution(subject, tokens[participle].text, rule=PARTICIPLE)
             if lead in {":", ","} and participle >= first_q - 2:
                 return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s)]
 
@@ -119,7 +113,7 @@ def _verb_after_quote(tokens: list[Token], last_q: int) -> Attribution | None:
         ):
             mention = subject_before(tokens[: end + 2], end + 1)
             if mention is not None and mention.start == tokens[k].start:
-                return Attribution(mention, verb.text, confidence=0.8, rule=VERB_AFTER)
+                return Attribution(mention, verb.text, rule=VERB_AFTER)
     return None
 
 
@@ -129,7 +123,7 @@ def _dash_attribution(tokens: list[Token], last_q: int) -> Attribution | None:
     if k < len(tokens) and tokens[k].text in {"―", "—", "–", "-"}:
         mention = subject_after(tokens, k)
         if mention is not None and mention.kind == "name":
-            return Attribution(mention, tokens[k].text, confidence=0.85, rule=DASH)
+            return Attribution(mention, tokens[k].text, rule=DASH)
     return None
 
 
@@ -157,7 +151,7 @@ def _subject_attribution(
     for ci in cue_indices(tokens[:limit], set(CUE_WORDS.values())):
         mention = subject_before(tokens, ci)
         if mention is not None:
-            return Attribution(mention, tokens[ci].text, confidence=0.8, rule=CUE_BEFORE)
+            return Attribution(mention, tokens[ci].text, rule=CUE_BEFORE)
     # any verb: 'Moore thanked him for "…"', 'Trump mocked Rubio for "…"'
     subject = sentence_subject(tokens, limit)
     if subject is None or subject.kind not in {"name", "pronoun"}:
@@ -171,7 +165,7 @@ def _subject_attribution(
     verb = tokens[after]
     low = verb.lower
     if verb.text.islower() and low not in NOT_SPEECH and low.endswith("ed"):
-        return Attribution(subject, verb.text, confidence=0.65, rule=SUBJECT_VERB)
+        return Attribution(subject, verb.text, rule=SUBJECT_VERB)
     return None
 
 
@@ -193,10 +187,10 @@ def colon_attribution(tokens: list[Token]) -> Attribution | None:
         return None
     found = attribution_near(tokens, 0, len(tokens) - 1, CUE_BEFORE)
     if found is not None:
-        return Attribution(found.mention, found.cue, confidence=0.8, rule=COLON)
+        return Attribution(found.mention, found.cue, rule=COLON)
     if len(tokens) > 8:
         return None
     subject = sentence_subject(tokens, len(tokens) - 1)
     if subject is None or subject.kind != "name":
         return None
-    return Attribution(subject, ":", confidence=0.7, rule=COLON)
+    return Attribution(subject, ":", rule=COLON)

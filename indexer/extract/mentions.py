@@ -54,7 +54,7 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
     words = tokens[first : last + 1]
     split = 0
     for i, word in enumerate(words[:-1]):
-        if word.bare in PERSON_TITLES:
+        if word.bare in PERSON_TITLES or _describes(word):
             split = i + 1  # "Massachusetts Sen. Elizabeth Warren": the name follows the title
     while split < len(words) - 1 and (
         words[split].bare in TITLE_WORDS or _is_demonym(words[split].text)
@@ -92,6 +92,19 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         description=description,
         gender=gender,
     )
+
+
+def _describes(word: Token) -> bool:
+    """A word that ends a description in front of a name, never part of it: a lower-case role
+    ('Acme researcher Ann Li', 'campaign manager'), a possessive ('Fox's'), '-born', or a
+    hyphenated title ('Secretary-Treasurer')."""
+    low = word.lower
+    if word.text.islower() and (word.bare in ROLE_NOUNS or word.bare in TITLE_WORDS):
+        return True
+    if re.search(r"[’']s$", word.text) or low.endswith("-born"):
+        return True
+    parts = word.bare.split("-")
+    return len(parts) > 1 and all(part in TITLE_WORDS | PERSON_TITLES for part in parts)
 
 
 def _is_demonym(word: str) -> bool:

@@ -50,6 +50,7 @@ class ExtractedQuote:
             "speaker_end": self.mention_end,
             "type": self.type,
             "rule": self.rule,
+            "confidence": self.confidence,
         }
 
 
@@ -58,7 +59,6 @@ class Attribution:
     mention: Mention | None
     cue: str | None
     entity: Entity | None = None
-    confidence: float = 0.9
     rule: str = CUE_AFTER  # the cue pattern (see `rules`); the resolution path is added later
 
 
@@ -69,7 +69,7 @@ class Found:
     type: str
     attribution: Attribution
     sentence: Sentence
-    continuation: bool = False  # a quotation with no cue of its own, said by the previous speaker
+    continuation: bool = False  # no cue of its own: it runs on from the previous quotation
     last_sentence: Sentence | None = None
 
 

@@ -35,9 +35,9 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
             found_here = reported_in_sentence(art, s, tokens)
         art.colon = colon_attribution(tokens) if not quotes else None
         for found in found_here:
-            if found.continuation and previous and previous.sentence.paragraph == s.paragraph:
-                previous.end = found.end  # '"A," X said. "B."' is one attribution
-                previous.last_sentence = s
+            if found.continuation and previous:
+                previous.end = found.end  # '"A," X said. "B."' is one attribution, and so is
+                previous.last_sentence = s  # a quotation paragraph right after it
                 continue
             entity = found.attribution.entity
             mention = found.attribution.mention

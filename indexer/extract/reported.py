@@ -51,10 +51,19 @@ def reported_in_sentence(art: Article, s: Sentence, tokens: list[Token]) -> list
         if found:
             candidates.append(found)
     chosen: list[Found] = []
-    for found in sorted(candidates, key=lambda f: -f.attribution.confidence):
+    for found in sorted(candidates, key=lambda f: _preference(art, f), reverse=True):
         if all(found.end <= c.start or found.start >= c.end for c in chosen):
             chosen.append(found)
     return sorted(chosen, key=lambda f: f.start)
+
+
+def _preference(art: Article, found: Found) -> tuple[bool, bool]:
+    """Of overlapping readings, prefer a cue after its content or before a 'that' clause, then
+    a definite or named speaker over 'some experts'."""
+    mention = found.attribution.mention
+    after_that = art.text[: found.start].rstrip().lower().endswith("that")
+    vague = mention is not None and mention.kind in {"nominal", "group"} and not mention.definite
+    return (found.attribution.rule == CUE_AFTER or after_that, not vague)
 
 
 def _according_to_clause(art: Article, s: Sentence, tokens: list[Token]) -> Found | None:
@@ -62,7 +71,7 @@ def _according_to_clause(art: Article, s: Sentence, tokens: list[Token]) -> Foun
     if not found:
         return None
     i, mention = found
-    attribution = Attribution(mention, "according to", confidence=0.7, rule=ACCORDING_TO)
+    attribution = Attribution(mention, "according to", rule=ACCORDING_TO)
     if i == 0:
         comma = next((k for k, t in enumerate(tokens) if t.text == ","), None)
         if comma is not None and comma < len(tokens) - 3:
@@ -115,7 +124,7 @@ def _cue_at_end(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Foun
     ):
         return None
     start, end = strip_span(art.text, s.start, span_end)
-    attribution = Attribution(mention, tok.text, confidence=0.7, rule=CUE_AFTER)
+    attribution = Attribution(mention, tok.text, rule=CUE_AFTER)
     return Found(start, end, "indirect", attribution, s)
 
 
@@ -149,10 +158,7 @@ def _cue_with_complement(art: Article, s: Sentence, tokens: list[Token], ci: int
     start, end = strip_span(art.text, tokens[start_i].start, _clause_stop(tokens, start_i, s))
     if end - start < 12:
         return None
-    confidence = 0.7 if has_that else 0.6
-    if mention.kind in {"nominal", "group"} and not mention.definite:
-        confidence -= 0.1
-    attribution = Attribution(mention, tok.text, confidence=confidence, rule=CUE_BEFORE)
+    attribution = Attribution(mention, tok.text, rule=CUE_BEFORE)
     return Found(start, end, "indirect", attribution, s)
 
 
@@ -173,7 +179,7 @@ def _participle_clause(art: Article, s: Sentence, tokens: list[Token], pi: int) 
     start, end = strip_span(art.text, tokens[start_i].start, _clause_stop(tokens, start_i, s))
     if end - start < 12:
         return None
-    attribution = Attribution(mention, tokens[pi].text, confidence=0.6, rule=PARTICIPLE)
+    attribution = Attribution(mention, tokens[pi].text, rule=PARTICIPLE)
     return Found(start, end, "indirect", attribution, s)
 
 

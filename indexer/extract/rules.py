@@ -20,7 +20,6 @@ VERB_AFTER = "verb_after"  # '"…," he surmised.': an unlisted verb right after
 DASH = "dash"  # '"…" — Name': a name after a dash that follows the quotation
 SUBJECT_VERB = "subject_verb"  # 'Name mocked X for "…"': the subject of any past-tense verb
 COLON = "colon"  # 'Name's reply: "…"' / 'Name, Outlet: "…"': a speaker phrase, then a colon
-CONTINUATION = "continuation"  # a quotation with no cue of its own, said by the last speaker
 
 PATTERNS = (
     CUE_AFTER,
@@ -31,7 +30,6 @@ PATTERNS = (
     DASH,
     SUBJECT_VERB,
     COLON,
-    CONTINUATION,
 )
 
 # --- resolution paths: how the mention next to the cue became a speaker --------------------
@@ -39,10 +37,9 @@ NAME = "name"  # the mention is a name ("Ms. Marsh", "the Kremlin")
 PRONOUN = "pronoun"  # "he"/"she"/"they" resolved to an entity with agreeing gender
 ROLE = "role"  # a role noun ("the senator") resolved to a named entity
 DESCRIPTION = "description"  # an unnamed source kept as described ("a senior official")
-INHERITED = "inherited"  # no mention: the previous quotation's speaker
 UNRESOLVED = "unresolved"  # a pronoun or role with no compatible antecedent
 
-RESOLUTIONS = (NAME, PRONOUN, ROLE, DESCRIPTION, INHERITED, UNRESOLVED)
+RESOLUTIONS = (NAME, PRONOUN, ROLE, DESCRIPTION, UNRESOLVED)
 
 TYPES = ("direct", "mixed", "reported")
 

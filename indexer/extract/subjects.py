@@ -8,6 +8,8 @@ from indexer.extract.lang.en.nouns import (
     GROUP_NOUNS,
     NAME_CONNECTORS,
     OPENERS,
+    ORG_WORDS,
+    PLACE_WORDS,
     PREPOSITIONS,
     ROLE_NOUNS,
     STOP_CAPITALS,
@@ -35,6 +37,8 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
         while k >= 0 and tokens[k].text not in {",", "(", "“", "”", '"', ";", ":"}:
             k -= 1
         inner = tokens[k + 1 : j]
+        if k >= 1 and len(inner) == 1 and inner[0].text.isdigit():
+            return _np_ending_at(tokens, k - 1)  # 'Ann Li, 58, said'
         if (
             inner
             and len(inner) <= 5
@@ -48,11 +52,8 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                 return mention
         if k >= 1 and tokens[k].text == ",":
             appos = tokens[k + 1 : j]
-            if (
-                appos
-                and appos[0].lower in {"the", "a", "an", "who", "whose", "which"} | TITLE_WORDS
-            ):
-                mention = _np_ending_at(tokens, k - 1)
+            if appos and appos[0].lower in APPOSITIVE_OPENERS | TITLE_WORDS:
+                mention = _chain_head(tokens, k)
                 if mention and mention.kind == "name":
                     desc = " ".join(t.text for t in appos)
                     if appos[0].lower not in {"who", "whose", "which"}:
@@ -60,6 +61,32 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                     return mention
         return None
     return _np_ending_at(tokens, j)
+
+
+def _chain_head(tokens: list[Token], k: int) -> Mention | None:
+    """The name an appositive after tokens[k] (a comma) describes. A name that is the object
+    of a preposition sits inside an earlier appositive ('Ann Li, the mayor of Norland, a port
+    town, said'): the chain is followed back to the name that opens it."""
+    mention = _np_ending_at(tokens, k - 1)
+    for _ in range(3):
+        if mention is None or mention.kind != "name":
+            return mention
+        first = next(n for n, t in enumerate(tokens) if t.start >= mention.start)
+        f = first - 1
+        if f >= 0 and tokens[f].lower == "the":
+            f -= 1
+        if f < 0 or tokens[f].lower not in PREPOSITIONS:
+            return mention
+        p = f
+        while p >= 0 and tokens[p].text != ",":
+            p -= 1
+        if p < 1 or tokens[p + 1].lower not in APPOSITIVE_OPENERS | TITLE_WORDS:
+            return mention
+        mention = _np_ending_at(tokens, p - 1)
+    return mention
+
+
+APPOSITIVE_OPENERS = {"the", "a", "an", "who", "whose", "which"}
 
 
 def _skip_adverbials(tokens: list[Token], j: int) -> int:
@@ -117,19 +144,36 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
     j = i
     if tokens[j].lower in DETERMINERS:
         j += 1
-    while j < len(tokens) and (
-        tokens[j].capitalized
-        or tokens[j].lower in TITLE_WORDS
-        or tokens[j].lower in ROLE_NOUNS
-        or tokens[j].text == "-"
-        or tokens[j].lower in NAME_CONNECTORS
-    ):
+    while j < len(tokens):
         if tokens[j].bare in STOP_CAPITALS and tokens[j].lower not in DETERMINERS:
             break
-        j += 1
+        if (
+            tokens[j].capitalized
+            or tokens[j].lower in TITLE_WORDS
+            or tokens[j].lower in ROLE_NOUNS
+            or tokens[j].text == "-"
+            or tokens[j].lower in NAME_CONNECTORS
+        ):
+            j += 1
+        elif j > i and (role := _role_before_name(tokens, j)) is not None:
+            j = role + 1  # 'Acme University political scientist Ann Li': on to the name
+        else:
+            break
     if j == i or (j == i + 1 and tokens[i].lower in DETERMINERS):
         return None
     return noun_phrase(tokens, i, j - 1)
+
+
+def _role_before_name(tokens: list[Token], j: int) -> int | None:
+    """The index of a lower-case role noun within three modifiers of tokens[j] that a name
+    follows ('political scientist Ann Li'), or None."""
+    for r in range(j, min(j + 3, len(tokens) - 1)):
+        word = tokens[r]
+        if not (word.text.isalpha() and word.text.islower()) or word.lower in DETERMINERS:
+            return None
+        if word.lower in ROLE_NOUNS and is_name_token(tokens[r + 1]):
+            return r
+    return None
 
 
 def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
@@ -147,7 +191,7 @@ def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
         ):
             i -= 1
         # "the Kremlin", "the White House": keep the article off the name, note it is definite
-        return noun_phrase(tokens, i, j)
+        return _name_before_of(tokens, i, j) or noun_phrase(tokens, i, j)
     if tok.lower in ROLE_NOUNS or tok.lower in GROUP_NOUNS or tok.lower.rstrip("s") in ROLE_NOUNS:
         i = j
         limit = max(0, j - 6)
@@ -172,6 +216,28 @@ def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
                 break
         return noun_phrase(tokens, i, j)
     return None
+
+
+def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
+    """A name tokens[i..j] after 'of/at/from (the)': 'Ann Li of the Acme Institute said' is
+    said by the person before it; 'the Department of Justice said' by the whole organisation."""
+    k = i - 1
+    if k >= 0 and tokens[k].lower == "the":
+        k -= 1
+    if k < 1 or tokens[k].lower not in {"of", "at", "from", "for", "with"}:
+        return None
+    if not is_name_token(tokens[k - 1]):
+        return None
+    before = _np_ending_at(tokens, k - 1)
+    if before is None or before.kind != "name" or not before.name:
+        return None
+    words = [w.lower().strip(".") for w in before.name.split()]
+    if words[-1] in ORG_WORDS and tokens[k].lower == "of":
+        first = next(n for n, t in enumerate(tokens) if t.start == before.start)
+        return noun_phrase(tokens, first, j)  # 'Bank of America', 'Department of Justice'
+    if (len(words) < 2 and not before.gender) or set(words) & (ORG_WORDS | PLACE_WORDS):
+        return None
+    return before
 
 
 def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:

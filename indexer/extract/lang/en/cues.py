@@ -333,6 +333,24 @@ INDIRECT_CUES = SPEECH_CUES - {
     "ask",
 }
 
+# Words after which a cue word is a noun: "the claims", "his remarks", "a call".
+NOUN_MARKERS = {
+    "the",
+    "a",
+    "an",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "my",
+    "your",
+    "this",
+    "these",
+    "those",
+    "such",
+}
+
 NOMINAL_CUES = (
     "in a statement",
     "in an interview",

@@ -200,6 +200,12 @@ TITLE_WORDS = {
 # Titles that only ever precede a person's name, so whatever comes before them is description.
 PERSON_TITLES = {
     "president",
+    "rev",
+    "reverend",
+    "pastor",
+    "rabbi",
+    "bishop",
+    "treasurer",
     "host",
     "anchor",
     "correspondent",
