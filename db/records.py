@@ -9,8 +9,9 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-# Attributions below this confidence are stored and searchable but marked as uncertain; the
-# extractor gives unnamed sources ("two people briefed on the talks") and unresolved roles less.
+# Attributions below this confidence are stored and searchable but marked as uncertain: the
+# extractor's confidences are calibrated (scripts/calibrate.py), so below 0.5 a quote's speaker
+# is more likely wrong than right.
 LOW_CONFIDENCE = 0.5
 
 # Private-use characters that mark highlights in Meilisearch results; stripped from input so
