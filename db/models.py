@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
     func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from db.vocabulary import QuoteType, SpeakerKind
@@ -87,7 +87,15 @@ class Quote(Base):
     mention: Mapped[str | None] = mapped_column(Text)
     mention_start: Mapped[int | None] = mapped_column(Integer)
     mention_end: Mapped[int | None] = mapped_column(Integer)
+    # the exact source span, article.text[start:end] (narration between parts included)
     text: Mapped[str] = mapped_column(Text)
+    # the words as a journalist cites them: parts joined with " … ", narration left out
+    cited: Mapped[str] = mapped_column(Text)
+    # [[start, end], …]: each quoted part inside its marks (reported speech: its content)
+    parts: Mapped[list[list[int]]] = mapped_column(JSONB)
+    # '<type>_<pattern>:<resolution>' (indexer/extract/rules.py); NULL for quotes stored
+    # before migration 0005, which did not record it
+    rule: Mapped[str | None] = mapped_column(String(60))
     type: Mapped[QuoteType] = mapped_column(Enum(QuoteType, name="quote_type"))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)

@@ -89,12 +89,22 @@ class ArticleIn(BaseModel):
 class QuoteDraft(Protocol):
     """What the storage layer needs of an extracted quote (offsets are into the article text).
 
+    `text` is the exact source span; `cited` the words as a journalist cites them; `parts` the
+    offsets of each quoted part inside its marks (reported speech: its content); `rule` the
+    '<type>_<pattern>:<resolution>' the attribution rests on.
+
     `type` and `speaker_kind` are `QuoteType` and `SpeakerKind` values (the enums, or their
     strings); storage turns them into the enums, refusing anything else.
     """
 
     @property
     def text(self) -> str: ...
+    @property
+    def cited(self) -> str: ...
+    @property
+    def parts(self) -> Sequence[tuple[int, int]]: ...
+    @property
+    def rule(self) -> str: ...
     @property
     def type(self) -> str: ...
     @property

@@ -26,8 +26,9 @@ from db.vocabulary import QuoteType
 FACETS = ("speaker", "outlet", "type", "year")
 
 INDEX_SETTINGS = {
-    # Order is ranking weight: the quote itself first, then who said it, then where.
-    "searchableAttributes": ["text", "speaker", "speaker_aliases", "context", "article_title"],
+    # Order is ranking weight: the quote itself first, then who said it, then where. The
+    # words as cited, not the source span: narration between parts is no part of the quote.
+    "searchableAttributes": ["cited", "speaker", "speaker_aliases", "context", "article_title"],
     # Only what filters use: each filterable attribute costs indexing time (`id` for deletes).
     "filterableAttributes": ["id", "speaker", "outlet", "type", "year", "said_ts"],
     "sortableAttributes": ["said_ts"],
@@ -70,14 +71,16 @@ class QuoteDocument(TypedDict):
     """
 
     id: int
-    text: str
+    text: str  # the exact source span (narration between parts included)
+    cited: str  # the words as a journalist cites them: what hits show, highlight and find
     type: QuoteType
     speaker_id: int | None
     speaker: str | None
     speaker_slug: str | None
     speaker_aliases: list[str]
-    mention: str | None
+    mention: str | None  # the evidence: the words the attribution rests on, as written,
     cue: str | None
+    rule: str | None  # and the rule that resolved them ('direct_cue_after:pronoun')
     context: str
     confidence: float
     said_on: str | None  # ISO date: said, else published
@@ -135,7 +138,7 @@ class SearchQuery:
             "facets": list(self.facets),
             "page": self.page,
             "hitsPerPage": self.per_page,
-            "attributesToHighlight": ["text"],
+            "attributesToHighlight": ["cited"],
             "highlightPreTag": HIGHLIGHT_PRE,
             "highlightPostTag": HIGHLIGHT_POST,
         }

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
+from db import migrate
 from db.models import Base
 from db.session import make_engine
 
@@ -15,3 +20,53 @@ def test_models_match_migrations(service_urls) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_quotes_stored_before_0005_get_cited_words_and_parts(service_urls) -> None:
+    """Rows from before revision 0005 get `parts` and best-effort cited words in SQL."""
+    server = make_url(service_urls["database_url"])
+    name = f"onrecord_legacy_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(server.set(database="postgres").render_as_string(False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(False)
+    legacy = [  # type, stored span
+        ("direct", '"The harbour will reopen in May," Kovacs said at the port. "Ships wait."'),
+        ("direct", "“We are ready,”"),
+        ("mixed", "that the plan was “a sham,” and “a disgrace”"),
+        ("indirect", "that talks would\n resume next week,"),
+        ("indirect", "the ferries would run?"),
+    ]
+    try:
+        migrate.upgrade(url, "0004")
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO article (id, title, text, content_hash) VALUES (1, 't', 'x', 'h')"
+                )
+            )
+            for number, (kind, span) in enumerate(legacy, start=1):
+                conn.execute(
+                    text(
+                        'INSERT INTO quote (id, article_id, text, type, start, "end", context, '
+                        "confidence) VALUES (:id, 1, :text, :type, :start, :end, '', 0.9)"
+                    ),
+                    {"id": number, "text": span, "type": kind, "start": number, "end": 40},
+                )
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT cited, parts, rule FROM quote ORDER BY id")).all()
+        engine.dispose()
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    assert [row.cited for row in rows] == [
+        "The harbour will reopen in May … Ships wait.",
+        "We are ready.",
+        "a sham … a disgrace",
+        "talks would resume next week.",
+        "the ferries would run?",
+    ]
+    assert rows[0].parts == [[1, 40]] and all(row.rule is None for row in rows)

@@ -60,6 +60,24 @@ def test_store_and_index_makes_quotes_searchable(stores) -> None:
         assert session.scalar(select(func.count(IndexOutbox.id))) == 0  # events done, removed
 
 
+def test_cited_words_parts_and_rule_round_trip_to_both_stores(stores) -> None:
+    factory, index = stores
+    extracted = extract_quotes(ARTICLE.text, ARTICLE.published_at)
+    result = store(factory, index)
+    with factory() as session:
+        quotes = [article_repo.get_quote(session, i) for i in result.quote_ids]
+        stored = [(q.text, q.cited, q.parts, q.rule) for q in quotes if q is not None]
+    assert stored == [(q.text, q.cited, [list(p) for p in q.parts], q.rule) for q in extracted]
+    direct = stored[0]
+    assert direct[1] == "The port is open again." and direct[3] == "direct_cue_after:name"
+    assert [ARTICLE.text[a:b] for a, b in direct[2]] == ["The port is open again,"]
+    documents = {doc["id"]: doc for doc in index.documents()}
+    first = documents[result.quote_ids[0]]
+    assert (first["cited"], first["rule"], first["text"]) == (direct[1], direct[3], direct[0])
+    found = search(index, SearchQuery(q="workers return"))["hits"]
+    assert found[0]["cited"] == "the workers would return on Wednesday."
+
+
 def test_same_article_again_changes_nothing(stores) -> None:
     factory, index = stores
     first = store(factory, index)
@@ -112,7 +130,7 @@ def test_check_finds_documents_missing_from_either_side(stores) -> None:
     index.add([{"id": 999999, "text": "ghost", "type": "direct"}])
     assert drift.check_drift(factory, index).not_in_database == [999999]
     with factory() as session:  # an edit made behind the outbox's back: content drift
-        session.execute(update(Quote).where(Quote.id == second).values(text="changed words"))
+        session.execute(update(Quote).where(Quote.id == second).values(cited="changed words"))
         session.commit()
     report = drift.check_drift(factory, index)
     assert report.different == [second] and not report.clean

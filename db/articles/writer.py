@@ -8,6 +8,7 @@ distinct name, COPY the quotes and their outbox events.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,9 @@ _QUOTE_COLUMNS = (
     "mention_start",
     "mention_end",
     "text",
+    "cited",
+    "parts",
+    "rule",
     "type",
     "start",
     "end",
@@ -151,6 +155,9 @@ def _quote_values(draft: QuoteDraft, published_at: date | None) -> tuple[object,
         draft.mention_start,
         draft.mention_end,
         draft.text,
+        draft.cited,
+        json.dumps([list(part) for part in draft.parts]),  # COPY text: the jsonb parses it
+        draft.rule or None,  # NULL: no rule recorded
         QuoteType(draft.type),  # psycopg writes an enum by name, as SQLAlchemy stores it
         draft.start,
         draft.end,

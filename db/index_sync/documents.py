@@ -18,6 +18,7 @@ def document_rows(session: Session, ids: Sequence[int]) -> list[RowMapping]:
         select(
             Quote.id,
             Quote.text,
+            Quote.cited,
             Quote.type,
             Quote.speaker_id,
             Speaker.name.label("speaker_name"),
@@ -25,6 +26,7 @@ def document_rows(session: Session, ids: Sequence[int]) -> list[RowMapping]:
             Speaker.aliases.label("speaker_aliases"),
             Quote.mention,
             Quote.cue,
+            Quote.rule,
             Quote.context,
             Quote.confidence,
             Quote.said_on,
@@ -48,6 +50,7 @@ def quote_document(row: RowMapping) -> QuoteDocument:
     return QuoteDocument(
         id=row["id"],
         text=row["text"],
+        cited=row["cited"],
         type=QuoteType(row["type"]),
         speaker_id=row["speaker_id"],
         speaker=row["speaker_name"],
@@ -55,6 +58,7 @@ def quote_document(row: RowMapping) -> QuoteDocument:
         speaker_aliases=list(row["speaker_aliases"] or []),
         mention=row["mention"],
         cue=row["cue"],
+        rule=row["rule"],
         context=row["context"],
         confidence=row["confidence"],
         said_on=said_on.isoformat() if said_on else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from indexer.extract import dates
 from indexer.extract.calibration import confidence_of
+from indexer.extract.citation import cited_reported, cited_text
 from indexer.extract.coref import Entity
 from indexer.extract.lang.en.cues import NOMINAL_CUES
 from indexer.extract.model import CONTEXT_CHARS, Article, ExtractedQuote, Found
@@ -78,6 +79,7 @@ def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuot
     ):
         kind = "direct"
     rule = rule_name(kind, found.attribution.rule, _resolution(found, entity))
+    parts = _parts(art, found, kind)
     return ExtractedQuote(
         text=span_text,
         type=kind,
@@ -101,8 +103,16 @@ def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuot
         speaker_aliases=tuple(entity.aliases) if entity else (),
         speaker_description=entity.description if entity else None,
         rule=rule,
-        parts=_parts(art, found, kind),
+        parts=parts,
+        cited=_cited(art, kind, parts),
     )
+
+
+def _cited(art: Article, kind: str, parts: tuple[tuple[int, int], ...]) -> str:
+    """The words as a journalist cites them: the reported clause, or the quoted parts joined."""
+    if kind == "indirect":
+        return cited_reported(art.text, parts[0])
+    return cited_text(art.text, parts)
 
 
 def _resolution(found: Found, entity: Entity | None) -> str:

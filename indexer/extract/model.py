@@ -39,6 +39,8 @@ class ExtractedQuote:
     rule: str = ""
     # exact offsets of each quoted part inside its marks (direct/mixed), or the reported content
     parts: tuple[tuple[int, int], ...] = ()
+    # the words as a journalist cites them (`citation.py`): parts joined, or the reported clause
+    cited: str = ""
 
     def as_eval_record(self, doc: str) -> dict:
         return {
