@@ -32,6 +32,80 @@ class SortOrder(StrEnum):
     newest = "-date"
 
 
+class Resolution(StrEnum):
+    """How the words next to the cue became a speaker: the part of a quote's rule after ':'.
+
+    The extractor's names (indexer/extract/rules.py RESOLUTIONS; a test keeps them equal)."""
+
+    name = "name"  # the mention is a name ("Ms. Marsh", "the Kremlin")
+    pronoun = "pronoun"  # "he"/"she"/"they" resolved to a named speaker
+    role = "role"  # a role noun ("the senator") resolved to a named speaker
+    description = "description"  # an unnamed source, kept as described ("a senior official")
+    unresolved = "unresolved"  # words with no one they could refer to
+
+
+class Evidence(BaseModel):
+    """What an attribution rests on: the words as written, the rule, and how it was resolved."""
+
+    mention: str | None = Field(description="The words naming the speaker: 'he', 'Zelensky'.")
+    cue: str | None = Field(description="The speech verb or phrase: 'said', 'according to'.")
+    rule: str | None = Field(
+        description="'<type>_<pattern>:<resolution>', e.g. 'direct_cue_after:pronoun'; "
+        "null for quotes stored before rules were recorded."
+    )
+    resolution: Resolution | None
+    explanation: str | None = Field(
+        description="How the speaker was found: 'pronoun “he” resolved to Volodymyr Zelensky'."
+    )
+    attributed_from: str | None = Field(
+        description="The card's line: '‘he said’, resolved to Volodymyr Zelensky'."
+    )
+
+    @classmethod
+    def of(
+        cls, rule: str | None, mention: str | None, cue: str | None, speaker: str | None
+    ) -> Evidence:
+        resolution = _resolution_of(rule)
+        return cls(
+            mention=mention,
+            cue=cue,
+            rule=rule,
+            resolution=resolution,
+            explanation=_explanation(resolution, mention, speaker),
+            attributed_from=_attributed_from(resolution, mention, cue, speaker),
+        )
+
+
+def _resolution_of(rule: str | None) -> Resolution | None:
+    path = (rule or "").rpartition(":")[2]
+    return Resolution(path) if path in Resolution.__members__ else None
+
+
+def _explanation(resolution: Resolution | None, mention: str | None, speaker: str | None) -> str:
+    if resolution is None:
+        return "not recorded"
+    if resolution in (Resolution.description, Resolution.unresolved) or not speaker:
+        return "unnamed source" if resolution == Resolution.description else "unresolved"
+    if resolution == Resolution.name and mention == speaker:
+        return "named"
+    return f"{resolution.value} “{mention}” resolved to {speaker}"
+
+
+def _attributed_from(
+    resolution: Resolution | None, mention: str | None, cue: str | None, speaker: str | None
+) -> str | None:
+    """‘he said’, then who that is (the cue's position is not stored: mention first)."""
+    words = " ".join(w for w in (mention, cue) if w)
+    if not words:
+        return None
+    line = f"‘{words}’"
+    if resolution == Resolution.description:
+        return f"{line}, an unnamed source"
+    if resolution == Resolution.unresolved or not speaker:
+        return f"{line}, unresolved"
+    return line if speaker == mention else f"{line}, resolved to {speaker}"
+
+
 class SpeakerRef(BaseModel):
     id: int
     name: str
@@ -62,7 +136,14 @@ class ArticleRef(BaseModel):
 
 class QuoteOut(BaseModel):
     id: int
-    text: str
+    text: str = Field(description="The exact source span: article text from `start` to `end`.")
+    cited: str = Field(
+        description="The words as a journalist cites them: quoted parts joined with ' … ', "
+        "narration left out (reported speech: the clause as written after 'said that')."
+    )
+    parts: list[tuple[int, int]] = Field(
+        description="Offsets of each quoted part inside its marks (reported speech: its content)."
+    )
     type: QuoteType
     speaker: SpeakerRef | None
     mention: str | None = Field(description="The words the attribution rests on: 'he', 'Zelensky'.")
@@ -74,12 +155,16 @@ class QuoteOut(BaseModel):
     low_confidence: bool = Field(description="Attribution below the confidence threshold.")
     start: int = Field(description="Offset of the quote in the article text.")
     end: int
+    evidence: Evidence
 
     @classmethod
     def of(cls, quote: Quote) -> QuoteOut:
+        speaker = quote.speaker.name if quote.speaker else None
         return cls(
             id=quote.id,
             text=quote.text,
+            cited=quote.cited,
+            parts=[(start, end) for start, end in quote.parts],
             type=QuoteType(quote.type.value),
             speaker=SpeakerRef.of(quote.speaker) if quote.speaker else None,
             mention=quote.mention,
@@ -91,12 +176,14 @@ class QuoteOut(BaseModel):
             low_confidence=quote.confidence < LOW_CONFIDENCE,
             start=quote.start,
             end=quote.end,
+            evidence=Evidence.of(quote.rule, quote.mention, quote.cue, speaker),
         )
 
 
 class SearchHit(BaseModel):
     id: int
-    text: str
+    text: str = Field(description="The exact source span.")
+    cited: str = Field(description="The words as a journalist cites them (what is searched).")
     type: QuoteType
     speaker: SpeakerRef | None
     article: ArticleRef
@@ -105,8 +192,9 @@ class SearchHit(BaseModel):
     confidence: float
     low_confidence: bool
     highlight: str = Field(
-        description="The quote as HTML: escaped text with <mark> around matches."
+        description="The cited words as HTML: escaped text with <mark> around matches."
     )
+    evidence: Evidence
 
 
 class SearchResult(BaseModel):

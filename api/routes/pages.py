@@ -15,7 +15,7 @@ from api.schemas import Facet, QuoteOut, SearchResult
 from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
 from api.services.search import MAX_RESULT_WINDOW, run_search
 from api.services.speakers import speaker_profile
-from api.web import citation, long_date, page
+from api.web import long_date, page
 from db.articles import repository as article_repo
 from db.search_index import SearchQuery
 
@@ -45,7 +45,6 @@ async def search_page(
         "query": params,
         "result": result,
         "facets": _facet_lists(result, links),
-        "citations": {hit.id: citation(hit) for hit in result.hits},
         "long_date": long_date,
         "page_count": min(pages, MAX_RESULT_WINDOW // params.per_page),
         "prev_url": search_url("/", links, page=params.page - 1) if params.page > 1 else None,

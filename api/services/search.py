@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
-from api.schemas import ArticleRef, SearchHit, SearchResult, SpeakerRef
+from api.schemas import ArticleRef, Evidence, SearchHit, SearchResult, SpeakerRef
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE, LOW_CONFIDENCE
 from db.search_index import AsyncSearcher, SearchQuery
 
@@ -22,6 +22,7 @@ MAX_RESULT_WINDOW = 10_000  # the index's pagination.maxTotalHits: no hit beyond
 CSV_COLUMNS = (
     "id",
     "text",
+    "cited",
     "type",
     "speaker",
     "said_on",
@@ -29,6 +30,9 @@ CSV_COLUMNS = (
     "article_title",
     "article_url",
     "confidence",
+    "mention",
+    "cue",
+    "rule",
     "context",
 )
 
@@ -52,6 +56,7 @@ def hit_from_document(doc: dict[str, Any]) -> SearchHit:
     return SearchHit(
         id=doc["id"],
         text=doc["text"],
+        cited=_cited(doc),
         type=doc["type"],
         speaker=speaker,
         article=ArticleRef(
@@ -65,8 +70,17 @@ def hit_from_document(doc: dict[str, Any]) -> SearchHit:
         context=doc.get("context") or "",
         confidence=doc.get("confidence", 0.0),
         low_confidence=doc.get("confidence", 0.0) < LOW_CONFIDENCE,
-        highlight=highlight_html(formatted.get("text", doc["text"])),
+        highlight=highlight_html(formatted.get("cited", _cited(doc))),
+        evidence=Evidence.of(
+            doc.get("rule"), doc.get("mention"), doc.get("cue"), doc.get("speaker")
+        ),
     )
+
+
+def _cited(doc: dict[str, Any]) -> str:
+    """The cited words; documents indexed before they existed have only the source span
+    (until `onrecord reindex`), so a search never fails on them."""
+    return doc.get("cited") or doc["text"]
 
 
 async def run_search(searcher: AsyncSearcher, query: SearchQuery) -> SearchResult:

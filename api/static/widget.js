@@ -11,7 +11,8 @@
     .wrap.dark { --ink: #eee; --muted: #bbb; --bg: #1c1c1c; --line: #444; --accent: #8cb8ff; }
     .card { background: var(--bg); border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 6px; padding: 10px 14px; margin: 0 0 10px; }
     blockquote { margin: 0 0 6px; font-family: Georgia, serif; font-size: 1.05em; }
-    .by { color: var(--muted); font-size: .9em; }
+    blockquote.paraphrase { font-style: italic; }
+    .by, .evidence { color: var(--muted); font-size: .9em; }
     .name { font-weight: 600; color: var(--ink); }
     a { color: var(--accent); }
   `;
@@ -57,12 +58,15 @@
         if (!response.ok) throw new Error("HTTP " + response.status);
         const body = await response.json();
         for (const hit of body.hits) {
+          const paraphrase = hit.type === "indirect"; // reported speech: never in quotation marks
           const by = el("div", { className: "by" }, [
             el("span", { className: "name", textContent: hit.speaker ? hit.speaker.name : "Unattributed" }),
-            document.createTextNode((hit.said_on ? ", " + longDate(hit.said_on) : "") + (hit.article.outlet ? " · " + hit.article.outlet : "") + " · "),
+            document.createTextNode((hit.said_on ? ", " + longDate(hit.said_on) : "") + (hit.article.outlet ? " · " + hit.article.outlet : "") + " · " + (paraphrase ? "paraphrase" : "quote") + (hit.low_confidence ? " · uncertain attribution" : "") + " · "),
             el("a", { href: BASE + "/quotes/" + hit.id, textContent: "source", target: "_blank", rel: "noopener" }),
           ]);
-          wrap.append(el("figure", { className: "card" }, [el("blockquote", { textContent: hit.text }), by]));
+          const words = el("blockquote", { className: paraphrase ? "paraphrase" : "", textContent: paraphrase ? hit.cited : "\u201c" + hit.cited + "\u201d" });
+          const evidence = hit.evidence.attributed_from ? [el("div", { className: "evidence", textContent: "attributed from: " + hit.evidence.attributed_from })] : [];
+          wrap.append(el("figure", { className: "card" }, [words, by, ...evidence]));
         }
         if (!body.hits.length) wrap.append(el("p", { textContent: "No quotes found. " }, [searchLink]));
       } catch (err) {
