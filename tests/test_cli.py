@@ -150,6 +150,11 @@ def test_extract_prints_eval_records_with_file_offsets(settings) -> None:
     assert file_text[first["speaker_start"] : first["speaker_end"]] == "Mayor Elena Marsh"
     assert {"doc", "start", "end", "speaker", "speaker_start", "speaker_end", "type"} <= set(first)
     assert first["rule"] in all_rules()  # what the attribution rests on, for calibration
+    # each quoted part inside its marks, in file offsets, and the words as cited
+    assert [file_text[a:b] for a, b in first["parts"]] == [
+        "This bridge will connect two halves of a city that have been apart for far too long,"
+    ]
+    assert first["cited"].startswith("This bridge will") and first["cited"].endswith("too long.")
 
 
 def test_missing_meilisearch_binary_is_explained(settings, tmp_path: Path) -> None:

@@ -145,6 +145,8 @@ def extract_command(
             record = quote.as_eval_record(item.doc)
             record["start"] += item.offset
             record["end"] += item.offset
+            record["parts"] = [[a + item.offset, b + item.offset] for a, b in quote.parts]
+            record["cited"] = quote.cited
             if record["speaker_start"] is not None:
                 record["speaker_start"] += item.offset
                 record["speaker_end"] += item.offset
@@ -155,7 +157,7 @@ def extract_command(
                     item.doc,
                     quote.type,
                     quote.speaker or "—",
-                    quote.text[:120],
+                    quote.cited[:120],
                     f"{quote.confidence:.2f}",
                 )
     if format_ == "table":
