@@ -146,3 +146,73 @@ def test_widget_script_is_served_to_any_site(api: httpx.Client) -> None:
     assert script.headers["content-type"].startswith("text/javascript")
     assert script.headers["access-control-allow-origin"] == "*"
     assert "customElements.define" in script.text
+
+
+QUAY = {
+    "url": "https://example.org/quay",
+    "title": "Harbour to reopen",
+    "outlet": "Quay Daily",
+    "published_at": "2024-05-08",
+    "text": (
+        '"The harbour will reopen in May," Anna Kovacs said at the quay on Monday, standing '
+        'beside the cranes. "Ships are already waiting."\n'
+        "Port director Tomas Ek said that the dredging would finish by April.\n"
+        '"We are ready for them," he said.'
+    ),
+}
+
+
+def test_cards_cite_the_words_and_show_what_the_attribution_rests_on(api: httpx.Client) -> None:
+    created = api.post("/v1/articles", json=QUAY, headers={"X-API-Key": API_KEY})
+    assert created.status_code == 201, created.text
+    hits = {h["speaker"]["name"] + " " + h["type"]: h for h in api.get("/v1/search").json()["hits"]}
+    kovacs, reported, pronoun = (
+        hits["Anna Kovacs direct"],
+        hits["Tomas Ek indirect"],
+        hits["Tomas Ek direct"],
+    )
+    # narration between the parts left out, the parts joined, the handing-over comma a stop
+    assert kovacs["cited"] == "The harbour will reopen in May … Ships are already waiting."
+    assert "standing beside the cranes" in kovacs["text"]  # the source span keeps it all
+    assert reported["cited"] == "the dredging would finish by April."
+    assert pronoun["evidence"] == {
+        "mention": "he",
+        "cue": "said",
+        "rule": "direct_cue_after:pronoun",
+        "resolution": "pronoun",
+        "explanation": "pronoun “he” resolved to Tomas Ek",
+        "attributed_from": "‘he said’, resolved to Tomas Ek",
+    }
+    assert kovacs["evidence"]["attributed_from"] == "‘Anna Kovacs said’"
+
+    # the narration is no part of the quote: found by its context, never marked in the words
+    cranes = api.get("/v1/search", params={"q": "cranes"}).json()["hits"]
+    assert cranes and not any("<mark>" in hit["highlight"] for hit in cranes)
+    waiting = api.get("/v1/search", params={"q": "waiting"}).json()["hits"][0]
+    assert (
+        waiting["highlight"]
+        == "The harbour will reopen in May … Ships are already <mark>waiting</mark>."
+    )
+
+    page = api.get("/", headers=HTML).text
+    assert (
+        'data-citation="“The harbour will reopen in May … Ships are already waiting,” '
+        'Anna Kovacs said on 6 May 2024 (Quay Daily)."' in page
+    )
+    assert (
+        'data-citation="Tomas Ek said on 8 May 2024 that the dredging would finish by April '
+        '(Quay Daily)."' in page
+    )
+    assert "attributed from: ‘he said’, resolved to Tomas Ek" in page
+    assert '<span class="type type-indirect"' in page and ">paraphrase</span>" in page
+    assert "“the dredging" not in page  # a paraphrase is never put in quotation marks
+
+    for path in (
+        f"/quotes/{reported['id']}",
+        f"/embed/quotes/{reported['id']}",
+        f"/articles/{created.json()['id']}",
+        "/speakers/tomas-ek",
+    ):
+        body = api.get(path, headers=HTML).text
+        assert ">paraphrase</span>" in body, path
+        assert "attributed from: ‘Tomas Ek said’" in body, path
