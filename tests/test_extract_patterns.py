@@ -161,7 +161,7 @@ def test_continuation_paragraph_goes_to_the_previous_speaker() -> None:
 
 def test_multi_paragraph_quote_is_one_quote() -> None:
     text = (
-        'Nora Quist described the night of the fire. "We heard the alarm at two.\n'
+        'Nora Quist stood outside the ruin. "We heard the alarm at two.\n'
         '"By three the roof was gone," she said.'
     )
     found = quotes_of(text)
@@ -271,6 +271,26 @@ def test_offsets_point_into_the_text() -> None:
             "housing market will cool",
             "believe",
         ),
+        # a stance verb whose object is the content
+        (
+            "Mayor Lars Berg cited the rising cost of ferry fuel as the main reason.",
+            "Lars Berg",
+            "rising cost of ferry fuel",
+            "cited",
+        ),
+        (
+            "Senator Ada Vik called the new toll an unfair burden on commuters.",
+            "Ada Vik",
+            "new toll an unfair burden",
+            "called",
+        ),
+        # a stance verb with its particle
+        (
+            "Councillor Ivo Stanek called for a full audit of the harbour accounts.",
+            "Ivo Stanek",
+            "a full audit",
+            "for",
+        ),
     ],
 )
 def test_reported_speech_pattern(text: str, speaker: str, contains: str, excludes: str) -> None:
@@ -290,3 +310,14 @@ def test_day_said_between_the_parts_of_a_direct_quote() -> None:
     quote = only(text, date(2024, 5, 9))  # a Thursday
     assert "cut corners" in quote.text
     assert quote.said_on == date(2024, 5, 6)
+
+
+def test_passive_stance_verb_is_not_its_subject_speaking() -> None:
+    assert quotes_of("Mayor Lars Berg was criticized for the rising cost of ferry fuel.") == []
+
+
+def test_speak_is_a_cue_only_with_its_particle() -> None:
+    assert quotes_of("Mayor Ines Dorn spoke after the long council vote on Monday.") == []
+    quote = only("Mayor Ines Dorn spoke of a new era for the harbour and its workers.")
+    assert quote.speaker == "Ines Dorn"
+    assert quote.text.startswith("a new era")

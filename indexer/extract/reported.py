@@ -15,13 +15,17 @@ from indexer.extract.lang.en.clauses import (
     BARE_CLAUSE_CUES,
     CLAUSE_OPENERS,
     NOT_CLAUSE_OPENERS,
+    PASSIVE_AUXILIARIES,
     REPORTING_OBJECTS,
 )
 from indexer.extract.lang.en.cues import (
+    CUE_PARTICLES,
     CUE_WORDS,
     INDIRECT_CUES,
     INTENT_CUES,
+    OBJECT_CUES,
     PARTICIPLE_CUES,
+    PARTICLE_ONLY_CUES,
     THAT_ONLY_CUES,
 )
 from indexer.extract.model import Article, Attribution, Found
@@ -42,7 +46,7 @@ def reported_in_sentence(art: Article, s: Sentence, tokens: list[Token]) -> list
     if found:
         return [found]
     candidates: list[Found] = []
-    for ci in cue_indices(tokens, INDIRECT_CUES | INTENT_CUES | THAT_ONLY_CUES):
+    for ci in cue_indices(tokens, INDIRECT_CUES | INTENT_CUES | THAT_ONLY_CUES | OBJECT_CUES):
         found = _cue_at_end(art, s, tokens, ci) or _cue_with_complement(art, s, tokens, ci)
         if found:
             candidates.append(found)
@@ -141,18 +145,20 @@ def _cue_with_complement(art: Article, s: Sentence, tokens: list[Token], ci: int
     )
     if mention is None:
         return None
-    if lemma == "call" and ci + 1 < len(tokens) and tokens[ci + 1].lower == "for":
-        start_i, has_that = ci + 2, False
-    else:
-        complement, has_that = _complement_start(tokens, ci)
+    complement, has_that = _complement_start(tokens, ci)
+    if complement is None:
+        complement = _object_start(tokens, ci)
         if complement is None:
             return None
-        start_i = complement
-        intent = lemma in INTENT_CUES and tokens[start_i].lower == "to"
-        that_next = has_that and start_i == ci + 2
+    else:
+        intent = lemma in INTENT_CUES and tokens[complement].lower == "to"
+        that_next = has_that and complement == ci + 2
         bare_clause = lemma in BARE_CLAUSE_CUES and not has_that
         if lemma not in INDIRECT_CUES and not that_next and not intent and not bare_clause:
-            return None
+            complement = _object_start(tokens, ci)
+            if complement is None:
+                return None
+    start_i = complement
     if start_i >= len(tokens) - 2:
         return None
     start, end = strip_span(art.text, tokens[start_i].start, _clause_stop(tokens, start_i, s))
@@ -181,6 +187,24 @@ def _participle_clause(art: Article, s: Sentence, tokens: list[Token], pi: int) 
         return None
     attribution = Attribution(mention, tokens[pi].text, rule=PARTICIPLE)
     return Found(start, end, "indirect", attribution, s)
+
+
+def _object_start(tokens: list[Token], ci: int) -> int | None:
+    """Where the object of a stance verb begins ('cited the figure', 'called for a recount'),
+    or None: in the passive ('was criticized for') the subject is not the one who spoke."""
+    if CUE_WORDS[tokens[ci].lower] not in OBJECT_CUES or ci + 2 >= len(tokens):
+        return None
+    if tokens[ci - 1].lower in PASSIVE_AUXILIARIES:
+        return None
+    lemma, start_i = CUE_WORDS[tokens[ci].lower], ci + 1
+    if tokens[start_i].lower in CUE_PARTICLES.get(lemma, ()):
+        start_i += 1
+    elif lemma in PARTICLE_ONLY_CUES:
+        return None
+    first = tokens[start_i]
+    if not first.text[:1].isalnum() and not is_quote_token(first):
+        return None
+    return start_i
 
 
 def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:

@@ -228,3 +228,6 @@ CLAUSE_OPENERS = {
     "if",
     "once",
 }
+
+# Auxiliaries before a participle that make it passive: 'was criticized', 'has been cited'.
+PASSIVE_AUXILIARIES = {"is", "are", "was", "were", "be", "been", "being", "get", "got"}
