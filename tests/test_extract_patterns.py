@@ -321,3 +321,23 @@ def test_speak_is_a_cue_only_with_its_particle() -> None:
     quote = only("Mayor Ines Dorn spoke of a new era for the harbour and its workers.")
     assert quote.speaker == "Ines Dorn"
     assert quote.text.startswith("a new era")
+
+
+def test_transcript_turns_go_to_their_speakers() -> None:
+    text = (
+        "Host Ruth Amsel spoke with Mayor Lars Berg on Sunday.\n\n"
+        "RUTH AMSEL: Will the harbour reopen before the summer season?\n\n"
+        "BERG: We expect the first ferries to dock there in early June.\n\n"
+        "AMSEL: And the cost to the town?"
+    )
+    turns = [(q.speaker, q.text) for q in quotes_of(text) if q.rule.endswith("_transcript:name")]
+    assert turns == [
+        ("Ruth Amsel", "Will the harbour reopen before the summer season?"),
+        ("Lars Berg", "We expect the first ferries to dock there in early June."),
+        ("Ruth Amsel", "And the cost to the town?"),
+    ]
+
+
+def test_a_lone_capitalised_label_is_no_transcript() -> None:
+    text = "The council met on Monday.\n\nUPDATE: The vote was moved to Friday evening."
+    assert quotes_of(text) == []

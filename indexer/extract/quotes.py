@@ -13,6 +13,7 @@ from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_in_sentence
 from indexer.extract.subjects import sentence_subject
 from indexer.extract.text import Sentence
+from indexer.extract.transcript import transcript_lines
 from indexer.extract.tokens import Token
 
 
@@ -22,6 +23,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     art = Article(text, published)
     found_all: list[tuple[Found, Entity | None]] = []
     previous: Found | None = None
+    lines = transcript_lines(art)
     for s in art.sentences:
         for name in names_in(text, s.start, s.end):
             if not any(q.start <= name.start < q.end for q in art.quotes):
@@ -29,7 +31,10 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
         quotes = art.quotes_in(s)
         tokens = art.frame_tokens(s, quotes)
         _mark_subject(art, s, tokens)
-        if quotes:
+        turns = [f for f in lines if f.start < s.end and f.end > s.start]
+        if turns:
+            found_here = [f for f in turns if s.start <= f.sentence.start < s.end]
+        elif quotes:
             found_here = quotations_in_sentence(art, s, quotes, tokens, previous)
         else:
             found_here = reported_in_sentence(art, s, tokens)

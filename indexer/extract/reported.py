@@ -12,6 +12,8 @@ from indexer.extract.clause_subjects import (
 )
 from indexer.extract.cue import according_to, cue_indices, is_quote_token, strip_span
 from indexer.extract.lang.en.clauses import (
+    ADDRESSEE_NOUNS,
+    ADDRESSEE_PRONOUNS,
     BARE_CLAUSE_CUES,
     CLAUSE_OPENERS,
     NOT_CLAUSE_OPENERS,
@@ -32,7 +34,7 @@ from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import ACCORDING_TO, CUE_AFTER, CUE_BEFORE, PARTICIPLE
 from indexer.extract.subjects import sentence_subject, subject_after, subject_before
 from indexer.extract.text import Sentence
-from indexer.extract.tokens import Token
+from indexer.extract.tokens import Token, is_name_token
 
 
 def reported_in_sentence(art: Article, s: Sentence, tokens: list[Token]) -> list[Found]:
@@ -189,6 +191,31 @@ def _participle_clause(art: Article, s: Sentence, tokens: list[Token], pi: int) 
     return Found(start, end, "indirect", attribution, s)
 
 
+def _after_addressee(tokens: list[Token], ci: int) -> int | None:
+    """'told him the plan was dead', 'told POLITICO he had …', 'told reporters the vote …':
+    the reported clause after the one told (a pronoun, a name or a short noun phrase)."""
+    k = ci + 1
+    if tokens[k].lower in ADDRESSEE_PRONOUNS:
+        k += 1
+    else:
+        if tokens[k].lower in {"the", "a", "an"}:
+            k += 1
+        first = k
+        while k < len(tokens) and k - first < 5 and (
+            is_name_token(tokens[k]) or tokens[k].lower in ADDRESSEE_NOUNS
+        ):
+            k += 1
+        if k == first:
+            return None
+    if k + 2 >= len(tokens):
+        return None
+    nxt = tokens[k]
+    word = re.split(r"[’']", nxt.lower)[0]
+    if word in CLAUSE_OPENERS or (nxt.capitalized and word not in NOT_CLAUSE_OPENERS):
+        return k
+    return None
+
+
 def _object_start(tokens: list[Token], ci: int) -> int | None:
     """Where the object of a stance verb begins ('cited the figure', 'called for a recount'),
     or None: in the passive ('was criticized for') the subject is not the one who spoke."""
@@ -231,6 +258,8 @@ def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:
     nxt = tokens[ci + 1]
     if CUE_WORDS.get(tokens[ci].lower) in INTENT_CUES and nxt.lower == "to":
         return ci + 1, False
+    if CUE_WORDS.get(tokens[ci].lower) == "tell":
+        return _after_addressee(tokens, ci), False
     nxt_i = ci + 2 if nxt.text == "," and ci + 2 < len(tokens) else ci + 1
     nxt = tokens[nxt_i]
     if CUE_WORDS.get(tokens[ci].lower) not in BARE_CLAUSE_CUES:

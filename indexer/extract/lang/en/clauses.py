@@ -231,3 +231,24 @@ CLAUSE_OPENERS = {
 
 # Auxiliaries before a participle that make it passive: 'was criticized', 'has been cited'.
 PASSIVE_AUXILIARIES = {"is", "are", "was", "were", "be", "been", "being", "get", "got"}
+
+# Pronouns that stand for the one told: 'told him the plan was dead'.
+ADDRESSEE_PRONOUNS = {"him", "her", "them", "me", "us", "you"}
+# Nouns for the ones told: 'told reporters the vote …', 'told the crowd it …'.
+ADDRESSEE_NOUNS = {
+    "reporters",
+    "journalists",
+    "audience",
+    "crowd",
+    "supporters",
+    "voters",
+    "viewers",
+    "listeners",
+    "lawmakers",
+    "students",
+    "members",
+    "delegates",
+    "interviewer",
+    "radio",
+    "television",
+}
