@@ -13,8 +13,8 @@ from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_in_sentence
 from indexer.extract.subjects import sentence_subject
 from indexer.extract.text import Sentence
-from indexer.extract.transcript import transcript_lines
 from indexer.extract.tokens import Token
+from indexer.extract.transcript import transcript_lines
 
 
 def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:

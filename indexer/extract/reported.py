@@ -201,8 +201,10 @@ def _after_addressee(tokens: list[Token], ci: int) -> int | None:
         if tokens[k].lower in {"the", "a", "an"}:
             k += 1
         first = k
-        while k < len(tokens) and k - first < 5 and (
-            is_name_token(tokens[k]) or tokens[k].lower in ADDRESSEE_NOUNS
+        while (
+            k < len(tokens)
+            and k - first < 5
+            and (is_name_token(tokens[k]) or tokens[k].lower in ADDRESSEE_NOUNS)
         ):
             k += 1
         if k == first:
