@@ -167,3 +167,23 @@ def test_a_chain_of_appositives_leads_back_to_the_name_that_opens_it() -> None:
         "workers, said the strike “will go on.”"
     )
     assert [s for s, _ in speakers(relative)] == ["Tom Hale"]
+
+
+def test_inverted_speech_verb_names_the_speaker_a_pronoun_then_follows() -> None:
+    text = (
+        "Governor Maria Holm spoke at the harbour on Friday.\n"
+        "The new ferries will not cut fares this year, noted Ivo Stanek, the port director.\n"
+        '"We have to pay for the hulls first," he wrote.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ivo Stanek", "Ivo Stanek"]
+
+
+def test_a_name_inside_the_reported_clause_does_not_take_the_focus() -> None:
+    text = (
+        '"The budget is a mess," said Nora Lind, a councillor.\n'
+        "Halvorsen believes that the Maria Holm team ignored the port for years.\n"
+        '"They never came here," she said.'
+    )
+    found = speakers(text)
+    assert found[0][0] == "Nora Lind"
+    assert found[-1][0] == "Nora Lind"

@@ -7,6 +7,7 @@ from datetime import date
 from indexer.extract.assemble import attributable, to_quote
 from indexer.extract.coref import Entity
 from indexer.extract.direct import colon_attribution, quotations_in_sentence
+from indexer.extract.lang.en.cues import CUE_WORDS
 from indexer.extract.lang.en.nouns import PREPOSITIONS
 from indexer.extract.mentions import names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
@@ -75,6 +76,8 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
         if m.start - s.start >= 40 or any(q.start <= m.start < q.end for q in art.quotes):
             continue
         before = art.text[s.start : m.start].split()
+        if any(word.lower() in CUE_WORDS or word.lower() == "that" for word in before):
+            return  # 'Wines believes that the Clinton campaign …': Clinton is in the clause
         if before and before[-1].lower() in PREPOSITIONS:
             continue  # 'During a CNN town hall, Name …': CNN is no subject
         art.registry.observe(m, s.index, subject=True)

@@ -28,6 +28,7 @@ from indexer.extract.lang.en.cues import (
     OBJECT_CUES,
     PARTICIPLE_CUES,
     PARTICLE_ONLY_CUES,
+    SPEECH_CUES,
     THAT_ONLY_CUES,
 )
 from indexer.extract.model import Article, Attribution, Found
@@ -99,7 +100,7 @@ def _cue_at_end(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Foun
     tok = tokens[ci]
     if ci < 4 or CUE_WORDS.get(tok.lower) not in INDIRECT_CUES:
         return None
-    inverted = tokens[ci - 1].text == "," and CUE_WORDS.get(tok.lower) in {"say", "add", "write"}
+    inverted = tokens[ci - 1].text == "," and CUE_WORDS.get(tok.lower) in SPEECH_CUES
     mention = subject_after(tokens, ci) if inverted else None
     if mention is not None and mention.kind != "pronoun":
         k, after = ci - 1, next((i for i, t in enumerate(tokens) if t.start >= mention.end), None)
