@@ -284,6 +284,13 @@ def test_offsets_point_into_the_text() -> None:
             "new toll an unfair burden",
             "called",
         ),
+        # a participle after a comma: its object is what the main subject said
+        (
+            "Mayor Lars Berg defended the budget, citing the rising cost of ferry fuel.",
+            "Lars Berg",
+            "rising cost of ferry fuel",
+            "defended",
+        ),
         # a stance verb with its particle
         (
             "Councillor Ivo Stanek called for a full audit of the harbour accounts.",

@@ -27,6 +27,7 @@ from indexer.extract.lang.en.cues import (
     INTENT_CUES,
     OBJECT_CUES,
     PARTICIPLE_CUES,
+    PARTICIPLE_LEMMAS,
     PARTICLE_ONLY_CUES,
     SPEECH_CUES,
     THAT_ONLY_CUES,
@@ -53,7 +54,9 @@ def reported_in_sentence(art: Article, s: Sentence, tokens: list[Token]) -> list
         found = _cue_at_end(art, s, tokens, ci) or _cue_with_complement(art, s, tokens, ci)
         if found:
             candidates.append(found)
-    for pi in (i for i, t in enumerate(tokens) if t.lower in PARTICIPLE_CUES):
+    for pi in (
+        i for i, t in enumerate(tokens) if t.lower in PARTICIPLE_CUES | PARTICIPLE_LEMMAS.keys()
+    ):
         found = _participle_clause(art, s, tokens, pi)
         if found:
             candidates.append(found)
@@ -180,6 +183,8 @@ def _participle_clause(art: Article, s: Sentence, tokens: list[Token], pi: int) 
             break
     if start_i is None and pi + 1 < len(tokens) and tokens[pi].lower == "saying":
         start_i = pi + 1
+    if start_i is None and pi > 2 and tokens[pi - 1].text == ",":
+        start_i = _participle_object(tokens, pi)
     if start_i is None or start_i >= len(tokens) - 2:
         return None
     mention = sentence_subject(tokens, pi)
@@ -190,6 +195,26 @@ def _participle_clause(art: Article, s: Sentence, tokens: list[Token], pi: int) 
         return None
     attribution = Attribution(mention, tokens[pi].text, rule=PARTICIPLE)
     return Found(start, end, "indirect", attribution, s)
+
+
+def _participle_object(tokens: list[Token], pi: int) -> int | None:
+    """'…, citing the figure', '…, calling for a recount', '…, promising to act', '…, telling
+    reporters the vote …': what a participle after a comma attributes to the main subject."""
+    lemma = PARTICIPLE_LEMMAS.get(tokens[pi].lower)
+    if lemma is None or pi + 2 >= len(tokens):
+        return None
+    if lemma == "tell":
+        return _after_addressee(tokens, pi)
+    if lemma in INTENT_CUES and tokens[pi + 1].lower == "to":
+        return pi + 1
+    if lemma not in OBJECT_CUES:
+        return None
+    start_i = pi + 1
+    if tokens[start_i].lower in CUE_PARTICLES.get(lemma, ()):
+        start_i += 1
+    elif lemma in PARTICLE_ONLY_CUES:
+        return None
+    return start_i if tokens[start_i].text[:1].isalnum() else None
 
 
 def _after_addressee(tokens: list[Token], ci: int) -> int | None:
