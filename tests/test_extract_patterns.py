@@ -161,7 +161,7 @@ def test_continuation_paragraph_goes_to_the_previous_speaker() -> None:
 
 def test_multi_paragraph_quote_is_one_quote() -> None:
     text = (
-        'Nora Quist described the night of the fire. "We heard the alarm at two.\n'
+        'Nora Quist stood outside the ruin. "We heard the alarm at two.\n'
         '"By three the roof was gone," she said.'
     )
     found = quotes_of(text)
@@ -271,6 +271,33 @@ def test_offsets_point_into_the_text() -> None:
             "housing market will cool",
             "believe",
         ),
+        # a stance verb whose object is the content
+        (
+            "Mayor Lars Berg cited the rising cost of ferry fuel as the main reason.",
+            "Lars Berg",
+            "rising cost of ferry fuel",
+            "cited",
+        ),
+        (
+            "Senator Ada Vik called the new toll an unfair burden on commuters.",
+            "Ada Vik",
+            "new toll an unfair burden",
+            "called",
+        ),
+        # a participle after a comma: its object is what the main subject said
+        (
+            "Mayor Lars Berg defended the budget, citing the rising cost of ferry fuel.",
+            "Lars Berg",
+            "rising cost of ferry fuel",
+            "defended",
+        ),
+        # a stance verb with its particle
+        (
+            "Councillor Ivo Stanek called for a full audit of the harbour accounts.",
+            "Ivo Stanek",
+            "a full audit",
+            "for",
+        ),
     ],
 )
 def test_reported_speech_pattern(text: str, speaker: str, contains: str, excludes: str) -> None:
@@ -290,3 +317,34 @@ def test_day_said_between_the_parts_of_a_direct_quote() -> None:
     quote = only(text, date(2024, 5, 9))  # a Thursday
     assert "cut corners" in quote.text
     assert quote.said_on == date(2024, 5, 6)
+
+
+def test_passive_stance_verb_is_not_its_subject_speaking() -> None:
+    assert quotes_of("Mayor Lars Berg was criticized for the rising cost of ferry fuel.") == []
+
+
+def test_speak_is_a_cue_only_with_its_particle() -> None:
+    assert quotes_of("Mayor Ines Dorn spoke after the long council vote on Monday.") == []
+    quote = only("Mayor Ines Dorn spoke of a new era for the harbour and its workers.")
+    assert quote.speaker == "Ines Dorn"
+    assert quote.text.startswith("a new era")
+
+
+def test_transcript_turns_go_to_their_speakers() -> None:
+    text = (
+        "Host Ruth Amsel spoke with Mayor Lars Berg on Sunday.\n\n"
+        "RUTH AMSEL: Will the harbour reopen before the summer season?\n\n"
+        "BERG: We expect the first ferries to dock there in early June.\n\n"
+        "AMSEL: And the cost to the town?"
+    )
+    turns = [(q.speaker, q.text) for q in quotes_of(text) if q.rule.endswith("_transcript:name")]
+    assert turns == [
+        ("Ruth Amsel", "Will the harbour reopen before the summer season?"),
+        ("Lars Berg", "We expect the first ferries to dock there in early June."),
+        ("Ruth Amsel", "And the cost to the town?"),
+    ]
+
+
+def test_a_lone_capitalised_label_is_no_transcript() -> None:
+    text = "The council met on Monday.\n\nUPDATE: The vote was moved to Friday evening."
+    assert quotes_of(text) == []

@@ -20,11 +20,11 @@ from indexer.extract import extract_quotes
 from indexer.sources import read_articles
 from tests.conftest import shared_path
 
-DIRECT_F1_FLOOR = 0.83
-ALL_F1_FLOOR = 0.59
-STRICT_DIRECT_F1_FLOOR = 0.78
-STRICT_DIRECT_SPEAKER_ACCURACY_FLOOR = 0.88
-STRICT_ALL_F1_FLOOR = 0.535
+DIRECT_F1_FLOOR = 0.835
+ALL_F1_FLOOR = 0.63
+STRICT_DIRECT_F1_FLOOR = 0.795
+STRICT_DIRECT_SPEAKER_ACCURACY_FLOOR = 0.89
+STRICT_ALL_F1_FLOOR = 0.575
 
 
 def _load(name: str) -> ModuleType:

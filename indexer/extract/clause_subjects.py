@@ -81,7 +81,7 @@ def coordinate_subject(tokens: list[Token], ci: int) -> Mention | None:
         j -= 1
     if j < 1 or tokens[j].lower not in {"and", "but"}:
         return None
-    for k in range(0, min(j, 6)):
+    for k in range(min(j, 6) - 1, -1, -1):  # the longest phrase opening the sentence
         mention = subject_before(tokens, k + 1) if k + 1 < j else None
         if mention is not None and mention.start == tokens[0].start:
             return mention

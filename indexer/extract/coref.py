@@ -122,6 +122,10 @@ class EntityRegistry:
             self.entities.append(entity)
         elif entity.kind == "unknown" and (mention.gender or mention.description):
             entity.kind = "person"
+        if entity.name.isupper() and not mention.name.isupper():
+            entity.name = mention.name  # 'JAKE TAPPER:' in a transcript is Jake Tapper
+            if entity.kind == "org" and not _looks_like_org(entity.name):
+                entity.kind = "person" if " " in entity.name else "unknown"
         entity.add_alias(mention.name)
         titled = mention.text.removeprefix("the ").removeprefix("The ")
         if titled != mention.name and _is_titled_name(titled, mention.name):

@@ -7,6 +7,7 @@ from datetime import date
 from indexer.extract.assemble import attributable, to_quote
 from indexer.extract.coref import Entity
 from indexer.extract.direct import colon_attribution, quotations_in_sentence
+from indexer.extract.lang.en.cues import CUE_WORDS
 from indexer.extract.lang.en.nouns import PREPOSITIONS
 from indexer.extract.mentions import names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
@@ -14,6 +15,7 @@ from indexer.extract.reported import reported_in_sentence
 from indexer.extract.subjects import sentence_subject
 from indexer.extract.text import Sentence
 from indexer.extract.tokens import Token
+from indexer.extract.transcript import transcript_lines
 
 
 def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
@@ -22,6 +24,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     art = Article(text, published)
     found_all: list[tuple[Found, Entity | None]] = []
     previous: Found | None = None
+    lines = transcript_lines(art)
     for s in art.sentences:
         for name in names_in(text, s.start, s.end):
             if not any(q.start <= name.start < q.end for q in art.quotes):
@@ -29,7 +32,10 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
         quotes = art.quotes_in(s)
         tokens = art.frame_tokens(s, quotes)
         _mark_subject(art, s, tokens)
-        if quotes:
+        turns = [f for f in lines if f.start < s.end and f.end > s.start]
+        if turns:
+            found_here = [f for f in turns if s.start <= f.sentence.start < s.end]
+        elif quotes:
             found_here = quotations_in_sentence(art, s, quotes, tokens, previous)
         else:
             found_here = reported_in_sentence(art, s, tokens)
@@ -70,6 +76,8 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
         if m.start - s.start >= 40 or any(q.start <= m.start < q.end for q in art.quotes):
             continue
         before = art.text[s.start : m.start].split()
+        if any(word.lower() in CUE_WORDS or word.lower() == "that" for word in before):
+            return  # 'Wines believes that the Clinton campaign …': Clinton is in the clause
         if before and before[-1].lower() in PREPOSITIONS:
             continue  # 'During a CNN town hall, Name …': CNN is no subject
         art.registry.observe(m, s.index, subject=True)

@@ -12,23 +12,31 @@ from indexer.extract.clause_subjects import (
 )
 from indexer.extract.cue import according_to, cue_indices, is_quote_token, strip_span
 from indexer.extract.lang.en.clauses import (
+    ADDRESSEE_NOUNS,
+    ADDRESSEE_PRONOUNS,
     BARE_CLAUSE_CUES,
     CLAUSE_OPENERS,
     NOT_CLAUSE_OPENERS,
+    PASSIVE_AUXILIARIES,
     REPORTING_OBJECTS,
 )
 from indexer.extract.lang.en.cues import (
+    CUE_PARTICLES,
     CUE_WORDS,
     INDIRECT_CUES,
     INTENT_CUES,
+    OBJECT_CUES,
     PARTICIPLE_CUES,
+    PARTICIPLE_LEMMAS,
+    PARTICLE_ONLY_CUES,
+    SPEECH_CUES,
     THAT_ONLY_CUES,
 )
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import ACCORDING_TO, CUE_AFTER, CUE_BEFORE, PARTICIPLE
 from indexer.extract.subjects import sentence_subject, subject_after, subject_before
 from indexer.extract.text import Sentence
-from indexer.extract.tokens import Token
+from indexer.extract.tokens import Token, is_name_token
 
 
 def reported_in_sentence(art: Article, s: Sentence, tokens: list[Token]) -> list[Found]:
@@ -42,11 +50,13 @@ def reported_in_sentence(art: Article, s: Sentence, tokens: list[Token]) -> list
     if found:
         return [found]
     candidates: list[Found] = []
-    for ci in cue_indices(tokens, INDIRECT_CUES | INTENT_CUES | THAT_ONLY_CUES):
+    for ci in cue_indices(tokens, INDIRECT_CUES | INTENT_CUES | THAT_ONLY_CUES | OBJECT_CUES):
         found = _cue_at_end(art, s, tokens, ci) or _cue_with_complement(art, s, tokens, ci)
         if found:
             candidates.append(found)
-    for pi in (i for i, t in enumerate(tokens) if t.lower in PARTICIPLE_CUES):
+    for pi in (
+        i for i, t in enumerate(tokens) if t.lower in PARTICIPLE_CUES | PARTICIPLE_LEMMAS.keys()
+    ):
         found = _participle_clause(art, s, tokens, pi)
         if found:
             candidates.append(found)
@@ -93,7 +103,7 @@ def _cue_at_end(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Foun
     tok = tokens[ci]
     if ci < 4 or CUE_WORDS.get(tok.lower) not in INDIRECT_CUES:
         return None
-    inverted = tokens[ci - 1].text == "," and CUE_WORDS.get(tok.lower) in {"say", "add", "write"}
+    inverted = tokens[ci - 1].text == "," and CUE_WORDS.get(tok.lower) in SPEECH_CUES
     mention = subject_after(tokens, ci) if inverted else None
     if mention is not None and mention.kind != "pronoun":
         k, after = ci - 1, next((i for i, t in enumerate(tokens) if t.start >= mention.end), None)
@@ -141,18 +151,20 @@ def _cue_with_complement(art: Article, s: Sentence, tokens: list[Token], ci: int
     )
     if mention is None:
         return None
-    if lemma == "call" and ci + 1 < len(tokens) and tokens[ci + 1].lower == "for":
-        start_i, has_that = ci + 2, False
-    else:
-        complement, has_that = _complement_start(tokens, ci)
+    complement, has_that = _complement_start(tokens, ci)
+    if complement is None:
+        complement = _object_start(tokens, ci)
         if complement is None:
             return None
-        start_i = complement
-        intent = lemma in INTENT_CUES and tokens[start_i].lower == "to"
-        that_next = has_that and start_i == ci + 2
+    else:
+        intent = lemma in INTENT_CUES and tokens[complement].lower == "to"
+        that_next = has_that and complement == ci + 2
         bare_clause = lemma in BARE_CLAUSE_CUES and not has_that
         if lemma not in INDIRECT_CUES and not that_next and not intent and not bare_clause:
-            return None
+            complement = _object_start(tokens, ci)
+            if complement is None:
+                return None
+    start_i = complement
     if start_i >= len(tokens) - 2:
         return None
     start, end = strip_span(art.text, tokens[start_i].start, _clause_stop(tokens, start_i, s))
@@ -171,6 +183,8 @@ def _participle_clause(art: Article, s: Sentence, tokens: list[Token], pi: int) 
             break
     if start_i is None and pi + 1 < len(tokens) and tokens[pi].lower == "saying":
         start_i = pi + 1
+    if start_i is None and pi > 2 and tokens[pi - 1].text == ",":
+        start_i = _participle_object(tokens, pi)
     if start_i is None or start_i >= len(tokens) - 2:
         return None
     mention = sentence_subject(tokens, pi)
@@ -181,6 +195,71 @@ def _participle_clause(art: Article, s: Sentence, tokens: list[Token], pi: int) 
         return None
     attribution = Attribution(mention, tokens[pi].text, rule=PARTICIPLE)
     return Found(start, end, "indirect", attribution, s)
+
+
+def _participle_object(tokens: list[Token], pi: int) -> int | None:
+    """'…, citing the figure', '…, calling for a recount', '…, promising to act', '…, telling
+    reporters the vote …': what a participle after a comma attributes to the main subject."""
+    lemma = PARTICIPLE_LEMMAS.get(tokens[pi].lower)
+    if lemma is None or pi + 2 >= len(tokens):
+        return None
+    if lemma == "tell":
+        return _after_addressee(tokens, pi)
+    if lemma in INTENT_CUES and tokens[pi + 1].lower == "to":
+        return pi + 1
+    if lemma not in OBJECT_CUES:
+        return None
+    start_i = pi + 1
+    if tokens[start_i].lower in CUE_PARTICLES.get(lemma, ()):
+        start_i += 1
+    elif lemma in PARTICLE_ONLY_CUES:
+        return None
+    return start_i if tokens[start_i].text[:1].isalnum() else None
+
+
+def _after_addressee(tokens: list[Token], ci: int) -> int | None:
+    """'told him the plan was dead', 'told POLITICO he had …', 'told reporters the vote …':
+    the reported clause after the one told (a pronoun, a name or a short noun phrase)."""
+    k = ci + 1
+    if tokens[k].lower in ADDRESSEE_PRONOUNS:
+        k += 1
+    else:
+        if tokens[k].lower in {"the", "a", "an"}:
+            k += 1
+        first = k
+        while (
+            k < len(tokens)
+            and k - first < 5
+            and (is_name_token(tokens[k]) or tokens[k].lower in ADDRESSEE_NOUNS)
+        ):
+            k += 1
+        if k == first:
+            return None
+    if k + 2 >= len(tokens):
+        return None
+    nxt = tokens[k]
+    word = re.split(r"[’']", nxt.lower)[0]
+    if word in CLAUSE_OPENERS or (nxt.capitalized and word not in NOT_CLAUSE_OPENERS):
+        return k
+    return None
+
+
+def _object_start(tokens: list[Token], ci: int) -> int | None:
+    """Where the object of a stance verb begins ('cited the figure', 'called for a recount'),
+    or None: in the passive ('was criticized for') the subject is not the one who spoke."""
+    if CUE_WORDS[tokens[ci].lower] not in OBJECT_CUES or ci + 2 >= len(tokens):
+        return None
+    if tokens[ci - 1].lower in PASSIVE_AUXILIARIES:
+        return None
+    lemma, start_i = CUE_WORDS[tokens[ci].lower], ci + 1
+    if tokens[start_i].lower in CUE_PARTICLES.get(lemma, ()):
+        start_i += 1
+    elif lemma in PARTICLE_ONLY_CUES:
+        return None
+    first = tokens[start_i]
+    if not first.text[:1].isalnum() and not is_quote_token(first):
+        return None
+    return start_i
 
 
 def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
@@ -207,6 +286,8 @@ def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:
     nxt = tokens[ci + 1]
     if CUE_WORDS.get(tokens[ci].lower) in INTENT_CUES and nxt.lower == "to":
         return ci + 1, False
+    if CUE_WORDS.get(tokens[ci].lower) == "tell":
+        return _after_addressee(tokens, ci), False
     nxt_i = ci + 2 if nxt.text == "," and ci + 2 < len(tokens) else ci + 1
     nxt = tokens[nxt_i]
     if CUE_WORDS.get(tokens[ci].lower) not in BARE_CLAUSE_CUES:

@@ -20,6 +20,7 @@ VERB_AFTER = "verb_after"  # '"…," he surmised.': an unlisted verb right after
 DASH = "dash"  # '"…" — Name': a name after a dash that follows the quotation
 SUBJECT_VERB = "subject_verb"  # 'Name mocked X for "…"': the subject of any past-tense verb
 COLON = "colon"  # 'Name's reply: "…"' / 'Name, Outlet: "…"': a speaker phrase, then a colon
+TRANSCRIPT = "transcript"  # 'PENCE: Well, look, …': a name in capitals opening a paragraph
 
 PATTERNS = (
     CUE_AFTER,
@@ -30,6 +31,7 @@ PATTERNS = (
     DASH,
     SUBJECT_VERB,
     COLON,
+    TRANSCRIPT,
 )
 
 # --- resolution paths: how the mention next to the cue became a speaker --------------------

@@ -228,3 +228,27 @@ CLAUSE_OPENERS = {
     "if",
     "once",
 }
+
+# Auxiliaries before a participle that make it passive: 'was criticized', 'has been cited'.
+PASSIVE_AUXILIARIES = {"is", "are", "was", "were", "be", "been", "being", "get", "got"}
+
+# Pronouns that stand for the one told: 'told him the plan was dead'.
+ADDRESSEE_PRONOUNS = {"him", "her", "them", "me", "us", "you"}
+# Nouns for the ones told: 'told reporters the vote …', 'told the crowd it …'.
+ADDRESSEE_NOUNS = {
+    "reporters",
+    "journalists",
+    "audience",
+    "crowd",
+    "supporters",
+    "voters",
+    "viewers",
+    "listeners",
+    "lawmakers",
+    "students",
+    "members",
+    "delegates",
+    "interviewer",
+    "radio",
+    "television",
+}

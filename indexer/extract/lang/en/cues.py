@@ -75,8 +75,8 @@ _CUE_LEMMAS = {
     "demand": ("demanded", "demands"),
     "accuse": ("accused", "accuses"),
     "blast": ("blasted",),
-    "criticize": ("criticized", "criticised"),
-    "praise": ("praised",),
+    "criticize": ("criticized", "criticised", "criticizes", "criticises"),
+    "praise": ("praised", "praises"),
     "hint": ("hinted",),
     "signal": ("signaled", "signalled"),
     "propose": ("proposed",),
@@ -119,6 +119,70 @@ _CUE_LEMMAS = {
     "suspect": ("suspects", "suspected"),
     "prefer": ("prefers", "preferred"),
 }
+
+# Verbs of stance and speech acts whose object is what was said or held: 'Trump cited the
+# figure', 'Clinton called her vote a mistake', 'the poll shows Clinton ahead', 'she spoke of
+# reform'. The content is the object after the verb (or after its particle).
+_OBJECT_CUE_LEMMAS = {
+    "cite": ("cited", "cites"),
+    "attack": ("attacked", "attacks"),
+    "question": ("questioned", "questions"),
+    "blame": ("blamed", "blames"),
+    "slam": ("slammed", "slams"),
+    "reject": ("rejected", "rejects"),
+    "defend": ("defended", "defends"),
+    "endorse": ("endorsed", "endorses"),
+    "oppose": ("opposed", "opposes"),
+    "dismiss": ("dismissed", "dismisses"),
+    "condemn": ("condemned", "condemns"),
+    "denounce": ("denounced", "denounces"),
+    "mock": ("mocked", "mocks"),
+    "ridicule": ("ridiculed", "ridicules"),
+    "welcome": ("welcomed", "welcomes"),
+    "applaud": ("applauded", "applauds"),
+    "hail": ("hailed", "hails"),
+    "tout": ("touted", "touts"),
+    "highlight": ("highlighted", "highlights"),
+    "discuss": ("discussed", "discusses"),
+    "express": ("expressed", "expresses"),
+    "voice": ("voiced", "voices"),
+    "recommend": ("recommended", "recommends"),
+    "request": ("requested", "requests"),
+    "challenge": ("challenged", "challenges"),
+    "dispute": ("disputed", "disputes"),
+    "label": ("labeled", "labelled", "labels"),
+    "dub": ("dubbed", "dubs"),
+    "decry": ("decried", "decries"),
+    "lambaste": ("lambasted", "lambastes"),
+    "advocate": ("advocated", "advocates"),
+    "favor": ("favored", "favoured", "favors", "favours"),
+    "talk": ("talked", "talks"),
+    "speak": ("spoke", "speaks"),
+    "refer": ("referred", "refers"),
+    "outline": ("outlined", "outlines"),
+    "detail": ("detailed", "details"),
+    "lobby": ("lobbied",),
+}
+
+# The particles a stance verb takes before its object: 'called for', 'warned of'. Verbs in
+# PARTICLE_ONLY_CUES are cues only with one of theirs ('spoke of', not 'spoke after the vote').
+CUE_PARTICLES = {
+    "call": {"for", "on"},
+    "warn": {"of", "about", "against"},
+    "argue": {"for", "against"},
+    "insist": {"on"},
+    "advocate": {"for"},
+    "speak": {"of", "about"},
+    "talk": {"about", "of"},
+    "refer": {"to"},
+    "point": {"to"},
+    "hint": {"at"},
+    "lobby": {"for", "against"},
+    "boast": {"of", "about"},
+    "brag": {"about", "of"},
+    "complain": {"about", "of"},
+}
+PARTICLE_ONLY_CUES = {"speak", "talk", "refer", "point", "hint", "lobby", "boast", "brag"}
 
 # Verbs of intention whose content is a to-infinitive: 'Clinton plans to call on …'.
 INTENT_CUES = {
@@ -203,6 +267,51 @@ PARTICIPLE_CUES = {
     "acknowledging",
 }
 
+# Participles after a comma that attribute their object to the main subject: 'Trump hit back,
+# citing the polls', '…, calling for a recount', '…, promising to cut taxes'.
+PARTICIPLE_LEMMAS = {
+    "citing": "cite",
+    "calling": "call",
+    "urging": "urge",
+    "promising": "promise",
+    "vowing": "vow",
+    "pledging": "pledge",
+    "questioning": "question",
+    "announcing": "announce",
+    "accusing": "accuse",
+    "blaming": "blame",
+    "criticizing": "criticize",
+    "criticising": "criticize",
+    "praising": "praise",
+    "defending": "defend",
+    "endorsing": "endorse",
+    "arguing": "argue",
+    "insisting": "insist",
+    "warning": "warn",
+    "describing": "describe",
+    "demanding": "demand",
+    "dismissing": "dismiss",
+    "rejecting": "reject",
+    "touting": "tout",
+    "highlighting": "highlight",
+    "mocking": "mock",
+    "attacking": "attack",
+    "denouncing": "denounce",
+    "condemning": "condemn",
+    "complaining": "complain",
+    "referring": "refer",
+    "pointing": "point",
+    "expressing": "express",
+    "voicing": "voice",
+    "proposing": "propose",
+    "threatening": "threaten",
+    "predicting": "predict",
+    "telling": "tell",
+    "offering": "offer",
+    "refusing": "refuse",
+    "hoping": "hope",
+}
+
 # Base forms that are cues after a plural or first-person subject: "Republicans believe …"
 _BASE_FORM_CUES = {
     "believe",
@@ -227,7 +336,9 @@ _BASE_FORM_CUES = {
 }
 
 CUE_WORDS: dict[str, str] = {
-    form: lemma.rstrip("_") for lemma, forms in _CUE_LEMMAS.items() for form in forms
+    form: lemma.rstrip("_")
+    for lemma, forms in (_CUE_LEMMAS | _OBJECT_CUE_LEMMAS).items()
+    for form in forms
 } | {base: base for base in _BASE_FORM_CUES}
 
 # Cues strong enough to attribute a quotation on their own; the rest need a quotation mark or
@@ -313,6 +424,37 @@ SPEECH_CUES = {
     "feel",
     "charge",
     "accuse",
+}
+
+# Cues whose object (not only a clause) is the content: the stance verbs above and the speech
+# cues that take an object ('Clinton announced her plan', 'he called the charges false').
+OBJECT_CUES = set(_OBJECT_CUE_LEMMAS) | {
+    "accuse",
+    "announce",
+    "blast",
+    "call",
+    "criticize",
+    "demand",
+    "deny",
+    "describe",
+    "estimate",
+    "mention",
+    "praise",
+    "predict",
+    "promise",
+    "propose",
+    "reveal",
+    "urge",
+    "warn",
+    "complain",
+    "boast",
+    "brag",
+    "hint",
+    "point",
+    "argue",
+    "insist",
+    "show",
+    "find",
 }
 
 # Verbs that introduce reported speech with a following clause ("X said that ...").
