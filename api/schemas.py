@@ -32,6 +32,24 @@ class SortOrder(StrEnum):
     newest = "-date"
 
 
+class SearchIn(StrEnum):
+    """Where the words of a search are looked for."""
+
+    all = "all"
+    quote = "quote"
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, machine-readable: not_found, rate_limited, …")
+    message: str = Field(description="For people: what went wrong and what to do.")
+
+
+class ErrorResponse(BaseModel):
+    """Every error the API answers, whatever its status."""
+
+    error: ErrorDetail
+
+
 class SpeakerRef(BaseModel):
     id: int
     name: str
@@ -107,14 +125,25 @@ class SearchHit(BaseModel):
     highlight: str = Field(
         description="The quote as HTML: escaped text with <mark> around matches."
     )
+    permalink: str = Field(default="", description="The quote's page (absolute URL).")
+    citation: str = Field(default="", description="The quote as a journalist would cite it.")
 
 
 class SearchResult(BaseModel):
     hits: list[SearchHit]
-    total: int
+    total: int = Field(
+        description="Hits matching (after the cursor, with `after`); counted up to 10,000."
+    )
+    total_exact: bool = Field(
+        default=True, description="False when `total` is the 10,000 cap: at least that many."
+    )
     page: int
     per_page: int
     facets: dict[str, dict[str, int]]
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as `after` for the hits that follow (date order only; no 10,000 cap).",
+    )
 
 
 class SpeakerSummary(BaseModel):

@@ -30,7 +30,8 @@ INDEX_SETTINGS = {
     "searchableAttributes": ["text", "speaker", "speaker_aliases", "context", "article_title"],
     # Only what filters use: each filterable attribute costs indexing time (`id` for deletes).
     "filterableAttributes": ["id", "speaker", "outlet", "type", "year", "said_ts"],
-    "sortableAttributes": ["said_ts"],
+    # `id` breaks date ties, so date order is total and a cursor can resume it exactly.
+    "sortableAttributes": ["said_ts", "id"],
     # Ties in relevance go to the surer attribution.
     "rankingRules": [
         "words",
@@ -96,6 +97,22 @@ class QuoteHit(QuoteDocument, total=False):
     _formatted: dict[str, str]
 
 
+@dataclass(frozen=True)
+class SearchCursor:
+    """Where a date-ordered walk stopped: the last hit's `said_ts` (None: undated) and id."""
+
+    said_ts: int | None
+    id: int
+
+    def filter(self, descending: bool) -> str:
+        """Hits after this one in (said_ts, id) order; undated hits come last either way."""
+        before, undated = ("<" if descending else ">"), "(said_ts IS NULL OR said_ts NOT EXISTS)"
+        if self.said_ts is None:
+            return f"{undated} AND id {before} {int(self.id)}"
+        ts, id_ = int(self.said_ts), int(self.id)
+        return f"said_ts {before} {ts} OR (said_ts = {ts} AND id {before} {id_}) OR {undated}"
+
+
 @dataclass
 class SearchQuery:
     """A validated search: facet filters are OR within a facet and AND across facets."""
@@ -111,6 +128,16 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
     facets: Sequence[str] = field(default_factory=lambda: list(FACETS))
+    after: SearchCursor | None = None  # resume a date-ordered walk after this hit
+    search_on: Sequence[str] = ()  # attributes the words are looked for in (default: all)
+
+    def date_order(self) -> str | None:
+        """ "asc" or "desc" when hits are ordered by date (then by id), None for relevance."""
+        if self.sort == "date":
+            return "asc"
+        if self.sort == "-date" or (self.sort is None and not self.q):
+            return "desc"
+        return None
 
     def filters(self) -> list[str | list[str]]:
         clauses: list[str | list[str]] = []
@@ -127,6 +154,8 @@ class SearchQuery:
             clauses.append(f"said_ts >= {day_ts(self.date_from)}")
         if self.date_to:
             clauses.append(f"said_ts <= {day_ts(self.date_to)}")
+        if self.after is not None:
+            clauses.append(self.after.filter(descending=self.date_order() != "asc"))
         return clauses
 
     def params(self) -> dict:
@@ -139,10 +168,11 @@ class SearchQuery:
             "highlightPreTag": HIGHLIGHT_PRE,
             "highlightPostTag": HIGHLIGHT_POST,
         }
-        if self.sort == "date" or (self.sort is None and not self.q):
-            params["sort"] = ["said_ts:desc"] if self.sort is None else ["said_ts:asc"]
-        elif self.sort == "-date":
-            params["sort"] = ["said_ts:desc"]
+        order = self.date_order()
+        if order:
+            params["sort"] = [f"said_ts:{order}", f"id:{order}"]
+        if self.search_on:
+            params["attributesToSearchOn"] = list(self.search_on)
         return params
 
 
