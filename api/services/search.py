@@ -100,8 +100,8 @@ def _next_cursor(query: SearchQuery, docs: list[dict[str, Any]], total: int) -> 
     """The cursor after this page's last hit, when hits are in date order and more follow."""
     if query.date_order() is None or not docs or len(docs) < query.per_page:
         return None
-    if total <= query.page * query.per_page:
-        return None
+    if total <= query.page * query.per_page and total < MAX_RESULT_WINDOW:
+        return None  # the last page (a capped total means more may follow)
     return encode_cursor(_cursor_of(docs[-1]))
 
 
