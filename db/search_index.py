@@ -354,7 +354,10 @@ class AsyncSearcher:
                 status = response.status
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise SearchIndexError(f"Meilisearch unreachable: {exc!r}") from exc
-        if status == 404:  # no index yet: nothing has been indexed
+        if status == 404 or (
+            status == 400 and b"invalid_search_attributes_to_search_on" in content
+        ):
+            # no index yet, or no document has the attribute searched on: nothing can match
             return {"hits": [], "totalHits": 0, "totalPages": 0, "facetDistribution": {}}
         if status in (401, 403):  # the key was deleted: make a new one next time
             await self.close()
