@@ -105,12 +105,13 @@ class SearchCursor:
     id: int
 
     def filter(self, descending: bool) -> str:
-        """Hits after this one in (said_ts, id) order; undated hits come last either way."""
-        before, undated = ("<" if descending else ">"), "(said_ts IS NULL OR said_ts NOT EXISTS)"
+        """Hits after this one: by said_ts either way, then by id ascending (the order quotes
+        were stored, so an article's quotes keep their text order); undated hits come last."""
+        later, undated = ("<" if descending else ">"), "(said_ts IS NULL OR said_ts NOT EXISTS)"
         if self.said_ts is None:
-            return f"{undated} AND id {before} {int(self.id)}"
+            return f"{undated} AND id > {int(self.id)}"
         ts, id_ = int(self.said_ts), int(self.id)
-        return f"said_ts {before} {ts} OR (said_ts = {ts} AND id {before} {id_}) OR {undated}"
+        return f"said_ts {later} {ts} OR (said_ts = {ts} AND id > {id_}) OR {undated}"
 
 
 @dataclass
@@ -132,7 +133,7 @@ class SearchQuery:
     search_on: Sequence[str] = ()  # attributes the words are looked for in (default: all)
 
     def date_order(self) -> str | None:
-        """ "asc" or "desc" when hits are ordered by date (then by id), None for relevance."""
+        """The date direction, "asc" or "desc", when hits are in date order; None: relevance."""
         if self.sort == "date":
             return "asc"
         if self.sort == "-date" or (self.sort is None and not self.q):
@@ -170,7 +171,7 @@ class SearchQuery:
         }
         order = self.date_order()
         if order:
-            params["sort"] = [f"said_ts:{order}", f"id:{order}"]
+            params["sort"] = [f"said_ts:{order}", "id:asc"]
         if self.search_on:
             params["attributesToSearchOn"] = list(self.search_on)
         return params
