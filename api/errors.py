@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.schemas import ErrorResponse
 from api.web import page
 from db.search_index import SearchIndexError
 
@@ -27,6 +29,26 @@ _CODES = {
     429: "rate_limited",
     503: "unavailable",
 }
+
+
+_MEANINGS = {
+    400: "The request cannot be run as asked (the message says why).",
+    401: "No API key, or an unknown or revoked one.",
+    403: "The API key lacks the scope this needs.",
+    404: "There is no such thing here.",
+    413: "The request body is over the size limit.",
+    422: "A parameter or the body is not valid (the message names it).",
+    429: "Too many requests: wait the seconds in Retry-After.",
+    501: "Not implemented.",
+    503: "PostgreSQL or the search index is unavailable: retry after Retry-After.",
+}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` declaring these error statuses with the one error body."""
+    return {
+        status: {"model": ErrorResponse, "description": _MEANINGS[status]} for status in statuses
+    }
 
 
 class APIError(StarletteHTTPException):

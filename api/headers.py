@@ -1,4 +1,4 @@
-"""Cross-origin and framing rules, in one place.
+"""Cross-origin and framing rules, in one place; cache validators for what others embed.
 
 The read API answers any origin without credentials (widgets on newsroom sites fetch it);
 write endpoints send no CORS headers at all, so browsers on other sites cannot call them.
@@ -8,7 +8,11 @@ BaseHTTPMiddleware), so it costs next to nothing per request.
 
 from __future__ import annotations
 
+import hashlib
+
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 READ_METHODS = {"GET", "HEAD"}
@@ -64,3 +68,24 @@ class CrossOriginAndFraming:
         ]
         await send({"type": "http.response.start", "status": 204, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
+
+
+def cached(request: Request, response: Response, max_age: int) -> Response:
+    """`response` with a validator and a lifetime, or 304 when the client already has it.
+
+    The ETag is weak (a digest of the body before compression), so a gzipped copy matches too.
+    """
+    assert isinstance(response.body, bytes)  # rendered responses only, never streamed ones
+    etag = f'W/"{hashlib.sha256(response.body).hexdigest()[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
+    if _matches(request.headers.get("if-none-match", ""), etag):
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return response
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 weak comparison of If-None-Match against our ETag."""
+    opaque = etag.removeprefix("W/")
+    tags = (tag.strip().removeprefix("W/") for tag in if_none_match.split(","))
+    return any(tag in ("*", opaque) for tag in tags)

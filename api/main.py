@@ -6,19 +6,22 @@ imports `indexer`."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors
 from api.headers import CrossOriginAndFraming
-from api.middleware import BodyLimitMiddleware, RequestLogMiddleware
+from api.middleware import BodyLimitMiddleware, HeadAsGetMiddleware, RequestLogMiddleware
 from api.routes import admin, articles, embeds, health, pages, quotes, search, speakers
-from api.security import RateLimits
+from api.security import SECURITY_SCHEMES, RateLimits
 from api.web import STATIC_DIR
 from db import migrate
 from db.api_keys import service as api_keys
@@ -28,6 +31,25 @@ from db.search_index import AsyncSearcher, SearchIndexError
 from db.stores import Stores
 
 log = logging.getLogger("onrecord.api")
+
+GZIP_MIN_BYTES = 1024  # smaller answers gain less than compressing costs
+
+
+def operation_id(route: APIRoute) -> str:
+    """The route function's name (`search_quotes`), so generated clients read well."""
+    return route.name
+
+
+def _with_security_schemes(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """FastAPI's schema plus the two ways to present a key, which routes refer to by name."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = build()
+        schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        return schema
+
+    return openapi
 
 
 def create_app(stores: Stores, extract: Extractor) -> FastAPI:
@@ -59,7 +81,9 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
         summary="Who said what, when, where: search attributed quotes from the news.",
         version="0.1.0",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
+    app.openapi = _with_security_schemes(app)  # type: ignore[method-assign]
     app.state.settings = settings
     app.state.session_factory = factory
     app.state.index = index
@@ -70,10 +94,13 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     for module in (health, search, quotes, speakers, articles, admin, pages, embeds):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # Outermost last: the log sees every request, the proxy rewrite happens before limits.
+    # Outermost last: the log sees every request, the proxy rewrite happens before limits,
+    # HEAD runs as GET through all the rest.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6)
     app.add_middleware(CrossOriginAndFraming)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(RequestLogMiddleware)
     return app

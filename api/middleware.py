@@ -1,4 +1,4 @@
-"""ASGI middleware: request-body cap and one structured log line per request."""
+"""ASGI middleware: request-body cap, HEAD as GET and one structured log line per request."""
 
 from __future__ import annotations
 
@@ -112,3 +112,28 @@ class RequestLogMiddleware:
                     "key": principal.prefix if principal else None,
                 },
             )
+
+
+class HeadAsGetMiddleware:
+    """HEAD wherever GET is allowed: the GET is run and its body dropped (headers kept, so
+    Content-Length, ETag and Link are what a GET would give)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        finished = False
+
+        async def without_body(message: Message) -> None:
+            nonlocal finished
+            if message["type"] == "http.response.body":
+                if finished:
+                    return  # the rest of a streamed body
+                finished = True
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)

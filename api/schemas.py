@@ -106,6 +106,24 @@ def _attributed_from(
     return line if speaker == mention else f"{line}, resolved to {speaker}"
 
 
+class SearchIn(StrEnum):
+    """Where the words of a search are looked for."""
+
+    all = "all"
+    quote = "quote"
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, machine-readable: not_found, rate_limited, …")
+    message: str = Field(description="For people: what went wrong and what to do.")
+
+
+class ErrorResponse(BaseModel):
+    """Every error the API answers, whatever its status."""
+
+    error: ErrorDetail
+
+
 class SpeakerRef(BaseModel):
     id: int
     name: str
@@ -195,14 +213,29 @@ class SearchHit(BaseModel):
         description="The cited words as HTML: escaped text with <mark> around matches."
     )
     evidence: Evidence
+    permalink: str = Field(default="", description="The quote's page (absolute URL).")
+    citation: str | None = Field(
+        default=None,
+        description="The quote as a journalist would cite it; null when no grammatical "
+        "citation can be formed.",
+    )
 
 
 class SearchResult(BaseModel):
     hits: list[SearchHit]
-    total: int
+    total: int = Field(
+        description="Hits matching (after the cursor, with `after`); counted up to 10,000."
+    )
+    total_exact: bool = Field(
+        default=True, description="False when `total` is the 10,000 cap: at least that many."
+    )
     page: int
     per_page: int
     facets: dict[str, dict[str, int]]
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as `after` for the hits that follow (date order only; no 10,000 cap).",
+    )
 
 
 class SpeakerSummary(BaseModel):

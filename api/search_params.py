@@ -16,7 +16,8 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field, field_validator
 
 from api.errors import APIError
-from api.schemas import Facet, SortOrder
+from api.pagination import BadCursor, decode_cursor
+from api.schemas import Facet, SearchIn, SortOrder
 from api.security import limit_search
 from api.services.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
 from db.search_index import SearchQuery
@@ -28,10 +29,12 @@ MAX_FILTER_VALUES = 20
 # The search page's own flag (results only, for live search). Accepted everywhere, so a
 # page's URL also works against the API.
 PAGE_ONLY_PARAMS = frozenset({"partial"})
+# The CSV export's own flag (a byte-order mark for spreadsheets), likewise accepted everywhere.
+EXPORT_ONLY_PARAMS = frozenset({"bom"})
 
 # Not carried by the pages' links: each link sets its own page; the page offers no choice of
 # page size or facets.
-_NOT_IN_LINKS = frozenset({"page", "per_page", "facets"})
+_NOT_IN_LINKS = frozenset({"page", "per_page", "facets", "after"})
 
 UrlParams = list[tuple[str, str]]
 
@@ -61,6 +64,18 @@ class SearchParams(BaseModel):
         default=[],
         alias="facet",
         description=f"Facet counts to return ({', '.join(Facet)}); default all.",
+    )
+    search_in: SearchIn = Field(
+        default=SearchIn.all,
+        alias="in",
+        description="Where the words are looked for: all (quote, speaker, context, title) "
+        "or quote (the quote's own words only).",
+    )
+    after: str | None = Field(
+        default=None,
+        max_length=200,
+        description="A `next_cursor` from a previous answer: the hits after it, in date order, "
+        "beyond the 10,000 that pages reach.",
     )
 
     @field_validator("q")
@@ -96,6 +111,19 @@ class SearchParams(BaseModel):
             )
         if self.date_from and self.date_to and self.date_from > self.date_to:
             return "`from` is after `to`"
+        return self._cursor_refusal()
+
+    def _cursor_refusal(self) -> str | None:
+        if self.after is None:
+            return None
+        try:
+            decode_cursor(self.after)
+        except BadCursor as exc:
+            return str(exc)
+        if self.sort == SortOrder.relevance or (self.sort is None and self.q):
+            return "`after` follows date order: add sort=-date (newest first) or sort=date"
+        if self.page != 1:
+            return "`after` replaces `page`: give one or the other"
         return None
 
     def query(self) -> SearchQuery:
@@ -112,6 +140,8 @@ class SearchParams(BaseModel):
             page=self.page,
             per_page=self.per_page,
             facets=[Facet(f) for f in dict.fromkeys(self.facets)] or list(Facet),
+            after=decode_cursor(self.after) if self.after else None,
+            search_on=["text"] if self.search_in == SearchIn.quote else [],
         )
 
     def link_params(self) -> UrlParams:
@@ -139,7 +169,8 @@ async def search_params(
     Unknown parameters and facet names are refused rather than ignored, so a typo such as
     `spekaer=` cannot silently return everything.
     """
-    unknown = sorted(set(request.query_params) - SearchParams.url_names() - PAGE_ONLY_PARAMS)
+    accepted = SearchParams.url_names() | PAGE_ONLY_PARAMS | EXPORT_ONLY_PARAMS
+    unknown = sorted(set(request.query_params) - accepted)
     if unknown:
         raise APIError(400, f"unknown search parameter(s): {', '.join(unknown)}")
     refusal = params.refusal()

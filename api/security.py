@@ -7,7 +7,7 @@ SHA-256 digests in PostgreSQL. The limits themselves are counted by `api.rate_li
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
@@ -20,6 +20,13 @@ from db.api_keys import repository as api_key_repo
 from db.api_keys.service import Principal, Scope, authenticate
 
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+
+# The two ways to present a key, as OpenAPI security schemes, and a route's requirement of one.
+SECURITY_SCHEMES = {
+    "BearerKey": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer KEY"},
+    "ApiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+}
+KEY_REQUIRED: dict[str, Any] = {"security": [{"BearerKey": []}, {"ApiKeyHeader": []}]}
 
 
 def _presented_key(authorization: str | None, x_api_key: str | None) -> str | None:

@@ -31,7 +31,8 @@ INDEX_SETTINGS = {
     "searchableAttributes": ["cited", "speaker", "speaker_aliases", "context", "article_title"],
     # Only what filters use: each filterable attribute costs indexing time (`id` for deletes).
     "filterableAttributes": ["id", "speaker", "outlet", "type", "year", "said_ts"],
-    "sortableAttributes": ["said_ts"],
+    # `id` breaks date ties, so date order is total and a cursor can resume it exactly.
+    "sortableAttributes": ["said_ts", "id"],
     # Ties in relevance go to the surer attribution.
     "rankingRules": [
         "words",
@@ -99,6 +100,23 @@ class QuoteHit(QuoteDocument, total=False):
     _formatted: dict[str, str]
 
 
+@dataclass(frozen=True)
+class SearchCursor:
+    """Where a date-ordered walk stopped: the last hit's `said_ts` (None: undated) and id."""
+
+    said_ts: int | None
+    id: int
+
+    def filter(self, descending: bool) -> str:
+        """Hits after this one: by said_ts either way, then by id ascending (the order quotes
+        were stored, so an article's quotes keep their text order); undated hits come last."""
+        later, undated = ("<" if descending else ">"), "(said_ts IS NULL OR said_ts NOT EXISTS)"
+        if self.said_ts is None:
+            return f"{undated} AND id > {int(self.id)}"
+        ts, id_ = int(self.said_ts), int(self.id)
+        return f"said_ts {later} {ts} OR (said_ts = {ts} AND id > {id_}) OR {undated}"
+
+
 @dataclass
 class SearchQuery:
     """A validated search: facet filters are OR within a facet and AND across facets."""
@@ -114,6 +132,16 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
     facets: Sequence[str] = field(default_factory=lambda: list(FACETS))
+    after: SearchCursor | None = None  # resume a date-ordered walk after this hit
+    search_on: Sequence[str] = ()  # attributes the words are looked for in (default: all)
+
+    def date_order(self) -> str | None:
+        """The date direction, "asc" or "desc", when hits are in date order; None: relevance."""
+        if self.sort == "date":
+            return "asc"
+        if self.sort == "-date" or (self.sort is None and not self.q):
+            return "desc"
+        return None
 
     def filters(self) -> list[str | list[str]]:
         clauses: list[str | list[str]] = []
@@ -130,6 +158,8 @@ class SearchQuery:
             clauses.append(f"said_ts >= {day_ts(self.date_from)}")
         if self.date_to:
             clauses.append(f"said_ts <= {day_ts(self.date_to)}")
+        if self.after is not None:
+            clauses.append(self.after.filter(descending=self.date_order() != "asc"))
         return clauses
 
     def params(self) -> dict:
@@ -142,10 +172,11 @@ class SearchQuery:
             "highlightPreTag": HIGHLIGHT_PRE,
             "highlightPostTag": HIGHLIGHT_POST,
         }
-        if self.sort == "date" or (self.sort is None and not self.q):
-            params["sort"] = ["said_ts:desc"] if self.sort is None else ["said_ts:asc"]
-        elif self.sort == "-date":
-            params["sort"] = ["said_ts:desc"]
+        order = self.date_order()
+        if order:
+            params["sort"] = [f"said_ts:{order}", "id:asc"]
+        if self.search_on:
+            params["attributesToSearchOn"] = list(self.search_on)
         return params
 
 
@@ -327,7 +358,10 @@ class AsyncSearcher:
                 status = response.status
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise SearchIndexError(f"Meilisearch unreachable: {exc!r}") from exc
-        if status == 404:  # no index yet: nothing has been indexed
+        if status == 404 or (
+            status == 400 and b"invalid_search_attributes_to_search_on" in content
+        ):
+            # no index yet, or no document has the attribute searched on: nothing can match
             return {"hits": [], "totalHits": 0, "totalPages": 0, "facetDistribution": {}}
         if status in (401, 403):  # the key was deleted: make a new one next time
             await self.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -181,3 +182,22 @@ def test_speakers_list_and_merge(settings) -> None:
     missing = run_cli(settings, "speakers", "merge", "ivo-rask", "nobody")
     assert missing.returncode == 1 and "no speaker 'nobody'" in missing.stderr
     assert run_cli(settings, "check").returncode == 0
+
+
+def test_version_and_help_that_lists_choices(settings) -> None:
+    version = run_cli(settings, "--version")
+    assert version.returncode == 0 and version.stdout.startswith("onrecord ")
+    help_text = run_cli(settings, "extract", "--help", env={**cli_env(settings), "COLUMNS": "200"})
+    assert "[jsonl|table]" in help_text.stdout or "<jsonl|table>" in help_text.stdout
+    wrong = run_cli(settings, "extract", "-", "--format", "csv", stdin="")
+    assert wrong.returncode == 2 and "csv" in wrong.stderr
+
+
+def test_a_busy_port_is_one_readable_line(settings) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli(settings, "serve", "--port", str(port))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: port {port} is in use: pick another with --port"

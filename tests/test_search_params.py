@@ -26,6 +26,8 @@ def test_url_names_are_the_aliases() -> None:
         "page",
         "per_page",
         "facet",
+        "in",
+        "after",
     }
     assert not PAGE_ONLY_PARAMS & SearchParams.url_names()
 

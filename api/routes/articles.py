@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Response
 
+from api import errors
 from api.deps import ExtractorDep, IndexDep, RowId, SessionDep, SessionFactoryDep, SettingsDep
 from api.errors import APIError
 from api.schemas import ArticleDeleted, ArticleOut, ArticleStored
-from api.security import WriteKey, limit_write
+from api.security import KEY_REQUIRED, WriteKey, limit_write
 from api.services import articles
 from db.articles import repository as article_repo
 from db.records import ArticleIn
 from db.vocabulary import StoreStatus
 
-router = APIRouter(tags=["articles"])
+router = APIRouter(tags=["articles"], responses=errors.responses(422, 503))
 
-_KEY_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No or unknown API key"},
-    403: {"description": "The key lacks the write scope"},
-    429: {"description": "Too many writes; see Retry-After"},
-}
+_KEY_ERRORS = errors.responses(401, 403, 429)
 
 
-@router.get("/v1/articles/{article_id}", response_model=ArticleOut)
+@router.get("/v1/articles/{article_id}", response_model=ArticleOut, responses=errors.responses(404))
 def get_article(article_id: RowId, session: SessionDep) -> ArticleOut:
     article = article_repo.get_article(session, article_id)
     if article is None:
@@ -37,9 +32,14 @@ def get_article(article_id: RowId, session: SessionDep) -> ArticleOut:
     response_model=ArticleStored,
     status_code=201,
     dependencies=[Depends(limit_write)],
-    responses={200: {"description": "Already stored, unchanged"}, **_KEY_ERRORS},
+    responses={
+        200: {"description": "Already stored, unchanged"},
+        **_KEY_ERRORS,
+        **errors.responses(400, 404, 413),
+    },
+    openapi_extra=KEY_REQUIRED,
 )
-def post_article(
+def create_article(
     body: ArticleIn,
     response: Response,
     settings: SettingsDep,
@@ -72,7 +72,8 @@ def post_article(
     "/v1/articles/{article_id}",
     response_model=ArticleDeleted,
     dependencies=[Depends(limit_write)],
-    responses={404: {"description": "No such article"}, **_KEY_ERRORS},
+    responses={**_KEY_ERRORS, **errors.responses(404)},
+    openapi_extra=KEY_REQUIRED,
 )
 def delete_article(
     article_id: RowId, factory: SessionFactoryDep, index: IndexDep, _key: WriteKey

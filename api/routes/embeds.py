@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from api import errors
 from api.deps import RowId, SessionDep
 from api.errors import APIError
+from api.headers import cached
 from api.schemas import OEmbed, QuoteOut
 from api.services.embeds import embed_size, iframe_html, quote_id_from_url
 from api.web import EMBED_CSP, STATIC_DIR, long_date, page
@@ -16,9 +18,12 @@ from db.articles import repository as article_repo
 
 router = APIRouter()
 
+EMBED_MAX_AGE = 300  # a quote can change: caches revalidate with the ETag after this
+WIDGET_MAX_AGE = 300
+
 
 @router.get("/embed/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
-def embed_quote(quote_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
+def embed_quote(quote_id: RowId, request: Request, session: SessionDep) -> Response:
     """A self-contained quote card for an iframe: the only page other sites may frame."""
     quote = article_repo.get_quote(session, quote_id)
     if quote is None:
@@ -28,10 +33,15 @@ def embed_quote(quote_id: RowId, request: Request, session: SessionDep) -> HTMLR
         "permalink": str(request.url_for("quote_page", quote_id=quote_id)),
         "long_date": long_date,
     }
-    return page(request, "embed_quote.html", context, csp=EMBED_CSP)
+    return cached(request, page(request, "embed_quote.html", context, csp=EMBED_CSP), EMBED_MAX_AGE)
 
 
-@router.get("/oembed", response_model=OEmbed, tags=["embeds"])
+@router.get(
+    "/oembed",
+    response_model=OEmbed,
+    tags=["embeds"],
+    responses=errors.responses(404, 422, 501, 503),
+)
 def oembed(
     request: Request,
     session: SessionDep,
@@ -39,7 +49,7 @@ def oembed(
     format: Annotated[Literal["json", "xml"], Query()] = "json",
     maxwidth: Annotated[int | None, Query(ge=1)] = None,
     maxheight: Annotated[int | None, Query(ge=1)] = None,
-) -> OEmbed:
+) -> Response:
     """oEmbed 1.0 for quote permalinks: a `rich` iframe of the quote card."""
     if format == "xml":
         raise APIError(501, "Only format=json is supported.", code="not_implemented")
@@ -51,7 +61,7 @@ def oembed(
     src = str(request.url_for("embed_quote", quote_id=quote.id))
     speaker = quote.speaker.name if quote.speaker else "Unattributed"
     title = f"Quote by {speaker}"
-    return OEmbed(
+    body = OEmbed(
         title=title,
         author_name=speaker,
         provider_url=str(request.base_url),
@@ -59,13 +69,15 @@ def oembed(
         height=height,
         html=iframe_html(src, title, width, height),
     )
+    return cached(request, JSONResponse(body.model_dump(mode="json")), EMBED_MAX_AGE)
 
 
 @router.get("/widget.js", include_in_schema=False)
-def widget_script() -> FileResponse:
+def widget_script(request: Request) -> Response:
     """The <onrecord-quotes> web component; any site may load it."""
-    return FileResponse(
-        STATIC_DIR / "widget.js",
+    script = Response(
+        (STATIC_DIR / "widget.js").read_bytes(),
         media_type="text/javascript; charset=utf-8",
-        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=300"},
+        headers={"Access-Control-Allow-Origin": "*"},
     )
+    return cached(request, script, WIDGET_MAX_AGE)

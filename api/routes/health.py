@@ -13,13 +13,13 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=Health)
-def healthz() -> Health:
+def get_health() -> Health:
     """The process is up."""
     return Health(status="ok")
 
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
-def readyz(factory: SessionFactoryDep, index: IndexDep) -> JSONResponse:
+def get_readiness(factory: SessionFactoryDep, index: IndexDep) -> JSONResponse:
     """PostgreSQL and Meilisearch are reachable (503 when either is not); the outbox backlog."""
     health = readiness(factory, index)
     return JSONResponse(health.model_dump(), status_code=200 if health.status == "ok" else 503)

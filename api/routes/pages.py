@@ -7,10 +7,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from api.deps import RowId, SearcherDep, SessionDep
 from api.errors import APIError
+from api.headers import cached
 from api.schemas import Facet, QuoteOut, SearchResult
 from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
 from api.services.search import MAX_RESULT_WINDOW, run_search
@@ -80,8 +81,11 @@ def _facet_lists(result: SearchResult, links: UrlParams) -> list[FacetList]:
     ]
 
 
+PERMALINK_MAX_AGE = 300  # a quote can change: caches revalidate with the ETag after this
+
+
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse)
-def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
+def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> Response:
     quote = article_repo.get_quote(session, quote_id)
     if quote is None:
         raise APIError(404, f"There is no quote {quote_id}.")
@@ -94,7 +98,7 @@ def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> HTMLRe
         "oembed_url": f"{request.url_for('oembed')}?{urlencode({'url': permalink})}",
         "long_date": long_date,
     }
-    return page(request, "quote.html", context)
+    return cached(request, page(request, "quote.html", context), PERMALINK_MAX_AGE)
 
 
 @router.get("/speakers/{slug}", response_class=HTMLResponse)

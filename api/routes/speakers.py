@@ -4,28 +4,43 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
+from api import errors
 from api.deps import RowId, SessionDep
 from api.errors import APIError
+from api.pagination import link_header
 from api.schemas import SpeakerDetail, SpeakerSummary
 from api.services.speakers import speaker_detail
 from db.speakers import repository as speaker_repo
 
-router = APIRouter(tags=["speakers"])
+router = APIRouter(tags=["speakers"], responses=errors.responses(422, 503))
 
 
 @router.get("/v1/speakers", response_model=list[SpeakerSummary])
 def list_speakers(
+    request: Request,
+    response: Response,
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=200, description="Part of a name or alias.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Speakers to skip.")] = 0,
 ) -> list[SpeakerSummary]:
-    """Speakers with their quote counts, most quoted first."""
-    return [SpeakerSummary.of(s, n) for s, n in speaker_repo.search_speakers(session, q, limit)]
+    """Speakers with their quote counts, most quoted first; `Link` gives next and prev."""
+    found = speaker_repo.search_speakers(session, q, limit + 1, offset)
+    links = {}
+    if len(found) > limit:
+        links["next"] = str(request.url.include_query_params(offset=offset + limit))
+    if offset:
+        links["prev"] = str(request.url.include_query_params(offset=max(0, offset - limit)))
+    if links:
+        response.headers["Link"] = link_header(links)
+    return [SpeakerSummary.of(s, n) for s, n in found[:limit]]
 
 
-@router.get("/v1/speakers/{speaker_id}", response_model=SpeakerDetail)
+@router.get(
+    "/v1/speakers/{speaker_id}", response_model=SpeakerDetail, responses=errors.responses(404)
+)
 def get_speaker(speaker_id: RowId, session: SessionDep) -> SpeakerDetail:
     detail = speaker_detail(session, speaker_id)
     if detail is None:

@@ -1,4 +1,4 @@
-"""Searching the index: its documents to typed hits with safe highlights, and CSV export.
+"""Searching the index: its documents to typed hits with safe highlights, and exports.
 
 Served from Meilisearch alone: no SQL per hit.
 """
@@ -8,13 +8,17 @@ from __future__ import annotations
 import csv
 import html
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from typing import Any
 
+import orjson
+
+from api.pagination import encode_cursor
 from api.schemas import ArticleRef, Evidence, SearchHit, SearchResult, SpeakerRef
+from api.web import citation
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE, LOW_CONFIDENCE
-from db.search_index import AsyncSearcher, SearchQuery
+from db.search_index import AsyncSearcher, SearchCursor, SearchQuery
 
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000  # the index's pagination.maxTotalHits: no hit beyond it is reachable
@@ -34,7 +38,13 @@ CSV_COLUMNS = (
     "cue",
     "rule",
     "context",
+    "speaker_id",
+    "published_at",
+    "permalink",
 )
+UTF8_BOM = "\ufeff"  # lets Excel read the file as UTF-8 (curly quotes intact)
+
+QuoteUrl = Callable[[int], str]  # a quote id to its permalink
 
 
 def highlight_html(formatted: str) -> str:
@@ -88,29 +98,99 @@ async def run_search(searcher: AsyncSearcher, query: SearchQuery) -> SearchResul
     raw = await searcher.search(query)
     distribution = raw.get("facetDistribution") or {}
     facets = {name: dict(distribution.get(name, {})) for name in query.facets}
+    total = raw.get("totalHits", raw.get("estimatedTotalHits", 0))
     return SearchResult(
         hits=[hit_from_document(doc) for doc in raw.get("hits", [])],
-        total=raw.get("totalHits", raw.get("estimatedTotalHits", 0)),
+        total=total,
+        total_exact=total < MAX_RESULT_WINDOW,
         page=query.page,
         per_page=query.per_page,
         facets=facets,
+        next_cursor=_next_cursor(query, raw.get("hits", []), total),
     )
 
 
-async def csv_lines(searcher: AsyncSearcher, query: SearchQuery) -> AsyncIterator[str]:
-    """Every hit of a search as CSV lines, fetched page by page so memory stays flat."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+def _next_cursor(query: SearchQuery, docs: list[dict[str, Any]], total: int) -> str | None:
+    """The cursor after this page's last hit, when hits are in date order and more follow."""
+    if query.date_order() is None or not docs or len(docs) < query.per_page:
+        return None
+    if total <= query.page * query.per_page and total < MAX_RESULT_WINDOW:
+        return None  # the last page (a capped total means more may follow)
+    return encode_cursor(_cursor_of(docs[-1]))
+
+
+def _cursor_of(doc: dict[str, Any]) -> SearchCursor:
+    return SearchCursor(said_ts=doc.get("said_ts"), id=doc["id"])
+
+
+def linked(result: SearchResult, quote_url: QuoteUrl) -> SearchResult:
+    """The result with each hit's permalink and citation filled in."""
+    for hit in result.hits:
+        hit.permalink = quote_url(hit.id)
+        hit.citation = citation(hit)
+    return result
+
+
+async def export_documents(
+    searcher: AsyncSearcher, query: SearchQuery
+) -> AsyncIterator[dict[str, Any]]:
+    """Every hit of a search, a page at a time so memory stays flat.
+
+    In date order the walk follows a cursor and has no end but the last hit; in relevance
+    order it stops at the index's 10,000-hit window.
+    """
+    query = replace(query, page=1, per_page=MAX_PER_PAGE, facets=[])
+    if query.date_order() is not None:
+        while True:
+            docs = (await searcher.search(query)).get("hits", [])
+            for doc in docs:
+                yield doc
+            if len(docs) < MAX_PER_PAGE:
+                return
+            query = replace(query, after=_cursor_of(docs[-1]))
     for page in range(1, MAX_RESULT_WINDOW // MAX_PER_PAGE + 1):
-        raw = await searcher.search(replace(query, page=page, per_page=MAX_PER_PAGE, facets=[]))
+        raw = await searcher.search(replace(query, page=page))
         for doc in raw.get("hits", []):
-            writer.writerow([_csv_safe(doc.get(column)) for column in CSV_COLUMNS])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+            yield doc
         if page >= raw.get("totalPages", 0):
             return
+
+
+async def jsonl_lines(
+    searcher: AsyncSearcher, query: SearchQuery, quote_url: QuoteUrl
+) -> AsyncIterator[bytes]:
+    """Every hit of a search as JSON Lines: one hit (as /v1/search gives it) a line."""
+    lines: list[bytes] = []
+    async for doc in export_documents(searcher, query):
+        hit = hit_from_document(doc)
+        hit.permalink, hit.citation = quote_url(hit.id), citation(hit)
+        lines.append(orjson.dumps(hit.model_dump(mode="json")) + b"\n")
+        if len(lines) == MAX_PER_PAGE:
+            yield b"".join(lines)
+            lines.clear()
+    if lines:
+        yield b"".join(lines)
+
+
+async def csv_lines(
+    searcher: AsyncSearcher, query: SearchQuery, quote_url: QuoteUrl, bom: bool = False
+) -> AsyncIterator[str]:
+    """Every hit of a search as CSV lines; `bom` starts with a UTF-8 byte-order mark."""
+    buffer = io.StringIO()
+    if bom:
+        buffer.write(UTF8_BOM)
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    rows = 0
+    async for doc in export_documents(searcher, query):
+        cells = {**doc, "permalink": quote_url(doc["id"])}
+        writer.writerow([_csv_safe(cells.get(column)) for column in CSV_COLUMNS])
+        rows += 1
+        if rows % MAX_PER_PAGE == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _csv_safe(value: object) -> object:

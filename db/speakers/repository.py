@@ -48,9 +48,10 @@ def find_speaker(session: Session, ref: str) -> Speaker | None:
 
 
 def search_speakers(
-    session: Session, query: str | None, limit: int = 50
+    session: Session, query: str | None, limit: int = 50, offset: int = 0
 ) -> list[tuple[Speaker, int]]:
-    """Speakers whose name or aliases contain `query`, with quote counts, most quoted first."""
+    """Speakers whose name or aliases contain `query`, with quote counts, most quoted first
+    (then by name and id, an order that pages can follow)."""
     counts = (
         select(Quote.speaker_id, func.count(Quote.id).label("n"))
         .group_by(Quote.speaker_id)
@@ -59,8 +60,9 @@ def search_speakers(
     stmt = (
         select(Speaker, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.speaker_id == Speaker.id)
-        .order_by(func.coalesce(counts.c.n, 0).desc(), Speaker.name)
+        .order_by(func.coalesce(counts.c.n, 0).desc(), Speaker.name, Speaker.id)
         .limit(limit)
+        .offset(offset)
     )
     query = (query or "").replace("\0", "")  # PostgreSQL text cannot hold NUL
     if query:

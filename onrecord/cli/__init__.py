@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated
+
 import typer
 
 from onrecord.cli import articles, database, keys, services, speakers
@@ -25,3 +28,24 @@ app.add_typer(articles.app, name="articles")
 app.add_typer(keys.app, name="keys")
 app.add_typer(services.app, name="services")
 app.add_typer(speakers.app, name="speakers")
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        try:
+            typer.echo(f"onrecord {version('onrecord')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("onrecord (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """OnRecord: who said what, when, where. Ingest articles, search quotes."""

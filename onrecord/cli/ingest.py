@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -127,13 +128,21 @@ def _count_inputs(paths: list[str]) -> int | None:
     return total
 
 
+class ExtractFormat(StrEnum):
+    """How `onrecord extract` prints quotes."""
+
+    jsonl = "jsonl"
+    table = "table"
+
+
 def extract_command(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for stdin.")],
-    format_: Annotated[str, typer.Option("--format", help="jsonl or table.")] = "jsonl",
+    format_: Annotated[
+        ExtractFormat,
+        typer.Option("--format", help="One JSON object a line, or a table for reading."),
+    ] = ExtractFormat.jsonl,
 ) -> None:
     """Extract quotes without storing them (offsets are into each file's text)."""
-    if format_ not in {"jsonl", "table"}:
-        raise fail("--format must be jsonl or table")
     refused = 0
     table = Table("doc", "type", "speaker", "quote", "conf", show_lines=False)
     for item in read_articles(paths, Overrides(), read_settings().max_article_bytes):
@@ -150,7 +159,7 @@ def extract_command(
             if record["speaker_start"] is not None:
                 record["speaker_start"] += item.offset
                 record["speaker_end"] += item.offset
-            if format_ == "jsonl":
+            if format_ == ExtractFormat.jsonl:
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
                 table.add_row(
@@ -160,6 +169,6 @@ def extract_command(
                     quote.cited[:120],
                     f"{quote.confidence:.2f}",
                 )
-    if format_ == "table":
+    if format_ == ExtractFormat.table:
         out.print(table)
     raise typer.Exit(1 if refused else 0)
