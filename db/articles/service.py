@@ -39,15 +39,17 @@ def store_articles(
 ) -> list[StoreResult]:
     """Store a batch of articles in one transaction (see `writer.write_articles`).
 
-    Two writers may create the same new speaker (or article) at the same moment; the loser's
-    transaction fails on the unique key and is retried, then finds the winner's record. A
-    cached speaker merged away meanwhile fails it too, so the retry starts with the cache
-    cleared.
+    Writers of the same article (URL or content) take turns on its lock, so exactly one
+    version wins and its quotes alone remain. Two writers may create the same new speaker at
+    the same moment; the loser's transaction fails on the unique key and is retried, then
+    finds the winner's record. A cached speaker merged away meanwhile fails it too, so the
+    retry starts with the cache cleared.
     """
     attempt = 1
     while True:
         try:
             with transaction(factory) as session:
+                repository.lock_article_keys(session, _article_keys(batch))
                 stored = write_articles(session, batch, cache)
         except IntegrityError:
             cache.forget()
@@ -60,6 +62,12 @@ def store_articles(
             raise
         cache.commit()
         return [StoreResult(s.article_id, s.status, s.quote_ids) for s in stored]
+
+
+def _article_keys(batch: Sequence[ArticleWithQuotes]) -> list[str]:
+    """What identifies the batch's articles: each URL and each content hash."""
+    keys = [article.content_hash() for article, _ in batch]
+    return keys + [f"url:{article.url}" for article, _ in batch if article.url]
 
 
 def store_article(
