@@ -64,6 +64,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     app.state.session_factory = factory
     app.state.index = index
     app.state.searcher = searcher
+    app.state.index_worker = worker
     app.state.rate_limits = RateLimits(settings.rate_limit_search, settings.rate_limit_write)
     app.state.extract = extract
     errors.install(app)

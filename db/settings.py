@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     index_worker_interval: float = Field(
         default=1.0, description="Seconds between outbox checks of the `serve` index worker."
     )
+    meili_timeout: float = Field(
+        default=30.0, description="Seconds any Meilisearch request may take (worker, commands)."
+    )
+    index_write_timeout: float = Field(
+        default=5.0,
+        description="Seconds an API write waits for Meilisearch before its quotes are left "
+        "pending for the index worker; also bounds the readiness probe.",
+    )
     rate_limit_search: str = Field(
         default="600/minute", description="Searches per client address or key (limits syntax)."
     )

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import httpx
+import pytest
 
+from db.articles.service import store_article
+from db.index_sync.outbox import count_pending
+from db.index_sync.worker import IndexWorker
+from db.records import ArticleIn
 from db.search_index import SearchIndex
-from db.settings import ResolvedSettings
+from db.services import MeiliProcess, find_meili_bin
+from db.settings import ResolvedSettings, Settings
+from indexer.extract import extract_quotes
 from tests.conftest import API_KEY, run_cli, serve_app
 
 KEY = {"X-API-Key": API_KEY}
@@ -62,3 +75,96 @@ def test_concurrent_edits_of_one_article_leave_exactly_one_version(settings) -> 
             assert sorted(indexed) == sorted(q["id"] for q in article["quotes"])
     check = run_cli(settings, "check")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.fixture
+def own_meili(tmp_path: Path) -> Iterator[MeiliProcess]:
+    """A Meilisearch of this test's own, so pausing it freezes no other test."""
+    meili = MeiliProcess(tmp_path / "meilisearch", find_meili_bin(Settings()))
+    meili.start()
+    yield meili
+    os.kill(meili.state()["pid"], signal.SIGCONT)
+    meili.stop()
+
+
+def index_ids(index: SearchIndex) -> set[int]:
+    return {int(doc["id"]) for doc in index.documents()}
+
+
+def wait_until(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.2)
+
+
+def test_a_paused_meilisearch_leaves_writes_pending_and_the_worker_alive(
+    settings, own_meili: MeiliProcess
+) -> None:
+    stalled = settings.model_copy(
+        update={
+            "meili_url": own_meili.url(),
+            "meili_master_key": own_meili.master_key(),
+            "meili_timeout": 2.0,
+            "index_write_timeout": 1.0,
+            "index_worker_interval": 0.2,
+        }
+    )
+    pid = own_meili.state()["pid"]
+    with serve_app(stalled) as api:
+        first = api.post("/v1/articles", json=version_of(1, "https://example.org/a"), headers=KEY)
+        assert first.status_code == 201
+        wait_until(lambda: api.get("/readyz").json().get("index_backlog") == 0)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            second = api.post(
+                "/v1/articles", json=version_of(2, "https://example.org/b"), headers=KEY
+            )
+            assert second.status_code == 201, second.text
+            assert second.json()["pending_index"] == 2
+            assert time.monotonic() - started < 10
+            ready = api.get("/readyz")
+            assert ready.status_code == 503 and ready.json()["checks"]["meilisearch"] != "ok"
+            time.sleep(6)  # the worker's own requests time out meanwhile, more than once
+            third = api.post(
+                "/v1/articles", json=version_of(3, "https://example.org/c"), headers=KEY
+            )
+            assert third.status_code == 201 and third.json()["pending_index"] >= 2
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        # no command: the worker survived the timeouts and drains by itself
+        wait_until(lambda: api.get("/readyz").json().get("index_backlog") == 0)
+        ready = api.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["checks"]["index_worker"] == "ok"
+        assert api.get("/v1/search", params={"q": "pier"}).json()["total"] == 6
+    check = run_cli(stalled, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_dead_index_worker_is_restarted_and_drains(stores) -> None:
+    factory, index = stores
+    opened: list[int] = []
+
+    def dies_once():  # the real session factory, but the first round ends its thread
+        opened.append(1)
+        if len(opened) == 1:
+            raise SystemExit("drain loop killed")
+        return factory()
+
+    worker = IndexWorker(dies_once, index, interval=0.05)  # type: ignore[arg-type]
+    worker.start()
+    try:
+        wait_until(lambda: worker.restarts == 1 and worker.health().alive, timeout=10)
+        assert worker.health().status == "ok"
+        article = ArticleIn(**version_of(1))
+        stored = store_article(factory, article, extract_quotes(article.text, date(2024, 5, 2)))
+        assert len(stored.quote_ids) == 2
+        wait_until(lambda: index_ids(index) == set(stored.quote_ids), timeout=20)
+        with factory() as session:
+            assert count_pending(session) == 0
+    finally:
+        worker.stop()
+    assert not worker.health().alive and worker.health().status == "stopped"

@@ -83,15 +83,20 @@ def store_and_index(
     index: SearchIndex,
     article: ArticleIn,
     quotes: Sequence[QuoteDraft],
+    lock_timeout: float | None = None,
 ) -> StoreResult:
-    """Store, then drain the outbox at once; on an index failure the events simply wait."""
+    """Store, then drain the outbox at once; on an index failure the events simply wait (see
+    `drain_outbox` for `lock_timeout`)."""
     result = store_article(factory, article, quotes)
-    result.sync = drain_outbox(factory, index)
+    result.sync = drain_outbox(factory, index, lock_timeout=lock_timeout)
     return result
 
 
 def delete_article(
-    factory: sessionmaker[Session], index: SearchIndex, article_id: int
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    article_id: int,
+    lock_timeout: float | None = None,
 ) -> tuple[list[int], SyncResult] | None:
     """Delete an article and its quotes from PostgreSQL, then from the index; None if absent."""
     with transaction(factory) as session:
@@ -100,4 +105,4 @@ def delete_article(
             enqueue(session, removed)
     if removed is None:
         return None
-    return removed, drain_outbox(factory, index)
+    return removed, drain_outbox(factory, index, lock_timeout=lock_timeout)
