@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -13,6 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 # extractor's confidences are calibrated (scripts/calibrate.py), so below 0.5 a quote's speaker
 # is more likely wrong than right.
 LOW_CONFIDENCE = 0.5
+
+# Publication dates outside these bounds are mistakes (a zero time, a swapped field), and days
+# said are computed back from them.
+EARLIEST_PUBLISHED = date(1800, 1, 1)
+FUTURE_DAYS_ALLOWED = 3  # time zones and embargoed stories
 
 # Private-use characters that mark highlights in Meilisearch results; stripped from input so
 # article text can never forge a highlight.
@@ -75,6 +80,17 @@ class ArticleIn(BaseModel):
                 return value
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("published_at")
+    @classmethod
+    def _plausible_date(cls, value: date | None) -> date | None:
+        latest = date.today() + timedelta(days=FUTURE_DAYS_ALLOWED)
+        if value is not None and not EARLIEST_PUBLISHED <= value <= latest:
+            raise ValueError(
+                f"{value.isoformat()} is not a plausible publication date: it must lie between "
+                f"{EARLIEST_PUBLISHED.isoformat()} and {FUTURE_DAYS_ALLOWED} days from today"
+            )
         return value
 
     def content_hash(self) -> str:

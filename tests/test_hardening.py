@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -21,6 +22,7 @@ from db.search_index import SearchIndex
 from db.services import MeiliProcess, find_meili_bin
 from db.settings import ResolvedSettings, Settings
 from indexer.extract import extract_quotes
+from indexer.extract.dates import date_said
 from tests.conftest import API_KEY, run_cli, serve_app
 
 KEY = {"X-API-Key": API_KEY}
@@ -168,3 +170,34 @@ def test_a_dead_index_worker_is_restarted_and_drains(stores) -> None:
     finally:
         worker.stop()
     assert not worker.health().alive and worker.health().status == "stopped"
+
+
+def test_a_day_said_before_the_first_calendar_day_is_left_empty() -> None:
+    first_day = date(1, 1, 1)  # Go's zero time, as some feeds send it
+    assert date_said("she said yesterday", first_day) is None
+    assert date_said("he said on Tuesday", first_day) is None
+    assert date_said("she said on Dec. 30", first_day) is None
+    assert date_said("he said on Tuesday", date(2024, 5, 2)) == date(2024, 4, 30)
+
+
+def test_absurd_publication_dates_are_refused_clearly(api: httpx.Client) -> None:
+    for published in ("0001-01-01", "1799-12-31", "2999-01-01", "0001-01-01T00:00:00Z"):
+        body = {**version_of(1), "published_at": published}
+        refused = api.post("/v1/articles", json=body, headers=KEY)
+        assert refused.status_code == 422, (published, refused.text)
+        assert "publication date" in refused.text, refused.text
+    body = {**version_of(1), "published_at": "1850-06-01", "text": "Old news, said yesterday."}
+    assert api.post("/v1/articles", json=body, headers=KEY).status_code == 201
+
+
+def test_one_bad_article_never_costs_the_rest_of_a_batch(settings, tmp_path: Path) -> None:
+    lines = [version_of(n, f"https://example.org/story/{n}") for n in range(11)]
+    lines[5] = {**lines[5], "published_at": "0001-01-01"}
+    lines[5]["text"] = '"We start yesterday," Ivo Rask said on Tuesday.'
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = run_cli(settings, "ingest", str(batch))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{batch}:6" in result.stdout + result.stderr
+    assert "10 new" in result.stdout and "1 refused" in result.stdout
