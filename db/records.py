@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -36,6 +37,21 @@ def clean_text(value: str) -> str:
     )
 
 
+def http_url(value: str | None) -> str | None:
+    """`value` if it is an absolute http(s) URL with a host and nothing a browser would strip
+    or reinterpret (whitespace, control characters), else None: the only links we store or
+    render, so `javascript:`, `data:` and `java\tscript:` never become one."""
+    if not value or any(ch <= " " or ch == "\x7f" for ch in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return value
+
+
 class ArticleIn(BaseModel):
     """An article as fed in: one `.jsonl` line, a `POST /v1/articles` body, or a parsed file."""
 
@@ -62,7 +78,17 @@ class ArticleIn(BaseModel):
                 raise ValueError("article text is empty")
         return value
 
-    @field_validator("url", "outlet", "author", mode="before")
+    @field_validator("url", mode="before")
+    @classmethod
+    def _http_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if value and http_url(value) is None:
+                raise ValueError("url must be an absolute http:// or https:// address")
+            return value or None
+        return value
+
+    @field_validator("outlet", "author", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str):

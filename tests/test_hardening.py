@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from db.articles.service import store_article
 from db.index_sync.outbox import count_pending
@@ -20,6 +21,7 @@ from db.index_sync.worker import IndexWorker
 from db.records import ArticleIn
 from db.search_index import SearchIndex
 from db.services import MeiliProcess, find_meili_bin
+from db.session import make_engine
 from db.settings import ResolvedSettings, Settings
 from indexer.extract import extract_quotes
 from indexer.extract.dates import date_said
@@ -201,3 +203,44 @@ def test_one_bad_article_never_costs_the_rest_of_a_batch(settings, tmp_path: Pat
     assert "Traceback" not in result.stderr
     assert f"{batch}:6" in result.stdout + result.stderr
     assert "10 new" in result.stdout and "1 refused" in result.stdout
+
+
+HOSTILE_URLS = [
+    "javascript:alert(1)",
+    " JavaScript:alert(1)",
+    "java\tscript:alert(1)",
+    "java\nscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/x",
+    "https://exa mple.org/x",
+    "https:///no-host",
+]
+
+
+def test_only_http_urls_are_accepted(api: httpx.Client, settings, tmp_path: Path) -> None:
+    for url in HOSTILE_URLS:
+        refused = api.post("/v1/articles", json=version_of(1, url), headers=KEY)
+        assert refused.status_code == 422, (url, refused.text)
+        assert "http" in refused.json()["error"]["message"], refused.text
+    for url in ("https://example.org/a?b=c#d", "HTTP://Example.org/b"):
+        assert api.post("/v1/articles", json=version_of(1, url), headers=KEY).status_code in (
+            200,
+            201,
+        )
+    batch = tmp_path / "urls.jsonl"
+    batch.write_text(json.dumps(version_of(2, "javascript:alert(1)")) + "\n")
+    result = run_cli(settings, "ingest", str(batch))
+    assert result.returncode == 1 and f"{batch}:1" in result.stdout + result.stderr
+
+
+def test_pages_link_only_http_urls(api: httpx.Client, settings) -> None:
+    stored = api.post("/v1/articles", json=version_of(1), headers=KEY).json()
+    engine = make_engine(settings.database_url)
+    with engine.begin() as conn:  # as a row stored before URLs were checked
+        conn.execute(text("UPDATE article SET url = 'javascript:alert(1)'"))
+    engine.dispose()
+    pages = [f"/articles/{stored['id']}", f"/quotes/{stored['quotes'][0]['id']}"]
+    for path in pages:
+        page = api.get(path)
+        assert page.status_code == 200 and "javascript:" not in page.text, path
