@@ -16,7 +16,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors
 from api.headers import CrossOriginAndFraming
-from api.middleware import BodyLimitMiddleware, RequestLogMiddleware
+from api.middleware import BodyLimitMiddleware, PublicHostMiddleware, RequestLogMiddleware
 from api.routes import admin, articles, embeds, health, pages, quotes, search, speakers
 from api.security import RateLimits
 from api.web import STATIC_DIR
@@ -73,6 +73,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Outermost last: the log sees every request, the proxy rewrite happens before limits.
     app.add_middleware(CrossOriginAndFraming)
+    app.add_middleware(PublicHostMiddleware, settings.public_url, settings.allowed_hosts)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)

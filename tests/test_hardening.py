@@ -244,3 +244,35 @@ def test_pages_link_only_http_urls(api: httpx.Client, settings) -> None:
     for path in pages:
         page = api.get(path)
         assert page.status_code == 200 and "javascript:" not in page.text, path
+
+
+def absolute_urls_served(api: httpx.Client, host: str) -> str:
+    """The quote page, its embed card and its oEmbed answer, as asked for with `host`."""
+    stored = api.post("/v1/articles", json=version_of(1), headers=KEY).json()
+    quote_id = stored["quotes"][0]["id"]
+    headers = {"Host": host}
+    page = api.get(f"/quotes/{quote_id}", headers=headers)
+    card = api.get(f"/embed/quotes/{quote_id}", headers=headers)
+    oembed = api.get("/oembed", params={"url": f"http://{host}/quotes/{quote_id}"}, headers=headers)
+    assert page.status_code == card.status_code == oembed.status_code == 200
+    return page.text + card.text + oembed.text
+
+
+def test_an_unknown_host_header_never_names_the_host(api: httpx.Client) -> None:
+    served = absolute_urls_served(api, "evil.example")
+    assert "evil.example" not in served
+    assert 'rel="canonical" href="http://localhost:' in served
+    for host in ("[::1", "evil.example:x", "localhost.evil.example"):
+        page = api.get("/", headers={"Host": host})
+        assert page.status_code == 200 and host not in page.text
+
+
+def test_the_public_url_decides_every_absolute_url(settings) -> None:
+    public = settings.model_copy(update={"public_url": "https://quotes.example/"})
+    with serve_app(public) as api:
+        served = absolute_urls_served(api, "evil.example")
+    assert "evil.example" not in served
+    assert 'rel="canonical" href="https://quotes.example/quotes/' in served
+    assert 'og:url" content="https://quotes.example/quotes/' in served
+    assert "https://quotes.example/embed/quotes/" in served
+    assert '"provider_url":"https://quotes.example/"' in served
