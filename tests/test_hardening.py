@@ -276,3 +276,42 @@ def test_the_public_url_decides_every_absolute_url(settings) -> None:
     assert 'og:url" content="https://quotes.example/quotes/' in served
     assert "https://quotes.example/embed/quotes/" in served
     assert '"provider_url":"https://quotes.example/"' in served
+
+
+def test_reindex_under_concurrent_writes_completes_cleanly(settings) -> None:
+    busy = settings.model_copy(
+        update={"rate_limit_write": "100000/minute", "index_worker_interval": 0.05}
+    )
+    failures: list[str] = []
+    done = threading.Event()
+    with serve_app(busy) as api:
+        base = str(api.base_url)
+        for n in range(40):
+            api.post("/v1/articles", json=version_of(n, f"https://example.org/s/{n}"), headers=KEY)
+
+        def writer(k: int) -> None:  # edits: each replaces quotes and queues outbox events
+            with httpx.Client(base_url=base, timeout=60) as client:
+                n = 100 * k
+                while not done.is_set():
+                    n += 1
+                    body = version_of(n, f"https://example.org/s/{n % 40}")
+                    response = client.post("/v1/articles", json=body, headers=KEY)
+                    if response.status_code not in (200, 201, 503):
+                        failures.append(f"{response.status_code} {response.text[:300]}")
+
+        threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
+        for thread in threads:
+            thread.start()
+        try:
+            for _ in range(4):
+                reindex = run_cli(busy, "reindex")
+                assert reindex.returncode == 0, reindex.stdout + reindex.stderr
+                assert "Traceback" not in reindex.stderr
+        finally:
+            done.set()
+            for thread in threads:
+                thread.join(timeout=120)
+        wait_until(lambda: api.get("/readyz").json().get("index_backlog") == 0)
+    assert failures == []
+    check = run_cli(busy, "check")
+    assert check.returncode == 0, check.stdout + check.stderr

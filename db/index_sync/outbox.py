@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,20 @@ def lock_outbox(session: Session, wait: bool, timeout: float | None = None) -> b
     if timeout is not None:
         session.execute(select(func.set_config("lock_timeout", "0", True)))
     return True
+
+
+@contextmanager
+def drain_lock_held(connection: Connection) -> Iterator[None]:
+    """Hold the drain lock on this connection across its transactions, taken outside any of
+    them: a transaction begun inside then has a snapshot no drainer can have changed."""
+    connection.execute(select(func.pg_advisory_lock(_OUTBOX_LOCK)))
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.rollback()
+        connection.execute(select(func.pg_advisory_unlock(_OUTBOX_LOCK)))
+        connection.commit()
 
 
 def is_lock_timeout(exc: OperationalError) -> bool:

@@ -136,20 +136,24 @@ def rebuild_index(
 ) -> int:
     """Rebuild the whole index from PostgreSQL into a fresh index and swap it in.
 
-    Searches keep using the old index until the swap. One repeatable-read transaction holds
-    the drain lock and reads every quote from a single snapshot, then forgets exactly the
-    outbox events that snapshot saw; changes committed meanwhile wait and are drained after.
+    Searches keep using the old index until the swap. The drain lock is taken first, then
+    one repeatable-read transaction reads every quote from a single snapshot (no drainer can
+    have changed the outbox since) and forgets exactly the outbox events that snapshot saw;
+    changes committed meanwhile wait and are drained after. Writers are never blocked: their
+    own drains give up on the lock and leave their events pending. Should anything fail, the
+    transaction rolls back and every event stays queued, so the index (old or new) catches up.
     """
-    with factory() as session, session.begin():
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        outbox.lock_outbox(session, wait=True)
+    engine = factory.kw["bind"]
+    with engine.connect() as connection, outbox.drain_lock_held(connection):
+        snapshot = connection.execution_options(isolation_level="REPEATABLE READ")
+        with factory(bind=snapshot) as session, session.begin():
 
-        def batches() -> Iterator[list[QuoteDocument]]:
-            for ids in iter_quote_id_batches(session, batch_size):
-                yield documents(session, ids)
-                if on_batch:
-                    on_batch(len(ids))
+            def batches() -> Iterator[list[QuoteDocument]]:
+                for ids in iter_quote_id_batches(session, batch_size):
+                    yield documents(session, ids)
+                    if on_batch:
+                        on_batch(len(ids))
 
-        total = index.rebuild(batches())
-        outbox.drop_visible_events(session)
+            total = index.rebuild(batches())
+            outbox.drop_visible_events(session)
     return total
