@@ -315,3 +315,13 @@ def test_reindex_under_concurrent_writes_completes_cleanly(settings) -> None:
     assert failures == []
     check = run_cli(busy, "check")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_meilisearch_gets_its_master_key_by_environment(own_meili: MeiliProcess) -> None:
+    pid = own_meili.state()["pid"]
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode()
+    assert own_meili.master_key() not in argv and "master-key" not in argv
+    assert (own_meili.state_file.stat().st_mode & 0o777) == 0o600
+    assert httpx.get(f"{own_meili.url()}/keys").status_code == 401  # a key is required
+    headers = {"Authorization": f"Bearer {own_meili.master_key()}"}
+    assert httpx.get(f"{own_meili.url()}/keys", headers=headers).status_code == 200
