@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.rate_limits import RateLimits
 from api.services.articles import Extractor
+from db.index_sync.worker import IndexWorker
 from db.search_index import AsyncSearcher, SearchIndex
 from db.settings import Settings
 
@@ -49,6 +50,10 @@ async def get_extractor(request: Request) -> Extractor:
     return request.app.state.extract
 
 
+async def get_index_worker(request: Request) -> IndexWorker:
+    return request.app.state.index_worker
+
+
 async def get_rate_limits(request: Request) -> RateLimits:
     return request.app.state.rate_limits
 
@@ -58,6 +63,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 IndexDep = Annotated[SearchIndex, Depends(get_index)]
 SearcherDep = Annotated[AsyncSearcher, Depends(get_searcher)]
 ExtractorDep = Annotated[Extractor, Depends(get_extractor)]
+IndexWorkerDep = Annotated[IndexWorker, Depends(get_index_worker)]
 RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
 
 # Ids are PostgreSQL bigints: anything outside is a 422, never a database error.

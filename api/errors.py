@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import ErrorResponse
@@ -119,8 +120,9 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(OperationalError)
-    async def database_error(request: Request, exc: OperationalError) -> Response:
-        log.warning("database error: %s", exc.orig)
+    @app.exception_handler(PoolTimeout)  # every connection busy: a moment's wait, not a fault
+    async def database_error(request: Request, exc: OperationalError | PoolTimeout) -> Response:
+        log.warning("database error: %s", exc)
         return error_response(
             request,
             503,

@@ -19,7 +19,12 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors
 from api.headers import CrossOriginAndFraming
-from api.middleware import BodyLimitMiddleware, HeadAsGetMiddleware, RequestLogMiddleware
+from api.middleware import (
+    BodyLimitMiddleware,
+    HeadAsGetMiddleware,
+    PublicHostMiddleware,
+    RequestLogMiddleware,
+)
 from api.routes import admin, articles, embeds, health, pages, quotes, search, speakers
 from api.security import SECURITY_SCHEMES, RateLimits
 from api.web import STATIC_DIR
@@ -88,6 +93,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     app.state.session_factory = factory
     app.state.index = index
     app.state.searcher = searcher
+    app.state.index_worker = worker
     app.state.rate_limits = RateLimits(settings.rate_limit_search, settings.rate_limit_write)
     app.state.extract = extract
     errors.install(app)
@@ -98,6 +104,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     # HEAD runs as GET through all the rest.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6)
     app.add_middleware(CrossOriginAndFraming)
+    app.add_middleware(PublicHostMiddleware, settings.public_url, settings.allowed_hosts)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)

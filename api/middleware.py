@@ -1,4 +1,5 @@
-"""ASGI middleware: request-body cap, HEAD as GET and one structured log line per request."""
+"""ASGI middleware: request-body cap, HEAD as GET, the public host, and one structured log
+line per request."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import logging
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -67,6 +69,45 @@ class BodyLimitMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class PublicHostMiddleware:
+    """Decide the scheme and host every absolute URL names (canonical, og:url, oEmbed, embed
+    code, static files), so a request's Host header cannot make pages name another site.
+
+    With a public URL, it alone decides. Without one, a Host among `allowed_hosts` (port
+    aside) is kept and any other is replaced by the first allowed host on this server's port.
+    """
+
+    def __init__(self, app: ASGIApp, public_url: str | None, allowed_hosts: list[str]):
+        self.app = app
+        self.allowed = {host.lower() for host in allowed_hosts}
+        self.fallback = allowed_hosts[0] if allowed_hosts else "localhost"
+        self.public = urlsplit(public_url) if public_url else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope = dict(scope)
+            if self.public is not None:
+                scope["scheme"] = self.public.scheme
+                self._set_host(scope, self.public.netloc)
+            elif self._host(scope) not in self.allowed:
+                port = (scope.get("server") or (None, None))[1]
+                self._set_host(scope, f"{self.fallback}:{port}" if port else self.fallback)
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _host(scope: Scope) -> str:
+        host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+        try:
+            return urlsplit(f"//{host}").hostname or ""
+        except ValueError:  # "[::1", a port that is not a number
+            return ""
+
+    @staticmethod
+    def _set_host(scope: Scope, netloc: str) -> None:
+        headers = [(k, v) for k, v in scope["headers"] if k != b"host"]
+        scope["headers"] = [(b"host", netloc.encode("latin-1")), *headers]
 
 
 class RequestLogMiddleware:

@@ -11,9 +11,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.schemas import QuoteOut, Resolution, SearchHit
+from db.records import http_url
 from db.vocabulary import QuoteType
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# `{{ url | http_url }}`: an article's link only when it is http(s) (rows stored before URLs
+# were checked may hold anything).
+TEMPLATES.env.filters["http_url"] = http_url
 STATIC_DIR = Path(__file__).parent / "static"
 
 # Our pages run only our own script and styles, and may not be framed; embeds may be.

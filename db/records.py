@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -13,6 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 # extractor's confidences are calibrated (scripts/calibrate.py), so below 0.5 a quote's speaker
 # is more likely wrong than right.
 LOW_CONFIDENCE = 0.5
+
+# Publication dates outside these bounds are mistakes (a zero time, a swapped field), and days
+# said are computed back from them.
+EARLIEST_PUBLISHED = date(1800, 1, 1)
+FUTURE_DAYS_ALLOWED = 3  # time zones and embargoed stories
 
 # Private-use characters that mark highlights in Meilisearch results; stripped from input so
 # article text can never forge a highlight.
@@ -29,6 +35,21 @@ def clean_text(value: str) -> str:
         else " "
         for ch in value
     )
+
+
+def http_url(value: str | None) -> str | None:
+    """`value` if it is an absolute http(s) URL with a host and nothing a browser would strip
+    or reinterpret (whitespace, control characters), else None: the only links we store or
+    render, so `javascript:`, `data:` and `java\tscript:` never become one."""
+    if not value or any(ch <= " " or ch == "\x7f" for ch in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return value
 
 
 class ArticleIn(BaseModel):
@@ -57,7 +78,17 @@ class ArticleIn(BaseModel):
                 raise ValueError("article text is empty")
         return value
 
-    @field_validator("url", "outlet", "author", mode="before")
+    @field_validator("url", mode="before")
+    @classmethod
+    def _http_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if value and http_url(value) is None:
+                raise ValueError("url must be an absolute http:// or https:// address")
+            return value or None
+        return value
+
+    @field_validator("outlet", "author", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str):
@@ -75,6 +106,17 @@ class ArticleIn(BaseModel):
                 return value
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("published_at")
+    @classmethod
+    def _plausible_date(cls, value: date | None) -> date | None:
+        latest = date.today() + timedelta(days=FUTURE_DAYS_ALLOWED)
+        if value is not None and not EARLIEST_PUBLISHED <= value <= latest:
+            raise ValueError(
+                f"{value.isoformat()} is not a plausible publication date: it must lie between "
+                f"{EARLIEST_PUBLISHED.isoformat()} and {FUTURE_DAYS_ALLOWED} days from today"
+            )
         return value
 
     def content_hash(self) -> str:

@@ -17,7 +17,11 @@ import aiohttp
 import anyio.to_thread
 import meilisearch
 import orjson
-from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError
+import requests
+from meilisearch.errors import (
+    MeilisearchApiError,
+    MeilisearchError,
+)
 from meilisearch.models.task import TaskInfo
 
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE
@@ -186,12 +190,29 @@ _T = TypeVar("_T")
 class SearchIndex:
     """One quote index (and its rebuild twin) in one Meilisearch."""
 
-    def __init__(self, url: str, api_key: str | None, index_name: str, timeout: int = 30):
+    def __init__(
+        self,
+        url: str,
+        api_key: str | None,
+        index_name: str,
+        timeout: float = 30,
+        task_timeout: float = 300,
+    ):
         # identity encoding: Meilisearch's gzip path adds tens of milliseconds per response
         self.client = meilisearch.Client(
-            url, api_key, timeout=timeout, custom_headers={"Accept-Encoding": "identity"}
+            url,
+            api_key,
+            timeout=timeout,  # type: ignore[arg-type]  # requests takes float seconds
+            custom_headers={"Accept-Encoding": "identity"},
         )
         self.name = index_name
+        self.task_timeout = task_timeout
+
+    def with_timeout(self, seconds: float) -> SearchIndex:
+        """The same index, whose requests and task waits give up after `seconds` (a caller
+        that must answer soon leaves the work to the outbox instead)."""
+        config = self.client.config
+        return SearchIndex(config.url, config.api_key, self.name, seconds, seconds)
 
     @property
     def index(self) -> meilisearch.index.Index:
@@ -203,12 +224,13 @@ class SearchIndex:
         except Exception:
             return False
 
-    def wait(self, task: TaskInfo, timeout_s: float = 300) -> None:
+    def wait(self, task: TaskInfo, timeout_s: float | None = None) -> None:
+        timeout_ms = int((timeout_s or self.task_timeout) * 1000)
         try:
-            result = self.client.wait_for_task(task.task_uid, timeout_in_ms=int(timeout_s * 1000))
-        except MeilisearchCommunicationError as exc:
+            result = self.client.wait_for_task(task.task_uid, timeout_in_ms=timeout_ms)
+        except (MeilisearchError, requests.RequestException) as exc:
             raise SearchIndexError(
-                f"Meilisearch unreachable while waiting for task: {exc}"
+                f"Meilisearch did not confirm task {task.task_uid}: {exc}"
             ) from exc
         if result.status != "succeeded":
             raise SearchIndexError(
@@ -218,10 +240,10 @@ class SearchIndex:
     def _call(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         try:
             return fn(*args, **kwargs)
-        except MeilisearchCommunicationError as exc:
-            raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
         except MeilisearchApiError as exc:
             raise SearchIndexError(f"Meilisearch refused the request: {exc}") from exc
+        except (MeilisearchError, requests.RequestException) as exc:  # timeouts, resets too
+            raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
 
     def ensure(self, name: str | None = None) -> None:
         """Create the index if needed and apply the settings (idempotent)."""
@@ -232,7 +254,7 @@ class SearchIndex:
             if exc.code != "index_not_found":
                 raise SearchIndexError(str(exc)) from exc
             self.wait(self._call(self.client.create_index, name, {"primaryKey": "id"}))
-        except MeilisearchCommunicationError as exc:
+        except (MeilisearchError, requests.RequestException) as exc:
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
         self.wait(self._call(self.client.index(name).update_settings, INDEX_SETTINGS))
 
@@ -283,7 +305,7 @@ class SearchIndex:
                 if exc.code == "index_not_found":
                     return
                 raise SearchIndexError(f"Meilisearch refused the request: {exc}") from exc
-            except MeilisearchCommunicationError as exc:
+            except (MeilisearchError, requests.RequestException) as exc:
                 raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
             for document in page.results:
                 yield dict(document)

@@ -298,8 +298,6 @@ class MeiliProcess:
                 str(self.root / "dumps"),
                 "--http-addr",
                 f"127.0.0.1:{port}",
-                "--master-key",
-                key,
                 "--no-analytics",
                 "--env",
                 "development",
@@ -310,6 +308,8 @@ class MeiliProcess:
             stderr=log,
             start_new_session=True,
             cwd=self.root,
+            # by environment: a command line is visible to every local user (`ps`)
+            env={**os.environ, "MEILI_MASTER_KEY": key},
         )
         log.close()
         self.state_file.write_text(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -46,18 +47,46 @@ class Settings(BaseSettings):
     index_worker_interval: float = Field(
         default=1.0, description="Seconds between outbox checks of the `serve` index worker."
     )
+    meili_timeout: float = Field(
+        default=30.0, description="Seconds any Meilisearch request may take (worker, commands)."
+    )
+    index_write_timeout: float = Field(
+        default=5.0,
+        description="Seconds an API write waits for Meilisearch before its quotes are left "
+        "pending for the index worker; also bounds the readiness probe.",
+    )
     rate_limit_search: str = Field(
         default="600/minute", description="Searches per client address or key (limits syntax)."
     )
     rate_limit_write: str = Field(
         default="120/minute", description="Writes per key and per client address."
     )
+    public_url: str | None = Field(
+        default=None,
+        description="Scheme and host every absolute URL names (https://quotes.example); "
+        "unset: the request's Host when it is an allowed host.",
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["localhost", "127.0.0.1"],
+        description="Host names a request may name itself by when no public URL is set; any "
+        "other Host gets the first of these.",
+    )
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Proxy addresses/networks whose X-Forwarded-For is believed; none by default.",
     )
 
-    @field_validator("api_keys", "trusted_proxies", mode="before")
+    @field_validator("public_url")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in "/":
+            raise ValueError("ONRECORD_PUBLIC_URL must be http(s)://host[:port], without a path")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @field_validator("api_keys", "trusted_proxies", "allowed_hosts", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

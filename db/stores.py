@@ -23,7 +23,12 @@ class Stores:
     def open(cls, settings: ResolvedSettings) -> Stores:
         """Connect lazily: nothing is reached until first use."""
         engine = make_engine(settings.database_url)
-        index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
+        index = SearchIndex(
+            settings.meili_url,
+            settings.meili_master_key,
+            settings.meili_index,
+            timeout=settings.meili_timeout,
+        )
         return cls(settings, engine, make_session_factory(engine), index)
 
     def close(self) -> None:

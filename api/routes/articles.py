@@ -57,7 +57,9 @@ def create_article(
     """
     if len(body.text.encode()) > settings.max_article_bytes:
         raise APIError(413, "article text is over the size limit")
-    stored = articles.store_article(factory, session, index, extract, body)
+    stored = articles.store_article(
+        factory, session, index, extract, body, settings.index_write_timeout
+    )
     if stored is None:
         raise APIError(404, "article vanished while being stored")
     if stored.status == StoreStatus.unchanged:
@@ -76,10 +78,14 @@ def create_article(
     openapi_extra=KEY_REQUIRED,
 )
 def delete_article(
-    article_id: RowId, factory: SessionFactoryDep, index: IndexDep, _key: WriteKey
+    article_id: RowId,
+    settings: SettingsDep,
+    factory: SessionFactoryDep,
+    index: IndexDep,
+    _key: WriteKey,
 ) -> ArticleDeleted:
     """Delete an article and its quotes from PostgreSQL and from the search index."""
-    deleted = articles.delete_article(factory, index, article_id)
+    deleted = articles.delete_article(factory, index, article_id, settings.index_write_timeout)
     if deleted is None:
         raise APIError(404, f"no article {article_id}")
     return ArticleDeleted(

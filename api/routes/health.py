@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import IndexDep, SessionFactoryDep
+from api.deps import IndexDep, IndexWorkerDep, SessionFactoryDep, SettingsDep
 from api.schemas import Health
 from api.services.health import readiness
 
@@ -19,7 +19,10 @@ def get_health() -> Health:
 
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
-def get_readiness(factory: SessionFactoryDep, index: IndexDep) -> JSONResponse:
-    """PostgreSQL and Meilisearch are reachable (503 when either is not); the outbox backlog."""
-    health = readiness(factory, index)
+def get_readiness(
+    settings: SettingsDep, factory: SessionFactoryDep, index: IndexDep, worker: IndexWorkerDep
+) -> JSONResponse:
+    """PostgreSQL and Meilisearch are reachable and the index worker runs (503 otherwise);
+    the outbox backlog."""
+    health = readiness(factory, index.with_timeout(settings.index_write_timeout), worker.health())
     return JSONResponse(health.model_dump(), status_code=200 if health.status == "ok" else 503)

@@ -34,15 +34,19 @@ def store_article(
     index: SearchIndex,
     extract: Extractor,
     body: ArticleIn,
+    index_timeout: float,
 ) -> StoredArticle | None:
     """Extract the article's quotes, store both, index them, and read the article back.
 
     Storing commits in its own transaction before the index is written, so the quotes are
-    kept even when Meilisearch is down (they wait in the outbox). None if the article was
-    deleted between storing and reading it back.
+    kept even when Meilisearch is down or stalls (they wait in the outbox): indexing gives
+    up after `index_timeout` seconds and leaves them to the index worker. None if the
+    article was deleted between storing and reading it back.
     """
     quotes = extract(body.text, body.published_at)
-    result = article_service.store_and_index(factory, index, body, quotes)
+    result = article_service.store_and_index(
+        factory, index.with_timeout(index_timeout), body, quotes, lock_timeout=index_timeout
+    )
     article = article_repo.get_article(session, result.article_id)
     if article is None:
         return None
@@ -56,10 +60,13 @@ class DeletedArticle:
 
 
 def delete_article(
-    factory: sessionmaker[Session], index: SearchIndex, article_id: int
+    factory: sessionmaker[Session], index: SearchIndex, article_id: int, index_timeout: float
 ) -> DeletedArticle | None:
-    """Delete from PostgreSQL, then from the index; None if there is no such article."""
-    deleted = article_service.delete_article(factory, index, article_id)
+    """Delete from PostgreSQL, then from the index (or leave that to the index worker after
+    `index_timeout` seconds); None if there is no such article."""
+    deleted = article_service.delete_article(
+        factory, index.with_timeout(index_timeout), article_id, lock_timeout=index_timeout
+    )
     if deleted is None:
         return None
     removed, sync = deleted

@@ -1,4 +1,5 @@
-"""Readiness: can this process serve, i.e. are PostgreSQL and Meilisearch reachable?"""
+"""Readiness: can this process serve, i.e. are PostgreSQL and Meilisearch reachable, and is
+its index worker running?"""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.schemas import Health
 from db.index_sync import outbox
+from db.index_sync.worker import WorkerHealth
 from db.search_index import SearchIndex
 
 
-def readiness(factory: sessionmaker[Session], index: SearchIndex) -> Health:
+def readiness(factory: sessionmaker[Session], index: SearchIndex, worker: WorkerHealth) -> Health:
     """Each store checked, never raising: an unreachable one is reported, not an error.
 
     The session is opened here rather than taken per request, so a database that is down
-    becomes a check result instead of a 503 from the dependency.
+    becomes a check result instead of a 503 from the dependency. `index` should give up soon
+    (a stalled Meilisearch is reported as unreachable, not waited for). A worker retrying
+    after failures is still ready (it says why); a stopped one is not.
     """
     checks = {}
     backlog = None
@@ -25,5 +29,6 @@ def readiness(factory: sessionmaker[Session], index: SearchIndex) -> Health:
     except SQLAlchemyError as exc:
         checks["postgres"] = f"unreachable: {type(exc).__name__}"
     checks["meilisearch"] = "ok" if index.healthy() else "unreachable"
-    ready = all(v == "ok" for v in checks.values())
+    checks["index_worker"] = worker.status
+    ready = all(v == "ok" for k, v in checks.items() if k != "index_worker") and worker.alive
     return Health(status="ok" if ready else "unavailable", checks=checks, index_backlog=backlog)

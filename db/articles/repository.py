@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.orm import Session, joinedload
 
 from db.index_sync.outbox import count_pending
@@ -49,6 +49,28 @@ def counts(session: Session) -> dict[str, int]:
 
 
 # --- writes ---------------------------------------------------------------------------------
+
+# Advisory locks on (this class, hash of a URL or content hash): the two-key space, apart
+# from the outbox's one-key drain lock.
+_ARTICLE_LOCK_CLASS = 0x0A4C
+
+
+def lock_article_keys(session: Session, keys: Iterable[str]) -> None:
+    """Hold, until this transaction ends, a lock on each URL or content hash it will write.
+
+    Writers of one article then take turns: each sees the one before it committed, so an
+    edit replaces exactly the quotes stored before it. Taken in the order of their lock ids,
+    so two batches sharing articles cannot deadlock.
+    """
+    keys = sorted(set(keys))
+    if keys:
+        session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(:cls, h) FROM (SELECT DISTINCT hashtext(k) AS h"
+                " FROM unnest(CAST(:keys AS text[])) AS k ORDER BY h) AS ids"
+            ),
+            {"cls": _ARTICLE_LOCK_CLASS, "keys": keys},
+        )
 
 
 def ids_by_hash(session: Session, hashes: Iterable[str]) -> dict[str, int]:

@@ -39,15 +39,17 @@ def store_articles(
 ) -> list[StoreResult]:
     """Store a batch of articles in one transaction (see `writer.write_articles`).
 
-    Two writers may create the same new speaker (or article) at the same moment; the loser's
-    transaction fails on the unique key and is retried, then finds the winner's record. A
-    cached speaker merged away meanwhile fails it too, so the retry starts with the cache
-    cleared.
+    Writers of the same article (URL or content) take turns on its lock, so exactly one
+    version wins and its quotes alone remain. Two writers may create the same new speaker at
+    the same moment; the loser's transaction fails on the unique key and is retried, then
+    finds the winner's record. A cached speaker merged away meanwhile fails it too, so the
+    retry starts with the cache cleared.
     """
     attempt = 1
     while True:
         try:
             with transaction(factory) as session:
+                repository.lock_article_keys(session, _article_keys(batch))
                 stored = write_articles(session, batch, cache)
         except IntegrityError:
             cache.forget()
@@ -60,6 +62,12 @@ def store_articles(
             raise
         cache.commit()
         return [StoreResult(s.article_id, s.status, s.quote_ids) for s in stored]
+
+
+def _article_keys(batch: Sequence[ArticleWithQuotes]) -> list[str]:
+    """What identifies the batch's articles: each URL and each content hash."""
+    keys = [article.content_hash() for article, _ in batch]
+    return keys + [f"url:{article.url}" for article, _ in batch if article.url]
 
 
 def store_article(
@@ -75,15 +83,20 @@ def store_and_index(
     index: SearchIndex,
     article: ArticleIn,
     quotes: Sequence[QuoteDraft],
+    lock_timeout: float | None = None,
 ) -> StoreResult:
-    """Store, then drain the outbox at once; on an index failure the events simply wait."""
+    """Store, then drain the outbox at once; on an index failure the events simply wait (see
+    `drain_outbox` for `lock_timeout`)."""
     result = store_article(factory, article, quotes)
-    result.sync = drain_outbox(factory, index)
+    result.sync = drain_outbox(factory, index, lock_timeout=lock_timeout)
     return result
 
 
 def delete_article(
-    factory: sessionmaker[Session], index: SearchIndex, article_id: int
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    article_id: int,
+    lock_timeout: float | None = None,
 ) -> tuple[list[int], SyncResult] | None:
     """Delete an article and its quotes from PostgreSQL, then from the index; None if absent."""
     with transaction(factory) as session:
@@ -92,4 +105,4 @@ def delete_article(
             enqueue(session, removed)
     if removed is None:
         return None
-    return removed, drain_outbox(factory, index)
+    return removed, drain_outbox(factory, index, lock_timeout=lock_timeout)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from db.bulk import copy_rows
@@ -19,12 +21,40 @@ def enqueue(session: Session, quote_ids: Iterable[int]) -> None:
     copy_rows(session, "index_outbox", ("quote_id",), ((quote_id,) for quote_id in quote_ids))
 
 
-def lock_outbox(session: Session, wait: bool) -> bool:
-    """Take the drain lock for this transaction; without `wait`, False when someone holds it."""
-    if wait:
-        session.execute(select(func.pg_advisory_xact_lock(_OUTBOX_LOCK)))
-        return True
-    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(_OUTBOX_LOCK))))
+def lock_outbox(session: Session, wait: bool, timeout: float | None = None) -> bool:
+    """Take the drain lock for this transaction; without `wait`, False when someone holds it.
+
+    With a `timeout` (seconds), waiting longer raises `OperationalError` (`is_lock_timeout`).
+    """
+    if not wait:
+        return bool(session.scalar(select(func.pg_try_advisory_xact_lock(_OUTBOX_LOCK))))
+    if timeout is not None:
+        session.execute(
+            select(func.set_config("lock_timeout", f"{max(int(timeout * 1000), 1)}ms", True))
+        )
+    session.execute(select(func.pg_advisory_xact_lock(_OUTBOX_LOCK)))
+    if timeout is not None:
+        session.execute(select(func.set_config("lock_timeout", "0", True)))
+    return True
+
+
+@contextmanager
+def drain_lock_held(connection: Connection) -> Iterator[None]:
+    """Hold the drain lock on this connection across its transactions, taken outside any of
+    them: a transaction begun inside then has a snapshot no drainer can have changed."""
+    connection.execute(select(func.pg_advisory_lock(_OUTBOX_LOCK)))
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.rollback()
+        connection.execute(select(func.pg_advisory_unlock(_OUTBOX_LOCK)))
+        connection.commit()
+
+
+def is_lock_timeout(exc: OperationalError) -> bool:
+    """The error `lock_outbox` raises when its timeout passed (SQLSTATE 55P03)."""
+    return getattr(exc.orig, "sqlstate", None) == "55P03"
 
 
 def outbox_batch(session: Session, limit: int, after: int = 0) -> list[tuple[int, int]]:

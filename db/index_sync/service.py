@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from meilisearch.models.task import TaskInfo
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.index_sync import outbox
@@ -35,41 +36,65 @@ def drain_outbox(
     batch_size: int = 1000,
     wait: bool = True,
     on_batch: Callable[[int], None] | None = None,
+    lock_timeout: float | None = None,
 ) -> SyncResult:
     """Carry waiting changes to Meilisearch, oldest first, until none are left or one fails.
 
     Each round is one transaction holding the drain lock: up to BATCHES_IN_FLIGHT batches are
     read (the current state of each changed quote) and sent without waiting, so Meilisearch
     indexes one while the next is prepared; then each batch's events are deleted only once
-    its task succeeded. A failure keeps the events and counts the attempt.
+    its task succeeded. A failure keeps the events and counts the attempt. With a
+    `lock_timeout`, a drainer still busy after that many seconds (say, stuck on a stalled
+    Meilisearch) is left to finish: the events wait for it.
     """
     result = SyncResult()
     while result.error is None:
-        with transaction(factory) as session:
-            if not outbox.lock_outbox(session, wait):
-                break  # another drainer is at work
-            sent, unsent = _send_round(session, index, batch_size)
-            if not sent and unsent is None:
+        try:
+            if not _drain_round(factory, index, batch_size, wait, lock_timeout, result, on_batch):
                 break
-            if unsent is not None:
-                event_ids, result.error = unsent
-                outbox.fail_events(session, event_ids, result.error)
-            for batch in sent:
-                try:
-                    for task in batch.tasks:
-                        index.wait(task)
-                except SearchIndexError as exc:
-                    outbox.fail_events(session, batch.event_ids, str(exc))
-                    result.error = result.error or str(exc)
-                    continue
-                outbox.finish_events(session, batch.event_ids)
-                result.indexed += batch.documents
-                result.deleted += batch.removed
-                if on_batch:
-                    on_batch(batch.documents + batch.removed)
+        except OperationalError as exc:
+            if not outbox.is_lock_timeout(exc):
+                raise
+            break  # another drainer holds the lock; it or the worker takes these events
     with factory() as session:
         result.pending = outbox.count_pending(session)
     return result
+
+
+def _drain_round(
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    batch_size: int,
+    wait: bool,
+    lock_timeout: float | None,
+    result: SyncResult,
+    on_batch: Callable[[int], None] | None,
+) -> bool:
+    """One round in one transaction, counted into `result`; False when there was nothing to
+    do or another drainer is at work."""
+    with transaction(factory) as session:
+        if not outbox.lock_outbox(session, wait, lock_timeout):
+            return False
+        sent, unsent = _send_round(session, index, batch_size)
+        if not sent and unsent is None:
+            return False
+        if unsent is not None:
+            event_ids, result.error = unsent
+            outbox.fail_events(session, event_ids, result.error)
+        for batch in sent:
+            try:
+                for task in batch.tasks:
+                    index.wait(task)
+            except SearchIndexError as exc:
+                outbox.fail_events(session, batch.event_ids, str(exc))
+                result.error = result.error or str(exc)
+                continue
+            outbox.finish_events(session, batch.event_ids)
+            result.indexed += batch.documents
+            result.deleted += batch.removed
+            if on_batch:
+                on_batch(batch.documents + batch.removed)
+    return True
 
 
 @dataclass
@@ -111,20 +136,24 @@ def rebuild_index(
 ) -> int:
     """Rebuild the whole index from PostgreSQL into a fresh index and swap it in.
 
-    Searches keep using the old index until the swap. One repeatable-read transaction holds
-    the drain lock and reads every quote from a single snapshot, then forgets exactly the
-    outbox events that snapshot saw; changes committed meanwhile wait and are drained after.
+    Searches keep using the old index until the swap. The drain lock is taken first, then
+    one repeatable-read transaction reads every quote from a single snapshot (no drainer can
+    have changed the outbox since) and forgets exactly the outbox events that snapshot saw;
+    changes committed meanwhile wait and are drained after. Writers are never blocked: their
+    own drains give up on the lock and leave their events pending. Should anything fail, the
+    transaction rolls back and every event stays queued, so the index (old or new) catches up.
     """
-    with factory() as session, session.begin():
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        outbox.lock_outbox(session, wait=True)
+    engine = factory.kw["bind"]
+    with engine.connect() as connection, outbox.drain_lock_held(connection):
+        snapshot = connection.execution_options(isolation_level="REPEATABLE READ")
+        with factory(bind=snapshot) as session, session.begin():
 
-        def batches() -> Iterator[list[QuoteDocument]]:
-            for ids in iter_quote_id_batches(session, batch_size):
-                yield documents(session, ids)
-                if on_batch:
-                    on_batch(len(ids))
+            def batches() -> Iterator[list[QuoteDocument]]:
+                for ids in iter_quote_id_batches(session, batch_size):
+                    yield documents(session, ids)
+                    if on_batch:
+                        on_batch(len(ids))
 
-        total = index.rebuild(batches())
-        outbox.drop_visible_events(session)
+            total = index.rebuild(batches())
+            outbox.drop_visible_events(session)
     return total

@@ -111,10 +111,18 @@ def _resolve(match: re.Match[str], published: date) -> date | None:
         back = (published.weekday() - _WEEKDAYS.index(match.group("weekday").lower())) % 7
         if prefix == "last" and back == 0:
             back = 7  # "last Friday" written on a Friday is a week ago
-        return published - timedelta(days=back)
+        return _days_before(published, back)
     if match.group("relative"):
-        return published - timedelta(days=_DAYS_BACK[match.group("relative").lower()])
+        return _days_before(published, _DAYS_BACK[match.group("relative").lower()])
     return _month_day(match, published)
+
+
+def _days_before(published: date, days: int) -> date | None:
+    """`days` before publication; None before the calendar's first day (a year-1 date)."""
+    try:
+        return published - timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _month_day(match: re.Match[str], published: date) -> date | None:

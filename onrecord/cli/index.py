@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from db.index_sync import drift, outbox
 from db.index_sync import service as index_sync
 from db.search_index import SearchIndexError
-from onrecord.cli.common import ensure_index, fail, open_stores, out, progress_bar
+from onrecord.cli.common import ensure_index, fail, first_line, open_stores, out, progress_bar
 
 
 def sync_command() -> None:
@@ -50,6 +51,8 @@ def reindex_command() -> None:
             )
         except SearchIndexError as exc:
             raise fail(f"reindex failed, the old index is untouched: {exc}") from exc
+        except SQLAlchemyError as exc:  # rolled back: every change stays queued for the index
+            raise fail(f"reindex stopped, PostgreSQL failed: {first_line(exc)}") from exc
     out.print(f"reindexed {total} quotes into {stores.index.name}")
 
 

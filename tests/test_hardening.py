@@ -1,0 +1,327 @@
+"""Races, stalls and hostile input (issue 14), against real PostgreSQL and Meilisearch."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from db.articles.service import store_article
+from db.index_sync.outbox import count_pending
+from db.index_sync.worker import IndexWorker
+from db.records import ArticleIn
+from db.search_index import SearchIndex
+from db.services import MeiliProcess, find_meili_bin
+from db.session import make_engine
+from db.settings import ResolvedSettings, Settings
+from indexer.extract import extract_quotes
+from indexer.extract.dates import date_said
+from tests.conftest import API_KEY, run_cli, serve_app
+
+KEY = {"X-API-Key": API_KEY}
+
+
+def version_of(n: int, url: str = "https://example.org/pier-story") -> dict:
+    """The same article (one url), in version `n`: two quotes that name their version."""
+    return {
+        "title": "Pier story",
+        "url": url,
+        "outlet": "Pier Gazette",
+        "published_at": "2024-05-02",
+        "text": (
+            f'"Version {n} of the pier plan stands," harbour master Ivo Rask said on Monday.\n'
+            f'"Version {n} needs no more money," council leader Mia Strand said.'
+        ),
+    }
+
+
+def quotes_in_both_stores(settings: ResolvedSettings, api: httpx.Client, article_id: int):
+    article = api.get(f"/v1/articles/{article_id}").json()
+    index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
+    indexed = {int(doc["id"]): doc["text"] for doc in index.documents()}
+    return article, indexed
+
+
+def test_concurrent_edits_of_one_article_leave_exactly_one_version(settings) -> None:
+    unlimited = settings.model_copy(update={"rate_limit_write": "100000/minute"})
+    with serve_app(unlimited) as api:
+        base = str(api.base_url)
+        for round_ in range(5):  # the first creates the article, the others edit it
+            answers: list[int] = []
+
+            def post(n: int, answers: list[int] = answers) -> None:
+                with httpx.Client(base_url=base, timeout=60) as client:
+                    response = client.post("/v1/articles", json=version_of(n), headers=KEY)
+                    answers.append(response.status_code)
+
+            versions = range(round_ * 8, round_ * 8 + 8)
+            threads = [threading.Thread(target=post, args=(n,)) for n in versions]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+            assert sorted(answers) and set(answers) <= {200, 201}, answers
+            run_cli(settings, "sync")
+            article, indexed = quotes_in_both_stores(settings, api, 1)
+            texts = [q["text"] for q in article["quotes"]]
+            assert len(texts) == 2, texts
+            winner = next(n for n in versions if f"Version {n} " in article["text"])
+            assert all(f"Version {winner} " in t for t in texts), (winner, texts)
+            assert sorted(indexed) == sorted(q["id"] for q in article["quotes"])
+    check = run_cli(settings, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.fixture
+def own_meili(tmp_path: Path) -> Iterator[MeiliProcess]:
+    """A Meilisearch of this test's own, so pausing it freezes no other test."""
+    meili = MeiliProcess(tmp_path / "meilisearch", find_meili_bin(Settings()))
+    meili.start()
+    yield meili
+    os.kill(meili.state()["pid"], signal.SIGCONT)
+    meili.stop()
+
+
+def index_ids(index: SearchIndex) -> set[int]:
+    return {int(doc["id"]) for doc in index.documents()}
+
+
+def wait_until(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.2)
+
+
+def test_a_paused_meilisearch_leaves_writes_pending_and_the_worker_alive(
+    settings, own_meili: MeiliProcess
+) -> None:
+    stalled = settings.model_copy(
+        update={
+            "meili_url": own_meili.url(),
+            "meili_master_key": own_meili.master_key(),
+            "meili_timeout": 2.0,
+            "index_write_timeout": 1.0,
+            "index_worker_interval": 0.2,
+        }
+    )
+    pid = own_meili.state()["pid"]
+    with serve_app(stalled) as api:
+        first = api.post("/v1/articles", json=version_of(1, "https://example.org/a"), headers=KEY)
+        assert first.status_code == 201
+        wait_until(lambda: api.get("/readyz").json().get("index_backlog") == 0)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            second = api.post(
+                "/v1/articles", json=version_of(2, "https://example.org/b"), headers=KEY
+            )
+            assert second.status_code == 201, second.text
+            assert second.json()["pending_index"] == 2
+            assert time.monotonic() - started < 10
+            ready = api.get("/readyz")
+            assert ready.status_code == 503 and ready.json()["checks"]["meilisearch"] != "ok"
+            time.sleep(6)  # the worker's own requests time out meanwhile, more than once
+            third = api.post(
+                "/v1/articles", json=version_of(3, "https://example.org/c"), headers=KEY
+            )
+            assert third.status_code == 201 and third.json()["pending_index"] >= 2
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        # no command: the worker survived the timeouts and drains by itself
+        wait_until(lambda: api.get("/readyz").json().get("index_backlog") == 0)
+        ready = api.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["checks"]["index_worker"] == "ok"
+        assert api.get("/v1/search", params={"q": "pier"}).json()["total"] == 6
+    check = run_cli(stalled, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_dead_index_worker_is_restarted_and_drains(stores) -> None:
+    factory, index = stores
+    opened: list[int] = []
+
+    def dies_once():  # the real session factory, but the first round ends its thread
+        opened.append(1)
+        if len(opened) == 1:
+            raise SystemExit("drain loop killed")
+        return factory()
+
+    worker = IndexWorker(dies_once, index, interval=0.05)  # type: ignore[arg-type]
+    worker.start()
+    try:
+        wait_until(lambda: worker.restarts == 1 and worker.health().alive, timeout=10)
+        assert worker.health().status == "ok"
+        article = ArticleIn(**version_of(1))
+        stored = store_article(factory, article, extract_quotes(article.text, date(2024, 5, 2)))
+        assert len(stored.quote_ids) == 2
+        wait_until(lambda: index_ids(index) == set(stored.quote_ids), timeout=20)
+        with factory() as session:  # events go once the drain that indexed them commits
+            wait_until(lambda: count_pending(session) == 0, timeout=20)
+    finally:
+        worker.stop()
+    assert not worker.health().alive and worker.health().status == "stopped"
+
+
+def test_a_day_said_before_the_first_calendar_day_is_left_empty() -> None:
+    first_day = date(1, 1, 1)  # Go's zero time, as some feeds send it
+    assert date_said("she said yesterday", first_day) is None
+    assert date_said("he said on Tuesday", first_day) is None
+    assert date_said("she said on Dec. 30", first_day) is None
+    assert date_said("he said on Tuesday", date(2024, 5, 2)) == date(2024, 4, 30)
+
+
+def test_absurd_publication_dates_are_refused_clearly(api: httpx.Client) -> None:
+    for published in ("0001-01-01", "1799-12-31", "2999-01-01", "0001-01-01T00:00:00Z"):
+        body = {**version_of(1), "published_at": published}
+        refused = api.post("/v1/articles", json=body, headers=KEY)
+        assert refused.status_code == 422, (published, refused.text)
+        assert "publication date" in refused.text, refused.text
+    body = {**version_of(1), "published_at": "1850-06-01", "text": "Old news, said yesterday."}
+    assert api.post("/v1/articles", json=body, headers=KEY).status_code == 201
+
+
+def test_one_bad_article_never_costs_the_rest_of_a_batch(settings, tmp_path: Path) -> None:
+    lines = [version_of(n, f"https://example.org/story/{n}") for n in range(11)]
+    lines[5] = {**lines[5], "published_at": "0001-01-01"}
+    lines[5]["text"] = '"We start yesterday," Ivo Rask said on Tuesday.'
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = run_cli(settings, "ingest", str(batch))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{batch}:6" in result.stdout + result.stderr
+    assert "10 new" in result.stdout and "1 refused" in result.stdout
+
+
+HOSTILE_URLS = [
+    "javascript:alert(1)",
+    " JavaScript:alert(1)",
+    "java\tscript:alert(1)",
+    "java\nscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/x",
+    "https://exa mple.org/x",
+    "https:///no-host",
+]
+
+
+def test_only_http_urls_are_accepted(api: httpx.Client, settings, tmp_path: Path) -> None:
+    for url in HOSTILE_URLS:
+        refused = api.post("/v1/articles", json=version_of(1, url), headers=KEY)
+        assert refused.status_code == 422, (url, refused.text)
+        assert "http" in refused.json()["error"]["message"], refused.text
+    for url in ("https://example.org/a?b=c#d", "HTTP://Example.org/b"):
+        assert api.post("/v1/articles", json=version_of(1, url), headers=KEY).status_code in (
+            200,
+            201,
+        )
+    batch = tmp_path / "urls.jsonl"
+    batch.write_text(json.dumps(version_of(2, "javascript:alert(1)")) + "\n")
+    result = run_cli(settings, "ingest", str(batch))
+    assert result.returncode == 1 and f"{batch}:1" in result.stdout + result.stderr
+
+
+def test_pages_link_only_http_urls(api: httpx.Client, settings) -> None:
+    stored = api.post("/v1/articles", json=version_of(1), headers=KEY).json()
+    engine = make_engine(settings.database_url)
+    with engine.begin() as conn:  # as a row stored before URLs were checked
+        conn.execute(text("UPDATE article SET url = 'javascript:alert(1)'"))
+    engine.dispose()
+    pages = [f"/articles/{stored['id']}", f"/quotes/{stored['quotes'][0]['id']}"]
+    for path in pages:
+        page = api.get(path)
+        assert page.status_code == 200 and "javascript:" not in page.text, path
+
+
+def absolute_urls_served(api: httpx.Client, host: str) -> str:
+    """The quote page, its embed card and its oEmbed answer, as asked for with `host`."""
+    stored = api.post("/v1/articles", json=version_of(1), headers=KEY).json()
+    quote_id = stored["quotes"][0]["id"]
+    headers = {"Host": host}
+    page = api.get(f"/quotes/{quote_id}", headers=headers)
+    card = api.get(f"/embed/quotes/{quote_id}", headers=headers)
+    oembed = api.get("/oembed", params={"url": f"http://{host}/quotes/{quote_id}"}, headers=headers)
+    assert page.status_code == card.status_code == oembed.status_code == 200
+    return page.text + card.text + oembed.text
+
+
+def test_an_unknown_host_header_never_names_the_host(api: httpx.Client) -> None:
+    served = absolute_urls_served(api, "evil.example")
+    assert "evil.example" not in served
+    assert 'rel="canonical" href="http://localhost:' in served
+    for host in ("[::1", "evil.example:x", "localhost.evil.example"):
+        page = api.get("/", headers={"Host": host})
+        assert page.status_code == 200 and host not in page.text
+
+
+def test_the_public_url_decides_every_absolute_url(settings) -> None:
+    public = settings.model_copy(update={"public_url": "https://quotes.example/"})
+    with serve_app(public) as api:
+        served = absolute_urls_served(api, "evil.example")
+    assert "evil.example" not in served
+    assert 'rel="canonical" href="https://quotes.example/quotes/' in served
+    assert 'og:url" content="https://quotes.example/quotes/' in served
+    assert "https://quotes.example/embed/quotes/" in served
+    assert '"provider_url":"https://quotes.example/"' in served
+
+
+def test_reindex_under_concurrent_writes_completes_cleanly(settings) -> None:
+    busy = settings.model_copy(
+        update={"rate_limit_write": "100000/minute", "index_worker_interval": 0.05}
+    )
+    failures: list[str] = []
+    done = threading.Event()
+    with serve_app(busy) as api:
+        base = str(api.base_url)
+        for n in range(40):
+            api.post("/v1/articles", json=version_of(n, f"https://example.org/s/{n}"), headers=KEY)
+
+        def writer(k: int) -> None:  # edits: each replaces quotes and queues outbox events
+            with httpx.Client(base_url=base, timeout=60) as client:
+                n = 100 * k
+                while not done.is_set():
+                    n += 1
+                    body = version_of(n, f"https://example.org/s/{n % 40}")
+                    response = client.post("/v1/articles", json=body, headers=KEY)
+                    if response.status_code not in (200, 201, 503):
+                        failures.append(f"{response.status_code} {response.text[:300]}")
+
+        threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
+        for thread in threads:
+            thread.start()
+        try:
+            for _ in range(4):
+                reindex = run_cli(busy, "reindex")
+                assert reindex.returncode == 0, reindex.stdout + reindex.stderr
+                assert "Traceback" not in reindex.stderr
+        finally:
+            done.set()
+            for thread in threads:
+                thread.join(timeout=120)
+        wait_until(lambda: api.get("/readyz").json().get("index_backlog") == 0)
+    assert failures == []
+    check = run_cli(busy, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_meilisearch_gets_its_master_key_by_environment(own_meili: MeiliProcess) -> None:
+    pid = own_meili.state()["pid"]
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode()
+    assert own_meili.master_key() not in argv and "master-key" not in argv
+    assert (own_meili.state_file.stat().st_mode & 0o777) == 0o600
+    assert httpx.get(f"{own_meili.url()}/keys").status_code == 401  # a key is required
+    headers = {"Authorization": f"Bearer {own_meili.master_key()}"}
+    assert httpx.get(f"{own_meili.url()}/keys", headers=headers).status_code == 200
