@@ -20,7 +20,7 @@ from api.pagination import BadCursor, decode_cursor
 from api.schemas import Facet, SearchIn, SortOrder
 from api.security import limit_search
 from api.services.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
-from db.search_index import SearchQuery
+from db.search_index import QUOTE_WORDS, SearchQuery
 from db.vocabulary import QuoteType
 
 MAX_Q = 500
@@ -141,7 +141,7 @@ class SearchParams(BaseModel):
             per_page=self.per_page,
             facets=[Facet(f) for f in dict.fromkeys(self.facets)] or list(Facet),
             after=decode_cursor(self.after) if self.after else None,
-            search_on=["text"] if self.search_in == SearchIn.quote else [],
+            search_on=[QUOTE_WORDS] if self.search_in == SearchIn.quote else [],
         )
 
     def link_params(self) -> UrlParams:

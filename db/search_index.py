@@ -28,11 +28,12 @@ from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE
 from db.vocabulary import QuoteType
 
 FACETS = ("speaker", "outlet", "type", "year")
+QUOTE_WORDS = "cited"  # the attribute holding the quote's own words (what `in=quote` searches)
 
 INDEX_SETTINGS = {
     # Order is ranking weight: the quote itself first, then who said it, then where. The
     # words as cited, not the source span: narration between parts is no part of the quote.
-    "searchableAttributes": ["cited", "speaker", "speaker_aliases", "context", "article_title"],
+    "searchableAttributes": [QUOTE_WORDS, "speaker", "speaker_aliases", "context", "article_title"],
     # Only what filters use: each filterable attribute costs indexing time (`id` for deletes).
     "filterableAttributes": ["id", "speaker", "outlet", "type", "year", "said_ts"],
     # `id` breaks date ties, so date order is total and a cursor can resume it exactly.

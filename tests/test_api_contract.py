@@ -213,7 +213,9 @@ def test_hits_carry_an_absolute_permalink_and_a_citation(api: httpx.Client) -> N
 
 def test_in_quote_searches_only_the_quotes_words(api: httpx.Client) -> None:
     empty = api.get("/v1/search", params={"q": "lighthouse", "in": "quote"})
-    assert empty.status_code == 200 and empty.json()["total"] == 0  # no document has `text` yet
+    assert (
+        empty.status_code == 200 and empty.json()["total"] == 0
+    )  # no document has the quote words yet
     seed(api)
     everywhere = api.get("/v1/search", params={"q": "lighthouse"}).json()
     assert everywhere["total"] == 3  # the headline holds the word: every quote of the article
