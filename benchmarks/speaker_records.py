@@ -47,8 +47,13 @@ def onrecord(env: dict[str, str], *args: str) -> str:
 
 def score(split: Path, export: Path) -> dict:
     done = subprocess.run(
-        [sys.executable, str(SHARED / "eval" / "score_speakers.py"), str(split), str(export)]
-        + ["--json"],
+        [
+            sys.executable,
+            str(SHARED / "eval" / "score_speakers.py"),
+            str(split),
+            str(export),
+            "--json",
+        ],
         capture_output=True,
         text=True,
         check=True,

@@ -56,6 +56,7 @@ class Speaker(Base):
     __table_args__ = (
         Index("ix_speaker_name_key", "name_key", postgresql_ops={"name_key": "text_pattern_ops"}),
         Index("ix_speaker_aliases", "aliases", postgresql_using="gin"),
+        Index("ix_speaker_name", "name"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -74,6 +75,8 @@ class Speaker(Base):
         server_default=SpeakerKind.unknown.value,
     )
     name_key: Mapped[str] = mapped_column(String(300), server_default="")
+    # "m" or "f" once an honorific or pronoun of a confident quote said so; None unknown
+    gender: Mapped[str | None] = mapped_column(String(1))
 
     quotes: Mapped[list[Quote]] = relationship(back_populates="speaker")
 

@@ -1,8 +1,10 @@
-"""Where an article was read from, and the speaker merges that can be undone.
+"""Where an article was read from, speakers' gender and name index, and undoable merges.
 
 `article.source` is the document name an article was read from (a file's stem, as
 `onrecord extract` names it) and `article.source_offset` where the stored text starts in that
 file (after a `.txt` headline), so stored quotes can be scored against the file.
+`speaker.gender` is what honorifics and pronouns said ("Mr. Obama" never joins a woman's
+record); `ix_speaker_name` finds a record by its exact name (never by its slug).
 `speaker_merge` keeps what a merge folded away (the other record's names, slug, kind and the
 quotes it moved), so its old slug and id still lead to the kept record and the merge can be
 undone.
@@ -25,6 +27,8 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("article", sa.Column("source", sa.Text(), nullable=True))
     op.add_column("article", sa.Column("source_offset", sa.Integer(), nullable=True))
+    op.add_column("speaker", sa.Column("gender", sa.String(1), nullable=True))
+    op.create_index("ix_speaker_name", "speaker", ["name"])
     op.create_table(
         "speaker_merge",
         sa.Column("id", sa.BigInteger(), primary_key=True),
@@ -54,5 +58,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("speaker_merge")
+    op.drop_index("ix_speaker_name", table_name="speaker")
+    op.drop_column("speaker", "gender")
     op.drop_column("article", "source_offset")
     op.drop_column("article", "source")
