@@ -29,7 +29,7 @@ INDEX_SETTINGS = {
     # Order is ranking weight: the quote itself first, then who said it, then where.
     "searchableAttributes": ["text", "speaker", "speaker_aliases", "context", "article_title"],
     # Only what filters use: each filterable attribute costs indexing time (`id` for deletes).
-    "filterableAttributes": ["id", "speaker", "outlet", "type", "year", "said_ts"],
+    "filterableAttributes": ["id", "speaker", "speaker_keys", "outlet", "type", "year", "said_ts"],
     "sortableAttributes": ["said_ts"],
     # Ties in relevance go to the surer attribution.
     "rankingRules": [
@@ -76,6 +76,7 @@ class QuoteDocument(TypedDict):
     speaker: str | None
     speaker_slug: str | None
     speaker_aliases: list[str]
+    speaker_keys: list[str]  # what `speaker=` may name: id, slug, name, aliases, surname, old slugs
     mention: str | None
     cue: str | None
     context: str
@@ -114,8 +115,15 @@ class SearchQuery:
 
     def filters(self) -> list[str | list[str]]:
         clauses: list[str | list[str]] = []
+        if self.speakers:  # a name, alias, slug or id (`speaker_keys`; `speaker`: older documents)
+            clauses.append(
+                [
+                    f"{attribute} = {escape_filter_value(v)}"
+                    for v in self.speakers
+                    for attribute in ("speaker_keys", "speaker")
+                ]
+            )
         for attribute, values in (
-            ("speaker", self.speakers),
             ("outlet", self.outlets),
             ("type", self.types),
         ):

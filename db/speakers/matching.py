@@ -301,3 +301,25 @@ def consistent_alias(alias: str, name: str, gender: str | None) -> bool:
         and compatible_gender(a.gender, gender)
         and compatible_gender(a.gender, b.gender)
     )
+
+
+def speaker_keys(
+    speaker_id: int | None,
+    slug: str | None,
+    name: str | None,
+    kind: str | None,
+    names: Iterable[str],
+    old_ids: Iterable[int],
+) -> list[str]:
+    """Every value a `speaker=` filter may give for this record: its id, slug, name, other
+    names (aliases, slugs merged into it), the surname of a person, and ids merged into it."""
+    if speaker_id is None or name is None:
+        return []
+    keys = [str(speaker_id), slug or "", name, *names, *(str(i) for i in old_ids)]
+    person = parse_person(name) if kind in PERSON_LIKE else None
+    if person is not None and person.full:
+        words = [w for w in re.split(r"[\s,]+", name.strip()) if w]
+        while len(words) > 1 and _word_key(words[-1]) in _SUFFIXES:
+            words.pop()
+        keys.append(words[-1])  # "Zelensky" names Volodymyr Zelensky (and any other Zelensky)
+    return [k for k in dict.fromkeys(keys) if k]

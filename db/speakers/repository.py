@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -64,9 +64,19 @@ def find_merged(session: Session, ref: str) -> Speaker | None:
     return session.get(Speaker, merge.kept_id) if merge else None
 
 
+def find_elsewhere(session: Session, ref: str) -> Speaker | None:
+    """The speaker a reference that is not a current slug leads to: an id, or the slug or id
+    of a speaker merged away."""
+    if ref.isdigit() and len(ref) < 19:
+        speaker = session.get(Speaker, int(ref))
+        if speaker is not None:
+            return speaker
+    return find_merged(session, ref)
+
+
 def find_speaker(session: Session, ref: str) -> Speaker | None:
     """A speaker by id, slug or exact name or alias: how a person names one on the CLI."""
-    if ref.isdigit():
+    if ref.isdigit() and len(ref) < 19:
         return session.get(Speaker, int(ref))
     return get_speaker_by_slug(session, ref) or find_by_exact_name(session, ref)
 
@@ -116,15 +126,34 @@ def speaker_quote_ids(session: Session, speaker_id: int) -> list[int]:
     return list(session.scalars(select(Quote.id).where(Quote.speaker_id == speaker_id)))
 
 
-def move_quotes(session: Session, from_id: int, to_id: int) -> list[int]:
-    """Give one speaker's quotes to another; return the ids moved."""
-    return list(
-        session.scalars(
-            update(Quote)
-            .where(Quote.speaker_id == from_id)
-            .values(speaker_id=to_id)
-            .returning(Quote.id)
+def move_quotes(
+    session: Session, from_id: int, to_id: int, only: Sequence[int] | None = None
+) -> list[int]:
+    """Give one speaker's quotes (or `only` these of them) to another; return the ids moved."""
+    stmt = update(Quote).where(Quote.speaker_id == from_id)
+    if only is not None:
+        stmt = stmt.where(Quote.id.in_(only))
+    return list(session.scalars(stmt.values(speaker_id=to_id).returning(Quote.id)))
+
+
+def move_merges(session: Session, from_id: int, to_id: int) -> None:
+    """Merges into one speaker now lead to another (it was merged in turn)."""
+    session.execute(
+        update(SpeakerMerge).where(SpeakerMerge.kept_id == from_id).values(kept_id=to_id)
+    )
+
+
+def latest_merge(session: Session, ref: str) -> SpeakerMerge | None:
+    """The latest merge of the speaker once called `ref` (its old slug or id)."""
+    return session.scalar(
+        select(SpeakerMerge)
+        .where(
+            SpeakerMerge.merged_id == int(ref)
+            if ref.isdigit() and len(ref) < 19
+            else SpeakerMerge.slug == ref
         )
+        .order_by(SpeakerMerge.id.desc())
+        .limit(1)
     )
 
 
