@@ -99,7 +99,7 @@ def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> HTMLRe
     return page(request, "quote.html", context)
 
 
-@router.get("/speakers/{slug}", response_class=HTMLResponse)
+@router.get("/speakers/{slug}", response_class=HTMLResponse, response_model=None)
 async def speaker_page(
     slug: str,
     request: Request,

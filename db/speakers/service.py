@@ -107,10 +107,13 @@ def resolve_speaker(
 
 
 def _evidence_gender(name: str, aliases: Iterable[str], mention: str | None) -> Gender | None:
-    """What the article says of this person's gender: the honorific in the name, else those
-    of its aliases and a pronoun mention, when they agree."""
-    return name_gender(name) or agreed_gender(
-        [*(name_gender(a) for a in aliases), pronoun_gender(mention)]
+    """What the article says of this person's gender: the honorific in the name, else the
+    pronoun that quote is attributed to, else the honorifics of its aliases when they agree
+    (aliases are the article's resolution, the likeliest to mix two people)."""
+    return (
+        name_gender(name)
+        or pronoun_gender(mention)
+        or agreed_gender(name_gender(a) for a in aliases)
     )
 
 
