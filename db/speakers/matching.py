@@ -8,7 +8,8 @@ doubled letters and accents folded away) and told apart by everything else a nam
 - given names: equal once folded, one the other's initial or prefix ("J." / "John",
   "Chris" / "Christopher"), or one letter apart in a long name ("Volodimir" / "Volodymyr") —
   never "Ivana" / "Ivanka" or "Joe" / "Hunter";
-- generational suffixes: "Donald Trump Jr." is never "Donald Trump";
+- generational suffixes: "Donald Trump Jr." is never "Donald Trump" (a bare surname without
+  one may be either);
 - gender, from an honorific ("Mr. Obama" is never Michelle Obama) or what the text calls them.
 
 A bare surname is one person only when exactly one stored person it is consistent with has it.
@@ -213,9 +214,16 @@ def given_names_agree(a: PersonName, b: PersonName) -> bool:
     )  # a letter spelt otherwise, never one added: "Ivana" is not "Ivanka"
 
 
+def _same_generation(a: PersonName, b: PersonName) -> bool:
+    """Full names name one generation only with the same suffix ("Dorian Kell" is not "Dorian
+    Kell Jr."); a bare surname without one says nothing of it."""
+    says_generation = (a.full or a.suffix is not None, b.full or b.suffix is not None)
+    return a.suffix == b.suffix or not all(says_generation)
+
+
 def person_match_score(a: PersonName, b: PersonName) -> float:
     """0 when the two names cannot be one person; higher the surer (100 for the same name)."""
-    if a.suffix != b.suffix or not compatible_gender(a.gender, b.gender):
+    if not _same_generation(a, b) or not compatible_gender(a.gender, b.gender):
         return 0.0
     if a.surname_key == b.surname_key:
         surname_score = 100.0
@@ -296,7 +304,7 @@ def consistent_alias(alias: str, name: str, gender: str | None) -> bool:
         return False
     return (
         a.surname_key == b.surname_key
-        and a.suffix == b.suffix
+        and _same_generation(a, b)
         and given_names_agree(a, b)
         and compatible_gender(a.gender, gender)
         and compatible_gender(a.gender, b.gender)
