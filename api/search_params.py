@@ -44,7 +44,9 @@ class SearchParams(BaseModel):
 
     q: str = Field(default="", max_length=MAX_Q, description="Words to find.")
     speakers: list[str] = Field(
-        default=[], alias="speaker", description="Speaker name; repeat for OR."
+        default=[],
+        alias="speaker",
+        description="Speaker: a name, alias, slug or id; repeat for OR.",
     )
     outlets: list[str] = Field(default=[], alias="outlet", description="Outlet; repeat for OR.")
     types: list[QuoteType] = Field(

@@ -38,6 +38,10 @@ class Article(Base):
     published_at: Mapped[date | None] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The document it was read from (a file's stem, as `onrecord extract` names it) and where
+    # `text` starts in that file's text: how stored quotes are scored against the file.
+    source: Mapped[str | None] = mapped_column(Text)
+    source_offset: Mapped[int | None] = mapped_column(Integer)
     ingested_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
@@ -52,6 +56,7 @@ class Speaker(Base):
     __table_args__ = (
         Index("ix_speaker_name_key", "name_key", postgresql_ops={"name_key": "text_pattern_ops"}),
         Index("ix_speaker_aliases", "aliases", postgresql_using="gin"),
+        Index("ix_speaker_name", "name"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -70,8 +75,39 @@ class Speaker(Base):
         server_default=SpeakerKind.unknown.value,
     )
     name_key: Mapped[str] = mapped_column(String(300), server_default="")
+    # "m" or "f" once an honorific or pronoun of a confident quote said so; None unknown
+    gender: Mapped[str | None] = mapped_column(String(1))
 
     quotes: Mapped[list[Quote]] = relationship(back_populates="speaker")
+
+
+class SpeakerMerge(Base):
+    """A speaker record folded into another: what it was and which quotes moved, so its old
+    slug and id still lead to the kept record and the merge can be undone."""
+
+    __tablename__ = "speaker_merge"
+    __table_args__ = (
+        Index("ix_speaker_merge_kept_id", "kept_id"),
+        Index("ix_speaker_merge_slug", "slug"),
+        Index("ix_speaker_merge_merged_id", "merged_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kept_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("speaker.id", ondelete="CASCADE"), nullable=False
+    )
+    merged_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    slug: Mapped[str] = mapped_column(String(300), nullable=False)
+    aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
+    added_aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    name_key: Mapped[str] = mapped_column(String(300), nullable=False)
+    quote_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger), nullable=False)
+    merged_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
 
 
 class Quote(Base):

@@ -63,6 +63,10 @@ class ArticleIn(BaseModel):
     outlet: str | None = Field(default=None, max_length=200)
     author: str | None = Field(default=None, max_length=300)
     published_at: date | None = None
+    # Where it was read from: a file's stem (the document name `onrecord extract` uses) and
+    # where `text` starts in that file's text; what `onrecord export --format eval` reports.
+    source: str | None = Field(default=None, max_length=500)
+    source_offset: int | None = Field(default=None, ge=0)
 
     @field_validator("title", mode="before")
     @classmethod

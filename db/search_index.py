@@ -35,7 +35,7 @@ INDEX_SETTINGS = {
     # words as cited, not the source span: narration between parts is no part of the quote.
     "searchableAttributes": [QUOTE_WORDS, "speaker", "speaker_aliases", "context", "article_title"],
     # Only what filters use: each filterable attribute costs indexing time (`id` for deletes).
-    "filterableAttributes": ["id", "speaker", "outlet", "type", "year", "said_ts"],
+    "filterableAttributes": ["id", "speaker", "speaker_keys", "outlet", "type", "year", "said_ts"],
     # `id` breaks date ties, so date order is total and a cursor can resume it exactly.
     "sortableAttributes": ["said_ts", "id"],
     # Ties in relevance go to the surer attribution.
@@ -84,6 +84,7 @@ class QuoteDocument(TypedDict):
     speaker: str | None
     speaker_slug: str | None
     speaker_aliases: list[str]
+    speaker_keys: list[str]  # what `speaker=` may name: id, slug, name, aliases, surname, old slugs
     mention: str | None  # the evidence: the words the attribution rests on, as written,
     cue: str | None
     rule: str | None  # and the rule that resolved them ('direct_cue_after:pronoun')
@@ -150,8 +151,15 @@ class SearchQuery:
 
     def filters(self) -> list[str | list[str]]:
         clauses: list[str | list[str]] = []
+        if self.speakers:  # a name, alias, slug or id (`speaker_keys`; `speaker`: older documents)
+            clauses.append(
+                [
+                    f"{attribute} = {escape_filter_value(v)}"
+                    for v in self.speakers
+                    for attribute in ("speaker_keys", "speaker")
+                ]
+            )
         for attribute, values in (
-            ("speaker", self.speakers),
             ("outlet", self.outlets),
             ("type", self.types),
         ):

@@ -7,6 +7,7 @@ stops a batch and is never half-stored.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,13 +41,28 @@ class Overrides:
     published_at: date | None = None
     url: str | None = None
     title: str | None = None
+    meta_from_name: bool = False  # outlet and date from names like outlet_YYYY-MM-DD_slug.txt
 
-    def apply(self, fields: dict) -> dict:
+    def apply(self, fields: dict, doc: str = "") -> dict:
+        if self.meta_from_name:
+            named = meta_from_name(doc)
+            fields = {**fields, **{k: v for k, v in named.items() if fields.get(k) is None}}
         for key in ("outlet", "published_at", "url", "title"):
             value = getattr(self, key)
             if value is not None:
                 fields[key] = value
         return fields
+
+
+_META_NAME = re.compile(r"^(?P<outlet>[^_]+)_(?P<date>\d{4}-\d{2}-\d{2})_")
+
+
+def meta_from_name(doc: str) -> dict:
+    """Outlet and publication date from a document named `outlet_YYYY-MM-DD_slug`, else none."""
+    match = _META_NAME.match(doc)
+    if not match:
+        return {}
+    return {"outlet": match["outlet"], "published_at": match["date"]}
 
 
 def expand_paths(paths: list[str]) -> Iterator[Path | str]:
@@ -127,7 +143,8 @@ def _build(
     origin: str, doc: str, fields: dict, overrides: Overrides, offset: int = 0
 ) -> SourceArticle | SourceError:
     try:
-        article = ArticleIn(**overrides.apply(fields))
+        fields = {"source": doc or None, "source_offset": offset, **fields}
+        article = ArticleIn(**overrides.apply(fields, doc))
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'article'}: {err['msg']}"

@@ -201,3 +201,30 @@ def test_a_busy_port_is_one_readable_line(settings) -> None:
         result = run_cli(settings, "serve", "--port", str(port))
     assert result.returncode == 1
     assert result.stderr.strip() == f"error: port {port} is in use: pick another with --port"
+
+
+def test_export_eval_offsets_are_the_files_as_extract_gives_them(settings, tmp_path) -> None:
+    article = tmp_path / "harbour-news_2024-03-06_port-reopens.txt"
+    article.write_text(
+        "  Port reopens after the storm  \n"  # a headline with spaces: offsets still hold
+        '"The port is open again," harbour master Ivo Rask said on Monday.\n'
+        '"We lost two days," Rask said.\n',
+        encoding="utf-8",
+    )
+    assert run_cli(settings, "ingest", str(article), "--meta-from-name").returncode == 0
+    out = tmp_path / "export.jsonl"
+    assert run_cli(settings, "export", "--format", "eval", "--out", str(out)).returncode == 0
+    exported = [json.loads(line) for line in out.read_text().splitlines()]
+    extracted = [
+        json.loads(line) for line in run_cli(settings, "extract", str(article)).stdout.splitlines()
+    ]
+    key = ("doc", "start", "end", "speaker_start", "speaker_end", "type")
+    assert [tuple(e[k] for k in key) for e in exported] == [
+        tuple(e[k] for k in key) for e in extracted
+    ]
+    assert {e["doc"] for e in exported} == {"harbour-news_2024-03-06_port-reopens"}
+    assert len({e["speaker_id"] for e in exported}) == 1
+    assert {e["speaker"] for e in exported} == {"Ivo Rask"}
+    stdout = run_cli(settings, "export").stdout  # eval is the default, to stdout
+    assert [json.loads(line) for line in stdout.splitlines()] == exported
+    assert run_cli(settings, "export", "--format", "csv").returncode == 1

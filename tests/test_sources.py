@@ -123,3 +123,20 @@ def test_html_scripts_styles_and_handlers_never_reach_the_text(tmp_path: Path) -
     assert "We sail at dawn" in text
     for hostile in ("steal(", "alert(", "evil()", "display:none", "<", "iframe"):
         assert hostile not in text
+
+
+def test_outlet_and_date_from_the_file_name(tmp_path: Path) -> None:
+    named = tmp_path / "harbour-news_2024-03-06_port-reopens.txt"
+    named.write_text("Port reopens\nThe port is open.\n", encoding="utf-8")
+    plain = tmp_path / "port.txt"
+    plain.write_text("Port reopens\nThe port is open.\n", encoding="utf-8")
+    first, second = read(named, plain, meta_from_name=True)
+    assert isinstance(first, SourceArticle) and isinstance(second, SourceArticle)
+    assert (first.article.outlet, str(first.article.published_at)) == ("harbour-news", "2024-03-06")
+    assert (first.article.source, first.article.source_offset) == (
+        named.stem,
+        len("Port reopens\n"),
+    )
+    assert second.article.outlet is None and second.article.published_at is None
+    [overridden] = read(named, meta_from_name=True, outlet="Wire")
+    assert isinstance(overridden, SourceArticle) and overridden.article.outlet == "Wire"

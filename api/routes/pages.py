@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import RowId, SearcherDep, SessionDep
 from api.errors import APIError
@@ -19,6 +19,7 @@ from api.services.speakers import speaker_profile
 from api.web import long_date, page
 from db.articles import repository as article_repo
 from db.search_index import SearchQuery
+from db.speakers import repository as speaker_repo
 
 router = APIRouter(include_in_schema=False)
 
@@ -101,24 +102,31 @@ def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> Respon
     return cached(request, page(request, "quote.html", context), PERMALINK_MAX_AGE)
 
 
-@router.get("/speakers/{slug}", response_class=HTMLResponse)
+@router.get("/speakers/{slug}", response_class=HTMLResponse, response_model=None)
 async def speaker_page(
     slug: str,
     request: Request,
     session: SessionDep,
     searcher: SearcherDep,
     q: Annotated[str, Query(max_length=MAX_Q)] = "",
-) -> HTMLResponse:
-    """The speaker, their timeline and, with `q`, a search within their quotes.
+) -> HTMLResponse | RedirectResponse:
+    """The speaker, their timeline and, with `q`, a search within their quotes; the slug of
+        a speaker merged into another (or a speaker's id) redirects (308) to the page's current
+    address, so saved links keep working.
 
-    Async for the search; the database part runs in the thread pool, as a sync route would.
+        Async for the search; the database part runs in the thread pool, as a sync route would.
     """
     profile = await run_in_threadpool(speaker_profile, session, slug)
     if profile is None:
+        kept = await run_in_threadpool(speaker_repo.find_elsewhere, session, slug)
+        if kept is not None:
+            target = request.url_for("speaker_page", slug=kept.slug).path
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(target + query, status_code=308)
         raise APIError(404, f"There is no speaker {slug!r}.")
     found = None
     if q.strip():
-        within = SearchQuery(q=q.strip(), speakers=[profile.speaker.name], per_page=100)
+        within = SearchQuery(q=q.strip(), speakers=[str(profile.speaker.id)], per_page=100)
         found = await run_search(searcher, within)
     context = {
         "speaker": profile.speaker,

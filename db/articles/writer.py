@@ -24,7 +24,10 @@ from db.vocabulary import QuoteType, StoreStatus
 
 ArticleWithQuotes = tuple[ArticleIn, Sequence[QuoteDraft]]
 
-_ARTICLE_COLUMNS = ("url", "outlet", "title", "author", "published_at", "text", "content_hash")
+_ARTICLE_COLUMNS = (
+    *("url", "outlet", "title", "author", "published_at", "text", "content_hash"),
+    *("source", "source_offset"),
+)
 # A quote's own columns, in the order `_quote_values` gives them.
 _QUOTE_COLUMNS = (
     "mention",
@@ -124,7 +127,10 @@ def _classify(session: Session, round_: list[_Planned]) -> None:
 
 def _article_values(planned: _Planned) -> tuple[object, ...]:
     a = planned.article
-    return (a.url, a.outlet, a.title, a.author, a.published_at, a.text, planned.digest)
+    return (
+        *(a.url, a.outlet, a.title, a.author, a.published_at, a.text, planned.digest),
+        *(a.source, a.source_offset),
+    )
 
 
 def _replace_updated(session: Session, updated: list[_Planned]) -> dict[int, list[int]]:

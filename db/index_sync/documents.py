@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from sqlalchemy import RowMapping, select
+from sqlalchemy import RowMapping, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Article, Quote, Speaker
+from db.models import Article, Quote, Speaker, SpeakerMerge
 from db.search_index import QuoteDocument, day_ts
+from db.speakers.matching import speaker_keys
 from db.vocabulary import QuoteType
 
 
@@ -24,6 +25,15 @@ def document_rows(session: Session, ids: Sequence[int]) -> list[RowMapping]:
             Speaker.name.label("speaker_name"),
             Speaker.slug.label("speaker_slug"),
             Speaker.aliases.label("speaker_aliases"),
+            Speaker.kind.label("speaker_kind"),
+            select(func.array_agg(SpeakerMerge.slug))
+            .where(SpeakerMerge.kept_id == Speaker.id)
+            .scalar_subquery()
+            .label("speaker_merged_slugs"),
+            select(func.array_agg(SpeakerMerge.merged_id))
+            .where(SpeakerMerge.kept_id == Speaker.id)
+            .scalar_subquery()
+            .label("speaker_merged_ids"),
             Quote.mention,
             Quote.cue,
             Quote.rule,
@@ -56,6 +66,14 @@ def quote_document(row: RowMapping) -> QuoteDocument:
         speaker=row["speaker_name"],
         speaker_slug=row["speaker_slug"],
         speaker_aliases=list(row["speaker_aliases"] or []),
+        speaker_keys=speaker_keys(
+            row["speaker_id"],
+            row["speaker_slug"],
+            row["speaker_name"],
+            row["speaker_kind"],
+            [*(row["speaker_aliases"] or []), *(row["speaker_merged_slugs"] or [])],
+            row["speaker_merged_ids"] or [],
+        ),
         mention=row["mention"],
         cue=row["cue"],
         rule=row["rule"],

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Quote, Speaker
-from db.speakers.matching import org_key, parse_person, slugify
+from db.models import Quote, Speaker, SpeakerMerge
+from db.speakers.matching import org_key, parse_person
 from db.vocabulary import PERSON_LIKE, SpeakerKind
 
 MAX_CANDIDATES = 500  # people sharing a surname prefix, enough for any real surname
@@ -28,23 +28,69 @@ def get_speaker_by_slug(session: Session, slug: str) -> Speaker | None:
     return session.scalar(select(Speaker).where(Speaker.slug == slug))
 
 
+def alias_identifies(name: str, kind: str | None) -> bool:
+    """Whether a stored alias equal to `name` may decide who it is: a person's full name
+    ("Barack Obama") or an organisation's several words; never a bare or titled surname
+    ("Obama", "Mr. Obama"), which several people share."""
+    if (kind or SpeakerKind.unknown) in PERSON_LIKE:
+        person = parse_person(name)
+        return person is not None and person.full
+    return len(name.split()) >= 2
+
+
 def find_by_exact_name(session: Session, name: str) -> Speaker | None:
-    """The speaker with this name's slug, else one with this exact multi-word alias (a bare
-    surname alias, "Obama", may belong to several people)."""
-    slug = slugify(name)
-    matches = Speaker.slug == slug
-    if len(name.split()) >= 2:
-        matches = matches | Speaker.aliases.contains([name])  # `@>`: the GIN index
-    return session.scalar(
-        select(Speaker).where(matches).order_by((Speaker.slug == slug).desc(), Speaker.id).limit(1)
+    """The oldest speaker with this exact name, else with this alias (several words only)."""
+    found = session.scalar(
+        select(Speaker).where(Speaker.name == name).order_by(Speaker.id).limit(1)
     )
+    if found is None and len(name.split()) >= 2:
+        found = session.scalar(
+            select(Speaker)
+            .where(Speaker.aliases.contains([name]))  # `@>`: the GIN index
+            .order_by(Speaker.id)
+            .limit(1)
+        )
+    return found
+
+
+def find_merged(session: Session, ref: str) -> Speaker | None:
+    """The record a speaker merged away (by its old id or slug) now lives on in."""
+    merge = session.scalar(
+        select(SpeakerMerge)
+        .where(SpeakerMerge.merged_id == int(ref) if ref.isdigit() else SpeakerMerge.slug == ref)
+        .order_by(SpeakerMerge.id.desc())
+        .limit(1)
+    )
+    return session.get(Speaker, merge.kept_id) if merge else None
+
+
+def find_elsewhere(session: Session, ref: str) -> Speaker | None:
+    """The speaker a reference that is not a current slug leads to: an id, or the slug or id
+    of a speaker merged away."""
+    if ref.isdigit() and len(ref) < 19:
+        speaker = session.get(Speaker, int(ref))
+        if speaker is not None:
+            return speaker
+    return find_merged(session, ref)
 
 
 def find_speaker(session: Session, ref: str) -> Speaker | None:
     """A speaker by id, slug or exact name or alias: how a person names one on the CLI."""
-    if ref.isdigit():
+    if ref.isdigit() and len(ref) < 19:
         return session.get(Speaker, int(ref))
-    return find_by_exact_name(session, ref)
+    return get_speaker_by_slug(session, ref) or find_by_exact_name(session, ref)
+
+
+def taken_slugs(session: Session, bases: Iterable[str]) -> set[str]:
+    """The stored slugs that are one of `bases` or one of them with a number suffix."""
+    bases = sorted(set(bases))
+    clashing = set(session.scalars(select(Speaker.slug).where(Speaker.slug.in_(bases))))
+    if not clashing:
+        return set()
+    numbered = or_(
+        *(Speaker.slug.like(f"{escape_like(b)}-%", escape="\\") for b in sorted(clashing))
+    )
+    return clashing | set(session.scalars(select(Speaker.slug).where(numbered)))
 
 
 def search_speakers(
@@ -82,15 +128,34 @@ def speaker_quote_ids(session: Session, speaker_id: int) -> list[int]:
     return list(session.scalars(select(Quote.id).where(Quote.speaker_id == speaker_id)))
 
 
-def move_quotes(session: Session, from_id: int, to_id: int) -> list[int]:
-    """Give one speaker's quotes to another; return the ids moved."""
-    return list(
-        session.scalars(
-            update(Quote)
-            .where(Quote.speaker_id == from_id)
-            .values(speaker_id=to_id)
-            .returning(Quote.id)
+def move_quotes(
+    session: Session, from_id: int, to_id: int, only: Sequence[int] | None = None
+) -> list[int]:
+    """Give one speaker's quotes (or `only` these of them) to another; return the ids moved."""
+    stmt = update(Quote).where(Quote.speaker_id == from_id)
+    if only is not None:
+        stmt = stmt.where(Quote.id.in_(only))
+    return list(session.scalars(stmt.values(speaker_id=to_id).returning(Quote.id)))
+
+
+def move_merges(session: Session, from_id: int, to_id: int) -> None:
+    """Merges into one speaker now lead to another (it was merged in turn)."""
+    session.execute(
+        update(SpeakerMerge).where(SpeakerMerge.kept_id == from_id).values(kept_id=to_id)
+    )
+
+
+def latest_merge(session: Session, ref: str) -> SpeakerMerge | None:
+    """The latest merge of the speaker once called `ref` (its old slug or id)."""
+    return session.scalar(
+        select(SpeakerMerge)
+        .where(
+            SpeakerMerge.merged_id == int(ref)
+            if ref.isdigit() and len(ref) < 19
+            else SpeakerMerge.slug == ref
         )
+        .order_by(SpeakerMerge.id.desc())
+        .limit(1)
     )
 
 
@@ -109,6 +174,8 @@ class StoredSpeaker(Protocol):
     def kind(self) -> str: ...
     @property
     def name_key(self) -> str: ...
+    @property
+    def gender(self) -> str | None: ...
 
 
 @dataclass(slots=True)
@@ -121,6 +188,7 @@ class SpeakerRow:
     aliases: list[str]
     kind: str
     name_key: str
+    gender: str | None
 
     COLUMNS: ClassVar = (
         Speaker.id,
@@ -129,6 +197,7 @@ class SpeakerRow:
         Speaker.aliases,
         Speaker.kind,
         Speaker.name_key,
+        Speaker.gender,
     )
 
 
@@ -142,10 +211,10 @@ class SpeakerCandidates:
 
     def __init__(self, session: Session, names: Iterable[tuple[str, str | None]]):
         self.session = session
-        slugs, multi_word, prefixes, org_keys = set(), set(), set(), set()
+        exact, multi_word, prefixes, org_keys = set(), set(), set(), set()
         for name, kind in names:
-            slugs.add(slugify(name))
-            if len(name.split()) >= 2:
+            exact.add(name)
+            if alias_identifies(name, kind):
                 multi_word.add(name)
             if (kind or SpeakerKind.unknown) in PERSON_LIKE:
                 person = parse_person(name)
@@ -153,14 +222,14 @@ class SpeakerCandidates:
                     prefixes.add(person.surname_key[:4])
             else:
                 org_keys.add(org_key(name))
-        conditions = [Speaker.slug.in_(slugs), Speaker.name_key.in_(org_keys)]
+        conditions = [Speaker.name.in_(exact), Speaker.name_key.in_(org_keys)]
         if multi_word:
             conditions.append(Speaker.aliases.overlap(sorted(multi_word)))
         conditions += [
             Speaker.name_key.like(f"{escape_like(prefix)}%", escape="\\") for prefix in prefixes
         ]
         self._entries: dict[object, StoredSpeaker] = {}
-        self._by_slug: dict[str, object] = {}
+        self._by_name: dict[str, object] = {}
         self._by_alias: dict[str, dict[object, None]] = {}
         self._by_key: dict[str, dict[object, None]] = {}  # name_key[:4]
         rows = session.execute(
@@ -170,10 +239,10 @@ class SpeakerCandidates:
             self._index(row.id, SpeakerRow(*row))
 
     def _index(self, key: object, entry: StoredSpeaker) -> None:
-        """(Re-)index an entry by slug, aliases and key prefix: index entries only grow, and
+        """(Re-)index an entry by name, aliases and key prefix: index entries only grow, and
         every answer re-checks the entry's current values."""
         self._entries[key] = entry
-        self._by_slug.setdefault(entry.slug, key)
+        self._by_name.setdefault(entry.name, key)
         for alias in entry.aliases or []:
             self._by_alias.setdefault(alias, {})[key] = None
         self._by_key.setdefault(entry.name_key[:4], {})[key] = None
@@ -182,10 +251,11 @@ class SpeakerCandidates:
     def _key(speaker: Speaker) -> object:
         return speaker.id if speaker.id is not None else ("new", id(speaker))
 
-    def exact(self, name: str) -> Speaker | None:
-        """As `find_by_exact_name`."""
-        key = self._by_slug.get(slugify(name))
-        if key is None and len(name.split()) >= 2:
+    def exact(self, name: str, kind: str | None) -> Speaker | None:
+        """The oldest speaker with this exact name, else the oldest with it as an alias that
+        identifies (`alias_identifies`); never by slug."""
+        key = self._by_name.get(name)
+        if key is None and alias_identifies(name, kind):
             key = next(iter(self._by_alias.get(name, {})), None)
         return self.load(self._entries[key]) if key is not None else None
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from onrecord.cli import articles, database, keys, services, speakers
+from onrecord.cli.export import export_command
 from onrecord.cli.index import check_command, reindex_command, sync_command
 from onrecord.cli.ingest import extract_command, ingest_command
 from onrecord.cli.serve import serve_command
@@ -22,6 +23,7 @@ app.command("extract")(extract_command)
 app.command("sync")(sync_command)
 app.command("reindex")(reindex_command)
 app.command("check")(check_command)
+app.command("export")(export_command)
 app.command("serve")(serve_command)
 app.add_typer(database.app, name="db")
 app.add_typer(articles.app, name="articles")

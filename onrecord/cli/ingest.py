@@ -34,12 +34,21 @@ def ingest_command(
     jobs: Annotated[
         int, typer.Option(min=1, max=64, help="Extraction processes (archives: one per core).")
     ] = 1,
+    meta_from_name: Annotated[
+        bool,
+        typer.Option(
+            "--meta-from-name",
+            help="Outlet and date from file names like outlet_YYYY-MM-DD_slug.txt "
+            "(--outlet and --date still win).",
+        ),
+    ] = False,
 ) -> None:
     """Extract quotes from articles and store them in PostgreSQL and Meilisearch.
 
     Safe to interrupt and rerun: stored articles are recognised and skipped.
     """
     overrides = _overrides(paths, outlet, date_, url, title)
+    overrides.meta_from_name = meta_from_name
     stores = open_stores()
     index_problem = ensure_index(stores)
     if index_problem:

@@ -1,4 +1,4 @@
-"""`onrecord speakers`: list and merge speaker records."""
+"""`onrecord speakers`: list, merge and unmerge speaker records."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from db.speakers import repository as speaker_repo
 from db.speakers import service as speaker_service
 from onrecord.cli.common import fail, open_stores, out
 
-app = typer.Typer(help="Speaker records: list and merge.", no_args_is_help=True)
+app = typer.Typer(help="Speaker records: list, merge and unmerge.", no_args_is_help=True)
 
 
 @app.command("list")
@@ -48,6 +48,24 @@ def speakers_merge(
     except speaker_service.SpeakerMergeError as exc:
         raise fail(str(exc)) from exc
     out.print(f"merged {result.merged} into {result.kept}: {result.moved} quotes moved")
+    if result.sync.error:
+        raise fail(
+            f"stored, but {result.sync.pending} quotes wait for `onrecord sync`: "
+            f"{result.sync.error}"
+        )
+
+
+@app.command("unmerge")
+def speakers_unmerge(
+    merged: Annotated[str, typer.Argument(help="The merged speaker's old slug or id.")],
+) -> None:
+    """Undo a merge: the speaker comes back with its id, slug, names and moved quotes."""
+    stores = open_stores()
+    try:
+        result = speaker_service.unmerge_speaker(stores.factory, stores.index, merged)
+    except speaker_service.SpeakerMergeError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"split {result.merged} from {result.kept}: {result.moved} quotes moved back")
     if result.sync.error:
         raise fail(
             f"stored, but {result.sync.pending} quotes wait for `onrecord sync`: "
