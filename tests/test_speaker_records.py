@@ -44,6 +44,9 @@ class Draft:
     cue: str | None = "said"
     context: str = '"We will see," they said.'
     said_on: date | None = None
+    cited: str = "We will see."
+    parts: tuple[tuple[int, int], ...] = ((1, 13),)
+    rule: str | None = "direct_cue_after:name"
 
 
 _count = 0
