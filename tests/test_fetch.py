@@ -180,8 +180,10 @@ def test_per_host_interval_holds_across_threads(site: Site) -> None:
     times = sorted(hit.at for hit in site.hits)
     assert len(times) == 6  # robots.txt, /a, /b and /c three times
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    # Slots start exactly `interval` apart on the client; a few ms of delivery jitter allowed.
-    assert min(gaps) >= interval - 0.01, gaps
+    # Slots start exactly `interval` apart on the client; what the server sees adds delivery
+    # jitter (tens of ms on a loaded machine). Without pacing the gaps would be a few ms.
+    assert min(gaps) >= interval * 0.75, gaps
+    assert times[-1] - times[0] >= 5 * interval - 0.05, gaps
 
 
 # --- size cap ---------------------------------------------------------------------------------
