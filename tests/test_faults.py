@@ -105,12 +105,12 @@ def assert_in_step(settings: Settings, articles: int) -> None:
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def wait_until(condition, timeout: float = 30) -> None:
+def wait_until(condition, timeout: float = 30, every: float = 0.2) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
-        time.sleep(0.2)
+        time.sleep(every)
 
 
 def start_ingest(settings: Settings, path: Path) -> subprocess.Popen[str]:
@@ -168,9 +168,10 @@ def test_postgres_stopped_in_the_middle_of_an_ingest(
     own_services, fault_settings, tmp_path
 ) -> None:
     cluster, *_ = own_services
-    batch = write_jsonl(tmp_path / "c.jsonl", range(3000))
+    total = 6000  # long enough that the stop lands mid-ingest even on a busy machine
+    batch = write_jsonl(tmp_path / "c.jsonl", range(total))
     ingest = start_ingest(fault_settings, batch)
-    wait_until(lambda: stored_articles(fault_settings) >= 200)
+    wait_until(lambda: stored_articles(fault_settings) >= 200, every=0.05)
     cluster.stop()
     _, err = ingest.communicate(timeout=300)
     assert ingest.returncode == 1
@@ -178,12 +179,12 @@ def test_postgres_stopped_in_the_middle_of_an_ingest(
     assert "Traceback" not in err
     cluster.start()
     partial = stored_articles(fault_settings)
-    assert 200 <= partial < 3000
+    assert 200 <= partial < total
     assert partial % 200 == 0  # whole batches only: nothing half-written
     rerun = run_cli(fault_settings, "ingest", str(batch))
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{3000 - partial} new" in rerun.stdout and f"{partial} unchanged" in rerun.stdout
-    assert_in_step(fault_settings, 3000)
+    assert f"{total - partial} new" in rerun.stdout and f"{partial} unchanged" in rerun.stdout
+    assert_in_step(fault_settings, total)
 
 
 def test_api_through_outages_of_either_store(own_services, fault_settings) -> None:
