@@ -187,3 +187,12 @@ def test_a_name_inside_the_reported_clause_does_not_take_the_focus() -> None:
     found = speakers(text)
     assert found[0][0] == "Nora Lind"
     assert found[-1][0] == "Nora Lind"
+
+
+def test_the_speaker_named_after_a_subject_in_the_same_sentence_is_more_salient() -> None:
+    text = (
+        "Marta Quill toured the harbour on Monday.\n"
+        "Quill campaign aide Dora Finch said the tour went well. "
+        '"We saw every pier," she said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Dora Finch", "Dora Finch"]

@@ -27,6 +27,7 @@ class Entity:
     last_seen: int = -1  # sentence index
     last_subject: int = -1
     last_spoke: int = -1
+    focus_at: int = -1  # offset of the latest subject or speaker mention: later is more salient
     mentions: int = 0
     first_at: int = -1  # offset of the first mention: nothing before it can refer to it
 
@@ -138,6 +139,7 @@ class EntityRegistry:
         entity.mentions += 1
         if subject:
             entity.last_subject = sentence
+            entity.focus_at = max(entity.focus_at, mention.start)
         return entity
 
     def resolve(self, mention: Mention, sentence: int) -> Entity | None:
@@ -189,7 +191,8 @@ class EntityRegistry:
 
         def rank(e: Entity) -> tuple:
             in_focus = e.focus >= sentence - window
-            return (in_focus, e.focus if in_focus else -1, e.kind == kind_wanted, e.last_seen)
+            focus = (e.focus, e.focus_at) if in_focus else (-1, -1)
+            return (in_focus, focus, e.kind == kind_wanted, e.last_seen)
 
         return max(candidates, key=rank)
 
@@ -234,8 +237,9 @@ class EntityRegistry:
             return self._salient(sentence, mention, persons=True, window=4)
         return None
 
-    def spoke(self, entity: Entity, sentence: int) -> None:
+    def spoke(self, entity: Entity, sentence: int, at: int) -> None:
         entity.last_spoke = sentence
+        entity.focus_at = max(entity.focus_at, at)
         entity.last_seen = max(entity.last_seen, sentence)
 
 

@@ -50,7 +50,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
             if entity is None and mention is not None:
                 entity = art.registry.resolve(mention, s.index)
             if entity is not None:
-                art.registry.spoke(entity, s.index)
+                art.registry.spoke(entity, s.index, mention.start if mention else s.start)
             found.attribution.entity = entity
             found_all.append((found, entity))
             previous = found
@@ -65,6 +65,7 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
         entity = art.registry.resolve(subject, s.index)
         if entity is not None:
             entity.last_subject = s.index
+            entity.focus_at = max(entity.focus_at, subject.start)
         return
     if subject is not None and subject.kind == "name" and subject.name:
         single = " " not in subject.name and not subject.description and not subject.gender
