@@ -196,3 +196,25 @@ def test_the_speaker_named_after_a_subject_in_the_same_sentence_is_more_salient(
         '"We saw every pier," she said.'
     )
     assert [s for s, _ in speakers(text)] == ["Dora Finch", "Dora Finch"]
+
+
+def test_places_and_stray_capitals_are_never_he_or_she() -> None:
+    text = (
+        "Lena Marsh asked whether the United States would act.\n"
+        'Officials in Foreign Affairs were silent. "We will see," she said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Lena Marsh"]
+
+
+def test_a_gendered_noun_in_a_description_is_gender_evidence() -> None:
+    text = (
+        "Mr. Ivo Stanek spoke first.\n"
+        '"The claims fail," said 9/11 widow Orla Darrow.\n'
+        'She continued, "All we ask is a hearing."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Orla Darrow", "Orla Darrow"]
+
+
+def test_capitalised_titles_before_a_given_name_leave_the_name() -> None:
+    text = 'Acme Executive Director Aaron Pell replied.\n"We check context," he said.'
+    assert [s for s, _ in speakers(text)] == ["Aaron Pell"]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
+from indexer.extract.lang.en.people import FEMALE_NOUNS, MALE_NOUNS
 from indexer.extract.mentions import Mention
 
 
@@ -48,6 +49,16 @@ class Entity:
 def _looks_like_org(name: str) -> bool:
     words = {w.lower().strip(".") for w in name.split()}
     return bool(words & (ORG_WORDS | PLACE_WORDS)) or name.isupper()
+
+
+def _gender_of_description(description: str | None) -> str | None:
+    """'9/11 widow', 'her husband': a gendered noun in a description is gender evidence."""
+    words = {w.lower().strip(".,'’") for w in (description or "").split()}
+    if words & FEMALE_NOUNS and not words & MALE_NOUNS:
+        return "f"
+    if words & MALE_NOUNS and not words & FEMALE_NOUNS:
+        return "m"
+    return None
 
 
 def _is_titled_name(text: str, name: str) -> bool:
@@ -131,8 +142,9 @@ class EntityRegistry:
         titled = mention.text.removeprefix("the ").removeprefix("The ")
         if titled != mention.name and _is_titled_name(titled, mention.name):
             entity.add_alias(titled)
-        if mention.gender and not entity.gender:
-            entity.gender = mention.gender
+        gender = mention.gender or _gender_of_description(mention.description)
+        if gender and not entity.gender:
+            entity.gender = gender
         if mention.description and not entity.description:
             entity.description = mention.description
         entity.last_seen = max(entity.last_seen, sentence)
@@ -183,8 +195,11 @@ class EntityRegistry:
         ]
         wanted = ("person",) if persons else ("org",)
         candidates = [e for e in recent if compatible(e, wanted)]
-        if not candidates:  # a lone capitalised word may be a person or an organisation
-            candidates = [e for e in recent if compatible(e, ("unknown",))]
+        if not candidates:  # a lone capitalised word may be a person or an organisation,
+            # but "he"/"she" only take one that was a subject or speaker ('Affairs' never is)
+            candidates = [
+                e for e in recent if compatible(e, ("unknown",)) and (not persons or e.focus >= 0)
+            ]
         if not candidates:
             return None
         kind_wanted = "person" if persons else "org"

@@ -60,6 +60,8 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         words[split].bare in TITLE_WORDS or _is_demonym(words[split].text)
     ):
         split += 1
+    if split == 0:
+        split = _title_before_given_name(words)
     if all(w.bare in TITLE_WORDS for w in words[split:]):
         split = 0  # "White House", "Mr. President": the whole phrase is the name
     name_words = [w for w in words[split:] if w.text not in {"'s", "’s"}]
@@ -92,6 +94,15 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         description=description,
         gender=gender,
     )
+
+
+def _title_before_given_name(words: list[Token]) -> int:
+    """Where a person's name starts after a run of capitalised titles that a given name ends
+    ('Acme Executive Director Ann Li'): the index of the given name, or 0."""
+    for i in range(len(words) - 2, 0, -1):
+        if words[i].bare in MALE_NAMES | FEMALE_NAMES and words[i - 1].bare in TITLE_WORDS:
+            return i
+    return 0
 
 
 def _describes(word: Token) -> bool:

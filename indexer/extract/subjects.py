@@ -127,10 +127,9 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
     k = i
     while (
         k < len(tokens)
-        and k - i < 4
-        and tokens[k].text.islower()
-        and tokens[k].text.isalpha()
-        and tokens[k].lower not in DETERMINERS | {"that", "on", "in", "at", "to", "of"}
+        and k - i < 5
+        and _description_word(tokens[k].text)
+        and tokens[k].lower not in DETERMINERS | PREPOSITIONS | {"that"}
     ):
         k += 1
     if k > i and k < len(tokens) and is_name_token(tokens[k]):
@@ -162,6 +161,13 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
     if j == i or (j == i + 1 and tokens[i].lower in DETERMINERS):
         return None
     return noun_phrase(tokens, i, j - 1)
+
+
+def _description_word(text: str) -> bool:
+    """A word of a description before a name: 'longtime', 'self-described', '9/11 widow'."""
+    if text == "/" or text.isdigit():
+        return True
+    return text.islower() and text.replace("-", "").isalpha()
 
 
 def _role_before_name(tokens: list[Token], j: int) -> int | None:
