@@ -218,3 +218,20 @@ def test_a_gendered_noun_in_a_description_is_gender_evidence() -> None:
 def test_capitalised_titles_before_a_given_name_leave_the_name() -> None:
     text = 'Acme Executive Director Aaron Pell replied.\n"We check context," he said.'
     assert [s for s, _ in speakers(text)] == ["Aaron Pell"]
+
+
+def test_a_role_noun_prefers_the_holder_whose_role_and_modifier_match() -> None:
+    text = (
+        "Norland Gov. Ann Pell met Ostmark Gov. Tomas Berg on Friday.\n"
+        "The GOP governor from Ostmark, Republican Gov. Tomas Berg, left early.\n"
+        "The Norland governor said that the budget would pass."
+    )
+    assert speakers(text)[-1] == ("Ann Pell", "reported_cue_before:role")
+
+
+def test_a_role_no_one_was_given_stays_a_description_not_the_nearest_name() -> None:
+    text = (
+        "Crowds filled Harbour Square in Port Vale on Friday.\n"
+        "The nominee said that taxes would fall."
+    )
+    assert speakers(text) == [("nominee", "reported_cue_before:description")]

@@ -25,6 +25,7 @@ class Entity:
     gender: str | None = None
     description: str | None = None
     aliases: list[str] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)  # words of every description seen with it
     last_seen: int = -1  # sentence index
     last_subject: int = -1
     last_spoke: int = -1
@@ -145,8 +146,9 @@ class EntityRegistry:
         gender = mention.gender or _gender_of_description(mention.description)
         if gender and not entity.gender:
             entity.gender = gender
-        if mention.description and not entity.description:
-            entity.description = mention.description
+        if mention.description:
+            entity.description = entity.description or mention.description
+            entity.roles |= _role_words(mention.description)
         entity.last_seen = max(entity.last_seen, sentence)
         entity.mentions += 1
         if subject:
@@ -227,29 +229,31 @@ class EntityRegistry:
         description shares 'Indiana'); an organisation noun → the latest organisation of that
         name; a title alone → the person in focus."""
         head = _ROLE_ALIASES.get(mention.head, mention.head)
-        modifiers = {w.lower().strip(".,") for w in mention.text.split()[1:-1]}
+        modifiers = _role_words(" ".join(mention.text.split()[1:-1]))
         if head in _ORG_ROLES:
             for entity in sorted(self.entities, key=lambda e: -e.last_seen):
                 if entity.kind == "org" and head in entity.name.lower():
                     return entity
             return None
 
-        def described_as(e: Entity) -> set[str]:
-            words = {w.lower().strip(".,") for w in (e.description or "").split()}
-            return {_ROLE_ALIASES.get(w, w) for w in words}
-
         described = [
             e
             for e in self.entities
-            if e.kind == "person" and head in described_as(e) and sentence - e.last_seen <= 30
+            if e.kind == "person"
+            and head in e.roles
+            and e.first_at < mention.start
+            and sentence - e.last_seen <= 30
         ]
         if described:
             return max(
                 described,
-                key=lambda e: (len(modifiers & described_as(e)), e.focus, e.last_seen),
+                key=lambda e: (len(modifiers & e.roles), e.focus, e.focus_at),
             )
-        if head in _TITLE_ROLES:
-            return self._salient(sentence, mention, persons=True, window=4)
+        if head in _TITLE_ROLES:  # 'the nominee' with no one so described: the person in
+            # focus, if the article gave evidence that it is a person (a gender or a role)
+            entity = self._salient(sentence, mention, persons=True, window=4)
+            if entity is not None and (entity.gender or entity.roles):
+                return entity
         return None
 
     def spoke(self, entity: Entity, sentence: int, at: int) -> None:
@@ -257,6 +261,15 @@ class EntityRegistry:
         entity.focus_at = max(entity.focus_at, at)
         entity.last_seen = max(entity.last_seen, sentence)
 
+
+def _role_words(text: str) -> set[str]:
+    """The words of a description or role phrase, abbreviations spelt out ('Gov.' is
+    'governor', 'GOP' is 'republican'), so 'the GOP governor' meets 'Republican Gov.'."""
+    words = (w.lower().strip(".,'’") for w in text.split())
+    return {_PARTY_ALIASES.get(w, _ROLE_ALIASES.get(w, w)) for w in words}
+
+
+_PARTY_ALIASES = {"gop": "republican", "dem": "democratic", "democrat": "democratic"}
 
 _ORG_ROLES = {
     "kremlin",
@@ -287,8 +300,6 @@ _TITLE_ROLES = {
     "chancellor",
     "premier",
     "mayor",
-    "congressman",
-    "congresswoman",
     "representative",
 }
 # Abbreviated titles in descriptions ("Indiana Gov.") and the role nouns they stand for.
