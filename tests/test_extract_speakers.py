@@ -235,3 +235,11 @@ def test_a_role_no_one_was_given_stays_a_description_not_the_nearest_name() -> N
         "The nominee said that taxes would fall."
     )
     assert speakers(text) == [("nominee", "reported_cue_before:description")]
+
+
+def test_an_acronym_names_the_organisation_whose_initials_it_spells() -> None:
+    text = (
+        "The Northern Harbour Authority met on Monday.\n"
+        "The NHA said that tolls would rise in spring."
+    )
+    assert [s for s, _ in speakers(text)] == ["Northern Harbour Authority"]

@@ -52,6 +52,22 @@ def _looks_like_org(name: str) -> bool:
     return bool(words & (ORG_WORDS | PLACE_WORDS)) or name.isupper()
 
 
+def _acronym_of(name: str, entities: list[Entity]) -> Entity | None:
+    """'IMF' or 'the I.R.S.' after 'International Monetary Fund' / 'Internal Revenue
+    Service': an all-capitals name standing for the initials of a fuller one seen before."""
+    letters = name.replace(".", "")
+    if " " in name or len(letters) < 2 or not letters.isalpha() or not letters.isupper():
+        return None
+    for entity in reversed(entities):
+        words = [w for w in entity.name.split() if w.lower() not in _ACRONYM_SKIPS]
+        if len(words) >= 2 and "".join(w[0] for w in words).upper() == letters:
+            return entity
+    return None
+
+
+_ACRONYM_SKIPS = {"of", "and", "the", "for", "to", "on", "in", "&"}
+
+
 def _gender_of_description(description: str | None) -> str | None:
     """'9/11 widow', 'her husband': a gendered noun in a description is gender evidence."""
     words = {w.lower().strip(".,'’") for w in (description or "").split()}
@@ -83,6 +99,9 @@ class EntityRegistry:
             if entity.name.lower() == lowered:
                 return entity
         parts = name.split()
+        acronym = _acronym_of(name, self.entities)
+        if acronym is not None:
+            return acronym
         if len(parts) == 1:
             # a surname: the latest person of that surname
             matches = [
