@@ -78,6 +78,14 @@ def _gender_of_description(description: str | None) -> str | None:
     return None
 
 
+def _is_place(name: str) -> bool:
+    return bool({w.lower().strip(".") for w in name.split()} & PLACE_WORDS)
+
+
+def _plural(name: str) -> bool:
+    return name.endswith("s") and not name.endswith("ss")
+
+
 def _is_titled_name(text: str, name: str) -> bool:
     """'Sen. Ted Cruz' is an alias worth keeping; 'that Obama' or 'who' is not."""
     if not text.endswith(name):
@@ -212,14 +220,20 @@ class EntityRegistry:
         recent = [
             e
             for e in self.entities
-            if sentence - e.last_seen <= window and e.first_at < mention.start
+            if sentence - e.last_seen <= window
+            and e.first_at < mention.start
+            and not (mention.gender == "p" and _is_place(e.name))  # 'they' is never a place
         ]
         wanted = ("person",) if persons else ("org",)
         candidates = [e for e in recent if compatible(e, wanted)]
         if not candidates:  # a lone capitalised word may be a person or an organisation,
             # but "he"/"she" only take one that was a subject or speaker ('Affairs' never is)
             candidates = [
-                e for e in recent if compatible(e, ("unknown",)) and (not persons or e.focus >= 0)
+                e
+                for e in recent
+                if compatible(e, ("unknown",))
+                and (not persons or e.focus >= 0)
+                and (mention.gender != "p" or _plural(e.name))  # 'they': 'Democrats'
             ]
         if not candidates:
             return None
