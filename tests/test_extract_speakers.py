@@ -246,11 +246,9 @@ def test_an_acronym_names_the_organisation_whose_initials_it_spells() -> None:
 
 
 def test_they_is_never_a_place_nor_a_stray_capital() -> None:
-    text = (
-        "The Harbour Council met in West Norland on Monday.\n"
-        "They said that the pier would reopen.\n"
-        "The ferry docked in East Norland at noon.\n"
-        "A crowd gathered in Patriot Square by the pier.\n"
-        "Hours later in the rain, they said that fares were too high."
-    )
-    assert [s for s, _ in speakers(text)] == ["Harbour Council"]
+    council = "The Harbour Council met on Monday.\nThey said that the pier would reopen."
+    assert [s for s, _ in speakers(council)] == ["Harbour Council"]
+    place = "Crowds toured West Norland on Tuesday.\nThey said that fares were too high."
+    assert speakers(place) == []
+    stray = "Crowds gathered at Bridgeford on Wednesday.\nThey said that the ferry was late."
+    assert speakers(stray) == []
