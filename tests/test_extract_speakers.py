@@ -252,3 +252,11 @@ def test_they_is_never_a_place_nor_a_stray_capital() -> None:
     assert speakers(place) == []
     stray = "Crowds gathered at Bridgeford on Wednesday.\nThey said that the ferry was late."
     assert speakers(stray) == []
+
+
+def test_an_organisation_noun_goes_to_an_organisation_of_that_kind() -> None:
+    text = (
+        "The Norland Herald published the letters on Sunday.\n"
+        "The newspaper said that the mayor had known for months."
+    )
+    assert speakers(text) == [("Norland Herald", "reported_cue_before:role")]

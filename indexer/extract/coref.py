@@ -263,9 +263,15 @@ class EntityRegistry:
         name; a title alone → the person in focus."""
         head = _ROLE_ALIASES.get(mention.head, mention.head)
         modifiers = _role_words(" ".join(mention.text.split()[1:-1]))
-        if head in _ORG_ROLES:
+        if head in _ORG_ROLES or head in _ORG_KINDS:
+            signs = _ORG_KINDS.get(head, {head})
             for entity in sorted(self.entities, key=lambda e: -e.last_seen):
-                if entity.kind == "org" and head in entity.name.lower():
+                words = {w.lower().strip(".,") for w in entity.name.split()}
+                if (
+                    entity.kind == "org"
+                    and (head in entity.name.lower() or words & signs)
+                    and entity.first_at < mention.start
+                ):
                     return entity
             return None
 
@@ -304,6 +310,15 @@ def _role_words(text: str) -> set[str]:
 
 _PARTY_ALIASES = {"gop": "republican", "dem": "democratic", "democrat": "democratic"}
 
+# Organisation nouns and the words in a name that show an organisation is one:
+# 'the newspaper' is The Washington Post, 'the network' is NBC News.
+_ORG_KINDS = {
+    "newspaper": {"post", "times", "journal", "tribune", "herald", "gazette", "globe", "daily"},
+    "paper": {"post", "times", "journal", "tribune", "herald", "gazette", "globe", "daily"},
+    "network": {"news", "network", "cnn", "nbc", "abc", "cbs", "fox", "msnbc", "rt", "bbc", "tv"},
+    "union": {"union", "workers", "federation", "teamsters"},
+    "bank": {"bank", "fed", "reserve"},
+}
 _ORG_ROLES = {
     "kremlin",
     "campaign",
