@@ -266,13 +266,13 @@ class EntityRegistry:
         if head in _ORG_ROLES or head in _ORG_KINDS:
             signs = _ORG_KINDS.get(head, {head})
             for entity in sorted(self.entities, key=lambda e: -e.last_seen):
+                if entity.first_at > mention.start:
+                    continue
                 words = {w.lower().strip(".,") for w in entity.name.split()}
-                if (
-                    entity.kind == "org"
-                    and (head in entity.name.lower() or words & signs)
-                    and entity.first_at < mention.start
-                ):
+                if entity.kind == "org" and head in entity.name.lower():
                     return entity
+                if words & signs and (entity.kind == "org" or not entity.gender):
+                    return entity  # 'the Norland Herald', whatever kind it was taken for
             return None
 
         described = [
