@@ -290,9 +290,9 @@ class EntityRegistry:
             )
         if head in _TITLE_ROLES:  # 'the nominee' with no one so described: the person in
             # focus, if the article gave evidence that it is a person (a gender or a role)
-            entity = self._salient(sentence, mention, persons=True, window=4)
-            if entity is not None and (entity.gender or entity.roles):
-                return entity
+            in_focus = self._salient(sentence, mention, persons=True, window=4)
+            if in_focus is not None and (in_focus.gender or in_focus.roles):
+                return in_focus
         return None
 
     def spoke(self, entity: Entity, sentence: int, at: int) -> None:
