@@ -260,3 +260,11 @@ def test_an_organisation_noun_goes_to_an_organisation_of_that_kind() -> None:
         "The newspaper said that the mayor had known for months."
     )
     assert speakers(text) == [("Norland Herald", "reported_cue_before:role")]
+
+
+def test_the_last_names_of_a_person_seen_in_full_are_that_person() -> None:
+    text = (
+        'Justin Ki Park, 33, grew up in Norland. "It was home," Ki Park said.\n'
+        '"We never left," Ki Park added.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Justin Ki Park", "Justin Ki Park"]

@@ -124,6 +124,13 @@ class EntityRegistry:
                 # the article's principal bearer of the surname: most mentioned, then latest
                 return max(matches, key=lambda e: (e.mentions, e.last_seen))
         else:
+            for entity in self.entities:  # 'Leo Butz' after 'Norbert Leo Butz'
+                if (
+                    entity.kind == "person"
+                    and entity.name.lower().endswith(" " + lowered)
+                    and (gender is None or entity.gender in (None, gender))
+                ):
+                    return entity
             # a fuller name for an entity known by surname only: upgrade it
             for entity in self.entities:
                 if (
