@@ -268,3 +268,21 @@ def test_the_last_names_of_a_person_seen_in_full_are_that_person() -> None:
         '"We never left," Ki Park added.'
     )
     assert [s for s, _ in speakers(text)] == ["Justin Ki Park", "Justin Ki Park"]
+
+
+def test_a_person_introduced_right_before_a_quote_speaks_it_even_as_an_object() -> None:
+    text = (
+        'Mr. Paul Brandt opened the fair. "Welcome," Brandt said.\n'
+        "The delays worried Mr. Ivo Stanek, a ferry captain from the coast.\n"
+        '"We lose a day each week," he said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Ivo Stanek"]
+
+
+def test_a_newcomer_does_not_take_a_pronoun_from_the_person_in_focus() -> None:
+    text = (
+        'Mr. Paul Brandt opened the fair. "Welcome," Brandt said.\n'
+        "Brandt thanked Mr. Ivo Stanek for the ferry.\n"
+        '"We owe him a lot," he said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Paul Brandt"]

@@ -32,6 +32,8 @@ class Entity:
     focus_at: int = -1  # offset of the latest subject or speaker mention: later is more salient
     mentions: int = 0
     first_at: int = -1  # offset of the first mention: nothing before it can refer to it
+    first_sentence: int = -1
+    first_in_clause: bool = False  # first named inside a reported clause ('X said that Y …')
 
     @property
     def focus(self) -> int:
@@ -80,6 +82,20 @@ def _gender_of_description(description: str | None) -> str | None:
 
 def _is_place(name: str) -> bool:
     return bool({w.lower().strip(".") for w in name.split()} & PLACE_WORDS)
+
+
+def _newcomer(entity: Entity, sentence: int) -> bool:
+    """A person introduced by full name in this sentence or the one before, who has not spoken
+    yet: news prose introduces a speaker right before the quote ('…, said Ann Li, a nurse.
+    "…," she said'), even in an object or appositive position."""
+    return (
+        entity.kind == "person"
+        and " " in entity.name
+        and bool(entity.gender or entity.roles)  # known to be a person, not 'Fort Pierce'
+        and sentence - 1 <= entity.first_sentence <= sentence
+        and entity.last_spoke < 0
+        and not entity.first_in_clause
+    )
 
 
 def _plural(name: str) -> bool:
@@ -165,7 +181,7 @@ class EntityRegistry:
                 kind = "person"
             else:
                 kind = "unknown"
-            entity = Entity(mention.name, kind, first_at=mention.start)
+            entity = Entity(mention.name, kind, first_at=mention.start, first_sentence=sentence)
             self.entities.append(entity)
         elif entity.kind == "unknown" and (mention.gender or mention.description):
             entity.kind = "person"
@@ -245,6 +261,11 @@ class EntityRegistry:
         if not candidates:
             return None
         kind_wanted = "person" if persons else "org"
+        if persons:
+            newcomers = [e for e in candidates if _newcomer(e, sentence)]
+            focused = [e for e in candidates if e.focus >= sentence - 1 and e not in newcomers]
+            if len(newcomers) == 1 and not focused:
+                return newcomers[0]
 
         def rank(e: Entity) -> tuple:
             in_focus = e.focus >= sentence - window
