@@ -28,10 +28,10 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     for s in art.sentences:
         for name in names_in(text, s.start, s.end):
             if not any(q.start <= name.start < q.end for q in art.quotes):
-                entity = art.registry.observe(name, s.index, subject=False)
-                if entity.mentions == 1:
+                named = art.registry.observe(name, s.index, subject=False)
+                if named.mentions == 1:
                     before = text[s.start : name.start].lower().split()
-                    entity.first_in_clause = any(w in CUE_WORDS for w in before) and (
+                    named.first_in_clause = any(w in CUE_WORDS for w in before) and (
                         "that" in before
                     )
         quotes = art.quotes_in(s)
