@@ -286,3 +286,14 @@ def test_a_newcomer_does_not_take_a_pronoun_from_the_person_in_focus() -> None:
         '"We owe him a lot," he said.'
     )
     assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Paul Brandt"]
+
+
+def test_who_after_an_appositive_is_the_person_not_the_organisation_in_it() -> None:
+    text = (
+        "The plan was backed by Sen. Ada Brill of Norland, the ranking member on the Senate "
+        "Harbour Committee, who said none of the ships came from Ostmark.\n"
+        '"It never made sense," she said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ada Brill", "Ada Brill"]
+    kept = "The rule is no anomaly for Tomas Berg, who criticized the port in 2011."
+    assert [s for s, _ in speakers(kept)] == ["Tomas Berg"]
