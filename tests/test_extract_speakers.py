@@ -297,3 +297,11 @@ def test_who_after_an_appositive_is_the_person_not_the_organisation_in_it() -> N
     assert [s for s, _ in speakers(text)] == ["Ada Brill", "Ada Brill"]
     kept = "The rule is no anomaly for Tomas Berg, who criticized the port in 2011."
     assert [s for s, _ in speakers(kept)] == ["Tomas Berg"]
+
+
+def test_a_place_set_off_by_commas_before_the_cue_is_no_speaker() -> None:
+    text = (
+        "Mayor Ann Pell, during a town hall meeting in Columbus, Ohio, said the ferry "
+        '"will run all winter."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Pell"]

@@ -45,6 +45,8 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
             and all(is_name_token(t) or t.lower in NAME_CONNECTORS for t in inner)
         ):
             mention = noun_phrase(tokens, k + 1, j - 1)
+            if mention is not None and tokens[k].text == "," and _is_place(mention.name):
+                return None  # 'Ann Li, in Columbus, Ohio, said': the place is no speaker
             if mention is not None and mention.kind == "name":
                 before = tokens[max(0, k - 6) : k] if k >= 0 else []
                 if before and before[-1].lower in ROLE_NOUNS | TITLE_WORDS:
@@ -61,6 +63,10 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                     return mention
         return None
     return _np_ending_at(tokens, j)
+
+
+def _is_place(name: str | None) -> bool:
+    return bool({w.lower().strip(".") for w in (name or "").split()} & PLACE_WORDS)
 
 
 def _chain_head(tokens: list[Token], k: int) -> Mention | None:
