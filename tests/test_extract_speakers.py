@@ -301,7 +301,7 @@ def test_who_after_an_appositive_is_the_person_not_the_organisation_in_it() -> N
 
 def test_a_place_set_off_by_commas_before_the_cue_is_no_speaker() -> None:
     text = (
-        "Mayor Ann Pell, during a town hall meeting in Columbus, Ohio, said the ferry "
-        '"will run all winter."'
+        "Mayor Ann Pell, during a town hall meeting in Columbus, Ohio, said that the ferry "
+        "would run all winter."
     )
     assert [s for s, _ in speakers(text)] == ["Ann Pell"]
