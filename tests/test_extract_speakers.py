@@ -305,3 +305,11 @@ def test_a_place_set_off_by_commas_before_the_cue_is_no_speaker() -> None:
         "would run all winter."
     )
     assert [s for s, _ in speakers(text)] == ["Ann Pell"]
+
+
+def test_a_title_with_of_before_a_name_leaves_the_name() -> None:
+    text = (
+        "Former Secretary of State Ann Pell urged voters to stay home, saying, "
+        '"There is a special place for them."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Pell"]

@@ -60,6 +60,10 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         words[split].bare in TITLE_WORDS or _is_demonym(words[split].text)
     ):
         split += 1
+    while split < len(words) - 2 and words[split].lower == "of" and words[split + 1].capitalized:
+        split += 2  # 'Secretary of State Ann Li', 'Secretary of Homeland Security Ann Li'
+        while split < len(words) - 1 and words[split].bare in TITLE_WORDS:
+            split += 1
     if split == 0:
         split = _title_before_given_name(words)
     if all(w.bare in TITLE_WORDS for w in words[split:]):

@@ -15,7 +15,7 @@ from indexer.extract.lang.en.nouns import (
     STOP_CAPITALS,
     TIME_WORDS,
 )
-from indexer.extract.lang.en.people import SUBJECT_PRONOUNS, TITLE_WORDS
+from indexer.extract.lang.en.people import PERSON_TITLES, SUBJECT_PRONOUNS, TITLE_WORDS
 from indexer.extract.mentions import Mention, name_mention, noun_phrase, pronoun_mention
 from indexer.extract.tokens import Token, is_name_token
 
@@ -244,9 +244,11 @@ def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
     if before is None or before.kind != "name" or not before.name:
         return None
     words = [w.lower().strip(".") for w in before.name.split()]
+    first = next(n for n, t in enumerate(tokens) if t.start == before.start)
     if words[-1] in ORG_WORDS and tokens[k].lower == "of":
-        first = next(n for n, t in enumerate(tokens) if t.start == before.start)
         return noun_phrase(tokens, first, j)  # 'Bank of America', 'Department of Justice'
+    if all(w in TITLE_WORDS for w in words) and tokens[k].lower == "of":
+        return noun_phrase(tokens, first, j)  # 'Secretary of State Ann Li': a title, a name
     if (len(words) < 2 and not before.gender) or set(words) & (ORG_WORDS | PLACE_WORDS):
         return None
     return before
@@ -272,11 +274,24 @@ def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
         is_name_token(tokens[end])
         or tokens[end].lower in NAME_CONNECTORS
         or (tokens[end].bare in TITLE_WORDS and tokens[end].capitalized)
+        or _title_of(tokens, end, limit)
     ):
         end += 1
     if end > start and is_name_token(tokens[end - 1]):
         return noun_phrase(tokens, start, end - 1)
     return None
+
+
+def _title_of(tokens: list[Token], k: int, limit: int) -> bool:
+    """'of' inside a title before a name: 'Secretary of State Ann Li'."""
+    return (
+        tokens[k].lower == "of"
+        and k >= 1
+        and tokens[k - 1].bare in PERSON_TITLES
+        and k + 2 < limit
+        and is_name_token(tokens[k + 1])
+        and is_name_token(tokens[k + 2])
+    )
 
 
 # Tokens a noun phrase never runs back over: punctuation and the quotation marker.
