@@ -313,3 +313,11 @@ def test_a_title_with_of_before_a_name_leaves_the_name() -> None:
         '"There is a special place for them."'
     )
     assert [s for s, _ in speakers(text)] == ["Ann Pell"]
+
+
+def test_a_contracted_pronoun_is_a_pronoun_not_a_name() -> None:
+    text = (
+        'Mr. Paul Brandt spoke at the fair. "We start today," Brandt said.\n'
+        "He’s claiming that the fair is “a big success” for the town."
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Paul Brandt"]

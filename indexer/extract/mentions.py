@@ -165,7 +165,8 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
 
 
 def pronoun_mention(tok: Token) -> Mention:
-    return Mention(tok.text, tok.start, tok.end, "pronoun", gender=PRONOUNS[tok.lower])
+    word = re.split(r"[’']", tok.lower, maxsplit=1)[0]  # "He’s" is 'he'
+    return Mention(tok.text, tok.start, tok.end, "pronoun", gender=PRONOUNS[word])
 
 
 def noun_phrase(tokens: list[Token], i: int, j: int) -> Mention | None:

@@ -17,7 +17,7 @@ from indexer.extract.lang.en.nouns import (
 )
 from indexer.extract.lang.en.people import PERSON_TITLES, SUBJECT_PRONOUNS, TITLE_WORDS
 from indexer.extract.mentions import Mention, name_mention, noun_phrase, pronoun_mention
-from indexer.extract.tokens import Token, is_name_token
+from indexer.extract.tokens import Token, contracted, is_name_token
 
 
 def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
@@ -265,7 +265,7 @@ def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
     if start >= limit:
         return None
     first = tokens[start]
-    if first.lower in SUBJECT_PRONOUNS:
+    if contracted(first) in SUBJECT_PRONOUNS:  # 'He’s claiming …'
         return pronoun_mention(first)
     end = start
     if first.lower in DETERMINERS:

@@ -670,6 +670,7 @@ PLACE_WORDS = {
         "brazil",
         "burma",
         "canada",
+        "capitol",
         "chile",
         "colombia",
         "cuba",
