@@ -321,3 +321,12 @@ def test_a_contracted_pronoun_is_a_pronoun_not_a_name() -> None:
         "He’s claiming that the fair is “a big success” for the town."
     )
     assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Paul Brandt"]
+
+
+def test_adverbs_and_time_phrases_before_the_cue_stay_out_of_the_speaker() -> None:
+    text = (
+        "Ann Pell ran the port for a decade.\n"
+        "Pell now says that the port needs a new pier.\n"
+        "Sen. Ivo Stanek on Wednesday morning also said that the pier could wait."
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Pell", "Ivo Stanek"]

@@ -92,6 +92,8 @@ def _chain_head(tokens: list[Token], k: int) -> Mention | None:
     return mention
 
 
+_ADVERBS = {"now", "also", "then", "still", "again", "too", "already", "later", "once", "since"}
+
 APPOSITIVE_OPENERS = {"the", "a", "an", "who", "whose", "which"}
 
 
@@ -101,6 +103,10 @@ def _skip_adverbials(tokens: list[Token], j: int) -> int:
         low = tokens[j].lower
         if low in AUXILIARIES or (low.endswith("ly") and tokens[j].text.islower()):
             j -= 1
+        elif low in _ADVERBS and tokens[j].text.islower():
+            j -= 1  # 'Clinton now says', 'The campaign also said'
+        elif low in TIME_WORDS and j >= 1 and tokens[j - 1].lower in TIME_WORDS:
+            j -= 1  # 'on Wednesday morning': on to 'on Wednesday'
         elif (
             low in TIME_WORDS
             and j >= 1
