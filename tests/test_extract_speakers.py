@@ -330,3 +330,13 @@ def test_adverbs_and_time_phrases_before_the_cue_stay_out_of_the_speaker() -> No
         "Sen. Ivo Stanek on Wednesday morning also said that the pier could wait."
     )
     assert [s for s, _ in speakers(text)] == ["Ann Pell", "Ivo Stanek"]
+
+
+def test_a_bare_surname_stays_with_the_bearer_it_was_used_for() -> None:
+    text = (
+        "Tomas Brandt runs the ferry. Brandt said that fares would rise.\n"
+        "His sister Ida Brandt runs the cafe. Ida Brandt opened it in May. "
+        "Ida Brandt likes the harbour.\n"
+        "Brandt said that the ferry would be late."
+    )
+    assert [s for s, _ in speakers(text)] == ["Tomas Brandt", "Tomas Brandt"]

@@ -54,6 +54,11 @@ def _looks_like_org(name: str) -> bool:
     return bool(words & (ORG_WORDS | PLACE_WORDS)) or name.isupper()
 
 
+def _alias_words(entity: Entity) -> set[str]:
+    """The bare surname is the alias of the bearer it was used for before."""
+    return {alias.lower() for alias in entity.aliases if " " not in alias}
+
+
 def _acronym_of(name: str, entities: list[Entity]) -> Entity | None:
     """'IMF' or 'the I.R.S.' after 'International Monetary Fund' / 'Internal Revenue
     Service': an all-capitals name standing for the initials of a fuller one seen before."""
@@ -138,7 +143,9 @@ class EntityRegistry:
             ]
             if matches:
                 # the article's principal bearer of the surname: most mentioned, then latest
-                return max(matches, key=lambda e: (e.mentions, e.last_seen))
+                return max(
+                    matches, key=lambda e: (lowered in _alias_words(e), e.mentions, e.last_seen)
+                )
         else:
             for entity in self.entities:  # 'Leo Butz' after 'Norbert Leo Butz'
                 if (
