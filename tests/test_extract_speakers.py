@@ -340,3 +340,8 @@ def test_a_bare_surname_stays_with_the_bearer_it_was_used_for() -> None:
         "Brandt said that the ferry would be late."
     )
     assert [s for s, _ in speakers(text)] == ["Tomas Brandt", "Tomas Brandt"]
+
+
+def test_a_spokeswoman_for_a_person_is_not_that_person() -> None:
+    text = "A spokeswoman for Ann Pell says that the mayor never helped."
+    assert speakers(text) == [("spokeswoman for Ann Pell", "reported_cue_before:description")]

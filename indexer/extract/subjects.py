@@ -244,6 +244,18 @@ def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
         k -= 1
     if k < 1 or tokens[k].lower not in {"of", "at", "from", "for", "with"}:
         return None
+    role = tokens[k - 1]
+    if (
+        tokens[k].lower == "for"
+        and role.text.islower()
+        and role.lower in ROLE_NOUNS | TITLE_WORDS
+        and role.lower not in {"campaign", "committee", "party"}
+    ):  # 'a spokeswoman for Ann Li says': the spokeswoman speaks, for Ann Li
+        phrase = _np_ending_at(tokens, k - 1)
+        if phrase is not None and phrase.kind != "name":
+            phrase.text = " ".join(t.text for t in tokens[_index_at(tokens, phrase.start) : j + 1])
+            phrase.end = tokens[j].end
+            return phrase
     if not is_name_token(tokens[k - 1]):
         return None
     before = _np_ending_at(tokens, k - 1)
@@ -258,6 +270,10 @@ def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
     if (len(words) < 2 and not before.gender) or set(words) & (ORG_WORDS | PLACE_WORDS):
         return None
     return before
+
+
+def _index_at(tokens: list[Token], start: int) -> int:
+    return next(n for n, t in enumerate(tokens) if t.start == start)
 
 
 def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
