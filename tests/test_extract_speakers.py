@@ -345,3 +345,11 @@ def test_a_bare_surname_stays_with_the_bearer_it_was_used_for() -> None:
 def test_a_spokeswoman_for_a_person_is_not_that_person() -> None:
     text = "A spokeswoman for Ann Pell says that the mayor never helped."
     assert speakers(text) == [("spokeswoman for Ann Pell", "reported_cue_before:description")]
+
+
+def test_a_title_goes_to_the_speaker_in_focus_known_only_by_surname() -> None:
+    text = (
+        "Brandt defended his plan this week on his radio show.\n"
+        '"I have known the port for years," the governor said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Brandt", "Brandt"]

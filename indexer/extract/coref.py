@@ -235,14 +235,22 @@ class EntityRegistry:
         return None
 
     def _salient(
-        self, sentence: int, mention: Mention, persons: bool, window: int = 6
+        self,
+        sentence: int,
+        mention: Mention,
+        persons: bool,
+        window: int = 6,
+        evidence: bool = False,
     ) -> Entity | None:
         """The entity in focus: latest subject or speaker, then latest mention, among those
         named before the mention whose kind and gender agree (an unknown gender agrees with
-        any). 'She called Acme's plan …' never refers forward to Acme."""
+        any). 'She called Acme's plan …' never refers forward to Acme. With `evidence`, only
+        entities shown to be people (a gender, a role, or words spoken) are candidates."""
         gender = mention.gender if persons else None
 
         def compatible(e: Entity, kinds: tuple[str, ...]) -> bool:
+            if evidence and not (e.gender or e.roles or e.last_spoke >= 0):
+                return False
             if persons:
                 return e.kind in kinds and e.gender in (None, gender)
             return e.kind in kinds and e.gender is None
@@ -324,10 +332,8 @@ class EntityRegistry:
                 key=lambda e: (len(modifiers & e.roles), e.focus, e.focus_at),
             )
         if head in _TITLE_ROLES:  # 'the nominee' with no one so described: the person in
-            # focus, if the article gave evidence that it is a person (a gender or a role)
-            in_focus = self._salient(sentence, mention, persons=True, window=4)
-            if in_focus is not None and (in_focus.gender or in_focus.roles):
-                return in_focus
+            # focus, among those the article showed to be people
+            return self._salient(sentence, mention, persons=True, window=4, evidence=True)
         return None
 
     def spoke(self, entity: Entity, sentence: int, at: int) -> None:
