@@ -353,3 +353,12 @@ def test_a_title_goes_to_the_speaker_in_focus_known_only_by_surname() -> None:
         '"I have known the port for years," the governor said.'
     )
     assert [s for s, _ in speakers(text)] == ["Brandt", "Brandt"]
+
+
+def test_they_goes_to_a_plural_group_that_opens_the_sentence_before() -> None:
+    text = (
+        "The vote was held in Norland on Monday.\n"
+        "Several Democrats cautioned against drawing lessons from the vote. "
+        "They also said that turnout was low."
+    )
+    assert [s for s, _ in speakers(text)][-1] == "Democrats"

@@ -213,6 +213,13 @@ class EntityRegistry:
             entity.focus_at = max(entity.focus_at, mention.start)
         return entity
 
+    def observe_group(self, mention: Mention, sentence: int) -> Entity:
+        """A plural group as a sentence's subject ('Several Democrats'): 'they' may follow."""
+        entity = self.observe(mention, sentence, subject=True)
+        if entity.kind == "unknown" or entity.kind == "person" and not entity.gender:
+            entity.kind = "group"
+        return entity
+
     def resolve(self, mention: Mention, sentence: int) -> Entity | None:
         if mention.kind == "name":
             return self.observe(mention, sentence, subject=True)
@@ -262,7 +269,13 @@ class EntityRegistry:
             and e.first_at < mention.start
             and not (mention.gender == "p" and _is_place(e.name))  # 'they' is never a place
         ]
-        wanted = ("person",) if persons else ("org",)
+        wanted = (
+            ("person",)
+            if persons
+            else ("org", "group")
+            if gender is None and mention.gender == "p"
+            else ("org",)
+        )
         candidates = [e for e in recent if compatible(e, wanted)]
         if not candidates:  # a lone capitalised word may be a person or an organisation,
             # but "he"/"she" only take one that was a subject or speaker ('Affairs' never is)

@@ -8,8 +8,9 @@ from indexer.extract.assemble import attributable, to_quote
 from indexer.extract.coref import Entity
 from indexer.extract.direct import colon_attribution, quotations_in_sentence
 from indexer.extract.lang.en.cues import CUE_WORDS
-from indexer.extract.lang.en.nouns import PREPOSITIONS
-from indexer.extract.mentions import names_in
+from indexer.extract.lang.en.cues import AUXILIARIES
+from indexer.extract.lang.en.nouns import DETERMINERS, GROUP_NOUNS, PREPOSITIONS
+from indexer.extract.mentions import Mention, names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_in_sentence
 from indexer.extract.subjects import sentence_subject
@@ -65,6 +66,10 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
 def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
     """The sentence's subject becomes the entity in focus for later pronouns: a name or a known
     surname opening it (after an opening adverbial), or "he"/"she" continuing the focus."""
+    group = _group_subject(tokens)
+    if group is not None:
+        art.registry.observe_group(group, s.index)
+        return
     subject = sentence_subject(tokens, min(len(tokens), 12))
     if subject is not None and subject.kind == "pronoun" and subject.gender in ("m", "f"):
         entity = art.registry.resolve(subject, s.index)
@@ -88,3 +93,29 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
             continue  # 'During a CNN town hall, Name …': CNN is no subject
         art.registry.observe(m, s.index, subject=True)
         return
+
+
+def _group_subject(tokens: list[Token]) -> Mention | None:
+    """A plural group opening the sentence as its subject ('Several Democrats cautioned …',
+    'Nuclear experts have said …'): the antecedent 'they' looks for."""
+    for k, tok in enumerate(tokens[:5]):
+        if tok.lower in GROUP_NOUNS and tok.lower.endswith("s"):
+            if any(not t.text.isalpha() or t.lower in AUXILIARIES for t in tokens[:k]):
+                return None
+            if k + 1 < len(tokens) and tokens[k + 1].lower in {"'s", "’s", "of", "'", "’"}:
+                return None
+            words: list[Token] = []
+            if not tok.capitalized:  # 'nuclear experts'; 'Democrats' is a name on its own
+                for t in reversed(tokens[:k]):
+                    if t.lower in DETERMINERS or t.lower in _NOT_MODIFIERS or t.capitalized:
+                        break
+                    words.insert(0, t)
+            first = words[0] if words else tok
+            name = " ".join(t.text for t in [*words, tok])
+            return Mention(name, first.start, tok.end, "name", name=name)
+        if tok.lower not in DETERMINERS and not tok.text.isalpha():
+            return None
+    return None
+
+
+_NOT_MODIFIERS = {"of", "and", "but", "yet", "so", "or", "still", "now", "then", "also"}
