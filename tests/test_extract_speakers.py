@@ -357,7 +357,7 @@ def test_a_title_goes_to_the_speaker_in_focus_known_only_by_surname() -> None:
 
 def test_they_goes_to_a_plural_group_that_opens_the_sentence_before() -> None:
     text = (
-        "The vote was held in Norland on Monday.\n"
+        "The Harbour Council held a vote on Monday.\n"
         "Several Democrats cautioned against drawing lessons from the vote. "
         "They also said that turnout was low."
     )

@@ -216,7 +216,7 @@ class EntityRegistry:
     def observe_group(self, mention: Mention, sentence: int) -> Entity:
         """A plural group as a sentence's subject ('Several Democrats'): 'they' may follow."""
         entity = self.observe(mention, sentence, subject=True)
-        if entity.kind == "unknown" or entity.kind == "person" and not entity.gender:
+        if entity.kind == "unknown" or (entity.kind == "person" and not entity.gender):
             entity.kind = "group"
         return entity
 

@@ -7,8 +7,7 @@ from datetime import date
 from indexer.extract.assemble import attributable, to_quote
 from indexer.extract.coref import Entity
 from indexer.extract.direct import colon_attribution, quotations_in_sentence
-from indexer.extract.lang.en.cues import CUE_WORDS
-from indexer.extract.lang.en.cues import AUXILIARIES
+from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import DETERMINERS, GROUP_NOUNS, PREPOSITIONS
 from indexer.extract.mentions import Mention, names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
