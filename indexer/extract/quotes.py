@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from indexer.extract.assemble import attributable, to_quote
 from indexer.extract.coref import Entity
 from indexer.extract.direct import colon_attribution, quotations_in_sentence
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
-from indexer.extract.lang.en.nouns import DETERMINERS, GROUP_NOUNS, PREPOSITIONS
+from indexer.extract.lang.en.nouns import (
+    DETERMINERS,
+    GROUP_NOUNS,
+    ORG_WORDS,
+    PLACE_WORDS,
+    PREPOSITIONS,
+)
 from indexer.extract.mentions import Mention, names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_in_sentence
@@ -79,7 +86,9 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
     if subject is not None and subject.kind == "name" and subject.name:
         single = " " not in subject.name and not subject.description and not subject.gender
         if not single or art.registry.known(subject.name):
-            art.registry.observe(subject, s.index, subject=True)
+            entity = art.registry.observe(subject, s.index, subject=True)
+            if entity.kind == "person" and not entity.gender:
+                entity.gender = _gender_in_clause(art, s, tokens)
             return
     head = min(s.end, s.start + 80)
     for m in names_in(art.text, s.start, head):
@@ -118,3 +127,33 @@ def _group_subject(tokens: list[Token]) -> Mention | None:
 
 
 _NOT_MODIFIERS = {"of", "and", "but", "yet", "so", "or", "still", "now", "then", "also"}
+
+
+def _gender_in_clause(art: Article, s: Sentence, tokens: list[Token]) -> str | None:
+    """'Ann Li visited the port after she was released': when the subject is the only name in
+    its sentence, the he/she (his/her) after it gives its gender."""
+    people = [m for m in names_in(art.text, s.start, s.end) if _may_be_person(art.text, m)]
+    if len(people) != 1:
+        return None
+    found = {_GENDERED.get(t.lower) for t in tokens} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _may_be_person(text: str, m: Mention) -> bool:
+    """Not an organisation or place, nor a name modifying one ('the Ann Li administration')."""
+    words = {w.lower().strip(".") for w in (m.name or "").split()}
+    following = text[m.end : m.end + 30].split()
+    head = re.sub(r"[’']s?$", "", following[0].lower().strip(".,;:")) if following else ""
+    return not words & (ORG_WORDS | PLACE_WORDS) and head not in ORG_WORDS
+
+
+_GENDERED = {
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "himself": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "herself": "f",
+}
