@@ -362,3 +362,12 @@ def test_they_goes_to_a_plural_group_that_opens_the_sentence_before() -> None:
         "They also said that turnout was low."
     )
     assert [s for s, _ in speakers(text)][-1] == "Democrats"
+
+
+def test_a_lone_name_takes_the_gender_of_the_pronoun_in_its_sentence() -> None:
+    text = (
+        "Mr. Paul Brandt opened the port in May.\n"
+        "Ama Osei visited the Harbour Office on Monday, a year after she was elected.\n"
+        '"The port is open to all," he said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt"]
