@@ -234,7 +234,7 @@ def test_a_role_no_one_was_given_stays_a_description_not_the_nearest_name() -> N
         "Crowds filled Harbour Square in Port Vale on Friday.\n"
         "The nominee said that taxes would fall."
     )
-    assert speakers(text) == [("nominee", "reported_cue_before:description")]
+    assert speakers(text) == [("nominee", "reported_cue_before:unresolved")]
 
 
 def test_an_acronym_names_the_organisation_whose_initials_it_spells() -> None:

@@ -355,6 +355,15 @@ class EntityRegistry:
         entity.last_seen = max(entity.last_seen, sentence)
 
 
+def names_a_holder(mention: Mention) -> bool:
+    """'the governor', 'the newspaper': a definite role that stands for one named person or
+    organisation of the article (left unresolved, it is not an unnamed source)."""
+    if mention.kind != "nominal" or not mention.definite:
+        return False
+    head = _ROLE_ALIASES.get(mention.head, mention.head)
+    return head in _TITLE_ROLES or head in _ORG_ROLES or head in _ORG_KINDS
+
+
 def _role_words(text: str) -> set[str]:
     """The words of a description or role phrase, abbreviations spelt out ('Gov.' is
     'governor', 'GOP' is 'republican'), so 'the GOP governor' meets 'Republican Gov.'."""
