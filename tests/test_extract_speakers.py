@@ -371,3 +371,19 @@ def test_a_lone_name_takes_the_gender_of_the_pronoun_in_its_sentence() -> None:
         '"The port is open to all," he said.'
     )
     assert [s for s, _ in speakers(text)] == ["Paul Brandt"]
+
+
+def test_with_a_name_and_a_participle_the_name_speaks() -> None:
+    text = (
+        "Councillors were irritated about the plan, with Mayor Ann Pell calling it "
+        "“a menu without prices.”"
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Pell"]
+
+
+def test_a_participle_opening_the_sentence_is_no_speaker() -> None:
+    text = (
+        "Speaking at a town hall in Salem, New Hampshire, Mayor Ann Pell went after the "
+        "council, calling it “a total mess.”"
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Pell"]

@@ -15,7 +15,13 @@ from indexer.extract.lang.en.nouns import (
     STOP_CAPITALS,
     TIME_WORDS,
 )
-from indexer.extract.lang.en.people import PERSON_TITLES, SUBJECT_PRONOUNS, TITLE_WORDS
+from indexer.extract.lang.en.people import (
+    FEMALE_NAMES,
+    MALE_NAMES,
+    PERSON_TITLES,
+    SUBJECT_PRONOUNS,
+    TITLE_WORDS,
+)
 from indexer.extract.mentions import Mention, name_mention, noun_phrase, pronoun_mention
 from indexer.extract.tokens import Token, contracted, is_name_token
 
@@ -272,6 +278,32 @@ def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
     return before
 
 
+def _participial_opener(tokens: list[Token]) -> bool:
+    """'Speaking at a rally, …', 'Chastened by the polls, …': a participle opens the sentence
+    and its subject comes after the comma."""
+    first = tokens[0]
+    return (
+        len(tokens) > 2
+        and len(first.text) >= 6
+        and first.lower.endswith(("ing", "ed"))
+        and first.lower not in MALE_NAMES | FEMALE_NAMES
+        and tokens[1].text.islower()
+        and tokens[1].lower not in CUE_WORDS
+    )
+
+
+def participle_subject(tokens: list[Token], pi: int) -> Mention | None:
+    """Who speaks in a participle cue: 'with Ann Li calling it …' is Ann Li; otherwise the
+    subject of the main clause ('Li attacked the plan, calling it …')."""
+    if pi >= 2 and is_name_token(tokens[pi - 1]):
+        k = pi - 1
+        while k > 0 and (is_name_token(tokens[k - 1]) or tokens[k - 1].bare in TITLE_WORDS):
+            k -= 1
+        if k >= 1 and tokens[k - 1].lower == "with":
+            return _np_ending_at(tokens, pi - 1)
+    return sentence_subject(tokens, pi)
+
+
 def _index_at(tokens: list[Token], start: int) -> int:
     return next(n for n, t in enumerate(tokens) if t.start == start)
 
@@ -279,11 +311,20 @@ def _index_at(tokens: list[Token], start: int) -> int:
 def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
     """The subject of a sentence's main clause, for participle cues ('…, saying "…"')."""
     start = 0
-    if tokens and tokens[0].lower in OPENERS:
+    if tokens and (tokens[0].lower in OPENERS or _participial_opener(tokens)):
         comma = next((k for k, t in enumerate(tokens[:limit]) if t.text == ","), None)
         if comma is None:
             return None
         start = comma + 1
+        place = start  # 'Speaking in Salem, New Hampshire, Trump …': past the place
+        while place < limit and is_name_token(tokens[place]):
+            place += 1
+        if (
+            start < place < limit
+            and tokens[place].text == ","
+            and _is_place(" ".join(t.text for t in tokens[start:place]))
+        ):
+            start = place + 1
     if start >= limit:
         return None
     first = tokens[start]
