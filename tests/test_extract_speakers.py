@@ -387,3 +387,8 @@ def test_a_participle_opening_the_sentence_is_no_speaker() -> None:
         "council, calling it “a total mess.”"
     )
     assert [s for s, _ in speakers(text)] == ["Ann Pell"]
+
+
+def test_a_name_after_the_cue_of_a_subject_noun_is_what_it_speaks_of() -> None:
+    text = "Mayor Ann Pell met the press.\nThe clip says Pell “has a passion for the wrong ports.”"
+    assert all(s != "Ann Pell" for s, _ in speakers(text))
