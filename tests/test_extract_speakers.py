@@ -392,3 +392,11 @@ def test_a_participle_opening_the_sentence_is_no_speaker() -> None:
 def test_a_name_after_the_cue_of_a_subject_noun_is_what_it_speaks_of() -> None:
     text = "Mayor Ann Pell met the press.\nThe clip says Pell “has a passion for the wrong ports.”"
     assert all(s != "Ann Pell" for s, _ in speakers(text))
+
+
+def test_a_capitalised_preposition_opening_a_sentence_is_no_name() -> None:
+    text = (
+        "Ida Berg, a nurse from Norland, spoke at the rally.\n"
+        "Along with her husband, she said that the clinic must stay open."
+    )
+    assert [s for s, _ in speakers(text)] == ["Ida Berg"]

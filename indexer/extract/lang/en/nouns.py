@@ -104,6 +104,11 @@ ORG_WORDS = {
 }
 
 STOP_CAPITALS = {
+    "along",
+    "upon",
+    "throughout",
+    "besides",
+    "having",
     "unlike",
     "like",
     "among",
