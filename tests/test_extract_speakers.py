@@ -397,6 +397,7 @@ def test_a_name_after_the_cue_of_a_subject_noun_is_what_it_speaks_of() -> None:
 def test_a_capitalised_preposition_opening_a_sentence_is_no_name() -> None:
     text = (
         "Ida Berg, a nurse from Norland, spoke at the rally.\n"
-        "Along with her husband, she said that the clinic must stay open."
+        "Along with her husband, Tomas Berg, a farmer, she has given to many candidates, "
+        "but plans to narrow her support to one."
     )
-    assert [s for s, _ in speakers(text)] == ["Ida Berg"]
+    assert all(s != "Along" for s, _ in speakers(text))
