@@ -401,3 +401,19 @@ def test_a_capitalised_preposition_opening_a_sentence_is_no_name() -> None:
         "but plans to narrow her support to one."
     )
     assert all(s != "Along" for s, _ in speakers(text))
+
+
+def test_it_goes_to_the_organisation_a_name_owns_in_focus() -> None:
+    text = (
+        "Ann Pell’s campaign is defending her posts on Friday. "
+        "It’s denouncing what it calls “the biggest attack in years.”"
+    )
+    assert [s for s, _ in speakers(text)] == ["Pell campaign"]
+
+
+def test_the_campaign_named_by_its_owner_is_that_campaign() -> None:
+    text = (
+        "The Pell campaign met donors. The Berg campaign met voters.\n"
+        "The Pell campaign said that the donors were generous."
+    )
+    assert speakers(text)[-1] == ("Pell campaign", "reported_cue_before:role")

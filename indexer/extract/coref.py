@@ -72,6 +72,7 @@ def _acronym_of(name: str, entities: list[Entity]) -> Entity | None:
     return None
 
 
+_POSSESSIVE = re.compile(r"[’']s$")
 _ACRONYM_SKIPS = {"of", "and", "the", "for", "to", "on", "in", "&"}
 
 
@@ -320,6 +321,11 @@ class EntityRegistry:
         head = _ROLE_ALIASES.get(mention.head, mention.head)
         modifiers = _role_words(" ".join(mention.text.split()[1:-1]))
         if head in _ORG_ROLES or head in _ORG_KINDS:
+            owner = [w for w in mention.text.split()[1:-1] if w[:1].isupper()]
+            if owner and head in OWNED_ORGANISATIONS:  # 'the Trump campaign' names its owner
+                name = _POSSESSIVE.sub("", owner[-1]) + " " + head
+                named = Mention(name, mention.start, mention.end, "name", name=name)
+                return self.observe(named, sentence, subject=True)
             signs = _ORG_KINDS.get(head, {head})
             for entity in sorted(self.entities, key=lambda e: -e.last_seen):
                 if entity.first_at > mention.start:
@@ -395,6 +401,8 @@ _ORG_ROLES = {
     "committee",
     "court",
 }
+# Organisations a person's name owns: 'the Trump campaign', 'Obama's administration'.
+OWNED_ORGANISATIONS = {"campaign", "administration", "government", "team", "office"}
 # Roles that name one person in office or in the race: "the president", "the nominee".
 _TITLE_ROLES = {
     "president",

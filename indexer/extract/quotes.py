@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from indexer.extract.assemble import attributable, to_quote
-from indexer.extract.coref import Entity
+from indexer.extract.coref import OWNED_ORGANISATIONS, Entity
 from indexer.extract.direct import colon_attribution, quotations_in_sentence
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import (
@@ -21,7 +21,7 @@ from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_in_sentence
 from indexer.extract.subjects import sentence_subject
 from indexer.extract.text import Sentence
-from indexer.extract.tokens import Token
+from indexer.extract.tokens import Token, is_name_token
 from indexer.extract.transcript import transcript_lines
 
 
@@ -76,6 +76,10 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
     if group is not None:
         art.registry.observe_group(group, s.index)
         return
+    owned = _organisation_subject(tokens)
+    if owned is not None:
+        art.registry.observe(owned, s.index, subject=True)
+        return
     subject = sentence_subject(tokens, min(len(tokens), 12))
     if subject is not None and subject.kind == "pronoun" and subject.gender in ("m", "f"):
         entity = art.registry.resolve(subject, s.index)
@@ -124,6 +128,27 @@ def _group_subject(tokens: list[Token]) -> Mention | None:
         if tok.lower not in DETERMINERS and not tok.text.isalpha():
             return None
     return None
+
+
+def _organisation_subject(tokens: list[Token]) -> Mention | None:
+    """'Donald Trump’s campaign is defending …', 'The Clinton campaign said …': the
+    organisation a name owns opens the sentence and is in focus ('It’s denouncing …')."""
+    k = 1 if tokens and tokens[0].lower == "the" else 0
+    first = k
+    while k < len(tokens) and k - first < 4 and is_name_token(tokens[k]):
+        k += 1
+    if k == first or k >= len(tokens):
+        return None
+    last = tokens[k - 1]
+    owner = re.sub(r"[’']s$", "", last.text)
+    if k < len(tokens) and tokens[k].text in {"'s", "’s"}:
+        k += 1
+        owner = last.text
+    noun = tokens[k]
+    if noun.lower not in OWNED_ORGANISATIONS:
+        return None
+    name = f"{owner.split()[-1]} {noun.lower}"
+    return Mention(name, tokens[first].start, noun.end, "name", name=name)
 
 
 _NOT_MODIFIERS = {"of", "and", "but", "yet", "so", "or", "still", "now", "then", "also"}
