@@ -417,3 +417,9 @@ def test_the_campaign_named_by_its_owner_is_that_campaign() -> None:
         "The Pell campaign said that the donors were generous."
     )
     assert speakers(text)[-1] == ("Pell campaign", "reported_cue_before:role")
+
+
+def test_an_organisation_in_dotted_initials_is_named_without_the_dots() -> None:
+    assert speakers("The F.B.I. said that the files were missing.") == [
+        ("FBI", "reported_cue_before:name")
+    ]

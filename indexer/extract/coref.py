@@ -73,6 +73,7 @@ def _acronym_of(name: str, entities: list[Entity]) -> Entity | None:
 
 
 _POSSESSIVE = re.compile(r"[’']s$")
+_DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 _ACRONYM_SKIPS = {"of", "and", "the", "for", "to", "on", "in", "&"}
 
 
@@ -189,7 +190,10 @@ class EntityRegistry:
                 kind = "person"
             else:
                 kind = "unknown"
-            entity = Entity(mention.name, kind, first_at=mention.start, first_sentence=sentence)
+            name = mention.name
+            if _DOTTED_INITIALS.fullmatch(name) and name not in {"U.S.", "U.K."}:
+                name = name.replace(".", "")  # 'the F.B.I.' is the FBI
+            entity = Entity(name, kind, first_at=mention.start, first_sentence=sentence)
             self.entities.append(entity)
         elif entity.kind == "unknown" and (mention.gender or mention.description):
             entity.kind = "person"
