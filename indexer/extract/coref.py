@@ -34,6 +34,7 @@ class Entity:
     first_at: int = -1  # offset of the first mention: nothing before it can refer to it
     first_sentence: int = -1
     first_in_clause: bool = False  # first named inside a reported clause ('X said that Y …')
+    introduced: bool = False  # first named with an appositive ('Ann Li, a nurse from …,')
 
     @property
     def focus(self) -> int:
@@ -297,7 +298,7 @@ class EntityRegistry:
         if persons:
             newcomers = [e for e in candidates if _newcomer(e, sentence)]
             focused = [e for e in candidates if e.focus >= sentence - 1 and e not in newcomers]
-            if len(newcomers) == 1 and not focused:
+            if len(newcomers) == 1 and (not focused or newcomers[0].introduced):
                 return newcomers[0]
 
         def rank(e: Entity) -> tuple:

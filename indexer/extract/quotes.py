@@ -41,6 +41,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
                     named.first_in_clause = any(w in CUE_WORDS for w in before) and (
                         "that" in before
                     )
+                    named.introduced = bool(_APPOSITIVE.match(text, name.end))
         quotes = art.quotes_in(s)
         tokens = art.frame_tokens(s, quotes)
         _mark_subject(art, s, tokens)
@@ -150,6 +151,9 @@ def _organisation_subject(tokens: list[Token]) -> Mention | None:
     name = f"{owner.split()[-1]} {noun.lower}"
     return Mention(name, tokens[first].start, noun.end, "name", name=name)
 
+
+# An appositive introducing a person: 'Ann Li, a nurse', ', president of the …'.
+_APPOSITIVE = re.compile(r",\s+(?:the|a|an|[a-z]+ (?:of|at|for|with))\s")
 
 _NOT_MODIFIERS = {"of", "and", "but", "yet", "so", "or", "still", "now", "then", "also"}
 
