@@ -428,7 +428,7 @@ def test_an_organisation_in_dotted_initials_is_named_without_the_dots() -> None:
 def test_a_person_introduced_with_an_appositive_takes_the_next_quote() -> None:
     text = (
         'Mr. Paul Brandt opened the fair. "Welcome," Brandt said.\n'
-        "Brandt had songs written about him, which is something that worries "
+        "Brandt had many fans at the fair, which is something that troubles "
         "Mr. Ivo Stanek, president of the Norland Ferry Club.\n"
         '"No one writes songs for us," he said.'
     )
