@@ -187,3 +187,249 @@ def test_a_name_inside_the_reported_clause_does_not_take_the_focus() -> None:
     found = speakers(text)
     assert found[0][0] == "Nora Lind"
     assert found[-1][0] == "Nora Lind"
+
+
+def test_the_speaker_named_after_a_subject_in_the_same_sentence_is_more_salient() -> None:
+    text = (
+        "Marta Quill toured the harbour on Monday.\n"
+        "Quill campaign aide Dora Finch said the tour went well. "
+        '"We saw every pier," she said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Dora Finch", "Dora Finch"]
+
+
+def test_places_and_stray_capitals_are_never_he_or_she() -> None:
+    text = (
+        "Lena Marsh asked whether the United States would act.\n"
+        'Officials in Foreign Affairs were silent. "We will see," she said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Lena Marsh"]
+
+
+def test_a_gendered_noun_in_a_description_is_gender_evidence() -> None:
+    text = (
+        "Mr. Ivo Stanek spoke first.\n"
+        '"The claims fail," said 9/11 widow Orla Darrow.\n'
+        'She continued, "All we ask is a hearing."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Orla Darrow", "Orla Darrow"]
+
+
+def test_capitalised_titles_before_a_given_name_leave_the_name() -> None:
+    text = 'Acme Executive Director Aaron Pell replied.\n"We check context," he said.'
+    assert [s for s, _ in speakers(text)] == ["Aaron Pell"]
+
+
+def test_a_role_noun_prefers_the_holder_whose_role_and_modifier_match() -> None:
+    text = (
+        "Norland Gov. Ann Pell met Ostmark Gov. Tomas Berg on Friday.\n"
+        "The GOP governor from Ostmark, Republican Gov. Tomas Berg, left early.\n"
+        "The Norland governor said that the budget would pass."
+    )
+    assert speakers(text)[-1] == ("Ann Pell", "reported_cue_before:role")
+
+
+def test_a_role_no_one_was_given_stays_a_description_not_the_nearest_name() -> None:
+    text = (
+        "Crowds filled Harbour Square in Port Vale on Friday.\n"
+        "The nominee said that taxes would fall."
+    )
+    assert speakers(text) == [("nominee", "reported_cue_before:unresolved")]
+
+
+def test_an_acronym_names_the_organisation_whose_initials_it_spells() -> None:
+    text = (
+        "The Northern Harbour Authority met on Monday.\n"
+        "The NHA said that tolls would rise in spring."
+    )
+    assert [s for s, _ in speakers(text)] == ["Northern Harbour Authority"]
+
+
+def test_they_is_never_a_place_nor_a_stray_capital() -> None:
+    council = "The Harbour Council met on Monday.\nThey said that the pier would reopen."
+    assert [s for s, _ in speakers(council)] == ["Harbour Council"]
+    place = "Crowds toured West Norland on Tuesday.\nThey said that fares were too high."
+    assert speakers(place) == []
+    stray = "Crowds gathered at Bridgeford on Wednesday.\nThey said that the ferry was late."
+    assert speakers(stray) == []
+
+
+def test_an_organisation_noun_goes_to_an_organisation_of_that_kind() -> None:
+    text = (
+        "The Norland Herald published the letters on Sunday.\n"
+        "The newspaper said that the mayor had known for months."
+    )
+    assert speakers(text) == [("Norland Herald", "reported_cue_before:role")]
+
+
+def test_the_last_names_of_a_person_seen_in_full_are_that_person() -> None:
+    text = (
+        'Justin Ki Park, 33, grew up in Norland. "It was home," Ki Park said.\n'
+        '"We never left," Ki Park added.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Justin Ki Park", "Justin Ki Park"]
+
+
+def test_a_person_introduced_right_before_a_quote_speaks_it_even_as_an_object() -> None:
+    text = (
+        'Mr. Paul Brandt opened the fair. "Welcome," Brandt said.\n'
+        "The delays worried Mr. Ivo Stanek, a ferry captain from the coast.\n"
+        '"We lose a day each week," he said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Ivo Stanek"]
+
+
+def test_a_newcomer_does_not_take_a_pronoun_from_the_person_in_focus() -> None:
+    text = (
+        'Mr. Paul Brandt opened the fair. "Welcome," Brandt said.\n'
+        "Brandt thanked Mr. Ivo Stanek for the ferry.\n"
+        '"We owe him a lot," he said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Paul Brandt"]
+
+
+def test_who_after_an_appositive_is_the_person_not_the_organisation_in_it() -> None:
+    text = (
+        "The plan was backed by Sen. Ada Brill of Norland, the ranking member on the Senate "
+        "Harbour Committee, who said none of the ships came from Ostmark.\n"
+        '"It never made sense," she said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ada Brill", "Ada Brill"]
+    kept = "The rule is no anomaly for Tomas Berg, who criticized the port in 2011."
+    assert [s for s, _ in speakers(kept)] == ["Tomas Berg"]
+
+
+def test_a_place_set_off_by_commas_before_the_cue_is_no_speaker() -> None:
+    text = (
+        "Mayor Ann Pell, during a town hall meeting in Columbus, Ohio, said that the ferry "
+        "would run all winter."
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Pell"]
+
+
+def test_a_title_with_of_before_a_name_leaves_the_name() -> None:
+    text = (
+        "Former Secretary of State Ann Pell urged voters to stay home, saying, "
+        '"There is a special place for them."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Pell"]
+
+
+def test_a_contracted_pronoun_is_a_pronoun_not_a_name() -> None:
+    text = (
+        'Mr. Paul Brandt spoke at the fair. "We start today," Brandt said.\n'
+        "He’s claiming that the fair is “a big success” for the town."
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Paul Brandt"]
+
+
+def test_adverbs_and_time_phrases_before_the_cue_stay_out_of_the_speaker() -> None:
+    text = (
+        "Ann Pell ran the port for a decade.\n"
+        "Pell now says that the port needs a new pier.\n"
+        "Sen. Ivo Stanek on Wednesday morning also said that the pier could wait."
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Pell", "Ivo Stanek"]
+
+
+def test_a_bare_surname_stays_with_the_bearer_it_was_used_for() -> None:
+    text = (
+        "Tomas Brandt runs the ferry. Brandt said that fares would rise.\n"
+        "His sister Ida Brandt runs the cafe. Ida Brandt opened it in May. "
+        "Ida Brandt likes the harbour.\n"
+        "Brandt said that the ferry would be late."
+    )
+    assert [s for s, _ in speakers(text)] == ["Tomas Brandt", "Tomas Brandt"]
+
+
+def test_a_spokeswoman_for_a_person_is_not_that_person() -> None:
+    text = "A spokeswoman for Ann Pell says that the mayor never helped."
+    assert speakers(text) == [("spokeswoman for Ann Pell", "reported_cue_before:description")]
+
+
+def test_a_title_goes_to_the_speaker_in_focus_known_only_by_surname() -> None:
+    text = (
+        "Brandt defended his plan this week on his radio show.\n"
+        '"I have known the port for years," the governor said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Brandt", "Brandt"]
+
+
+def test_they_goes_to_a_plural_group_that_opens_the_sentence_before() -> None:
+    text = (
+        "The Harbour Council held a vote on Monday.\n"
+        "Several Democrats cautioned against drawing lessons from the vote. "
+        "They also said that turnout was low."
+    )
+    assert [s for s, _ in speakers(text)][-1] == "Democrats"
+
+
+def test_a_lone_name_takes_the_gender_of_the_pronoun_in_its_sentence() -> None:
+    text = (
+        "Mr. Paul Brandt opened the port in May.\n"
+        "Ama Osei visited the Harbour Office on Monday, a year after she was elected.\n"
+        '"The port is open to all," he said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt"]
+
+
+def test_with_a_name_and_a_participle_the_name_speaks() -> None:
+    text = (
+        "Councillors were irritated about the plan, with Mayor Ann Pell calling it "
+        "“a menu without prices.”"
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Pell"]
+
+
+def test_a_participle_opening_the_sentence_is_no_speaker() -> None:
+    text = (
+        "Speaking at a town hall in Salem, New Hampshire, Mayor Ann Pell went after the "
+        "council, calling it “a total mess.”"
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Pell"]
+
+
+def test_a_name_after_the_cue_of_a_subject_noun_is_what_it_speaks_of() -> None:
+    text = "Mayor Ann Pell met the press.\nThe clip says Pell “has a passion for the wrong ports.”"
+    assert all(s != "Ann Pell" for s, _ in speakers(text))
+
+
+def test_a_capitalised_preposition_opening_a_sentence_is_no_name() -> None:
+    text = (
+        "Ida Berg, a nurse from Norland, spoke at the rally.\n"
+        "Along with her husband, Tomas Berg, a farmer, she has given to many candidates, "
+        "but plans to narrow her support to one."
+    )
+    assert all(s != "Along" for s, _ in speakers(text))
+
+
+def test_it_goes_to_the_organisation_a_name_owns_in_focus() -> None:
+    text = (
+        "Ann Pell’s campaign is defending her posts on Friday. "
+        "It’s denouncing what it calls “the biggest attack in years.”"
+    )
+    assert [s for s, _ in speakers(text)] == ["Pell campaign"]
+
+
+def test_the_campaign_named_by_its_owner_is_that_campaign() -> None:
+    text = (
+        "The Pell campaign met donors. The Berg campaign met voters.\n"
+        "The Pell campaign said that the donors were generous."
+    )
+    assert speakers(text)[-1] == ("Pell campaign", "reported_cue_before:role")
+
+
+def test_an_organisation_in_dotted_initials_is_named_without_the_dots() -> None:
+    assert speakers("The F.B.I. said that the files were missing.") == [
+        ("FBI", "reported_cue_before:name")
+    ]
+
+
+def test_a_person_introduced_with_an_appositive_takes_the_next_quote() -> None:
+    text = (
+        'Mr. Paul Brandt opened the fair. "Welcome," Brandt said.\n'
+        "Brandt had many fans at the fair, which is something that troubles "
+        "Mr. Ivo Stanek, president of the Norland Ferry Club.\n"
+        '"No one writes songs for us," he said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Ivo Stanek"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from indexer.extract import dates
 from indexer.extract.calibration import confidence_of
 from indexer.extract.citation import cited_reported, cited_text
-from indexer.extract.coref import Entity
+from indexer.extract.coref import Entity, names_a_holder
 from indexer.extract.lang.en.cues import NOMINAL_CUES
 from indexer.extract.model import CONTEXT_CHARS, Article, ExtractedQuote, Found
 from indexer.extract.rules import (
@@ -123,7 +123,9 @@ def _resolution(found: Found, entity: Entity | None) -> str:
         return NAME
     if mention.kind == "pronoun":
         return PRONOUN if entity is not None else UNRESOLVED
-    return ROLE if entity is not None else DESCRIPTION
+    if entity is not None:
+        return ROLE
+    return UNRESOLVED if names_a_holder(mention) else DESCRIPTION
 
 
 def _parts(art: Article, found: Found, kind: str) -> tuple[tuple[int, int], ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from indexer.extract.cue import is_quote_token
 from indexer.extract.lang.en.clauses import VERBISH
 from indexer.extract.lang.en.cues import CUE_WORDS
-from indexer.extract.lang.en.nouns import DETERMINERS
+from indexer.extract.lang.en.nouns import DETERMINERS, ORG_WORDS, PLACE_WORDS
 from indexer.extract.mentions import Mention, name_mention
 from indexer.extract.model import Article
 from indexer.extract.subjects import sentence_subject, subject_before
@@ -38,12 +38,18 @@ def relative_subject(art: Article, s: Sentence, tokens: list[Token], ci: int) ->
         return None
     if tokens[j].lower == "that" and tokens[j - 1].text != ",":
         return None
-    for k in range(j - 1, max(-1, j - 8), -1):
+    person = tokens[j].lower == "who" and tokens[j - 1].text == ","  # 'Name, the …, who'
+    reach = 25 if person else 8
+    k = j - 1
+    while k > max(-1, j - reach):
         if is_name_token(tokens[k]):
             end = k
             while k - 1 >= 0 and is_name_token(tokens[k - 1]):
                 k -= 1
             named = name_mention(tokens, k, end)
+            if person and named is not None and _not_the_person(tokens, k, named):
+                k -= 1  # 'Ann Li, the ranking member on the Harbour Committee, who said'
+                continue
             if named is not None:
                 rel = tokens[j]
                 return Mention(
@@ -55,7 +61,30 @@ def relative_subject(art: Article, s: Sentence, tokens: list[Token], ci: int) ->
                     description=named.description,
                     gender=named.gender,
                 )
+        k -= 1
     return None
+
+
+def _not_the_person(tokens: list[Token], k: int, named: Mention) -> bool:
+    """A name 'who' cannot stand for: an organisation or place, or the object of a
+    preposition inside an appositive ('of Norland', 'on the Senate Harbour Committee')."""
+    words = {w.lower().strip(".") for w in (named.name or "").split()}
+    if words & (ORG_WORDS | PLACE_WORDS):
+        return True
+    if named.gender or named.description:
+        return False  # 'Secretary of State Ann Li': a person after all
+    before = k - 1
+    if before >= 0 and tokens[before].lower == "the":
+        before -= 1
+    if before < 0 or tokens[before].lower not in {"of", "on", "at", "for", "from", "in", "with"}:
+        return False
+    if before >= 1 and is_name_token(tokens[before - 1]):
+        return True  # 'Ann Li of Norland, who': the place modifies the person
+    # inside an appositive only: 'Ann Li, the ranking member on the Harbour Committee, who'
+    return any(
+        tokens[m].text == "," and tokens[m + 1].lower in {"the", "a", "an"}
+        for m in range(max(0, before - 12), before)
+    )
 
 
 def clause_initial_subject(tokens: list[Token], ci: int) -> Mention | None:

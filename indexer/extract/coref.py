@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
+from indexer.extract.lang.en.people import FEMALE_NOUNS, MALE_NOUNS
 from indexer.extract.mentions import Mention
 
 
@@ -24,11 +25,16 @@ class Entity:
     gender: str | None = None
     description: str | None = None
     aliases: list[str] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)  # words of every description seen with it
     last_seen: int = -1  # sentence index
     last_subject: int = -1
     last_spoke: int = -1
+    focus_at: int = -1  # offset of the latest subject or speaker mention: later is more salient
     mentions: int = 0
     first_at: int = -1  # offset of the first mention: nothing before it can refer to it
+    first_sentence: int = -1
+    first_in_clause: bool = False  # first named inside a reported clause ('X said that Y …')
+    introduced: bool = False  # first named with an appositive ('Ann Li, a nurse from …,')
 
     @property
     def focus(self) -> int:
@@ -47,6 +53,61 @@ class Entity:
 def _looks_like_org(name: str) -> bool:
     words = {w.lower().strip(".") for w in name.split()}
     return bool(words & (ORG_WORDS | PLACE_WORDS)) or name.isupper()
+
+
+def _alias_words(entity: Entity) -> set[str]:
+    """The bare surname is the alias of the bearer it was used for before."""
+    return {alias.lower() for alias in entity.aliases if " " not in alias}
+
+
+def _acronym_of(name: str, entities: list[Entity]) -> Entity | None:
+    """'IMF' or 'the I.R.S.' after 'International Monetary Fund' / 'Internal Revenue
+    Service': an all-capitals name standing for the initials of a fuller one seen before."""
+    letters = name.replace(".", "")
+    if " " in name or len(letters) < 2 or not letters.isalpha() or not letters.isupper():
+        return None
+    for entity in reversed(entities):
+        words = [w for w in entity.name.split() if w.lower() not in _ACRONYM_SKIPS]
+        if len(words) >= 2 and "".join(w[0] for w in words).upper() == letters:
+            return entity
+    return None
+
+
+_POSSESSIVE = re.compile(r"[’']s$")
+_DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+_ACRONYM_SKIPS = {"of", "and", "the", "for", "to", "on", "in", "&"}
+
+
+def _gender_of_description(description: str | None) -> str | None:
+    """'9/11 widow', 'her husband': a gendered noun in a description is gender evidence."""
+    words = {w.lower().strip(".,'’") for w in (description or "").split()}
+    if words & FEMALE_NOUNS and not words & MALE_NOUNS:
+        return "f"
+    if words & MALE_NOUNS and not words & FEMALE_NOUNS:
+        return "m"
+    return None
+
+
+def _is_place(name: str) -> bool:
+    return bool({w.lower().strip(".") for w in name.split()} & PLACE_WORDS)
+
+
+def _newcomer(entity: Entity, sentence: int) -> bool:
+    """A person introduced by full name in this sentence or the one before, who has not spoken
+    yet: news prose introduces a speaker right before the quote ('…, said Ann Li, a nurse.
+    "…," she said'), even in an object or appositive position."""
+    return (
+        entity.kind == "person"
+        and " " in entity.name
+        and bool(entity.gender or entity.roles)  # known to be a person, not 'Fort Pierce'
+        and sentence - 1 <= entity.first_sentence <= sentence
+        and entity.last_spoke < 0
+        and not entity.first_in_clause
+    )
+
+
+def _plural(name: str) -> bool:
+    return name.endswith("s") and not name.endswith("ss")
 
 
 def _is_titled_name(text: str, name: str) -> bool:
@@ -70,6 +131,9 @@ class EntityRegistry:
             if entity.name.lower() == lowered:
                 return entity
         parts = name.split()
+        acronym = _acronym_of(name, self.entities)
+        if acronym is not None:
+            return acronym
         if len(parts) == 1:
             # a surname: the latest person of that surname
             matches = [
@@ -82,8 +146,17 @@ class EntityRegistry:
             ]
             if matches:
                 # the article's principal bearer of the surname: most mentioned, then latest
-                return max(matches, key=lambda e: (e.mentions, e.last_seen))
+                return max(
+                    matches, key=lambda e: (lowered in _alias_words(e), e.mentions, e.last_seen)
+                )
         else:
+            for entity in self.entities:  # 'Leo Butz' after 'Norbert Leo Butz'
+                if (
+                    entity.kind == "person"
+                    and entity.name.lower().endswith(" " + lowered)
+                    and (gender is None or entity.gender in (None, gender))
+                ):
+                    return entity
             # a fuller name for an entity known by surname only: upgrade it
             for entity in self.entities:
                 if (
@@ -118,7 +191,10 @@ class EntityRegistry:
                 kind = "person"
             else:
                 kind = "unknown"
-            entity = Entity(mention.name, kind, first_at=mention.start)
+            name = mention.name
+            if _DOTTED_INITIALS.fullmatch(name) and name not in {"U.S.", "U.K."}:
+                name = name.replace(".", "")  # 'the F.B.I.' is the FBI
+            entity = Entity(name, kind, first_at=mention.start, first_sentence=sentence)
             self.entities.append(entity)
         elif entity.kind == "unknown" and (mention.gender or mention.description):
             entity.kind = "person"
@@ -130,14 +206,24 @@ class EntityRegistry:
         titled = mention.text.removeprefix("the ").removeprefix("The ")
         if titled != mention.name and _is_titled_name(titled, mention.name):
             entity.add_alias(titled)
-        if mention.gender and not entity.gender:
-            entity.gender = mention.gender
-        if mention.description and not entity.description:
-            entity.description = mention.description
+        gender = mention.gender or _gender_of_description(mention.description)
+        if gender and not entity.gender:
+            entity.gender = gender
+        if mention.description:
+            entity.description = entity.description or mention.description
+            entity.roles |= _role_words(mention.description)
         entity.last_seen = max(entity.last_seen, sentence)
         entity.mentions += 1
         if subject:
             entity.last_subject = sentence
+            entity.focus_at = max(entity.focus_at, mention.start)
+        return entity
+
+    def observe_group(self, mention: Mention, sentence: int) -> Entity:
+        """A plural group as a sentence's subject ('Several Democrats'): 'they' may follow."""
+        entity = self.observe(mention, sentence, subject=True)
+        if entity.kind == "unknown" or (entity.kind == "person" and not entity.gender):
+            entity.kind = "group"
         return entity
 
     def resolve(self, mention: Mention, sentence: int) -> Entity | None:
@@ -162,14 +248,22 @@ class EntityRegistry:
         return None
 
     def _salient(
-        self, sentence: int, mention: Mention, persons: bool, window: int = 6
+        self,
+        sentence: int,
+        mention: Mention,
+        persons: bool,
+        window: int = 6,
+        evidence: bool = False,
     ) -> Entity | None:
         """The entity in focus: latest subject or speaker, then latest mention, among those
         named before the mention whose kind and gender agree (an unknown gender agrees with
-        any). 'She called Acme's plan …' never refers forward to Acme."""
+        any). 'She called Acme's plan …' never refers forward to Acme. With `evidence`, only
+        entities shown to be people (a gender, a role, or words spoken) are candidates."""
         gender = mention.gender if persons else None
 
         def compatible(e: Entity, kinds: tuple[str, ...]) -> bool:
+            if evidence and not (e.gender or e.roles or e.last_spoke >= 0):
+                return False
             if persons:
                 return e.kind in kinds and e.gender in (None, gender)
             return e.kind in kinds and e.gender is None
@@ -177,19 +271,40 @@ class EntityRegistry:
         recent = [
             e
             for e in self.entities
-            if sentence - e.last_seen <= window and e.first_at < mention.start
+            if sentence - e.last_seen <= window
+            and e.first_at < mention.start
+            and not (mention.gender == "p" and _is_place(e.name))  # 'they' is never a place
         ]
-        wanted = ("person",) if persons else ("org",)
+        wanted = (
+            ("person",)
+            if persons
+            else ("org", "group")
+            if gender is None and mention.gender == "p"
+            else ("org",)
+        )
         candidates = [e for e in recent if compatible(e, wanted)]
-        if not candidates:  # a lone capitalised word may be a person or an organisation
-            candidates = [e for e in recent if compatible(e, ("unknown",))]
+        if not candidates:  # a lone capitalised word may be a person or an organisation,
+            # but "he"/"she" only take one that was a subject or speaker ('Affairs' never is)
+            candidates = [
+                e
+                for e in recent
+                if compatible(e, ("unknown",))
+                and (not persons or e.focus >= 0)
+                and (mention.gender != "p" or _plural(e.name))  # 'they': 'Democrats'
+            ]
         if not candidates:
             return None
         kind_wanted = "person" if persons else "org"
+        if persons:
+            newcomers = [e for e in candidates if _newcomer(e, sentence)]
+            focused = [e for e in candidates if e.focus >= sentence - 1 and e not in newcomers]
+            if len(newcomers) == 1 and (not focused or newcomers[0].introduced):
+                return newcomers[0]
 
         def rank(e: Entity) -> tuple:
             in_focus = e.focus >= sentence - window
-            return (in_focus, e.focus if in_focus else -1, e.kind == kind_wanted, e.last_seen)
+            focus = (e.focus, e.focus_at) if in_focus else (-1, -1)
+            return (in_focus, focus, e.kind == kind_wanted, e.last_seen)
 
         return max(candidates, key=rank)
 
@@ -209,36 +324,75 @@ class EntityRegistry:
         description shares 'Indiana'); an organisation noun → the latest organisation of that
         name; a title alone → the person in focus."""
         head = _ROLE_ALIASES.get(mention.head, mention.head)
-        modifiers = {w.lower().strip(".,") for w in mention.text.split()[1:-1]}
-        if head in _ORG_ROLES:
+        modifiers = _role_words(" ".join(mention.text.split()[1:-1]))
+        if head in _ORG_ROLES or head in _ORG_KINDS:
+            owner = [w for w in mention.text.split()[1:-1] if w[:1].isupper()]
+            if owner and head in OWNED_ORGANISATIONS:  # 'the Trump campaign' names its owner
+                name = _POSSESSIVE.sub("", owner[-1]) + " " + head
+                named = Mention(name, mention.start, mention.end, "name", name=name)
+                return self.observe(named, sentence, subject=True)
+            signs = _ORG_KINDS.get(head, {head})
             for entity in sorted(self.entities, key=lambda e: -e.last_seen):
+                if entity.first_at > mention.start:
+                    continue
+                words = {w.lower().strip(".,") for w in entity.name.split()}
                 if entity.kind == "org" and head in entity.name.lower():
                     return entity
+                if words & signs and (entity.kind == "org" or not entity.gender):
+                    return entity  # 'the Norland Herald', whatever kind it was taken for
             return None
-
-        def described_as(e: Entity) -> set[str]:
-            words = {w.lower().strip(".,") for w in (e.description or "").split()}
-            return {_ROLE_ALIASES.get(w, w) for w in words}
 
         described = [
             e
             for e in self.entities
-            if e.kind == "person" and head in described_as(e) and sentence - e.last_seen <= 30
+            if e.kind == "person"
+            and head in e.roles
+            and e.first_at < mention.start
+            and sentence - e.last_seen <= 30
         ]
         if described:
             return max(
                 described,
-                key=lambda e: (len(modifiers & described_as(e)), e.focus, e.last_seen),
+                key=lambda e: (len(modifiers & e.roles), e.focus, e.focus_at),
             )
-        if head in _TITLE_ROLES:
-            return self._salient(sentence, mention, persons=True, window=4)
+        if head in _TITLE_ROLES:  # 'the nominee' with no one so described: the person in
+            # focus, among those the article showed to be people
+            return self._salient(sentence, mention, persons=True, window=4, evidence=True)
         return None
 
-    def spoke(self, entity: Entity, sentence: int) -> None:
+    def spoke(self, entity: Entity, sentence: int, at: int) -> None:
         entity.last_spoke = sentence
+        entity.focus_at = max(entity.focus_at, at)
         entity.last_seen = max(entity.last_seen, sentence)
 
 
+def names_a_holder(mention: Mention) -> bool:
+    """'the governor', 'the newspaper': a definite role that stands for one named person or
+    organisation of the article (left unresolved, it is not an unnamed source)."""
+    if mention.kind != "nominal" or not mention.definite:
+        return False
+    head = _ROLE_ALIASES.get(mention.head, mention.head)
+    return head in _TITLE_ROLES or head in _ORG_ROLES or head in _ORG_KINDS
+
+
+def _role_words(text: str) -> set[str]:
+    """The words of a description or role phrase, abbreviations spelt out ('Gov.' is
+    'governor', 'GOP' is 'republican'), so 'the GOP governor' meets 'Republican Gov.'."""
+    words = (w.lower().strip(".,'’") for w in text.split())
+    return {_PARTY_ALIASES.get(w, _ROLE_ALIASES.get(w, w)) for w in words}
+
+
+_PARTY_ALIASES = {"gop": "republican", "dem": "democratic", "democrat": "democratic"}
+
+# Organisation nouns and the words in a name that show an organisation is one:
+# 'the newspaper' is The Washington Post, 'the network' is NBC News.
+_ORG_KINDS = {
+    "newspaper": {"post", "times", "journal", "tribune", "herald", "gazette", "globe", "daily"},
+    "paper": {"post", "times", "journal", "tribune", "herald", "gazette", "globe", "daily"},
+    "network": {"news", "network", "cnn", "nbc", "abc", "cbs", "fox", "msnbc", "rt", "bbc", "tv"},
+    "union": {"union", "workers", "federation", "teamsters"},
+    "bank": {"bank", "fed", "reserve"},
+}
 _ORG_ROLES = {
     "kremlin",
     "campaign",
@@ -252,6 +406,8 @@ _ORG_ROLES = {
     "committee",
     "court",
 }
+# Organisations a person's name owns: 'the Trump campaign', 'Obama's administration'.
+OWNED_ORGANISATIONS = {"campaign", "administration", "government", "team", "office"}
 # Roles that name one person in office or in the race: "the president", "the nominee".
 _TITLE_ROLES = {
     "president",
@@ -268,8 +424,6 @@ _TITLE_ROLES = {
     "chancellor",
     "premier",
     "mayor",
-    "congressman",
-    "congresswoman",
     "representative",
 }
 # Abbreviated titles in descriptions ("Indiana Gov.") and the role nouns they stand for.

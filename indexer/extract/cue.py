@@ -79,7 +79,7 @@ def attribution_near(
     for ci in cues:
         cue_i = lo + ci
         mention = subject_before(tokens[lo : cue_i + 1], ci)
-        if mention is None and CUE_WORDS[tokens[cue_i].lower] != "tell":
+        if mention is None and CUE_WORDS[tokens[cue_i].lower] != "tell" and _inverts(tokens, cue_i):
             mention = subject_after(tokens[:hi], cue_i)
         if mention is not None:
             return Attribution(mention, tokens[cue_i].text, rule=placed)
@@ -87,6 +87,20 @@ def attribution_near(
     if found:
         return Attribution(found[1], "according to", rule=ACCORDING_TO)
     return None
+
+
+def _inverts(tokens: list[Token], cue_i: int) -> bool:
+    """A cue can put its speaker after it ('…," said Ann Li', '…, says Li') only where no
+    subject stands before it: 'The clip says Kaine …' names Kaine as its subject matter."""
+    if cue_i == 0:
+        return True
+    before = tokens[cue_i - 1]
+    return not (
+        before.text.isalpha()
+        and before.text.islower()
+        and cue_i >= 2
+        and tokens[cue_i - 2].lower in {"the", "a", "an", "this", "that", "its"}
+    )
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:

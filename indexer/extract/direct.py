@@ -16,7 +16,12 @@ from indexer.extract.rules import (
     SUBJECT_VERB,
     VERB_AFTER,
 )
-from indexer.extract.subjects import sentence_subject, subject_after, subject_before
+from indexer.extract.subjects import (
+    participle_subject,
+    sentence_subject,
+    subject_after,
+    subject_before,
+)
 from indexer.extract.text import QuotedSpan, Sentence
 from indexer.extract.tokens import Token
 
@@ -73,7 +78,7 @@ def quotations_in_sentence(
     # participle: 'Trump attacked Clinton, saying, "…"' / 'saying anybody who … "…"'
     participle = next((i for i in range(first_q) if tokens[i].lower in PARTICIPLE_CUES), None)
     if attribution is None and participle is not None:
-        subject = sentence_subject(tokens, participle)
+        subject = participle_subject(tokens, participle)
         if subject is not None:
             attribution = Attribution(subject, tokens[participle].text, rule=PARTICIPLE)
             if lead in {":", ","} and participle >= first_q - 2:

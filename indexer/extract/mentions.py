@@ -60,6 +60,12 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         words[split].bare in TITLE_WORDS or _is_demonym(words[split].text)
     ):
         split += 1
+    while split < len(words) - 2 and words[split].lower == "of" and words[split + 1].capitalized:
+        split += 2  # 'Secretary of State Ann Li', 'Secretary of Homeland Security Ann Li'
+        while split < len(words) - 1 and words[split].bare in TITLE_WORDS:
+            split += 1
+    if split == 0:
+        split = _title_before_given_name(words)
     if all(w.bare in TITLE_WORDS for w in words[split:]):
         split = 0  # "White House", "Mr. President": the whole phrase is the name
     name_words = [w for w in words[split:] if w.text not in {"'s", "’s"}]
@@ -92,6 +98,15 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         description=description,
         gender=gender,
     )
+
+
+def _title_before_given_name(words: list[Token]) -> int:
+    """Where a person's name starts after a run of capitalised titles that a given name ends
+    ('Acme Executive Director Ann Li'): the index of the given name, or 0."""
+    for i in range(len(words) - 2, 0, -1):
+        if words[i].bare in MALE_NAMES | FEMALE_NAMES and words[i - 1].bare in TITLE_WORDS:
+            return i
+    return 0
 
 
 def _describes(word: Token) -> bool:
@@ -150,7 +165,8 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
 
 
 def pronoun_mention(tok: Token) -> Mention:
-    return Mention(tok.text, tok.start, tok.end, "pronoun", gender=PRONOUNS[tok.lower])
+    word = re.split(r"[’']", tok.lower, maxsplit=1)[0]  # "He’s" is 'he'
+    return Mention(tok.text, tok.start, tok.end, "pronoun", gender=PRONOUNS[word])
 
 
 def noun_phrase(tokens: list[Token], i: int, j: int) -> Mention | None:

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from indexer.extract.assemble import attributable, to_quote
-from indexer.extract.coref import Entity
+from indexer.extract.coref import OWNED_ORGANISATIONS, Entity
 from indexer.extract.direct import colon_attribution, quotations_in_sentence
-from indexer.extract.lang.en.cues import CUE_WORDS
-from indexer.extract.lang.en.nouns import PREPOSITIONS
-from indexer.extract.mentions import names_in
+from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
+from indexer.extract.lang.en.nouns import (
+    DETERMINERS,
+    GROUP_NOUNS,
+    ORG_WORDS,
+    PLACE_WORDS,
+    PREPOSITIONS,
+)
+from indexer.extract.mentions import Mention, names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_in_sentence
 from indexer.extract.subjects import sentence_subject
 from indexer.extract.text import Sentence
-from indexer.extract.tokens import Token
+from indexer.extract.tokens import Token, is_name_token
 from indexer.extract.transcript import transcript_lines
 
 
@@ -28,7 +35,13 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     for s in art.sentences:
         for name in names_in(text, s.start, s.end):
             if not any(q.start <= name.start < q.end for q in art.quotes):
-                art.registry.observe(name, s.index, subject=False)
+                named = art.registry.observe(name, s.index, subject=False)
+                if named.mentions == 1:
+                    before = text[s.start : name.start].lower().split()
+                    named.first_in_clause = any(w in CUE_WORDS for w in before) and (
+                        "that" in before
+                    )
+                    named.introduced = bool(_APPOSITIVE.match(text, name.end))
         quotes = art.quotes_in(s)
         tokens = art.frame_tokens(s, quotes)
         _mark_subject(art, s, tokens)
@@ -50,7 +63,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
             if entity is None and mention is not None:
                 entity = art.registry.resolve(mention, s.index)
             if entity is not None:
-                art.registry.spoke(entity, s.index)
+                art.registry.spoke(entity, s.index, mention.start if mention else s.start)
             found.attribution.entity = entity
             found_all.append((found, entity))
             previous = found
@@ -60,16 +73,27 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
 def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
     """The sentence's subject becomes the entity in focus for later pronouns: a name or a known
     surname opening it (after an opening adverbial), or "he"/"she" continuing the focus."""
+    group = _group_subject(tokens)
+    if group is not None:
+        art.registry.observe_group(group, s.index)
+        return
+    owned = _organisation_subject(tokens)
+    if owned is not None:
+        art.registry.observe(owned, s.index, subject=True)
+        return
     subject = sentence_subject(tokens, min(len(tokens), 12))
     if subject is not None and subject.kind == "pronoun" and subject.gender in ("m", "f"):
         entity = art.registry.resolve(subject, s.index)
         if entity is not None:
             entity.last_subject = s.index
+            entity.focus_at = max(entity.focus_at, subject.start)
         return
     if subject is not None and subject.kind == "name" and subject.name:
         single = " " not in subject.name and not subject.description and not subject.gender
         if not single or art.registry.known(subject.name):
-            art.registry.observe(subject, s.index, subject=True)
+            entity = art.registry.observe(subject, s.index, subject=True)
+            if entity.kind == "person" and not entity.gender:
+                entity.gender = _gender_in_clause(art, s, tokens)
             return
     head = min(s.end, s.start + 80)
     for m in names_in(art.text, s.start, head):
@@ -82,3 +106,83 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
             continue  # 'During a CNN town hall, Name …': CNN is no subject
         art.registry.observe(m, s.index, subject=True)
         return
+
+
+def _group_subject(tokens: list[Token]) -> Mention | None:
+    """A plural group opening the sentence as its subject ('Several Democrats cautioned …',
+    'Nuclear experts have said …'): the antecedent 'they' looks for."""
+    for k, tok in enumerate(tokens[:5]):
+        if tok.lower in GROUP_NOUNS and tok.lower.endswith("s"):
+            if any(not t.text.isalpha() or t.lower in AUXILIARIES for t in tokens[:k]):
+                return None
+            if k + 1 < len(tokens) and tokens[k + 1].lower in {"'s", "’s", "of", "'", "’"}:
+                return None
+            words: list[Token] = []
+            if not tok.capitalized:  # 'nuclear experts'; 'Democrats' is a name on its own
+                for t in reversed(tokens[:k]):
+                    if t.lower in DETERMINERS or t.lower in _NOT_MODIFIERS or t.capitalized:
+                        break
+                    words.insert(0, t)
+            first = words[0] if words else tok
+            name = " ".join(t.text for t in [*words, tok])
+            return Mention(name, first.start, tok.end, "name", name=name)
+        if tok.lower not in DETERMINERS and not tok.text.isalpha():
+            return None
+    return None
+
+
+def _organisation_subject(tokens: list[Token]) -> Mention | None:
+    """'Donald Trump’s campaign is defending …', 'The Clinton campaign said …': the
+    organisation a name owns opens the sentence and is in focus ('It’s denouncing …')."""
+    k = 1 if tokens and tokens[0].lower == "the" else 0
+    first = k
+    while k < len(tokens) and k - first < 4 and is_name_token(tokens[k]):
+        k += 1
+    if k == first or k >= len(tokens):
+        return None
+    last = tokens[k - 1]
+    owner = re.sub(r"[’']s$", "", last.text)
+    if k < len(tokens) and tokens[k].text in {"'s", "’s"}:
+        k += 1
+        owner = last.text
+    noun = tokens[k]
+    if noun.lower not in OWNED_ORGANISATIONS:
+        return None
+    name = f"{owner.split()[-1]} {noun.lower}"
+    return Mention(name, tokens[first].start, noun.end, "name", name=name)
+
+
+# An appositive introducing a person: 'Ann Li, a nurse', ', president of the …'.
+_APPOSITIVE = re.compile(r",\s+(?:the|a|an|[a-z]+ (?:of|at|for|with))\s")
+
+_NOT_MODIFIERS = {"of", "and", "but", "yet", "so", "or", "still", "now", "then", "also"}
+
+
+def _gender_in_clause(art: Article, s: Sentence, tokens: list[Token]) -> str | None:
+    """'Ann Li visited the port after she was released': when the subject is the only name in
+    its sentence, the he/she (his/her) after it gives its gender."""
+    people = [m for m in names_in(art.text, s.start, s.end) if _may_be_person(art.text, m)]
+    if len(people) != 1:
+        return None
+    found = {_GENDERED.get(t.lower) for t in tokens} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _may_be_person(text: str, m: Mention) -> bool:
+    """Not an organisation or place, nor a name modifying one ('the Ann Li administration')."""
+    words = {w.lower().strip(".") for w in (m.name or "").split()}
+    following = text[m.end : m.end + 30].split()
+    head = re.sub(r"[’']s?$", "", following[0].lower().strip(".,;:")) if following else ""
+    return not words & (ORG_WORDS | PLACE_WORDS) and head not in ORG_WORDS
+
+
+_GENDERED = {
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "himself": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "herself": "f",
+}

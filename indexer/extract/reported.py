@@ -34,7 +34,11 @@ from indexer.extract.lang.en.cues import (
 )
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import ACCORDING_TO, CUE_AFTER, CUE_BEFORE, PARTICIPLE
-from indexer.extract.subjects import sentence_subject, subject_after, subject_before
+from indexer.extract.subjects import (
+    participle_subject,
+    subject_after,
+    subject_before,
+)
 from indexer.extract.text import Sentence
 from indexer.extract.tokens import Token, is_name_token
 
@@ -187,7 +191,7 @@ def _participle_clause(art: Article, s: Sentence, tokens: list[Token], pi: int) 
         start_i = _participle_object(tokens, pi)
     if start_i is None or start_i >= len(tokens) - 2:
         return None
-    mention = sentence_subject(tokens, pi)
+    mention = participle_subject(tokens, pi)
     if mention is None:
         return None
     start, end = strip_span(art.text, tokens[start_i].start, _clause_stop(tokens, start_i, s))

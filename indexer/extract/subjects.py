@@ -15,9 +15,15 @@ from indexer.extract.lang.en.nouns import (
     STOP_CAPITALS,
     TIME_WORDS,
 )
-from indexer.extract.lang.en.people import SUBJECT_PRONOUNS, TITLE_WORDS
+from indexer.extract.lang.en.people import (
+    FEMALE_NAMES,
+    MALE_NAMES,
+    PERSON_TITLES,
+    SUBJECT_PRONOUNS,
+    TITLE_WORDS,
+)
 from indexer.extract.mentions import Mention, name_mention, noun_phrase, pronoun_mention
-from indexer.extract.tokens import Token, is_name_token
+from indexer.extract.tokens import Token, contracted, is_name_token
 
 
 def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
@@ -45,6 +51,8 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
             and all(is_name_token(t) or t.lower in NAME_CONNECTORS for t in inner)
         ):
             mention = noun_phrase(tokens, k + 1, j - 1)
+            if mention is not None and tokens[k].text == "," and _is_place(mention.name):
+                return None  # 'Ann Li, in Columbus, Ohio, said': the place is no speaker
             if mention is not None and mention.kind == "name":
                 before = tokens[max(0, k - 6) : k] if k >= 0 else []
                 if before and before[-1].lower in ROLE_NOUNS | TITLE_WORDS:
@@ -61,6 +69,10 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                     return mention
         return None
     return _np_ending_at(tokens, j)
+
+
+def _is_place(name: str | None) -> bool:
+    return bool({w.lower().strip(".") for w in (name or "").split()} & PLACE_WORDS)
 
 
 def _chain_head(tokens: list[Token], k: int) -> Mention | None:
@@ -86,6 +98,8 @@ def _chain_head(tokens: list[Token], k: int) -> Mention | None:
     return mention
 
 
+_ADVERBS = {"now", "also", "then", "still", "again", "too", "already", "later", "once", "since"}
+
 APPOSITIVE_OPENERS = {"the", "a", "an", "who", "whose", "which"}
 
 
@@ -95,6 +109,10 @@ def _skip_adverbials(tokens: list[Token], j: int) -> int:
         low = tokens[j].lower
         if low in AUXILIARIES or (low.endswith("ly") and tokens[j].text.islower()):
             j -= 1
+        elif low in _ADVERBS and tokens[j].text.islower():
+            j -= 1  # 'Clinton now says', 'The campaign also said'
+        elif low in TIME_WORDS and j >= 1 and tokens[j - 1].lower in TIME_WORDS:
+            j -= 1  # 'on Wednesday morning': on to 'on Wednesday'
         elif (
             low in TIME_WORDS
             and j >= 1
@@ -127,10 +145,9 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
     k = i
     while (
         k < len(tokens)
-        and k - i < 4
-        and tokens[k].text.islower()
-        and tokens[k].text.isalpha()
-        and tokens[k].lower not in DETERMINERS | {"that", "on", "in", "at", "to", "of"}
+        and k - i < 5
+        and _description_word(tokens[k].text)
+        and tokens[k].lower not in DETERMINERS | PREPOSITIONS | {"that"}
     ):
         k += 1
     if k > i and k < len(tokens) and is_name_token(tokens[k]):
@@ -162,6 +179,13 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
     if j == i or (j == i + 1 and tokens[i].lower in DETERMINERS):
         return None
     return noun_phrase(tokens, i, j - 1)
+
+
+def _description_word(text: str) -> bool:
+    """A word of a description before a name: 'longtime', 'self-described', '9/11 widow'."""
+    if text == "/" or text.isdigit():
+        return True
+    return text.islower() and text.replace("-", "").isalpha()
 
 
 def _role_before_name(tokens: list[Token], j: int) -> int | None:
@@ -226,32 +250,85 @@ def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
         k -= 1
     if k < 1 or tokens[k].lower not in {"of", "at", "from", "for", "with"}:
         return None
+    role = tokens[k - 1]
+    if (
+        tokens[k].lower == "for"
+        and role.text.islower()
+        and role.lower in ROLE_NOUNS | TITLE_WORDS
+        and role.lower not in {"campaign", "committee", "party"}
+    ):  # 'a spokeswoman for Ann Li says': the spokeswoman speaks, for Ann Li
+        phrase = _np_ending_at(tokens, k - 1)
+        if phrase is not None and phrase.kind != "name":
+            phrase.text = " ".join(t.text for t in tokens[_index_at(tokens, phrase.start) : j + 1])
+            phrase.end = tokens[j].end
+            return phrase
     if not is_name_token(tokens[k - 1]):
         return None
     before = _np_ending_at(tokens, k - 1)
     if before is None or before.kind != "name" or not before.name:
         return None
     words = [w.lower().strip(".") for w in before.name.split()]
+    first = next(n for n, t in enumerate(tokens) if t.start == before.start)
     if words[-1] in ORG_WORDS and tokens[k].lower == "of":
-        first = next(n for n, t in enumerate(tokens) if t.start == before.start)
         return noun_phrase(tokens, first, j)  # 'Bank of America', 'Department of Justice'
+    if all(w in TITLE_WORDS for w in words) and tokens[k].lower == "of":
+        return noun_phrase(tokens, first, j)  # 'Secretary of State Ann Li': a title, a name
     if (len(words) < 2 and not before.gender) or set(words) & (ORG_WORDS | PLACE_WORDS):
         return None
     return before
 
 
+def _participial_opener(tokens: list[Token]) -> bool:
+    """'Speaking at a rally, …', 'Chastened by the polls, …': a participle opens the sentence
+    and its subject comes after the comma."""
+    first = tokens[0]
+    return (
+        len(tokens) > 2
+        and len(first.text) >= 6
+        and first.lower.endswith(("ing", "ed"))
+        and first.lower not in MALE_NAMES | FEMALE_NAMES
+        and tokens[1].text.islower()
+        and tokens[1].lower not in CUE_WORDS
+    )
+
+
+def participle_subject(tokens: list[Token], pi: int) -> Mention | None:
+    """Who speaks in a participle cue: 'with Ann Li calling it …' is Ann Li; otherwise the
+    subject of the main clause ('Li attacked the plan, calling it …')."""
+    if pi >= 2 and is_name_token(tokens[pi - 1]):
+        k = pi - 1
+        while k > 0 and (is_name_token(tokens[k - 1]) or tokens[k - 1].bare in TITLE_WORDS):
+            k -= 1
+        if k >= 1 and tokens[k - 1].lower == "with":
+            return _np_ending_at(tokens, pi - 1)
+    return sentence_subject(tokens, pi)
+
+
+def _index_at(tokens: list[Token], start: int) -> int:
+    return next(n for n, t in enumerate(tokens) if t.start == start)
+
+
 def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
     """The subject of a sentence's main clause, for participle cues ('…, saying "…"')."""
     start = 0
-    if tokens and tokens[0].lower in OPENERS:
+    if tokens and (tokens[0].lower in OPENERS or _participial_opener(tokens)):
         comma = next((k for k, t in enumerate(tokens[:limit]) if t.text == ","), None)
         if comma is None:
             return None
         start = comma + 1
+        place = start  # 'Speaking in Salem, New Hampshire, Trump …': past the place
+        while place < limit and is_name_token(tokens[place]):
+            place += 1
+        if (
+            start < place < limit
+            and tokens[place].text == ","
+            and _is_place(" ".join(t.text for t in tokens[start:place]))
+        ):
+            start = place + 1
     if start >= limit:
         return None
     first = tokens[start]
-    if first.lower in SUBJECT_PRONOUNS:
+    if contracted(first) in SUBJECT_PRONOUNS:  # 'He’s claiming …'
         return pronoun_mention(first)
     end = start
     if first.lower in DETERMINERS:
@@ -260,11 +337,24 @@ def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
         is_name_token(tokens[end])
         or tokens[end].lower in NAME_CONNECTORS
         or (tokens[end].bare in TITLE_WORDS and tokens[end].capitalized)
+        or _title_of(tokens, end, limit)
     ):
         end += 1
     if end > start and is_name_token(tokens[end - 1]):
         return noun_phrase(tokens, start, end - 1)
     return None
+
+
+def _title_of(tokens: list[Token], k: int, limit: int) -> bool:
+    """'of' inside a title before a name: 'Secretary of State Ann Li'."""
+    return (
+        tokens[k].lower == "of"
+        and k >= 1
+        and tokens[k - 1].bare in PERSON_TITLES
+        and k + 2 < limit
+        and is_name_token(tokens[k + 1])
+        and is_name_token(tokens[k + 2])
+    )
 
 
 # Tokens a noun phrase never runs back over: punctuation and the quotation marker.

@@ -37,7 +37,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
 
 
+def contracted(tok: Token) -> str:
+    """The word before a contraction: 'he' for "He’s", "they" for "They're"."""
+    return re.split(r"[’']", tok.lower, maxsplit=1)[0]
+
+
 def is_name_token(tok: Token) -> bool:
-    if not tok.capitalized or tok.bare in STOP_CAPITALS:
+    if not tok.capitalized or tok.bare in STOP_CAPITALS or contracted(tok) in STOP_CAPITALS:
         return False
     return bool(re.match(r"[A-Z][\w’'\-.&]*$", tok.text))

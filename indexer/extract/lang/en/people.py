@@ -284,6 +284,50 @@ MALE_TITLES = {
     "lord",
 }
 
+# Nouns in a description that give a person's gender ('9/11 widow Ann Li', 'his wife, Ann').
+FEMALE_NOUNS = {
+    "widow",
+    "wife",
+    "mother",
+    "daughter",
+    "sister",
+    "grandmother",
+    "woman",
+    "girl",
+    "girlfriend",
+    "aunt",
+    "niece",
+    "mom",
+    "housewife",
+    "sportswoman",
+    "servicewoman",
+    "congresswoman",
+    "spokeswoman",
+    "chairwoman",
+    "businesswoman",
+    "actress",
+}
+MALE_NOUNS = {
+    "widower",
+    "husband",
+    "father",
+    "son",
+    "brother",
+    "grandfather",
+    "man",
+    "boy",
+    "boyfriend",
+    "uncle",
+    "nephew",
+    "dad",
+    "sportsman",
+    "serviceman",
+    "congressman",
+    "spokesman",
+    "chairman",
+    "businessman",
+}
+
 FEMALE_NAMES = {
     "hillary",
     "nancy",
