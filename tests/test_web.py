@@ -91,7 +91,8 @@ def test_oembed(api: httpx.Client) -> None:
     body = found.json()
     assert body["version"] == "1.0" and body["type"] == "rich"
     assert body["width"] == 400 and body["provider_name"] == "OnRecord"
-    assert f"/embed/quotes/{quote_id}" in body["html"] and body["html"].startswith("<iframe")
+    assert f"/embed/quotes/{quote_id}" in body["html"]
+    assert body["html"].startswith('<blockquote class="onrecord-quote"')
     assert api.get("/oembed", params={"url": f"{base}/quotes/999999"}).status_code == 404
     assert api.get("/oembed", params={"url": "https://elsewhere.org/x"}).status_code == 404
     assert api.get("/oembed", params={"url": permalink, "format": "xml"}).status_code == 501
