@@ -126,16 +126,20 @@ async def run_disjunctive_search(searcher: AsyncSearcher, query: SearchQuery) ->
     again without its own filter, in one hitless query per such facet, run concurrently.
     With no facet filter it costs exactly one search."""
     picked = [f for f in _FACET_FILTERS if f in query.facets and getattr(query, _FACET_FILTERS[f])]
-    recounts = [
-        replace(query, **{_FACET_FILTERS[f]: []}, facets=[f], page=1, per_page=0, after=None)
-        for f in picked
-    ]
+    recounts = [_recount(query, f) for f in picked]
     result, *others = await asyncio.gather(
         run_search(searcher, query), *(searcher.search(q) for q in recounts)
     )
     for facet, raw in zip(picked, others, strict=True):
         result.facets[facet] = dict((raw.get("facetDistribution") or {}).get(facet, {}))
     return result
+
+
+def _recount(query: SearchQuery, facet: Facet) -> SearchQuery:
+    """The hitless query that counts `facet` as if none of its values were picked."""
+    recount = replace(query, facets=[facet], page=1, per_page=0, after=None)
+    setattr(recount, _FACET_FILTERS[facet], [])
+    return recount
 
 
 def _next_cursor(query: SearchQuery, docs: list[dict[str, Any]], total: int) -> str | None:
