@@ -25,7 +25,11 @@ PAGE_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-EMBED_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors *"
+# The embed card runs one script of ours: embed.js, which reports the card's height.
+EMBED_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; base-uri 'none'; "
+    "frame-ancestors *"
+)
 
 
 def page(

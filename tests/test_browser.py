@@ -114,3 +114,143 @@ def test_widget_renders_on_another_origin_and_degrades_to_a_link(site, other_ori
     )
     page.goto(origin + "/offline.html")
     sync_api.expect(page.locator("onrecord-quotes .fallback a")).to_have_text("Quotes on OnRecord")
+
+
+LONG = {
+    "url": "https://example.org/long-quay",
+    "title": "The quay",
+    "outlet": "The Northern Archipelago Evening Chronicle and Weekly Harbour Gazette",
+    "published_at": "2024-05-10",
+    "text": (
+        '"The harbour will reopen when every crane on the northern quay has been inspected, '
+        "repaired and certified, and not one day before that, whatever the shipping lines may "
+        'tell the council," harbourmaster Annelise Vandermeer-Kristoffersdottir said.'
+    ),
+}
+
+
+def _oembed_host(api_base: str, folder: Path, name: str, maxwidth: int) -> str:
+    """A host page holding the oEmbed html as a CMS would paste it."""
+    permalink = httpx.get(api_base + "/v1/search", params={"q": "harbourmaster"}).json()
+    quote_url = f"{api_base}/quotes/{permalink['hits'][0]['id']}"
+    markup = httpx.get(
+        api_base + "/oembed", params={"url": quote_url, "maxwidth": maxwidth}
+    ).json()["html"]
+    (folder / name).write_text(
+        '<!doctype html><html lang="en"><meta name="viewport" '
+        'content="width=device-width, initial-scale=1"><title>CMS</title>'
+        f'<body style="margin:0 8px"><main>{markup}</main></body></html>'
+    )
+    return markup
+
+
+@pytest.mark.parametrize("width", [300, 560, 390])
+def test_embed_fits_every_width_and_follows_its_card(site, other_origin, width: int) -> None:
+    base, page = site
+    origin, folder = other_origin
+    assert httpx.post(base + "/v1/articles", json=LONG, headers={"X-API-Key": API_KEY}).is_success
+    _oembed_host(base, folder, "story.html", maxwidth=560)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(origin + "/story.html")
+    iframe = page.locator("iframe.onrecord-embed")
+    # the card said how tall it is: the iframe shows and the plain blockquote steps aside
+    sync_api.expect(iframe).to_be_visible()
+    sync_api.expect(page.locator("blockquote.onrecord-quote")).to_be_hidden()
+    box = iframe.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    frame = page.frame_locator("iframe.onrecord-embed")
+    caption = frame.locator("figcaption")
+    sync_api.expect(caption).to_contain_text("Annelise Vandermeer-Kristoffersdottir")
+    fits = caption.evaluate(
+        "el => el.scrollWidth <= el.clientWidth"
+        " && document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    assert fits
+    card_height = frame.locator("body").evaluate("b => Math.ceil(b.getBoundingClientRect().height)")
+    assert abs(box["height"] - card_height) <= 1  # nothing cut off below, nothing to scroll
+
+    # narrower: the card wraps to more lines and the iframe follows it by postMessage
+    page.set_viewport_size({"width": 260, "height": 800})
+    page.wait_for_function(
+        "h => document.querySelector('iframe.onrecord-embed').getBoundingClientRect().height > h",
+        arg=box["height"],
+    )
+
+
+def test_embed_and_widget_stay_readable_with_onrecord_down(site, other_origin) -> None:
+    base, page = site
+    origin, folder = other_origin
+    assert httpx.post(base + "/v1/articles", json=LONG, headers={"X-API-Key": API_KEY}).is_success
+    markup = _oembed_host(base, folder, "live.html", maxwidth=400)
+    dead = f"http://127.0.0.1:{free_port()}"
+    # OnRecord down: neither the script nor the card loads
+    down = markup.replace(base, dead)
+    (folder / "down.html").write_text("<!doctype html><title>CMS</title>" + down)
+    page.goto(origin + "/down.html")
+    quote = page.locator("blockquote.onrecord-quote")
+    sync_api.expect(quote).to_be_visible()
+    sync_api.expect(quote).to_contain_text("Annelise Vandermeer-Kristoffersdottir")
+    # the script cached or self-hosted, the card unreachable: the blockquote still stays
+    (folder / "embed.js").write_text(httpx.get(base + "/embed.js").text)
+    half_down = markup.replace(base + "/embed.js", "/embed.js").replace(base, dead)
+    (folder / "half.html").write_text("<!doctype html><title>CMS</title>" + half_down)
+    page.goto(origin + "/half.html")
+    page.wait_for_timeout(1500)
+    sync_api.expect(page.locator("blockquote.onrecord-quote")).to_be_visible()
+    frame_height = "f => f.getBoundingClientRect().height"
+    assert page.locator("iframe.onrecord-embed").evaluate(frame_height) == 0
+    # a message from another origin, or not a height, changes nothing
+    page.evaluate(
+        "window.postMessage({type: 'onrecord-embed-height', height: 900}, '*');"
+        "window.postMessage({type: 'onrecord-embed-height', height: 'tall'}, '*')"
+    )
+    page.wait_for_timeout(300)
+    sync_api.expect(page.locator("blockquote.onrecord-quote")).to_be_visible()
+
+    # the widget: the host's own fallback shows while loading and stays with the API down
+    (folder / "widget.js").write_text(httpx.get(base + "/widget.js").text)
+    (folder / "widget-down.html").write_text(
+        '<!doctype html><title>CMS</title><script src="/widget.js"></script>'
+        '<onrecord-quotes q="ferries"><p id="ours">Our own list of quotes</p></onrecord-quotes>'
+    )
+    page.goto(origin + "/widget-down.html")
+    sync_api.expect(page.locator("onrecord-quotes")).to_have_attribute("data-state", "fallback")
+    sync_api.expect(page.locator("#ours")).to_be_visible()
+
+
+def test_widget_filters_and_replaces_the_hosts_fallback(site, other_origin) -> None:
+    base, page = site
+    origin, folder = other_origin
+    (folder / "filters.html").write_text(
+        "<!doctype html><title>CMS</title>"
+        f'<script src="{base}/widget.js"></script>'
+        '<onrecord-quotes type="indirect" from="2024-01-01" to="2024-12-31" sort="-date">'
+        '<p id="ours">Our own list of quotes</p></onrecord-quotes>'
+    )
+    page.goto(origin + "/filters.html")
+    cards = page.locator("onrecord-quotes figure.card")
+    sync_api.expect(cards).to_have_count(1)
+    sync_api.expect(cards.first).to_contain_text("Erik Dahl")
+    sync_api.expect(page.locator("#ours")).to_be_hidden()
+
+
+def test_phone_shows_results_first_and_facets_stay_disjunctive(site) -> None:
+    base, page = site
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + "/")
+    sync_api.expect(page.locator("h1")).to_have_count(1)
+    first = page.locator(".card").first.bounding_box()
+    assert first is not None and first["y"] < 844  # the first result on the first screen
+    sync_api.expect(page.locator(".facets")).to_be_hidden()
+    page.locator("details.filters > summary").click()
+    page.locator('a.facet-value[data-facet="speaker"]', has_text="Hanna Moe").click()
+    sync_api.expect(page.locator(".card")).to_have_count(2)
+    # the other speakers can still be added to the pick, with their own counts
+    page.locator("details.filters > summary").click()
+    sync_api.expect(page.locator('a.facet-value[data-facet="speaker"]')).to_have_count(3)
+    sync_api.expect(page.locator('a.facet-value.on[data-facet="speaker"]')).to_have_count(1)
+    # a sort picked survives typing
+    page.get_by_label("Sort").select_option("date")
+    page.get_by_label("Search quotes").fill("ferries")
+    sync_api.expect(page.locator("#summary")).to_contain_text("for “ferries”")
+    assert "sort=date" in page.url and page.get_by_label("Sort").input_value() == "date"

@@ -91,7 +91,8 @@ def test_oembed(api: httpx.Client) -> None:
     body = found.json()
     assert body["version"] == "1.0" and body["type"] == "rich"
     assert body["width"] == 400 and body["provider_name"] == "OnRecord"
-    assert f"/embed/quotes/{quote_id}" in body["html"] and body["html"].startswith("<iframe")
+    assert f"/embed/quotes/{quote_id}" in body["html"]
+    assert body["html"].startswith('<blockquote class="onrecord-quote"')
     assert api.get("/oembed", params={"url": f"{base}/quotes/999999"}).status_code == 404
     assert api.get("/oembed", params={"url": "https://elsewhere.org/x"}).status_code == 404
     assert api.get("/oembed", params={"url": permalink, "format": "xml"}).status_code == 501
@@ -216,3 +217,11 @@ def test_cards_cite_the_words_and_show_what_the_attribution_rests_on(api: httpx.
         body = api.get(path, headers=HTML).text
         assert ">paraphrase</span>" in body, path
         assert "attributed from: ‘Tomas Ek said’" in body, path
+
+
+def test_page_facets_keep_the_other_values_of_a_picked_facet(api: httpx.Client) -> None:
+    stored(api)
+    page = api.get("/", params={"speaker": "Hanna Moe"}, headers=HTML).text
+    assert page.count('data-facet="speaker"') == 3  # Lina Berg and Erik Dahl can still be added
+    assert 'data-facet="outlet"' in page and "<h1" in page
+    assert '<option value="date" selected>' in api.get("/", params={"sort": "date"}).text

@@ -12,9 +12,17 @@ from api.deps import RowId, SessionDep
 from api.errors import APIError
 from api.headers import cached
 from api.schemas import OEmbed, QuoteOut
-from api.services.embeds import embed_size, iframe_html, quote_id_from_url
+from api.services.embeds import (
+    EmbedQuote,
+    Theme,
+    embed_html,
+    embed_size,
+    embed_src,
+    quote_id_from_url,
+)
 from api.web import EMBED_CSP, STATIC_DIR, long_date, page
 from db.articles import repository as article_repo
+from db.vocabulary import QuoteType
 
 router = APIRouter()
 
@@ -23,8 +31,14 @@ WIDGET_MAX_AGE = 300
 
 
 @router.get("/embed/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
-def embed_quote(quote_id: RowId, request: Request, session: SessionDep) -> Response:
-    """A self-contained quote card for an iframe: the only page other sites may frame."""
+def embed_quote(
+    quote_id: RowId,
+    request: Request,
+    session: SessionDep,
+    theme: Annotated[Theme, Query()] = Theme.auto,
+) -> Response:
+    """A self-contained quote card for an iframe: the only page other sites may frame. Its
+    one script (embed.js, our own) tells the framing page how tall the card is."""
     quote = article_repo.get_quote(session, quote_id)
     if quote is None:
         raise APIError(404, f"There is no quote {quote_id}.")
@@ -32,6 +46,8 @@ def embed_quote(quote_id: RowId, request: Request, session: SessionDep) -> Respo
         "quote": QuoteOut.of(quote),
         "permalink": str(request.url_for("quote_page", quote_id=quote_id)),
         "long_date": long_date,
+        "theme": theme.value,
+        "script_url": str(request.url_for("embed_script")),
     }
     return cached(request, page(request, "embed_quote.html", context, csp=EMBED_CSP), EMBED_MAX_AGE)
 
@@ -49,17 +65,35 @@ def oembed(
     format: Annotated[Literal["json", "xml"], Query()] = "json",
     maxwidth: Annotated[int | None, Query(ge=1)] = None,
     maxheight: Annotated[int | None, Query(ge=1)] = None,
+    theme: Annotated[Theme, Query(description="The card's colours.")] = Theme.auto,
+    dnt: Annotated[
+        bool, Query(description="Do not track: the plain blockquote, no script or iframe.")
+    ] = False,
 ) -> Response:
-    """oEmbed 1.0 for quote permalinks: a `rich` iframe of the quote card."""
+    """oEmbed 1.0 for quote permalinks: a `rich` blockquote of the quote, readable with no
+    script, that embed.js upgrades to the resizing card iframe. `maxwidth` and `maxheight`
+    are never exceeded."""
     if format == "xml":
         raise APIError(501, "Only format=json is supported.", code="not_implemented")
     quote_id = quote_id_from_url(url)
     quote = article_repo.get_quote(session, quote_id) if quote_id is not None else None
     if quote is None:
         raise APIError(404, "That URL is not a quote on this site.")
-    width, height = embed_size(maxwidth, maxheight)
-    src = str(request.url_for("embed_quote", quote_id=quote.id))
-    speaker = quote.speaker.name if quote.speaker else "Unattributed"
+    out = QuoteOut.of(quote)
+    speaker = out.speaker.name if out.speaker else "Unattributed"
+    shown = EmbedQuote(
+        id=out.id,
+        words=out.cited,
+        is_paraphrase=out.type == QuoteType.indirect,
+        speaker=speaker,
+        said_on=long_date(out.said_on),
+        outlet=out.article.outlet or "",
+        permalink=str(request.url_for("quote_page", quote_id=out.id)),
+    )
+    caption = f"{speaker}, {shown.said_on} · {shown.outlet} · quote · OnRecord"
+    width, height = embed_size(maxwidth, maxheight, shown.words, caption)
+    src = embed_src(str(request.url_for("embed_quote", quote_id=out.id)), theme)
+    script = None if dnt else str(request.url_for("embed_script"))
     title = f"Quote by {speaker}"
     body = OEmbed(
         title=title,
@@ -67,7 +101,7 @@ def oembed(
         provider_url=str(request.base_url),
         width=width,
         height=height,
-        html=iframe_html(src, title, width, height),
+        html=embed_html(shown, src, script, width, maxheight),
     )
     return cached(request, JSONResponse(body.model_dump(mode="json")), EMBED_MAX_AGE)
 
@@ -75,8 +109,19 @@ def oembed(
 @router.get("/widget.js", include_in_schema=False)
 def widget_script(request: Request) -> Response:
     """The <onrecord-quotes> web component; any site may load it."""
+    return _script(request, "widget.js")
+
+
+@router.get("/embed.js", include_in_schema=False)
+def embed_script(request: Request) -> Response:
+    """Upgrades oEmbed blockquotes to card iframes on any site, and inside the card reports
+    its height to the framing page."""
+    return _script(request, "embed.js")
+
+
+def _script(request: Request, name: str) -> Response:
     script = Response(
-        (STATIC_DIR / "widget.js").read_bytes(),
+        (STATIC_DIR / name).read_bytes(),
         media_type="text/javascript; charset=utf-8",
         headers={"Access-Control-Allow-Origin": "*"},
     )

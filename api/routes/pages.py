@@ -14,7 +14,7 @@ from api.errors import APIError
 from api.headers import cached
 from api.schemas import Facet, QuoteOut, SearchResult
 from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
-from api.services.search import MAX_RESULT_WINDOW, run_search
+from api.services.search import MAX_RESULT_WINDOW, run_disjunctive_search, run_search
 from api.services.speakers import speaker_profile
 from api.web import long_date, page
 from db.articles import repository as article_repo
@@ -39,8 +39,9 @@ async def search_page(
     params: SearchParamsDep,
     partial: Annotated[bool, Query(description="Only the results, for live search.")] = False,
 ) -> HTMLResponse:
-    """The search page, or with `partial` only its results (what live search swaps in)."""
-    result = await run_search(searcher, params.query())
+    """The search page, or with `partial` only its results (what live search swaps in).
+    Facets are disjunctive: picking a value keeps the facet's other values to add."""
+    result = await run_disjunctive_search(searcher, params.query())
     links = params.link_params()
     pages = max(1, -(-result.total // params.per_page))
     context = {

@@ -5,6 +5,7 @@ Served from Meilisearch alone: no SQL per hit.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import html
 import io
@@ -15,7 +16,7 @@ from typing import Any
 import orjson
 
 from api.pagination import encode_cursor
-from api.schemas import ArticleRef, Evidence, SearchHit, SearchResult, SpeakerRef
+from api.schemas import ArticleRef, Evidence, Facet, SearchHit, SearchResult, SpeakerRef
 from api.web import citation
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE, LOW_CONFIDENCE
 from db.search_index import AsyncSearcher, SearchCursor, SearchQuery
@@ -108,6 +109,37 @@ async def run_search(searcher: AsyncSearcher, query: SearchQuery) -> SearchResul
         facets=facets,
         next_cursor=_next_cursor(query, raw.get("hits", []), total),
     )
+
+
+# The SearchQuery field each facet's filter sets.
+_FACET_FILTERS = {
+    Facet.speaker: "speakers",
+    Facet.outlet: "outlets",
+    Facet.type: "types",
+    Facet.year: "years",
+}
+
+
+async def run_disjunctive_search(searcher: AsyncSearcher, query: SearchQuery) -> SearchResult:
+    """A search whose facet counts keep a facet's other values once one is picked
+    (Meilisearch's disjunctive-facet pattern): each facet with a value picked is counted
+    again without its own filter, in one hitless query per such facet, run concurrently.
+    With no facet filter it costs exactly one search."""
+    picked = [f for f in _FACET_FILTERS if f in query.facets and getattr(query, _FACET_FILTERS[f])]
+    recounts = [_recount(query, f) for f in picked]
+    result, *others = await asyncio.gather(
+        run_search(searcher, query), *(searcher.search(q) for q in recounts)
+    )
+    for facet, raw in zip(picked, others, strict=True):
+        result.facets[facet] = dict((raw.get("facetDistribution") or {}).get(facet, {}))
+    return result
+
+
+def _recount(query: SearchQuery, facet: Facet) -> SearchQuery:
+    """The hitless query that counts `facet` as if none of its values were picked."""
+    recount = replace(query, facets=[facet], page=1, per_page=0, after=None)
+    setattr(recount, _FACET_FILTERS[facet], [])
+    return recount
 
 
 def _next_cursor(query: SearchQuery, docs: list[dict[str, Any]], total: int) -> str | None:

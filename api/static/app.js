@@ -22,6 +22,10 @@
   });
 
   if (!form) return;
+  // On a phone the results come first: the filters wait behind their button.
+  const phone = window.matchMedia("(max-width: 720px)");
+  const filters = () => document.querySelector("details.filters");
+  if (phone.matches && filters()) filters().open = false;
   let timer = null;
   let controller = null;
 
@@ -45,6 +49,9 @@
       holder.innerHTML = html;
       const fresh = holder.querySelector("#results");
       if (current && fresh) {
+        const before = filters();
+        const after = fresh.querySelector("details.filters");
+        if (before && after) after.open = before.open; // typing keeps the filters as they were
         current.replaceWith(fresh);
         history.replaceState(null, "", url);
         say(fresh.dataset.total + " quotes");

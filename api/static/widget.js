@@ -1,8 +1,14 @@
-// <onrecord-quotes speaker="…" q="…" outlet="…" limit="5" theme="light|dark">
+// <onrecord-quotes speaker="…" q="…" outlet="…" type="direct|indirect" from="2024-01-01"
+//                  to="2024-12-31" sort="relevance|date|-date" limit="5" theme="light|dark">
+//   <p>Fallback the host page writes: shown until the cards arrive, kept if they never do.</p>
+// </onrecord-quotes>
 // Renders quote cards from OnRecord's public search API into shadow DOM, on any site.
-// Quote text is always set as text; without the API it degrades to a link to the search.
+// Quote text is always set as text. Without the API (an error, or no answer within
+// TIMEOUT_MS) the host's own content stays; with none, a link to the search.
 (function () {
   "use strict";
+  const TIMEOUT_MS = 8000;
+  const FILTERS = ["q", "speaker", "outlet", "type", "from", "to", "sort"];
   const script = document.currentScript;
   const BASE = script ? new URL(script.src).origin : window.location.origin;
   const STYLE = `
@@ -31,14 +37,14 @@
   }
 
   class OnRecordQuotes extends HTMLElement {
-    static get observedAttributes() { return ["speaker", "q", "outlet", "limit", "theme"]; }
+    static get observedAttributes() { return [...FILTERS, "limit", "theme"]; }
 
     connectedCallback() { this.render(); }
     attributeChangedCallback() { if (this.isConnected) this.render(); }
 
     params() {
       const params = new URLSearchParams();
-      for (const name of ["q", "speaker", "outlet"]) {
+      for (const name of FILTERS) {
         const value = this.getAttribute(name);
         if (value) params.set(name, value);
       }
@@ -50,13 +56,21 @@
     async render() {
       const root = this.shadowRoot || this.attachShadow({ mode: "open" });
       const wrap = el("div", { className: "wrap" + (this.getAttribute("theme") === "dark" ? " dark" : "") });
-      root.replaceChildren(el("style", { textContent: STYLE }), wrap);
+      // the host's own children show through the slot until the cards replace them
+      root.replaceChildren(el("style", { textContent: STYLE }), el("slot"));
       const params = this.params();
       const searchLink = el("a", { href: BASE + "/?" + params.toString(), textContent: "Quotes on OnRecord", target: "_blank", rel: "noopener" });
+      if (this.controller) this.controller.abort();
+      const controller = (this.controller = new AbortController());
+      const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
       try {
-        const response = await fetch(BASE + "/v1/search?" + params.toString(), { credentials: "omit", mode: "cors" });
+        const response = await fetch(BASE + "/v1/search?" + params.toString(), { credentials: "omit", mode: "cors", signal: controller.signal });
         if (!response.ok) throw new Error("HTTP " + response.status);
         const body = await response.json();
+        clearTimeout(timer);
+        if (controller !== this.controller) return; // a newer render owns the element
+        root.replaceChildren(root.firstChild, wrap);
+        this.dataset.state = "loaded";
         for (const hit of body.hits) {
           const paraphrase = hit.type === "indirect"; // reported speech: never in quotation marks
           const by = el("div", { className: "by" }, [
@@ -70,7 +84,11 @@
         }
         if (!body.hits.length) wrap.append(el("p", { textContent: "No quotes found. " }, [searchLink]));
       } catch (err) {
-        wrap.append(el("p", { className: "fallback" }, [searchLink]));
+        clearTimeout(timer);
+        if (controller !== this.controller) return;
+        this.dataset.state = "fallback";
+        if (this.children.length) return; // the host's fallback stays in place
+        root.append(el("p", { className: "fallback" }, [searchLink]));
       }
     }
   }
