@@ -181,6 +181,7 @@ def edit_speaker(
             after=after,
             reason=reason,
             editor=editor,
+            quotes=[],
         )
         session.add(correction)
         session.flush()
