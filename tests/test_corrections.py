@@ -24,6 +24,7 @@ from db.models import Quote
 from db.records import ArticleIn
 from db.search_index import SearchQuery
 from db.session import make_engine
+from db.speakers import repository as speaker_repo
 from indexer.extract import extract_quotes
 from tests.conftest import run_cli
 from tests.test_security import make_key
@@ -180,6 +181,7 @@ def test_split_and_rename_are_audited_and_undone(stores):
     assert hits(index, "Mara Lind") == 1
     assert_clean(factory, index)
     with factory() as session:
+        assert speaker_repo.find_speaker(session, "Mara Lindqvist") is None  # made for it, gone
         audit = correction_repo.list_corrections(session)
     assert [c.action for c in audit] == ["edit_speaker", "split"]
     assert all(c.reverted_by == "desk" for c in audit)

@@ -16,12 +16,13 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.corrections import repository
 from db.index_sync.outbox import enqueue
 from db.index_sync.service import SyncResult, drain_outbox
-from db.models import Article, Correction, CorrectionQuote, Quote, Speaker
+from db.models import Article, Correction, CorrectionQuote, Quote, Speaker, SpeakerMerge
 from db.search_index import SearchIndex
 from db.session import transaction
 from db.speakers import repository as speaker_repo
@@ -246,6 +247,8 @@ def revert_correction(
         else:
             touched = [_revert_on_quote(session, correction, cq) for cq in correction.quotes]
             changed = [i for i in touched if i is not None]
+            if correction.after.get("created"):
+                _drop_if_unused(session, correction.after["speaker_id"])
         correction.reverted_at = _now()
         correction.reverted_by = editor
         enqueue(session, changed)
@@ -287,6 +290,16 @@ def _revert_speaker_edit(session: Session, correction: Correction) -> list[int]:
     speaker.aliases = list(correction.before["aliases"])
     speaker.description = correction.before["description"]
     return speaker_repo.speaker_quote_ids(session, speaker.id)
+
+
+def _drop_if_unused(session: Session, speaker_id: int) -> None:
+    """A record made for a correction goes with its revert once nothing else uses it."""
+    speaker = session.get(Speaker, speaker_id)
+    if speaker is None or speaker_repo.count_speaker_quotes(session, speaker_id):
+        return
+    if session.scalar(select(SpeakerMerge.id).where(SpeakerMerge.kept_id == speaker_id).limit(1)):
+        return
+    session.delete(speaker)
 
 
 def _refuse_if_changed(correction: Correction, changed: bool) -> None:
