@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from db.corrections.service import CorrectionAction, FlagReason, describe
+from db.corrections.flags import FlagReason
+from db.corrections.service import CorrectionAction, describe
 from db.models import Article, Correction, Quote, Speaker
 from db.records import LOW_CONFIDENCE
 from db.vocabulary import QuoteType, SpeakerKind, StoreStatus

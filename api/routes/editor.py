@@ -24,7 +24,8 @@ from api.schemas import (
 from api.security import KEY_REQUIRED, limit_write, require_scope
 from api.services import corrections as service
 from db.api_keys.service import Principal, Scope
-from db.corrections.service import CorrectionError, FlagReason, flag_quote
+from db.corrections.flags import FlagReason, flag_quote
+from db.corrections.service import CorrectionError
 
 router = APIRouter(tags=["editors"], responses=errors.responses(422, 503))
 

@@ -16,7 +16,7 @@ from api.schemas import (
 )
 from db.api_keys.service import Principal
 from db.articles import repository as article_repo
-from db.corrections import repository
+from db.corrections import flags, repository
 from db.corrections import service as corrections
 from db.corrections.service import CorrectionResult, NewSpeaker, SpeakerTarget
 from db.search_index import SearchIndex
@@ -112,7 +112,7 @@ def list_corrections(
 
 
 def flag_queue(session: Session, limit: int) -> FlagQueueOut:
-    queue = corrections.flag_queue(session, limit)
+    queue = flags.flag_queue(session, limit)
     items = []
     for item in queue.quotes:
         quote = article_repo.get_quote(session, item.quote_id)

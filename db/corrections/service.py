@@ -10,8 +10,8 @@ page or export shows it, and is kept whole in its correction, which brings it ba
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.articles import repository as article_repo
 from db.corrections import repository
 from db.index_sync.outbox import enqueue
 from db.index_sync.service import SyncResult, drain_outbox
@@ -37,14 +38,6 @@ class CorrectionAction(StrEnum):
     redate = "redate"  # the date it was said
     edit_speaker = "edit_speaker"  # a record's name, aliases or description
     split_speaker = "split"  # some of a record's quotes belong to another or a new record
-
-
-class FlagReason(StrEnum):
-    wrong_speaker = "wrong_speaker"
-    not_a_quote = "not_a_quote"
-    wrong_words = "wrong_words"
-    wrong_date = "wrong_date"
-    other = "other"
 
 
 class CorrectionError(ValueError):
@@ -205,7 +198,7 @@ def split_speaker(
         wanted = sorted(set(quote_ids))
         if not wanted:
             raise CorrectionError("choose the quotes to move")
-        quotes = [session.get(Quote, quote_id) for quote_id in wanted]
+        quotes = _locked_quotes(session, wanted)
         strays = [i for i, q in zip(wanted, quotes, strict=True) if q is None]
         strays += [q.id for q in quotes if q is not None and q.speaker_id != source.id]
         if strays:
@@ -242,6 +235,8 @@ def revert_correction(
             raise CorrectionError(f"no correction {correction_id}", missing=True)
         if correction.reverted_at is not None:
             raise CorrectionError(f"correction {correction_id} is already reverted")
+        _lock_articles(session, [cq.article_id for cq in correction.quotes])
+        session.refresh(correction)  # a re-ingest that held the lock may have moved its quotes
         if correction.action == CorrectionAction.edit_speaker:
             changed = _revert_speaker_edit(session, correction)
         else:
@@ -344,48 +339,6 @@ def _found_again(cq: CorrectionQuote, quotes: list[Quote]) -> Quote | None:
     return min(same_words, key=lambda q: abs(q.start - cq.start), default=None)
 
 
-# --- flags ----------------------------------------------------------------------------------
-
-
-@dataclass
-class FlaggedQuote:
-    quote_id: int
-    count: int
-    reasons: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    last_at: datetime | None = None
-
-
-@dataclass
-class FlagQueue:
-    open: int
-    quotes: list[FlaggedQuote]
-
-
-def flag_quote(
-    factory: sessionmaker[Session], quote_id: int, reason: FlagReason, note: str | None
-) -> int:
-    """A reader's report on a quote; the flag's id."""
-    with transaction(factory) as session:
-        if session.get(Quote, quote_id) is None:
-            raise CorrectionError(f"no quote {quote_id}", missing=True)
-        note = (note or "").strip() or None
-        return repository.add_flag(session, quote_id, reason, note).id
-
-
-def flag_queue(session: Session, limit: int = 100) -> FlagQueue:
-    """The open flags grouped by quote, most flagged first, with counts per reason."""
-    grouped: dict[int, FlaggedQuote] = {}
-    for flag in repository.open_flags(session, limit):
-        item = grouped.setdefault(flag.quote_id, FlaggedQuote(flag.quote_id, 0))
-        item.count += 1
-        item.reasons[flag.reason] = item.reasons.get(flag.reason, 0) + 1
-        if flag.note:
-            item.notes.append(flag.note)
-        item.last_at = max(filter(None, [item.last_at, flag.created_at]))
-    return FlagQueue(repository.count_open_flags(session), list(grouped.values()))
-
-
 # --- what a correction says -----------------------------------------------------------------
 
 
@@ -412,10 +365,29 @@ def describe(correction: Correction) -> str:
 
 
 def _quote(session: Session, quote_id: int) -> Quote:
-    quote = session.get(Quote, quote_id)
+    """The quote, read again under its article's write lock."""
+    [quote] = _locked_quotes(session, [quote_id])
     if quote is None:
         raise CorrectionError(f"no quote {quote_id}", missing=True)
     return quote
+
+
+def _locked_quotes(session: Session, quote_ids: Sequence[int]) -> list[Quote | None]:
+    """These quotes (None for any not stored), read after taking their articles' write locks:
+    an ingest of the same article then waits for the correction and applies it again, rather
+    than replacing the quotes under it."""
+    article_ids = set(session.scalars(select(Quote.article_id).where(Quote.id.in_(quote_ids))))
+    _lock_articles(session, article_ids)
+    return [session.get(Quote, i, populate_existing=True) for i in quote_ids]
+
+
+def _lock_articles(session: Session, article_ids: Iterable[int]) -> None:
+    """The article writers' locks (`lock_article_keys`: content hash and URL)."""
+    rows = session.execute(
+        select(Article.url, Article.content_hash).where(Article.id.in_(set(article_ids)))
+    )
+    keys = [key for url, digest in rows for key in (digest, *([f"url:{url}"] if url else []))]
+    article_repo.lock_article_keys(session, keys)
 
 
 def _speaker(session: Session, ref: str) -> Speaker:
