@@ -136,6 +136,12 @@ def test_reject_and_redate_survive_re_extraction_and_revert(stores):
     assert quote_with(factory, "berths").said_on == date(2024, 3, 5)
     assert_clean(factory, index)
 
+    later = corrections.redate_quote(
+        factory, index, quote_with(factory, "berths").id, date(2024, 3, 6), "again", "desk"
+    )
+    with pytest.raises(CorrectionError, match="revert that one first"):
+        corrections.revert_correction(factory, index, redated.correction.id, "desk")
+    corrections.revert_correction(factory, index, later.correction.id, "desk")
     corrections.revert_correction(factory, index, rejected.correction.id, "desk")
     corrections.revert_correction(factory, index, redated.correction.id, "desk")
     back = quote_with(factory, "ferries")
