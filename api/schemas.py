@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-from db.models import Article, Quote, Speaker
+from db.corrections.flags import FlagReason
+from db.corrections.service import CorrectionAction, describe
+from db.models import Article, Correction, Quote, Speaker
 from db.records import LOW_CONFIDENCE
-from db.vocabulary import QuoteType, StoreStatus
+from db.vocabulary import QuoteType, SpeakerKind, StoreStatus
 
 # Vocabularies only the API has (quote types come from db.vocabulary, one definition).
 
@@ -320,3 +322,118 @@ class OEmbed(BaseModel):
     width: int
     height: int
     cache_age: int = 3600
+
+
+# --- editors' corrections and readers' flags ------------------------------------------------
+
+
+class QuoteCorrectionAction(StrEnum):
+    """What an editor can do to one quote (speakers: PATCH and split)."""
+
+    reassign = "reassign"
+    reject = "reject"
+    redate = "redate"
+
+
+class QuoteCorrectionIn(BaseModel):
+    """reassign: `speaker` (id, slug or exact name) or `new_speaker`; redate: `said_on`."""
+
+    action: QuoteCorrectionAction
+    speaker: str | None = Field(default=None, max_length=300)
+    new_speaker: str | None = Field(default=None, max_length=300)
+    speaker_kind: SpeakerKind = SpeakerKind.person
+    said_on: date | None = Field(default=None, ge=date(1000, 1, 1), le=date(2999, 12, 31))
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _fields_for_action(self) -> QuoteCorrectionIn:
+        if self.action == QuoteCorrectionAction.reassign and (
+            (self.speaker is None) == (self.new_speaker is None)
+        ):
+            raise ValueError("reassign takes exactly one of speaker or new_speaker")
+        if self.action == QuoteCorrectionAction.redate and self.said_on is None:
+            raise ValueError("redate takes said_on")
+        return self
+
+
+class SpeakerEditIn(BaseModel):
+    """Fields left out stay as they are; `aliases` replaces the whole list."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    aliases: list[str] | None = Field(default=None, max_length=200)
+    description: str | None = Field(default=None, max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SpeakerSplitIn(BaseModel):
+    """The quotes that move, to an existing record (`speaker`) or a new one (`new_speaker`)."""
+
+    quote_ids: list[int] = Field(min_length=1, max_length=10_000)
+    speaker: str | None = Field(default=None, max_length=300)
+    new_speaker: str | None = Field(default=None, max_length=300)
+    speaker_kind: SpeakerKind = SpeakerKind.person
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> SpeakerSplitIn:
+        if (self.speaker is None) == (self.new_speaker is None):
+            raise ValueError("split takes exactly one of speaker or new_speaker")
+        return self
+
+
+class CorrectionOut(BaseModel):
+    id: int
+    action: CorrectionAction
+    summary: str = Field(description="What the editor changed, in words.")
+    quote_ids: list[int] = Field(description="The corrected quotes' current ids.")
+    speaker_id: int | None
+    before: dict[str, Any]
+    after: dict[str, Any]
+    reason: str
+    editor: str
+    created_at: datetime
+    reverted_at: datetime | None
+    reverted_by: str | None
+    pending_index: int = Field(default=0, description="Quote changes waiting for the index.")
+
+    @classmethod
+    def of(cls, correction: Correction, pending_index: int = 0) -> CorrectionOut:
+        return cls(
+            id=correction.id,
+            action=CorrectionAction(correction.action),
+            summary=describe(correction),
+            quote_ids=[cq.quote_id for cq in correction.quotes],
+            speaker_id=correction.speaker_id,
+            before=correction.before,
+            after=correction.after,
+            reason=correction.reason,
+            editor=correction.editor,
+            created_at=correction.created_at,
+            reverted_at=correction.reverted_at,
+            reverted_by=correction.reverted_by,
+            pending_index=pending_index,
+        )
+
+
+class FlagIn(BaseModel):
+    reason: FlagReason
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class FlagStored(BaseModel):
+    id: int
+    quote_id: int
+
+
+class FlaggedQuoteOut(BaseModel):
+    quote_id: int
+    count: int = Field(description="Open flags on this quote.")
+    reasons: dict[str, int]
+    notes: list[str]
+    last_at: datetime | None
+    quote: QuoteOut | None
+
+
+class FlagQueueOut(BaseModel):
+    open: int = Field(description="Open flags in all.")
+    quotes: list[FlaggedQuoteOut]

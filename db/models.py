@@ -175,3 +175,67 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Correction(Base):
+    """An editor's correction: who, when, what (before and after) and why; reversible.
+
+    A quote correction also lists the quotes it touched by their place in the article
+    (`CorrectionQuote`), so it is applied again to the quote a re-extraction stores there.
+    """
+
+    __tablename__ = "correction"
+    __table_args__ = (
+        Index("ix_correction_quote_id", "quote_id"),
+        Index("ix_correction_speaker_id", "speaker_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))
+    quote_id: Mapped[int | None] = mapped_column(BigInteger)  # the quote's id when corrected
+    speaker_id: Mapped[int | None] = mapped_column(BigInteger)
+    before: Mapped[dict] = mapped_column(JSONB)
+    after: Mapped[dict] = mapped_column(JSONB)
+    reason: Mapped[str] = mapped_column(Text)
+    editor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    reverted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reverted_by: Mapped[str | None] = mapped_column(String(200))
+
+    quotes: Mapped[list[CorrectionQuote]] = relationship(
+        back_populates="correction", cascade="all, delete-orphan", order_by="CorrectionQuote.id"
+    )
+
+
+class CorrectionQuote(Base):
+    """A quote a correction touched, by its article, offsets and words (its id changes when
+    the article is re-extracted; the place does not)."""
+
+    __tablename__ = "correction_quote"
+    __table_args__ = (Index("ix_correction_quote_article_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    correction_id: Mapped[int] = mapped_column(
+        ForeignKey("correction.id", ondelete="CASCADE"), nullable=False
+    )
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    quote_id: Mapped[int] = mapped_column(BigInteger)  # the quote's current id
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    correction: Mapped[Correction] = relationship(back_populates="quotes")
+
+
+class QuoteFlag(Base):
+    """A reader's report that a quote is wrong: the editors' queue until resolved."""
+
+    __tablename__ = "quote_flag"
+    __table_args__ = (Index("ix_quote_flag_quote_id", "quote_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quote.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -95,7 +95,10 @@ def settings(service_urls: dict, tmp_path: Path) -> Iterator[ResolvedSettings]:
     engine = make_engine(settings.database_url)
     with engine.begin() as conn:
         conn.execute(
-            text("TRUNCATE quote, article, speaker, index_outbox, api_key RESTART IDENTITY CASCADE")
+            text(
+                "TRUNCATE quote, article, speaker, index_outbox, api_key, correction"
+                " RESTART IDENTITY CASCADE"
+            )
         )
     engine.dispose()
     yield settings

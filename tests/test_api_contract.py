@@ -40,7 +40,10 @@ UNDATED = {
     "outlet": "Quay Weekly",
     "text": '"The nets come back empty every morning," fisher Oli Brand said.',
 }
-KEYED_ROUTES = {"create_article", "delete_article", "get_index_status", "sync_index"}
+KEYED_ROUTES = {"create_article", "delete_article", "get_index_status", "sync_index"} | {
+    *("correct_quote", "edit_speaker", "split_speaker", "list_corrections"),
+    *("revert_correction", "flag_queue"),
+}
 
 
 def seed(api: httpx.Client) -> None:

@@ -14,6 +14,7 @@ from api.errors import APIError
 from api.headers import cached
 from api.schemas import Facet, QuoteOut, SearchResult
 from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
+from api.services.corrections import active_notes
 from api.services.search import MAX_RESULT_WINDOW, run_disjunctive_search, run_search
 from api.services.speakers import speaker_profile
 from api.web import long_date, page
@@ -99,6 +100,7 @@ def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> Respon
         "embed_url": str(request.url_for("embed_quote", quote_id=quote_id)),
         "oembed_url": f"{request.url_for('oembed')}?{urlencode({'url': permalink})}",
         "long_date": long_date,
+        "corrections": active_notes(session, quote_id=quote_id),
     }
     return cached(request, page(request, "quote.html", context), PERMALINK_MAX_AGE)
 
@@ -129,7 +131,9 @@ async def speaker_page(
     if q.strip():
         within = SearchQuery(q=q.strip(), speakers=[str(profile.speaker.id)], per_page=100)
         found = await run_search(searcher, within)
+    notes = await run_in_threadpool(active_notes, session, None, profile.speaker.id)
     context = {
+        "corrections": notes,
         "speaker": profile.speaker,
         "quote_count": profile.quote_count,
         "timeline": profile.timeline,

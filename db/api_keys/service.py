@@ -24,6 +24,7 @@ BOOTSTRAP_NAME = "ONRECORD_API_KEYS"
 class Scope(StrEnum):
     read = "read"  # search with the key's own rate limit
     write = "write"  # add and delete articles
+    edit = "edit"  # correct quotes and speakers, read the flag queue
     admin = "admin"  # everything, including index administration
 
 

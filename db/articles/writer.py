@@ -3,7 +3,8 @@
 One path for one article and for an archive batch: plan rounds (a batch that holds the same
 content or URL twice stores it in order), sort each round's articles into unchanged, updated
 (a known URL with new content) and new, write the article rows, resolve speakers once per
-distinct name, COPY the quotes and their outbox events.
+distinct name, COPY the quotes and their outbox events, and apply editors' corrections again
+to the re-extracted quotes of updated articles.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.articles import repository
 from db.bulk import copy_rows, next_ids
+from db.corrections.service import reapply_corrections
 from db.index_sync.outbox import enqueue
 from db.records import ArticleIn, QuoteDraft
 from db.speakers.service import SpeakerCache, resolve_speakers
@@ -108,6 +110,8 @@ def _write_round(
     written = [p for p in round_ if p.status != StoreStatus.unchanged]
     quote_ids = _insert_quotes(session, written, cache)
     enqueue(session, [*_flat(removed), *_flat(quote_ids)])
+    rejected = reapply_corrections(session, [p.article_id for p in updated])
+    quote_ids = {pos: [i for i in ids if i not in rejected] for pos, ids in quote_ids.items()}
     existing = repository.quote_ids_of(session, [p.article_id for p in unchanged])
     for p in unchanged:
         quote_ids[p.position] = existing[p.article_id]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from onrecord.cli import articles, database, keys, services, speakers
+from onrecord.cli import articles, database, keys, quotes, services, speakers
 from onrecord.cli.export import export_command
 from onrecord.cli.index import check_command, reindex_command, sync_command
 from onrecord.cli.ingest import extract_command, ingest_command
@@ -30,6 +30,8 @@ app.add_typer(articles.app, name="articles")
 app.add_typer(keys.app, name="keys")
 app.add_typer(services.app, name="services")
 app.add_typer(speakers.app, name="speakers")
+app.add_typer(quotes.app, name="quotes")
+app.add_typer(quotes.corrections_app, name="corrections")
 
 
 def _print_version(wanted: bool) -> None:

@@ -1,4 +1,4 @@
-"""`onrecord speakers`: list, merge and unmerge speaker records."""
+"""`onrecord speakers`: list, merge, unmerge, rename and split speaker records."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from db.corrections import service as corrections
+from db.corrections.service import CorrectionError
 from db.speakers import repository as speaker_repo
 from db.speakers import service as speaker_service
+from db.vocabulary import SpeakerKind
 from onrecord.cli.common import fail, open_stores, out
+from onrecord.cli.quotes import Editor, Kind, New, Reason, To, editor_name, report, speaker_target
 
-app = typer.Typer(help="Speaker records: list, merge and unmerge.", no_args_is_help=True)
+app = typer.Typer(
+    help="Speaker records: list, merge, unmerge, rename and split.", no_args_is_help=True
+)
 
 
 @app.command("list")
@@ -71,3 +77,55 @@ def speakers_unmerge(
             f"stored, but {result.sync.pending} quotes wait for `onrecord sync`: "
             f"{result.sync.error}"
         )
+
+
+@app.command("rename")
+def speakers_rename(
+    speaker: Annotated[str, typer.Argument(help="Speaker: id, slug or exact name.")],
+    reason: Reason,
+    name: Annotated[str | None, typer.Option(help="The new name.")] = None,
+    alias: Annotated[
+        list[str] | None, typer.Option("--alias", help="The aliases, all of them; repeatable.")
+    ] = None,
+    description: Annotated[str | None, typer.Option(help="The new description.")] = None,
+    editor: Editor = None,
+) -> None:
+    """Edit a speaker's name, aliases or description (an audited, reversible correction)."""
+    stores = open_stores()
+    try:
+        result = corrections.edit_speaker(
+            stores.factory,
+            stores.index,
+            speaker,
+            reason,
+            editor_name(editor),
+            name=name,
+            aliases=alias,
+            description=description,
+        )
+    except CorrectionError as exc:
+        raise fail(str(exc)) from exc
+    report(result)
+
+
+@app.command("split")
+def speakers_split(
+    speaker: Annotated[str, typer.Argument(help="The mixed record: id, slug or exact name.")],
+    quote_ids: Annotated[list[int], typer.Argument(help="The quotes that move.")],
+    reason: Reason,
+    to: To = None,
+    new: New = None,
+    kind: Kind = SpeakerKind.person,
+    editor: Editor = None,
+) -> None:
+    """Move the chosen quotes of a record that mixes two people to another (--to) or a new
+    (--new) record."""
+    stores = open_stores()
+    target = speaker_target(to, new, kind)
+    try:
+        result = corrections.split_speaker(
+            stores.factory, stores.index, speaker, quote_ids, target, reason, editor_name(editor)
+        )
+    except CorrectionError as exc:
+        raise fail(str(exc)) from exc
+    report(result)

@@ -1,0 +1,1 @@
+"""Editors' corrections (audited, reversible, kept through re-extraction) and readers' flags."""
