@@ -32,3 +32,11 @@ class StoreStatus(StrEnum):
     new = "new"
     unchanged = "unchanged"
     updated = "updated"
+
+
+class Scope(StrEnum):
+    """What an API key may do."""
+
+    read = "read"  # search with the key's own rate limit
+    write = "write"  # add and delete articles
+    admin = "admin"  # everything, including index administration

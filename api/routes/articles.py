@@ -5,7 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response
 
 from api import errors
-from api.deps import ExtractorDep, IndexDep, RowId, SessionDep, SessionFactoryDep, SettingsDep
+from api.deps import (
+    ExtractorDep,
+    IndexDep,
+    IndexWorkerDep,
+    RowId,
+    SessionDep,
+    SessionFactoryDep,
+    SettingsDep,
+)
 from api.errors import APIError
 from api.schemas import ArticleDeleted, ArticleOut, ArticleStored
 from api.security import KEY_REQUIRED, WriteKey, limit_write
@@ -45,21 +53,19 @@ def create_article(
     settings: SettingsDep,
     factory: SessionFactoryDep,
     session: SessionDep,
-    index: IndexDep,
+    worker: IndexWorkerDep,
     extract: ExtractorDep,
     _key: WriteKey,
 ) -> ArticleStored:
-    """Store an article, extract and index its quotes, and return them.
+    """Store an article, extract its quotes, and return them; the index follows at once.
 
-    The article and its quotes are committed before the index is written; when Meilisearch is
-    unavailable the quotes wait in the outbox (`pending_index`) and the server's index worker
-    makes them searchable as soon as it is back.
+    The answer comes once the article and its quotes are committed: the quotes wait in the
+    outbox (`pending_index`) and the server's index worker, woken by the commit, makes them
+    searchable within moments (or as soon as Meilisearch is back when it is unavailable).
     """
     if len(body.text.encode()) > settings.max_article_bytes:
         raise APIError(413, "article text is over the size limit")
-    stored = articles.store_article(
-        factory, session, index, extract, body, settings.index_write_timeout
-    )
+    stored = articles.store_article(factory, session, extract, body, worker.wake)
     if stored is None:
         raise APIError(404, "article vanished while being stored")
     if stored.status == StoreStatus.unchanged:

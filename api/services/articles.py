@@ -1,4 +1,4 @@
-"""Articles through the API: store one (extract, write, index) and delete one."""
+"""Articles through the API: store one (extract, write, queue for the index) and delete one."""
 
 from __future__ import annotations
 
@@ -31,22 +31,21 @@ class StoredArticle:
 def store_article(
     factory: sessionmaker[Session],
     session: Session,
-    index: SearchIndex,
     extract: Extractor,
     body: ArticleIn,
-    index_timeout: float,
+    wake_indexer: Callable[[], None],
 ) -> StoredArticle | None:
-    """Extract the article's quotes, store both, index them, and read the article back.
+    """Extract the article's quotes, store both, wake the index worker, read the article back.
 
-    Storing commits in its own transaction before the index is written, so the quotes are
-    kept even when Meilisearch is down or stalls (they wait in the outbox): indexing gives
-    up after `index_timeout` seconds and leaves them to the index worker. None if the
-    article was deleted between storing and reading it back.
+    The answer comes right after the PostgreSQL commit: the quotes wait in the outbox
+    (`pending_index`) and the woken worker indexes them at once, together with whatever
+    other writers queued meanwhile (one Meilisearch batch), so a client does not wait for
+    Meilisearch and concurrent writes share its work. None if the article was deleted
+    between storing and reading it back.
     """
     quotes = extract(body.text, body.published_at)
-    result = article_service.store_and_index(
-        factory, index.with_timeout(index_timeout), body, quotes, lock_timeout=index_timeout
-    )
+    result = article_service.store_article(factory, body, quotes)
+    wake_indexer()
     article = article_repo.get_article(session, result.article_id)
     if article is None:
         return None

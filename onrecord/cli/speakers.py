@@ -5,10 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from db.speakers import repository as speaker_repo
-from db.speakers import service as speaker_service
 from onrecord.cli.common import fail, open_stores, out
 
 app = typer.Typer(help="Speaker records: list, merge and unmerge.", no_args_is_help=True)
@@ -20,6 +17,10 @@ def speakers_list(
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
 ) -> None:
     """Speakers with their ids, slugs, aliases and quote counts, most quoted first."""
+    from rich.table import Table
+
+    from db.speakers import repository as speaker_repo
+
     stores = open_stores()
     with stores.factory() as session:
         found = speaker_repo.search_speakers(session, query, limit)
@@ -42,6 +43,8 @@ def speakers_merge(
     other: Annotated[str, typer.Argument(help="Speaker folded into it and removed.")],
 ) -> None:
     """Merge speaker OTHER into KEEP: quotes move, names become aliases, the index follows."""
+    from db.speakers import service as speaker_service
+
     stores = open_stores()
     try:
         result = speaker_service.merge_speakers(stores.factory, stores.index, keep, other)
@@ -60,6 +63,8 @@ def speakers_unmerge(
     merged: Annotated[str, typer.Argument(help="The merged speaker's old slug or id.")],
 ) -> None:
     """Undo a merge: the speaker comes back with its id, slug, names and moved quotes."""
+    from db.speakers import service as speaker_service
+
     stores = open_stores()
     try:
         result = speaker_service.unmerge_speaker(stores.factory, stores.index, merged)
