@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Response
 
 from api import errors
 from api.deps import (
@@ -50,6 +50,7 @@ def get_article(article_id: RowId, session: SessionDep) -> ArticleOut:
 def create_article(
     body: ArticleIn,
     response: Response,
+    background: BackgroundTasks,
     settings: SettingsDep,
     factory: SessionFactoryDep,
     session: SessionDep,
@@ -65,7 +66,10 @@ def create_article(
     """
     if len(body.text.encode()) > settings.max_article_bytes:
         raise APIError(413, "article text is over the size limit")
-    stored = articles.store_article(factory, session, extract, body, worker.wake)
+    stored = articles.store_article(factory, session, extract, body)
+    # Woken once the answer is sent, so its document building does not compete with this
+    # request for the interpreter; it indexes at once, with whatever other writes queued.
+    background.add_task(worker.wake)
     if stored is None:
         raise APIError(404, "article vanished while being stored")
     if stored.status == StoreStatus.unchanged:

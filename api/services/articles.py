@@ -33,19 +33,15 @@ def store_article(
     session: Session,
     extract: Extractor,
     body: ArticleIn,
-    wake_indexer: Callable[[], None],
 ) -> StoredArticle | None:
-    """Extract the article's quotes, store both, wake the index worker, read the article back.
+    """Extract the article's quotes, store both, and read the article back.
 
-    The answer comes right after the PostgreSQL commit: the quotes wait in the outbox
-    (`pending_index`) and the woken worker indexes them at once, together with whatever
-    other writers queued meanwhile (one Meilisearch batch), so a client does not wait for
-    Meilisearch and concurrent writes share its work. None if the article was deleted
-    between storing and reading it back.
+    Nothing waits for Meilisearch: the quotes wait in the outbox (`pending_index`) for the
+    index worker, which the caller wakes. None if the article was deleted between storing
+    and reading it back.
     """
     quotes = extract(body.text, body.published_at)
     result = article_service.store_article(factory, body, quotes)
-    wake_indexer()
     article = article_repo.get_article(session, result.article_id)
     if article is None:
         return None
