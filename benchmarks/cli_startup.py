@@ -1,7 +1,10 @@
 """How fast the `onrecord` command starts: `--help`, `--version` and `ingest one.txt`,
 each against `python -c pass` measured in the same run (the interpreter's own start).
 
-    python benchmarks/cli_startup.py [--runs 7] [--home DIR]
+    python benchmarks/cli_startup.py [--runs 7] [--home DIR] [--against TREE]
+
+`--against TREE` also times `--help` and `ingest` of another checkout (say, `git archive` of
+an older commit unpacked in TREE), interleaved in the same run on the same services.
 
 Starts a private PostgreSQL and Meilisearch in DIR (a temporary folder by default; PostgreSQL
 durable, fsync on, as `onrecord` runs it) and migrates the database first, so `ingest` times
@@ -34,9 +37,9 @@ ARTICLE = (
 TARGETS = {"--help": 0.3, "ingest one.txt": 0.6}
 
 
-def wall(command: list[str], env: dict[str, str]) -> float:
+def wall(command: list[str], env: dict[str, str], cwd: Path = REPO) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr}")
@@ -47,6 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--home", type=Path, default=None)
+    parser.add_argument("--against", type=Path, default=None)
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="onrecord-startup-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("ONRECORD_")}
@@ -58,15 +62,25 @@ def main() -> None:
         wall([*onrecord, "db", "upgrade"], env)
         wall([*onrecord, "ingest", str(write_article(home, -1))], env)  # index created
         commands = {
-            "python -c pass (baseline)": lambda _: [sys.executable, "-c", "pass"],
-            "--help": lambda _: [*onrecord, "--help"],
-            "--version": lambda _: [*onrecord, "--version"],
-            "ingest one.txt": lambda n: [*onrecord, "ingest", str(write_article(home, n))],
+            "python -c pass (baseline)": (REPO, lambda _: [sys.executable, "-c", "pass"]),
+            "--help": (REPO, lambda _: [*onrecord, "--help"]),
+            "--version": (REPO, lambda _: [*onrecord, "--version"]),
+            "ingest one.txt": (
+                REPO,
+                lambda n: [*onrecord, "ingest", str(write_article(home, n))],
+            ),
         }
+        if args.against:
+            tree = args.against.resolve()
+            commands["--help, other tree"] = (tree, lambda _: [*onrecord, "--help"])
+            commands["ingest one.txt, other tree"] = (
+                tree,
+                lambda n: [*onrecord, "ingest", str(write_article(home, n + 1000))],
+            )
         times: dict[str, list[float]] = {name: [] for name in commands}
         for n in range(args.runs):
-            for name, command in commands.items():
-                times[name].append(wall(command(n), env))
+            for name, (cwd, command) in commands.items():
+                times[name].append(wall(command(n), env, cwd))
         report(times, args.runs)
     finally:
         subprocess.run([*onrecord, "services", "stop"], env=env, cwd=REPO, capture_output=True)
