@@ -4,7 +4,7 @@ batched check: `git archive 0ac836a | tar -x -C /tmp/old`).
 
     python benchmarks/check.py --quotes 100000 --against /tmp/old [--runs 3] [--home DIR]
 
-Starts private PostgreSQL (fsync off: the data is throwaway) and Meilisearch in DIR (a
+Starts private PostgreSQL (durable, as `onrecord` runs it) and Meilisearch in DIR (a
 temporary folder by default), ingests synthetic articles from benchmarks/synthetic.py with
 `onrecord ingest`, then alternates the two checks; each must report no drift.
 """
