@@ -11,10 +11,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
-import aiohttp
-import anyio.to_thread
 import meilisearch
 import orjson
 import requests
@@ -26,6 +24,9 @@ from meilisearch.models.task import TaskInfo
 
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE
 from db.vocabulary import QuoteType
+
+if TYPE_CHECKING:
+    import aiohttp
 
 FACETS = ("speaker", "outlet", "type", "year")
 QUOTE_WORDS = "cited"  # the attribute holding the quote's own words (what `in=quote` searches)
@@ -304,12 +305,18 @@ class SearchIndex:
         )
         return created.key
 
-    def documents(self, page_size: int = 5000) -> Iterator[dict]:
-        """Every document in the index (none when it does not exist yet)."""
+    def documents(
+        self, after: int = 0, upto: int | None = None, page_size: int = 5000
+    ) -> Iterator[dict]:
+        """The documents with `after < id <= upto` (no upper bound for None; by default every
+        document); none when the index does not exist yet."""
+        where = f"id > {int(after)}" + ("" if upto is None else f" AND id <= {int(upto)}")
         offset = 0
         while True:
             try:
-                page = self.index.get_documents({"offset": offset, "limit": page_size})
+                page = self.index.get_documents(
+                    {"offset": offset, "limit": page_size, "filter": where}
+                )
             except MeilisearchApiError as exc:
                 if exc.code == "index_not_found":
                     return
@@ -356,7 +363,11 @@ class AsyncSearcher:
 
     async def open(self) -> None:
         """Create the session with the search-only key (made with the master key, once), so
-        the API's searches never hold more than they need."""
+        the API's searches never hold more than they need. (aiohttp is imported here: only
+        the API uses it, and commands should not pay for loading it.)"""
+        import aiohttp
+        import anyio.to_thread
+
         try:
             key = await anyio.to_thread.run_sync(self.index.search_key)
         except SearchIndexError:
@@ -379,6 +390,8 @@ class AsyncSearcher:
             self._session = None
 
     async def search(self, query: SearchQuery) -> dict:
+        import aiohttp
+
         if self._session is None:
             await self.open()
         assert self._session is not None

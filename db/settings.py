@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     )
     index_write_timeout: float = Field(
         default=5.0,
-        description="Seconds an API write waits for Meilisearch before its quotes are left "
+        description="Seconds an API delete waits for Meilisearch before its removal is left "
         "pending for the index worker; also bounds the readiness probe.",
     )
     rate_limit_search: str = Field(

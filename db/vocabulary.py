@@ -32,3 +32,12 @@ class StoreStatus(StrEnum):
     new = "new"
     unchanged = "unchanged"
     updated = "updated"
+
+
+class Scope(StrEnum):
+    """What an API key may do."""
+
+    read = "read"  # search with the key's own rate limit
+    write = "write"  # add and delete articles
+    edit = "edit"  # correct quotes and speakers, read the flag queue
+    admin = "admin"  # everything, including index administration

@@ -2,31 +2,38 @@
 opens the stores and picks the extractor, and hands them to the API and the commands.
 
 Nothing else reads the environment or starts a process; `api`, `indexer` and `db` are given
-what they use.
+what they use. Imports are made where they are used, so a command loads only its own parts.
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from typing import TYPE_CHECKING
 
-from api.main import create_app
-from db.services import start_private_services
-from db.settings import ResolvedSettings, Settings
-from db.stores import Stores
-from indexer.extract import extract_quotes
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from db.settings import ResolvedSettings, Settings
+    from db.stores import Stores
 
 
 def read_settings() -> Settings:
     """What the environment configures (`ONRECORD_*`)."""
+    from db.settings import Settings
+
     return Settings()
 
 
 def resolve_settings(settings: Settings) -> ResolvedSettings:
     """Both service URLs known: the configured ones, else the private services', started now
     when they are not running."""
+    from db.services import start_private_services
+
     return start_private_services(settings)
 
 
 def build_app(stores: Stores) -> FastAPI:
     """The API over these stores, with the indexer's extractor for `POST /v1/articles`."""
+    from api.main import create_app
+    from indexer.extract import extract_quotes
+
     return create_app(stores, extract_quotes)

@@ -22,8 +22,10 @@ import httpx
 import pytest
 import uvicorn
 from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
 
 from db import migrate
+from db.index_sync import outbox
 from db.search_index import SearchIndex
 from db.services import MeiliProcess, PostgresCluster, find_meili_bin, free_port
 from db.session import make_engine, make_session_factory
@@ -149,6 +151,24 @@ def run_cli(
     )
 
 
+def wait_until_indexed(factory: sessionmaker[Session], response: httpx.Response) -> None:
+    """After an article is posted (answered before its quotes are indexed), wait until the
+    index worker has taken every waiting change, as a client searching next would; gives
+    up after INDEX_WAIT seconds (Meilisearch may be down on purpose)."""
+    request = response.request
+    if request.method != "POST" or request.url.path != "/v1/articles" or response.is_error:
+        return
+    deadline = time.monotonic() + INDEX_WAIT
+    while time.monotonic() < deadline:
+        with factory() as session:
+            if outbox.count_pending(session) == 0:
+                return
+        time.sleep(0.02)
+
+
+INDEX_WAIT = 3.0
+
+
 class _Server(uvicorn.Server):
     def install_signal_handlers(self) -> None:  # the test thread owns no signals
         pass
@@ -183,7 +203,13 @@ def serve_app(settings: ResolvedSettings) -> Iterator[httpx.Client]:
         if time.monotonic() > deadline:
             raise RuntimeError("API server did not start")
         time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+    factory = make_session_factory(make_engine(settings.database_url))
+    with httpx.Client(
+        base_url=f"http://127.0.0.1:{port}",
+        timeout=30,
+        event_hooks={"response": [lambda response: wait_until_indexed(factory, response)]},
+    ) as client:
         yield client
+    factory.kw["bind"].dispose()
     server.should_exit = True
     thread.join(timeout=10)

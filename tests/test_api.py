@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -47,7 +49,7 @@ def test_post_stores_indexes_and_returns_quotes(api: httpx.Client) -> None:
     created = post(api, headers={"Authorization": f"Bearer {API_KEY}"})
     assert created.status_code == 201, created.text
     body = created.json()
-    assert body["status"] == "new" and body["pending_index"] == 0
+    assert body["status"] == "new" and body["pending_index"] == 4  # queued for the worker
     speakers = [q["speaker"]["name"] for q in body["quotes"]]
     assert speakers == ["Lina Berg", "Erik Dahl", "Hanna Moe", "Hanna Moe"]
     again = post(api)
@@ -58,6 +60,18 @@ def test_post_stores_indexes_and_returns_quotes(api: httpx.Client) -> None:
     quote = api.get(f"/v1/quotes/{body['quotes'][0]['id']}").json()
     assert quote["speaker"]["name"] == "Lina Berg"
     assert quote["said_on"] == "2024-05-09"  # "on Thursday" before Friday 10 May
+
+
+def test_posted_quotes_are_searchable_within_two_seconds(api: httpx.Client) -> None:
+    # a client of its own: the fixture's waits for the index after each post
+    with httpx.Client(base_url=api.base_url, timeout=30) as plain:
+        posted = time.monotonic()
+        assert post(plain).status_code == 201
+        while plain.get("/v1/search", params={"q": "lifeline"}).json()["total"] == 0:
+            assert time.monotonic() - posted < 2.0, "not searchable within 2 s"
+            time.sleep(0.02)
+    again = post(api)
+    assert again.status_code == 200 and again.json()["pending_index"] == 0
 
 
 def test_search_filters_facets_and_paging(api: httpx.Client) -> None:

@@ -70,3 +70,13 @@ def test_quotes_stored_before_0005_get_cited_words_and_parts(service_urls) -> No
         "the ferries would run?",
     ]
     assert rows[0].parts == [[1, 40]] and all(row.rule is None for row in rows)
+
+
+def test_the_quick_schema_check_reads_the_head_alembic_knows(service_urls) -> None:
+    """`ensure_migrated` answers the common case without Alembic: its reading of the
+    migration files must name the head Alembic names."""
+    url = service_urls["database_url"]
+    assert migrate._declared_head() == migrate.head_revision(url) is not None
+    engine = make_engine(url)
+    assert migrate._stored_revision(engine) == migrate.current_revision(engine)
+    engine.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import anyio
 import pytest
 from sqlalchemy import func, select, update
@@ -10,6 +12,7 @@ from db.articles import repository as article_repo
 from db.articles import service as article_service
 from db.index_sync import drift, outbox
 from db.index_sync import service as index_sync
+from db.index_sync.worker import IndexWorker
 from db.models import IndexOutbox, Quote
 from db.records import ArticleIn
 from db.search_index import AsyncSearcher, SearchIndex, SearchQuery
@@ -298,3 +301,22 @@ def test_changes_during_a_rebuild_wait_and_follow_it(stores) -> None:
         assert outbox.count_pending(session) == 1  # kept: the snapshot did not see it
     assert index_sync.drain_outbox(factory, index).indexed == 1
     assert drift.check_drift(factory, index).clean
+
+
+def test_a_woken_index_worker_drains_before_its_tick(stores) -> None:
+    """The API stores without draining and wakes the worker: the quotes are searchable long
+    before the worker's next tick (30 s here)."""
+    factory, index = stores
+    worker = IndexWorker(factory, index, interval=30)
+    worker.start()
+    try:
+        time.sleep(0.3)  # the first round (nothing to do) is over; the next is 30 s away
+        stored = article_service.store_article(factory, ARTICLE, extract_quotes(ARTICLE.text))
+        assert stored.pending == 2 and stored.sync is None
+        worker.wake()
+        deadline = time.monotonic() + 5
+        while ids_in(index) != set(stored.quote_ids):
+            assert time.monotonic() < deadline, "the woken worker did not drain"
+            time.sleep(0.05)
+    finally:
+        worker.stop()

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Response
 
 from api import errors
-from api.deps import ExtractorDep, IndexDep, RowId, SessionDep, SessionFactoryDep, SettingsDep
+from api.deps import (
+    ExtractorDep,
+    IndexDep,
+    IndexWorkerDep,
+    RowId,
+    SessionDep,
+    SessionFactoryDep,
+    SettingsDep,
+)
 from api.errors import APIError
 from api.schemas import ArticleDeleted, ArticleOut, ArticleStored
 from api.security import KEY_REQUIRED, WriteKey, limit_write
@@ -42,24 +50,26 @@ def get_article(article_id: RowId, session: SessionDep) -> ArticleOut:
 def create_article(
     body: ArticleIn,
     response: Response,
+    background: BackgroundTasks,
     settings: SettingsDep,
     factory: SessionFactoryDep,
     session: SessionDep,
-    index: IndexDep,
+    worker: IndexWorkerDep,
     extract: ExtractorDep,
     _key: WriteKey,
 ) -> ArticleStored:
-    """Store an article, extract and index its quotes, and return them.
+    """Store an article, extract its quotes, and return them; the index follows at once.
 
-    The article and its quotes are committed before the index is written; when Meilisearch is
-    unavailable the quotes wait in the outbox (`pending_index`) and the server's index worker
-    makes them searchable as soon as it is back.
+    The answer comes once the article and its quotes are committed: the quotes wait in the
+    outbox (`pending_index`) and the server's index worker, woken by the commit, makes them
+    searchable within moments (or as soon as Meilisearch is back when it is unavailable).
     """
     if len(body.text.encode()) > settings.max_article_bytes:
         raise APIError(413, "article text is over the size limit")
-    stored = articles.store_article(
-        factory, session, index, extract, body, settings.index_write_timeout
-    )
+    stored = articles.store_article(factory, session, extract, body)
+    # Woken once the answer is sent, so its document building does not compete with this
+    # request for the interpreter; it indexes at once, with whatever other writes queued.
+    background.add_task(worker.wake)
     if stored is None:
         raise APIError(404, "article vanished while being stored")
     if stored.status == StoreStatus.unchanged:

@@ -1,4 +1,4 @@
-"""Articles through the API: store one (extract, write, index) and delete one."""
+"""Articles through the API: store one (extract, write, queue for the index) and delete one."""
 
 from __future__ import annotations
 
@@ -31,22 +31,17 @@ class StoredArticle:
 def store_article(
     factory: sessionmaker[Session],
     session: Session,
-    index: SearchIndex,
     extract: Extractor,
     body: ArticleIn,
-    index_timeout: float,
 ) -> StoredArticle | None:
-    """Extract the article's quotes, store both, index them, and read the article back.
+    """Extract the article's quotes, store both, and read the article back.
 
-    Storing commits in its own transaction before the index is written, so the quotes are
-    kept even when Meilisearch is down or stalls (they wait in the outbox): indexing gives
-    up after `index_timeout` seconds and leaves them to the index worker. None if the
-    article was deleted between storing and reading it back.
+    Nothing waits for Meilisearch: the quotes wait in the outbox (`pending_index`) for the
+    index worker, which the caller wakes. None if the article was deleted between storing
+    and reading it back.
     """
     quotes = extract(body.text, body.published_at)
-    result = article_service.store_and_index(
-        factory, index.with_timeout(index_timeout), body, quotes, lock_timeout=index_timeout
-    )
+    result = article_service.store_article(factory, body, quotes)
     article = article_repo.get_article(session, result.article_id)
     if article is None:
         return None

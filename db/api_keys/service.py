@@ -10,22 +10,15 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.api_keys import repository
 from db.session import transaction
+from db.vocabulary import Scope
 
 BOOTSTRAP_NAME = "ONRECORD_API_KEYS"
-
-
-class Scope(StrEnum):
-    read = "read"  # search with the key's own rate limit
-    write = "write"  # add and delete articles
-    edit = "edit"  # correct quotes and speakers, read the flag queue
-    admin = "admin"  # everything, including index administration
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,11 @@ class StoreResult:
 
     @property
     def pending(self) -> int:
-        return self.sync.pending if self.sync else len(self.quote_ids)
+        """Quote changes waiting for the index: after a drain, all of them; without one,
+        those this store queued (none for an unchanged article)."""
+        if self.sync:
+            return self.sync.pending
+        return 0 if self.status == StoreStatus.unchanged else len(self.quote_ids)
 
 
 def store_articles(

@@ -1,10 +1,14 @@
-"""Do PostgreSQL and the search index agree? Compare every quote; make the index follow."""
+"""Do PostgreSQL and the search index agree? Compare every quote; make the index follow.
+
+The comparison walks the quote ids in ranges: each range's rows from PostgreSQL against the
+index's documents in the same range, so memory holds one batch whatever the archive's size.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -43,23 +47,38 @@ def check_drift(
     factory: sessionmaker[Session], index: SearchIndex, batch_size: int = 2000
 ) -> DriftReport:
     """Compare the id and content of every quote in PostgreSQL with its search document."""
-    in_index = {int(doc["id"]): _digest(doc) for doc in index.documents()}
-    report = DriftReport(in_database=0, in_index=len(in_index))
-    seen: set[int] = set()
+    report = DriftReport(in_database=0, in_index=0)
     with factory() as session:
+        after = 0
         for ids in iter_quote_id_batches(session, batch_size):
-            for row in document_rows(session, ids):
-                seen.add(row["id"])
-                indexed = in_index.get(row["id"])
-                if indexed is None:
-                    report.missing_from_index.append(row["id"])
-                elif indexed != _digest(quote_document(row)):
-                    report.different.append(row["id"])
+            _compare_range(session, index, report, ids, after, ids[-1])
+            after = ids[-1]
+        _compare_range(session, index, report, [], after, None)  # documents past the last id
         report.pending = outbox.count_pending(session)
         report.last_error = outbox.outbox_last_error(session)
-    report.in_database = len(seen)
-    report.not_in_database = sorted(set(in_index) - seen)
     return report
+
+
+def _compare_range(
+    session: Session,
+    index: SearchIndex,
+    report: DriftReport,
+    ids: Sequence[int],
+    after: int,
+    upto: int | None,
+) -> None:
+    """Compare the quotes `ids` (all of PostgreSQL's in `after < id <= upto`) with the index's
+    documents in that range, counted into `report`."""
+    indexed = {int(doc["id"]): _digest(doc) for doc in index.documents(after, upto)}
+    report.in_index += len(indexed)
+    for row in document_rows(session, ids) if ids else []:
+        report.in_database += 1
+        digest = indexed.pop(row["id"], None)
+        if digest is None:
+            report.missing_from_index.append(row["id"])
+        elif digest != _digest(quote_document(row)):
+            report.different.append(row["id"])
+    report.not_in_database.extend(sorted(indexed))
 
 
 def repair_drift(

@@ -55,6 +55,7 @@ class IndexWorker:
         self.restarts = 0
         self.last_error: str | None = None
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._loop: threading.Thread | None = None
         self._supervisor = threading.Thread(
             target=self._supervise, name="index-worker-supervisor", daemon=True
@@ -65,7 +66,13 @@ class IndexWorker:
 
     def stop(self, timeout: float = 10) -> None:
         self._stop.set()
+        self._wake.set()
         self._supervisor.join(timeout)
+
+    def wake(self) -> None:
+        """Drain now rather than at the next tick: a writer just committed outbox events.
+        Writes arriving during a round are taken together by the next one."""
+        self._wake.set()
 
     def health(self) -> WorkerHealth:
         alive = self._loop is not None and self._loop.is_alive() and not self._stop.is_set()
@@ -87,8 +94,12 @@ class IndexWorker:
     def _run(self) -> None:
         delay = self.interval
         while not self._stop.is_set():
+            self._wake.clear()  # a wake from here on (a commit this round may miss) counts
             delay = self.run_once(delay)
-            self._stop.wait(delay)
+            if self.last_error:  # backing off: writes do not hurry a failing round
+                self._stop.wait(delay)
+            else:
+                self._wake.wait(delay)
 
     def run_once(self, delay: float) -> float:
         """One drain; returns how long to wait before the next (doubling while failing).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated
 
 import typer
@@ -36,6 +35,8 @@ app.add_typer(quotes.corrections_app, name="corrections")
 
 def _print_version(wanted: bool) -> None:
     if wanted:
+        from importlib.metadata import PackageNotFoundError, version  # costs --help 0.1 s
+
         try:
             typer.echo(f"onrecord {version('onrecord')}")
         except PackageNotFoundError:  # run from a checkout that was never installed

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from db.articles import service as article_service
 from onrecord.cli.common import err, fail, open_stores, out
 
 app = typer.Typer(help="Stored articles.", no_args_is_help=True)
@@ -17,6 +16,8 @@ def articles_delete(
     article_ids: Annotated[list[int], typer.Argument(help="Article ids to delete.")],
 ) -> None:
     """Delete articles and their quotes from PostgreSQL and from the search index."""
+    from db.articles import service as article_service
+
     stores = open_stores()
     missing = []
     for article_id in article_ids:

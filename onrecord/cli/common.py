@@ -1,24 +1,22 @@
-"""What every command group shares: the consoles, failing with a message, opening the stores."""
+"""What every command group shares: the consoles, failing with a message, opening the stores.
+
+The stores' libraries (SQLAlchemy, Alembic, the Meilisearch client) are imported by the
+functions that use them, never at module level: `onrecord --help` loads none of them.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from sqlalchemy.exc import OperationalError
 
-from db import migrate
-from db.search_index import SearchIndexError
-from db.services import ServiceError
-from db.stores import Stores
 from onrecord.root import read_settings, resolve_settings
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from db.stores import Stores
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -31,6 +29,12 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def open_stores(migrated: bool = True) -> Stores:
     """Resolve settings (starting private services when needed) and connect to both stores."""
+    from sqlalchemy.exc import OperationalError
+
+    from db import migrate
+    from db.services import ServiceError
+    from db.stores import Stores
+
     try:
         settings = resolve_settings(read_settings())
     except ServiceError as exc:
@@ -49,6 +53,8 @@ def open_stores(migrated: bool = True) -> Stores:
 
 def ensure_index(stores: Stores) -> str | None:
     """Create the index if needed; the problem when Meilisearch cannot."""
+    from db.search_index import SearchIndexError
+
     try:
         stores.index.ensure()
     except SearchIndexError as exc:
@@ -61,6 +67,15 @@ def first_line(exc: object) -> str:
 
 
 def progress_bar() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from db.speakers.export import eval_records
 from onrecord.cli.common import fail, open_stores
 
 
@@ -24,6 +23,8 @@ def export_command(
 ) -> None:
     """Every stored quote with its speaker record (`speaker_id`), offsets into its source
     file, for `../shared/eval/score_speakers.py` (B-cubed of records against people)."""
+    from db.speakers.export import eval_records
+
     if format_ != "eval":
         raise fail("--format must be eval")
     stores = open_stores()

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from db.index_sync import drift, outbox
-from db.index_sync import service as index_sync
-from db.search_index import SearchIndexError
 from onrecord.cli.common import ensure_index, fail, first_line, open_stores, out, progress_bar
+
+if TYPE_CHECKING:
+    from db.index_sync.drift import DriftReport
 
 
 def sync_command() -> None:
     """Carry every waiting change (the index outbox) to Meilisearch now."""
+    from db.index_sync import outbox
+    from db.index_sync import service as index_sync
+
     stores = open_stores()
     problem = ensure_index(stores)
     if problem:
@@ -39,6 +41,11 @@ def sync_command() -> None:
 
 def reindex_command() -> None:
     """Rebuild the search index from PostgreSQL into a fresh index and swap it in."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from db.index_sync import service as index_sync
+    from db.search_index import SearchIndexError
+
     stores = open_stores()
     with progress_bar() as progress:
         task = progress.add_task("reindexing", total=None, rate="")
@@ -62,6 +69,9 @@ def check_command(
     ] = False,
 ) -> None:
     """Compare the id and content of every quote in PostgreSQL and Meilisearch; exit 1 on drift."""
+    from db.index_sync import drift
+    from db.search_index import SearchIndexError
+
     stores = open_stores()
     try:
         report = drift.check_drift(stores.factory, stores.index)
@@ -86,7 +96,7 @@ def check_command(
     out.print("repaired: no drift")
 
 
-def _print_report(report: drift.DriftReport) -> None:
+def _print_report(report: DriftReport) -> None:
     out.print(
         f"quotes in PostgreSQL: {report.in_database}; in Meilisearch: {report.in_index}; "
         f"waiting in the outbox: {report.pending}"

@@ -8,17 +8,15 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from sqlalchemy.exc import OperationalError
 
-from indexer.extract import extract_quotes
-from indexer.pipeline import ingest_articles
-from indexer.sources import Overrides, SourceArticle, SourceError, expand_paths, read_articles
 from onrecord.cli.common import ensure_index, err, fail, first_line, open_stores, out, progress_bar
 from onrecord.root import read_settings
+
+if TYPE_CHECKING:
+    from indexer.sources import Overrides, SourceArticle, SourceError
 
 
 def ingest_command(
@@ -47,6 +45,11 @@ def ingest_command(
 
     Safe to interrupt and rerun: stored articles are recognised and skipped.
     """
+    from sqlalchemy.exc import OperationalError
+
+    from indexer.pipeline import ingest_articles
+    from indexer.sources import SourceError, read_articles
+
     overrides = _overrides(paths, outlet, date_, url, title)
     overrides.meta_from_name = meta_from_name
     stores = open_stores()
@@ -109,6 +112,8 @@ RERUN_HINT = (
 def _overrides(
     paths: list[str], outlet: str | None, date_: str | None, url: str | None, title: str | None
 ) -> Overrides:
+    from indexer.sources import Overrides
+
     published = None
     if date_:
         try:
@@ -124,6 +129,8 @@ def _overrides(
 
 def _count_inputs(paths: list[str]) -> int | None:
     """Number of articles for the progress bar (lines of .jsonl files count one each)."""
+    from indexer.sources import expand_paths
+
     total = 0
     for item in expand_paths(paths):
         if item == "-":
@@ -152,6 +159,11 @@ def extract_command(
     ] = ExtractFormat.jsonl,
 ) -> None:
     """Extract quotes without storing them (offsets are into each file's text)."""
+    from rich.table import Table
+
+    from indexer.extract import extract_quotes
+    from indexer.sources import Overrides, SourceError, read_articles
+
     refused = 0
     table = Table("doc", "type", "speaker", "quote", "conf", show_lines=False)
     for item in read_articles(paths, Overrides(), read_settings().max_article_bytes):

@@ -5,12 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from db.api_keys import repository as api_key_repo
-from db.api_keys import service as api_keys
-from db.api_keys.service import Scope
-from db.session import transaction
+from db.vocabulary import Scope
 from onrecord.cli.common import err, fail, open_stores, out
 
 app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
@@ -24,6 +20,9 @@ def keys_create(
     ] = [Scope.write],  # noqa: B006
 ) -> None:
     """Create an API key; the secret is printed once and stored only as a digest."""
+    from db.api_keys import service as api_keys
+    from db.session import transaction
+
     stores = open_stores()
     with transaction(stores.factory) as session:
         secret, key_id = api_keys.create_key(session, name, scope)
@@ -40,6 +39,10 @@ def keys_list(
     all_: Annotated[bool, typer.Option("--all", help="Include revoked keys.")] = False,
 ) -> None:
     """API keys with their prefixes, scopes and last use (never the secrets)."""
+    from rich.table import Table
+
+    from db.api_keys import repository as api_key_repo
+
     stores = open_stores()
     with stores.factory() as session:
         keys = api_key_repo.list_api_keys(session, include_revoked=all_)
@@ -62,6 +65,10 @@ def keys_revoke(
     ref: Annotated[str, typer.Argument(help="Key id or prefix (from `keys list`).")],
 ) -> None:
     """Revoke an API key at once."""
+    from db.api_keys import repository as api_key_repo
+    from db.api_keys import service as api_keys
+    from db.session import transaction
+
     stores = open_stores()
     with transaction(stores.factory) as session:
         key = api_key_repo.find_api_key(session, ref)

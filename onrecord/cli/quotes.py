@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import getpass
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from db.corrections import repository as correction_repo
-from db.corrections import service as corrections
-from db.corrections.service import CorrectionError, CorrectionResult, NewSpeaker, SpeakerTarget
-from db.speakers import repository as speaker_repo
 from db.vocabulary import SpeakerKind
 from onrecord.cli.common import fail, open_stores, out
+
+if TYPE_CHECKING:  # the storage layer loads only when a command runs (fast --help)
+    from db.corrections.service import CorrectionResult, SpeakerTarget
 
 app = typer.Typer(help="Correct quotes: reassign, reject, redate; list corrections.")
 corrections_app = typer.Typer(help="Editors' corrections: revert one.", no_args_is_help=True)
@@ -33,6 +31,8 @@ def editor_name(editor: str | None) -> str:
 
 def speaker_target(to: str | None, new: str | None, kind: SpeakerKind) -> SpeakerTarget:
     """`--to REF` or `--new NAME`, exactly one."""
+    from db.corrections.service import NewSpeaker
+
     if (to is None) == (new is None):
         raise fail("give exactly one of --to SPEAKER or --new NAME")
     return to if to is not None else NewSpeaker(new or "", kind)
@@ -40,6 +40,8 @@ def speaker_target(to: str | None, new: str | None, kind: SpeakerKind) -> Speake
 
 def report(result: CorrectionResult) -> None:
     """Print what was done; exit 1 when the index could not take it yet."""
+    from db.corrections import service as corrections
+
     correction = result.correction
     out.print(f"correction {correction.id}: {corrections.describe(correction)}")
     if result.sync.error:
@@ -59,13 +61,15 @@ def quotes_reassign(
     editor: Editor = None,
 ) -> None:
     """Attribute quote QUOTE_ID to another speaker (--to) or a new one (--new)."""
+    from db.corrections import service as corrections
+
     stores = open_stores()
     target = speaker_target(to, new, kind)
     try:
         result = corrections.reassign_quote(
             stores.factory, stores.index, quote_id, target, reason, editor_name(editor)
         )
-    except CorrectionError as exc:
+    except corrections.CorrectionError as exc:
         raise fail(str(exc)) from exc
     report(result)
 
@@ -73,12 +77,14 @@ def quotes_reassign(
 @app.command("reject")
 def quotes_reject(quote_id: int, reason: Reason, editor: Editor = None) -> None:
     """Mark quote QUOTE_ID "not a quote": hidden from search and pages, kept for revert."""
+    from db.corrections import service as corrections
+
     stores = open_stores()
     try:
         result = corrections.reject_quote(
             stores.factory, stores.index, quote_id, reason, editor_name(editor)
         )
-    except CorrectionError as exc:
+    except corrections.CorrectionError as exc:
         raise fail(str(exc)) from exc
     report(result)
 
@@ -91,6 +97,8 @@ def quotes_redate(
     editor: Editor = None,
 ) -> None:
     """Fix the date quote QUOTE_ID was said."""
+    from db.corrections import service as corrections
+
     try:
         day = date.fromisoformat(said_on)
     except ValueError as exc:
@@ -100,7 +108,7 @@ def quotes_redate(
         result = corrections.redate_quote(
             stores.factory, stores.index, quote_id, day, reason, editor_name(editor)
         )
-    except CorrectionError as exc:
+    except corrections.CorrectionError as exc:
         raise fail(str(exc)) from exc
     report(result)
 
@@ -112,6 +120,12 @@ def quotes_corrections(
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
 ) -> None:
     """Corrections, newest first: who, when, what, why, and whether reverted."""
+    from rich.table import Table
+
+    from db.corrections import repository as correction_repo
+    from db.corrections import service as corrections
+    from db.speakers import repository as speaker_repo
+
     stores = open_stores()
     with stores.factory() as session:
         speaker_id = None
@@ -138,12 +152,14 @@ def quotes_corrections(
 @corrections_app.command("revert")
 def corrections_revert(correction_id: int, editor: Editor = None) -> None:
     """Undo exactly correction CORRECTION_ID."""
+    from db.corrections import service as corrections
+
     stores = open_stores()
     try:
         result = corrections.revert_correction(
             stores.factory, stores.index, correction_id, editor_name(editor)
         )
-    except CorrectionError as exc:
+    except corrections.CorrectionError as exc:
         raise fail(str(exc)) from exc
     out.print(f"reverted correction {correction_id}")
     if result.sync.error:

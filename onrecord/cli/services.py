@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from db.services import ServiceError, private_meili, private_postgres
 from onrecord.cli.common import fail, out
 from onrecord.root import read_settings, resolve_settings
 
@@ -14,6 +13,8 @@ app = typer.Typer(help="The private PostgreSQL and Meilisearch.", no_args_is_hel
 @app.command("start")
 def services_start() -> None:
     """Start the private PostgreSQL and Meilisearch (those no URL replaces)."""
+    from db.services import ServiceError
+
     try:
         resolve_settings(read_settings())
     except ServiceError as exc:
@@ -24,6 +25,8 @@ def services_start() -> None:
 @app.command("status")
 def services_status() -> None:
     """Show the private services and whether configured URLs replace them."""
+    from db.services import private_meili, private_postgres
+
     settings = read_settings()
     pg, meili = private_postgres(settings), private_meili(settings)
     if settings.database_url:
@@ -41,6 +44,8 @@ def services_status() -> None:
 @app.command("stop")
 def services_stop() -> None:
     """Stop the private PostgreSQL and Meilisearch."""
+    from db.services import ServiceError, private_meili, private_postgres
+
     settings = read_settings()
     try:
         pg_stopped = private_postgres(settings).stop()

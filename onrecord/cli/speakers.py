@@ -5,12 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from db.corrections import service as corrections
-from db.corrections.service import CorrectionError
-from db.speakers import repository as speaker_repo
-from db.speakers import service as speaker_service
 from db.vocabulary import SpeakerKind
 from onrecord.cli.common import fail, open_stores, out
 from onrecord.cli.quotes import Editor, Kind, New, Reason, To, editor_name, report, speaker_target
@@ -26,6 +21,10 @@ def speakers_list(
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
 ) -> None:
     """Speakers with their ids, slugs, aliases and quote counts, most quoted first."""
+    from rich.table import Table
+
+    from db.speakers import repository as speaker_repo
+
     stores = open_stores()
     with stores.factory() as session:
         found = speaker_repo.search_speakers(session, query, limit)
@@ -48,6 +47,8 @@ def speakers_merge(
     other: Annotated[str, typer.Argument(help="Speaker folded into it and removed.")],
 ) -> None:
     """Merge speaker OTHER into KEEP: quotes move, names become aliases, the index follows."""
+    from db.speakers import service as speaker_service
+
     stores = open_stores()
     try:
         result = speaker_service.merge_speakers(stores.factory, stores.index, keep, other)
@@ -66,6 +67,8 @@ def speakers_unmerge(
     merged: Annotated[str, typer.Argument(help="The merged speaker's old slug or id.")],
 ) -> None:
     """Undo a merge: the speaker comes back with its id, slug, names and moved quotes."""
+    from db.speakers import service as speaker_service
+
     stores = open_stores()
     try:
         result = speaker_service.unmerge_speaker(stores.factory, stores.index, merged)
@@ -91,6 +94,8 @@ def speakers_rename(
     editor: Editor = None,
 ) -> None:
     """Edit a speaker's name, aliases or description (an audited, reversible correction)."""
+    from db.corrections import service as corrections
+
     stores = open_stores()
     try:
         result = corrections.edit_speaker(
@@ -103,7 +108,7 @@ def speakers_rename(
             aliases=alias,
             description=description,
         )
-    except CorrectionError as exc:
+    except corrections.CorrectionError as exc:
         raise fail(str(exc)) from exc
     report(result)
 
@@ -120,12 +125,14 @@ def speakers_split(
 ) -> None:
     """Move the chosen quotes of a record that mixes two people to another (--to) or a new
     (--new) record."""
+    from db.corrections import service as corrections
+
     stores = open_stores()
     target = speaker_target(to, new, kind)
     try:
         result = corrections.split_speaker(
             stores.factory, stores.index, speaker, quote_ids, target, reason, editor_name(editor)
         )
-    except CorrectionError as exc:
+    except corrections.CorrectionError as exc:
         raise fail(str(exc)) from exc
     report(result)
