@@ -4,8 +4,9 @@ Candidates come from Meilisearch alone (no SQL), in one multi-search request: ke
 searches on the claim's words that tolerate changed words (`matchingStrategy: "last"` drops
 words from the end until something matches, and hits are ranked by how many words they
 share), one per run of words between elisions and per ten words of a long run (Meilisearch
-reads only the first ten words of a query), plus the same words among the claimed speaker's
-quotes, so a misquote of them is found even when others said similar words more often.
+reads only the first ten words of a query), each also in reverse order, plus the same words
+among the claimed speaker's quotes, so a misquote of them is found even when others said
+similar words more often.
 
 No embedder is configured yet, so no candidate carries a semantic score and the paraphrase
 verdict is never reached: `VerifiedClaim.paraphrase_checked` says so.
@@ -23,7 +24,7 @@ from db.verification.verdict import Candidate, Match, Verification, verdict
 
 CANDIDATES_PER_SEARCH = 20
 QUERY_WORDS = 10  # Meilisearch ignores a query's words past the tenth
-MAX_SEARCHES = 6  # word windows searched for one claim (plus the speaker's)
+MAX_SEARCHES = 4  # word windows searched for one claim, each both ways (plus the speaker's)
 
 
 @dataclass(frozen=True)
@@ -52,18 +53,21 @@ def candidate_searches(claim: str, speaker: str | None) -> list[dict]:
     """The search bodies that retrieve a claim's candidates. Raises ValueError without words."""
     claim_words, segments = claim_segments(claim)
     runs = sorted(segments, key=len, reverse=True)  # the longest run first: the surest words
-    windows: list[str] = []
+    windows: list[tuple[str, ...]] = []
     for run in runs:
         folded = claim_words.folded[run.start : run.stop]
         for start in range(0, max(1, len(folded) - QUERY_WORDS // 2), QUERY_WORDS):
-            windows.append(" ".join(folded[start : start + QUERY_WORDS]))
+            windows.append(folded[start : start + QUERY_WORDS])
     windows = list(dict.fromkeys(windows))[:MAX_SEARCHES]
+    # "last" never drops a query's first word, so a changed first word would find nothing:
+    # each window is searched in reverse too (ranking counts shared words, not their order).
+    queries = [" ".join(w) for window in windows for w in (window, window[::-1])]
     base = {
         "matchingStrategy": "last",
         "attributesToSearchOn": [QUOTE_WORDS],
         "limit": CANDIDATES_PER_SEARCH,
     }
-    searches = [{"q": words, **base} for words in windows]
+    searches = [{"q": q, **base} for q in dict.fromkeys(queries)]
     if speaker and speaker.strip():
         names = list(dict.fromkeys([speaker.strip(), speaker.split()[-1]]))
         speaker_filter = [
@@ -71,7 +75,7 @@ def candidate_searches(claim: str, speaker: str | None) -> list[dict]:
             for name in names
             for attribute in ("speaker_keys", "speaker")
         ]
-        searches.append({"q": windows[0], **base, "filter": [speaker_filter]})
+        searches += [{"q": q, **base, "filter": [speaker_filter]} for q in queries[:2]]
     return searches
 
 
