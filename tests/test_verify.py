@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -152,3 +155,31 @@ def test_hostile_claims_and_stored_markup_are_escaped(stored: httpx.Client) -> N
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "Quay &lt;Times&gt;" in body
     assert "<del>" in body and "<ins>" in body
+
+
+def test_the_page_in_a_browser_keeps_the_claim_in_its_address(stored: httpx.Client) -> None:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("response", lambda r: errors.append(r.url) if r.status >= 400 else None)
+        page.goto(str(stored.base_url).rstrip("/") + "/")
+        page.click("a[href='/verify']")
+        page.fill("#quote", "We will rebuild every road on the northern coast before the storms")
+        page.fill("#speaker", "Tomas Reed")
+        page.click("button[type=submit]")
+        line = page.locator("#verdict-line")
+        sync_api.expect(line).to_have_text(
+            "Misattributed: these words were said by Ada Quill, not Tomas Reed."
+        )
+        sync_api.expect(page.locator(".best blockquote ins")).to_have_text(["road"])
+        assert "quote=We+will+rebuild+every+road" in page.url and "speaker=Tomas+Reed" in page.url
+        browser.close()
+    assert errors == []
