@@ -35,6 +35,7 @@ from api.routes import (
     quotes,
     search,
     speakers,
+    verify,
 )
 from api.security import SECURITY_SCHEMES, RateLimits
 from api.web import STATIC_DIR
@@ -107,7 +108,18 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     app.state.rate_limits = RateLimits(settings.rate_limit_search, settings.rate_limit_write)
     app.state.extract = extract
     errors.install(app)
-    for module in (health, search, quotes, speakers, articles, admin, pages, embeds, editor):
+    for module in (
+        health,
+        search,
+        verify,
+        quotes,
+        speakers,
+        articles,
+        admin,
+        pages,
+        embeds,
+        editor,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Outermost last: the log sees every request, the proxy rewrite happens before limits,

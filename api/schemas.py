@@ -12,6 +12,7 @@ from db.corrections.flags import FlagReason
 from db.corrections.service import CorrectionAction, describe
 from db.models import Article, Correction, Quote, Speaker
 from db.records import LOW_CONFIDENCE
+from db.verification.verdict import Verdict
 from db.vocabulary import QuoteType, SpeakerKind, StoreStatus
 
 # Vocabularies only the API has (quote types come from db.vocabulary, one definition).
@@ -437,3 +438,50 @@ class FlaggedQuoteOut(BaseModel):
 class FlagQueueOut(BaseModel):
     open: int = Field(description="Open flags in all.")
     quotes: list[FlaggedQuoteOut]
+
+
+class DiffStep(BaseModel):
+    """One step of the word diff from the original to the claim."""
+
+    op: Literal["equal", "insert", "delete", "replace"] = Field(
+        description="insert: words only the claim has; delete: original words it left out "
+        "('…' in `claimed` when the claim marked the cut); replace: words it changed."
+    )
+    claimed: str
+    original: str
+    start: int = Field(description="Where `original` starts in the quote's `cited` words.")
+    end: int
+    elided: bool = Field(description="A cut the claim marked with '…': not an alteration.")
+
+
+class FirstReport(BaseModel):
+    quote_id: int
+    article: ArticleRef
+    said_on: date | None
+
+
+class VerifyMatch(BaseModel):
+    quote: SearchHit
+    similarity: float = Field(description="1.0 for the same words; less per word changed.")
+    edits: int = Field(description="Words the claim changed, added or dropped ('…' cuts aside).")
+    near_verbatim: bool = Field(description="Verbatim or altered: the claim's words, or nearly.")
+    speaker_matches: bool | None = Field(
+        description="Whether the quote's speaker is the claimed one; null when no speaker was "
+        "claimed or a claimed surname fits several speakers."
+    )
+    diff: list[DiffStep]
+    first_reported: FirstReport = Field(
+        description="The earliest report of these words by this speaker among the candidates."
+    )
+    outlets: int = Field(description="Distinct outlets that reported these words by this speaker.")
+
+
+class VerifyResult(BaseModel):
+    verdict: Verdict
+    summary: str = Field(description="The verdict in one line a journalist can paste.")
+    said_by: str | None = Field(description="Who said misattributed words.")
+    matches: list[VerifyMatch] = Field(description="Best first; the closest ones when not found.")
+    paraphrase_checked: bool = Field(
+        description="False: no embedder is configured, so paraphrases cannot be detected and "
+        "a paraphrased claim reads as not found."
+    )

@@ -66,7 +66,7 @@ class ArticleIn(BaseModel):
     # Where it was read from: a file's stem (the document name `onrecord extract` uses) and
     # where `text` starts in that file's text; what `onrecord export --format eval` reports.
     source: str | None = Field(default=None, max_length=500)
-    source_offset: int | None = Field(default=None, ge=0)
+    source_offset: int | None = Field(default=None, ge=0, le=2**31 - 1)  # an INTEGER column
 
     @field_validator("title", mode="before")
     @classmethod

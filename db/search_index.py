@@ -412,3 +412,27 @@ class AsyncSearcher:
         if status != 200:
             raise SearchIndexError(f"Meilisearch answered {status}: {content[:500]!r}")
         return orjson.loads(content)
+
+    async def search_many(self, bodies: Sequence[dict]) -> list[list[dict]]:
+        """Several searches of this index in one request (Meilisearch's multi-search), each
+        body a search's parameters; the hits of each, in order. No index yet: no hits."""
+        if self._session is None:
+            await self.open()
+        assert self._session is not None
+        url = f"{self.index.client.config.url.rstrip('/')}/multi-search"
+        body = orjson.dumps({"queries": [{"indexUid": self.index.name, **b} for b in bodies]})
+        try:
+            async with self._session.post(url, data=body) as response:
+                content = await response.read()
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise SearchIndexError(f"Meilisearch unreachable: {exc!r}") from exc
+        if status in (400, 404) and (
+            b"index_not_found" in content or b"invalid_search_attributes_to_search_on" in content
+        ):
+            return [[] for _ in bodies]
+        if status in (401, 403):
+            await self.close()
+        if status != 200:
+            raise SearchIndexError(f"Meilisearch answered {status}: {content[:500]!r}")
+        return [result.get("hits", []) for result in orjson.loads(content)["results"]]

@@ -325,3 +325,10 @@ def test_meilisearch_gets_its_master_key_by_environment(own_meili: MeiliProcess)
     assert httpx.get(f"{own_meili.url()}/keys").status_code == 401  # a key is required
     headers = {"Authorization": f"Bearer {own_meili.master_key()}"}
     assert httpx.get(f"{own_meili.url()}/keys", headers=headers).status_code == 200
+
+
+def test_a_source_offset_beyond_its_column_is_refused(api: httpx.Client) -> None:
+    """Found by schemathesis: an offset past INTEGER reached PostgreSQL and answered 500."""
+    body = version_of(1, "https://example.org/offset") | {"source_offset": 2_080_540_115_419}
+    refused = api.post("/v1/articles", json=body, headers=KEY)
+    assert refused.status_code == 422, refused.text

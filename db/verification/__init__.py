@@ -1,6 +1,8 @@
 """Quote verification: did the claimed speaker say the claimed words, and in which words?
 
-Pure: text and candidates in, a verdict and word diffs out; no database, no network.
+The package is pure: text and candidates in, a verdict and word diffs out; no database, no
+network. `db.verification.service` (not imported here) retrieves the candidates from the
+search index and judges them.
 """
 
 from db.verification.compare import Comparison, DiffOp, Kind, Op, allowed_edits, compare

@@ -1,0 +1,218 @@
+"""Quote verification on real text: claims made from a PolNeAR split's stored quotes.
+
+    python benchmarks/verify.py [--split dev] [--per-kind 200] [--seed 7]
+
+Starts private PostgreSQL and Meilisearch in a throwaway folder, runs `onrecord ingest
+SPLIT/text --meta-from-name`, then makes claims from the stored quotes (cited words of at
+least ten words, with a speaker): exact fragments, fragments with 1-3 words substituted,
+inserted or dropped, a quote's start and end joined by "…", a fragment under another
+speaker's name, and narration sentences of the articles that no quote contains (never said).
+Each claim goes through `verify_claim` (the service behind /v1/verify) and the benchmark
+prints, per kind, top-1 retrieval (the top match holds the source words verbatim) and
+verdict accuracy, and the latency percentiles. Nothing of the split is written anywhere
+but the throwaway folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from db import migrate  # noqa: E402
+from db.search_index import AsyncSearcher, SearchIndex  # noqa: E402
+from db.services import MeiliProcess, PostgresCluster, find_meili_bin  # noqa: E402
+from db.settings import Settings  # noqa: E402
+from db.verification import Kind, Verdict, compare, words  # noqa: E402
+from db.verification.service import verify_claim  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+EXPECTED = {
+    "exact": Verdict.verbatim,
+    "ellipsis": Verdict.verbatim,
+    "altered": Verdict.altered,
+    "swapped": Verdict.misattributed,
+    "never_said": Verdict.not_found,
+}
+MIN_WORDS = 10
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
+_SPEECH = re.compile(r"[\"“”]|\b(?:said|says|told|according|added|stated|wrote)\b", re.I)
+
+
+def onrecord(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "onrecord", *args], env=env, cwd=REPO, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"onrecord {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+class Claim:
+    def __init__(self, kind: str, text: str, speaker: str | None, source: str | None):
+        self.kind, self.text, self.speaker, self.source = kind, text, speaker, source
+
+
+def fragment(rng: random.Random, text: str, low: int, high: int) -> tuple[str, list[str]]:
+    """A run of low..high words of `text`, as written, and its words."""
+    spans = words(text).spans
+    size = rng.randint(low, min(high, len(spans)))
+    first = rng.randint(0, len(spans) - size)
+    chosen = text[spans[first][0] : spans[first + size - 1][1]]
+    return chosen, [text[a:b] for a, b in spans[first : first + size]]
+
+
+def altered(rng: random.Random, tokens: list[str], vocabulary: list[str]) -> str:
+    """The words with up to 3 substituted, inserted or dropped (inner ones: a changed edge
+    would be a shorter fragment), and at least one."""
+    tokens = list(tokens)
+    original = list(tokens)
+    for _ in range(rng.randint(1, 3)):
+        action = rng.choice(("substitute", "insert", "drop"))
+        at = rng.randrange(len(tokens))
+        word = rng.choice(vocabulary)
+        if action == "substitute" and word != tokens[at].casefold():
+            tokens[at] = word
+        elif action == "insert" and at > 0:
+            tokens.insert(at, word)
+        elif action == "drop" and 0 < at < len(tokens) - 1:  # a dropped edge is a fragment
+            del tokens[at]
+    if tokens == original:
+        return altered(rng, original, vocabulary)
+    return " ".join(tokens)
+
+
+def make_claims(rng: random.Random, docs: list[dict], texts: list[str], per_kind: int) -> list:
+    quotes = [d for d in docs if d.get("speaker") and len(words(d["cited"])) >= MIN_WORDS]
+    vocabulary = sorted({w for d in quotes for w in words(d["cited"]).folded if len(w) > 3})
+    speakers = sorted({d["speaker"] for d in quotes})
+    claims = []
+    for _ in range(per_kind):
+        doc = rng.choice(quotes)
+        text, _tokens = fragment(rng, doc["cited"], 6, 16)
+        claims.append(Claim("exact", text, doc["speaker"], text))
+        doc = rng.choice(quotes)
+        text, tokens = fragment(rng, doc["cited"], MIN_WORDS, 16)
+        claims.append(Claim("altered", altered(rng, tokens, vocabulary), doc["speaker"], text))
+        doc = rng.choice(quotes)
+        spans = words(doc["cited"]).spans
+        head, tail = rng.randint(3, 6), rng.randint(3, 6)
+        if len(spans) >= head + tail + 2:
+            cited = doc["cited"]
+            start = cited[spans[0][0] : spans[head - 1][1]]
+            end = cited[spans[-tail][0] : spans[-1][1]]
+            claims.append(Claim("ellipsis", f"{start} … {end}", doc["speaker"], start))
+        doc = rng.choice(quotes)
+        text, _tokens = fragment(rng, doc["cited"], 8, 16)
+        others = [s for s in speakers if s.split()[-1] != doc["speaker"].split()[-1]]
+        claims.append(Claim("swapped", text, rng.choice(others), text))
+    # Never said: narration sharing no run of six words with any stored quote (reported
+    # speech by a cue verb the filter misses is a quote, not narration).
+    quoted = {gram for d in docs for gram in _grams(words(d["cited"]).folded)}
+    narration = [
+        s.strip()
+        for t in texts
+        for s in _SENTENCE.findall(t)
+        if 10 <= len(s.split()) <= 30
+        and not _SPEECH.search(s)
+        and quoted.isdisjoint(_grams(words(s).folded))
+    ]
+    for text in rng.sample(narration, min(per_kind, len(narration))):
+        claims.append(Claim("never_said", text, None, None))
+    return claims
+
+
+def _grams(folded: tuple[str, ...], size: int = 6) -> set[tuple[str, ...]]:
+    return {folded[i : i + size] for i in range(len(folded) - size + 1)}
+
+
+async def run(index: SearchIndex, claims: list[Claim], show_misses: int) -> None:
+    searcher = AsyncSearcher(index)
+    verdicts: dict[str, list[bool]] = defaultdict(list)
+    retrieved: dict[str, list[bool]] = defaultdict(list)
+    latencies = []
+    try:
+        for claim in claims:
+            started = time.perf_counter()
+            result = await verify_claim(searcher, claim.text, claim.speaker, 5)
+            latencies.append(time.perf_counter() - started)
+            right = result.verification.verdict is EXPECTED[claim.kind]
+            verdicts[claim.kind].append(right)
+            if not right and show_misses > 0:
+                show_misses -= 1
+                print(f"MISS {claim.kind}: {claim.text!r} (source {claim.source!r}) ->")
+                for m in result.matches[:2]:
+                    c = m.match.comparison
+                    print(f"   {result.verification.verdict} {c.kind} {c.edits} {c.similarity}")
+                    print(f"   {m.match.candidate.speaker_name}: {m.match.candidate.text!r}")
+            if claim.source is not None:
+                top = result.matches[0].match.candidate.text if result.matches else ""
+                found = bool(top) and compare(claim.source, top).kind is Kind.verbatim
+                retrieved[claim.kind].append(found)
+    finally:
+        await searcher.close()
+    for kind in EXPECTED:
+        got = verdicts[kind]
+        if not got:
+            continue
+        line = f"{kind:11} n={len(got):4}  verdict {sum(got) / len(got):.3f}"
+        if retrieved[kind]:
+            line += f"  top-1 retrieval {sum(retrieved[kind]) / len(retrieved[kind]):.3f}"
+        print(line)
+    every = [v for got in verdicts.values() for v in got]
+    print(f"overall     n={len(every):4}  verdict {sum(every) / len(every):.3f}")
+    ms = sorted(1000 * t for t in latencies)
+    print(f"latency p50 {statistics.median(ms):.1f} ms, p95 {ms[int(0.95 * (len(ms) - 1))]:.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--per-kind", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--show-misses", type=int, default=0, help="print up to N misses")
+    args = parser.parse_args()
+    split = SHARED / "polnear" / args.split
+    if not split.exists():
+        raise SystemExit(f"{split} is absent")
+    home = Path(tempfile.mkdtemp(prefix="onrecord-verify-"))
+    cluster = PostgresCluster(home / "postgres", durable=False)
+    meili = MeiliProcess(home / "meilisearch", find_meili_bin(Settings()))
+    try:
+        database_url = cluster.start()
+        meili_url, key = meili.start()
+        migrate.upgrade(database_url)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ONRECORD_")}
+        env.update(
+            ONRECORD_DATABASE_URL=database_url,
+            ONRECORD_MEILI_URL=meili_url,
+            ONRECORD_MEILI_MASTER_KEY=key,
+            ONRECORD_HOME=str(home),
+        )
+        print(onrecord(env, "ingest", str(split / "text"), "--meta-from-name").strip())
+        index = SearchIndex(meili_url, key, Settings().meili_index)
+        docs = list(index.documents())
+        texts = [p.read_text() for p in sorted((split / "text").glob("*.txt"))]
+        claims = make_claims(random.Random(args.seed), docs, texts, args.per_kind)
+        asyncio.run(run(index, claims, args.show_misses))
+    finally:
+        meili.stop()
+        cluster.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Verify a claim against the index: retrieve candidate quotes, judge them, find first reports.
+
+Candidates come from Meilisearch alone (no SQL), in one multi-search request: keyword
+searches on the claim's words that tolerate changed words (`matchingStrategy: "last"` drops
+words from the end until something matches, and hits are ranked by how many words they
+share), one per run of words between elisions and per ten words of a long run (Meilisearch
+reads only the first ten words of a query), each also in reverse order, plus the same words
+among the claimed speaker's quotes, so a misquote of them is found even when others said
+similar words more often.
+
+No embedder is configured yet, so no candidate carries a semantic score and the paraphrase
+verdict is never reached: `VerifiedClaim.paraphrase_checked` says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from db.search_index import QUOTE_WORDS, AsyncSearcher, escape_filter_value
+from db.verification.normalise import claim_segments
+from db.verification.verdict import Candidate, Match, Verification, verdict
+
+CANDIDATES_PER_SEARCH = 20
+QUERY_WORDS = 10  # Meilisearch ignores a query's words past the tenth
+MAX_SEARCHES = 4  # word windows searched for one claim, each both ways (plus the speaker's)
+
+
+@dataclass(frozen=True)
+class VerifiedMatch:
+    """A candidate as judged, with its index document and the first report of its words.
+
+    `first_reported` is the earliest document among the candidates that carry the claimed
+    words (verbatim or altered) from the same speaker; `outlets` counts their distinct outlets.
+    A candidate that does not carry the words is its own first report.
+    """
+
+    match: Match
+    document: dict[str, Any]
+    first_reported: dict[str, Any]
+    outlets: int
+
+
+@dataclass(frozen=True)
+class VerifiedClaim:
+    verification: Verification
+    matches: tuple[VerifiedMatch, ...]
+    paraphrase_checked: bool = False
+
+
+def candidate_searches(claim: str, speaker: str | None) -> list[dict]:
+    """The search bodies that retrieve a claim's candidates. Raises ValueError without words."""
+    claim_words, segments = claim_segments(claim)
+    runs = sorted(segments, key=len, reverse=True)  # the longest run first: the surest words
+    windows: list[tuple[str, ...]] = []
+    for run in runs:
+        folded = claim_words.folded[run.start : run.stop]
+        for start in range(0, max(1, len(folded) - QUERY_WORDS // 2), QUERY_WORDS):
+            windows.append(folded[start : start + QUERY_WORDS])
+    windows = list(dict.fromkeys(windows))[:MAX_SEARCHES]
+    # "last" never drops a query's first word, so a changed first word would find nothing:
+    # each window is searched in reverse too (ranking counts shared words, not their order).
+    queries = [" ".join(w) for window in windows for w in (window, window[::-1])]
+    base = {
+        "matchingStrategy": "last",
+        "attributesToSearchOn": [QUOTE_WORDS],
+        "limit": CANDIDATES_PER_SEARCH,
+    }
+    searches = [{"q": q, **base} for q in dict.fromkeys(queries)]
+    if speaker and speaker.strip():
+        names = list(dict.fromkeys([speaker.strip(), speaker.split()[-1]]))
+        speaker_filter = [
+            f"{attribute} = {escape_filter_value(name)}"
+            for name in names
+            for attribute in ("speaker_keys", "speaker")
+        ]
+        searches += [{"q": q, **base, "filter": [speaker_filter]} for q in queries[:2]]
+    return searches
+
+
+async def verify_claim(
+    searcher: AsyncSearcher, claim: str, speaker: str | None, limit: int
+) -> VerifiedClaim:
+    """The verdict on a claim and its `limit` best matches. Raises ValueError without words."""
+    documents: dict[int, dict[str, Any]] = {}
+    for hits in await searcher.search_many(candidate_searches(claim, speaker)):
+        for document in hits:
+            documents.setdefault(document["id"], document)
+    verification = verdict(claim, speaker, (_candidate(d) for d in documents.values()))
+    shown = verification.matches[:limit]
+    return VerifiedClaim(
+        verification=verification,
+        matches=tuple(
+            VerifiedMatch(m, documents[m.candidate.id], *first_report(m, verification, documents))
+            for m in shown
+        ),
+    )
+
+
+def first_report(
+    match: Match, verification: Verification, documents: dict[int, dict[str, Any]]
+) -> tuple[dict[str, Any], int]:
+    """The earliest report of the match's words by its speaker, and how many outlets carry
+    them: among the near-verbatim matches of the same speaker (the same statement, reported
+    again); dated by said_on, then published_at, then the order quotes were stored."""
+    document = documents[match.candidate.id]
+    if not match.near_verbatim or document.get("speaker_id") is None:
+        return document, 1
+    same = [
+        documents[m.candidate.id]
+        for m in verification.matches
+        if m.near_verbatim and documents[m.candidate.id].get("speaker_id") == document["speaker_id"]
+    ]
+    first = min(same, key=_report_order)
+    outlets = {d.get("outlet") or f"article {d['article_id']}" for d in same}
+    return first, len(outlets)
+
+
+def _report_order(document: dict[str, Any]) -> tuple[str, str, int]:
+    undated = "9999-12-31"
+    said = document.get("said_on") or document.get("published_at") or undated
+    return said, document.get("published_at") or undated, document["id"]
+
+
+def _candidate(document: dict[str, Any]) -> Candidate:
+    return Candidate(
+        id=document["id"],
+        text=document.get(QUOTE_WORDS) or document["text"],
+        speaker_name=document.get("speaker"),
+        speaker_aliases=tuple(_strings(document.get("speaker_aliases"))),
+    )
+
+
+def _strings(values: Sequence[Any] | None) -> list[str]:
+    return [v for v in values or () if isinstance(v, str)]
