@@ -7,6 +7,7 @@ import logging
 import sys
 from datetime import date
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,14 @@ from sqlalchemy.exc import OperationalError
 
 from indexer.extract import extract_quotes
 from indexer.pipeline import ingest_articles
-from indexer.sources import Overrides, SourceArticle, SourceError, expand_paths, read_articles
+from indexer.sources import (
+    Overrides,
+    SourceArticle,
+    SourceError,
+    SourceFormat,
+    expand_paths,
+    read_articles,
+)
 from onrecord.cli.common import ensure_index, err, fail, first_line, open_stores, out, progress_bar
 from onrecord.root import read_settings
 
@@ -42,12 +50,22 @@ def ingest_command(
             "(--outlet and --date still win).",
         ),
     ] = False,
+    source_format: Annotated[
+        SourceFormat | None,
+        typer.Option(
+            "--format",
+            help="How to read the input: required for stdin (-); for files it overrides the "
+            "extension.",
+        ),
+    ] = None,
 ) -> None:
     """Extract quotes from articles and store them in PostgreSQL and Meilisearch.
 
     Safe to interrupt and rerun: stored articles are recognised and skipped.
     """
-    overrides = _overrides(paths, outlet, date_, url, title)
+    if "-" in paths and source_format is None:
+        raise fail("reading stdin (-) needs --format jsonl, txt or html")
+    overrides = _overrides(paths, outlet, date_, url, title, source_format)
     overrides.meta_from_name = meta_from_name
     stores = open_stores()
     index_problem = ensure_index(stores)
@@ -57,7 +75,7 @@ def ingest_command(
             f"`onrecord sync`: {index_problem}",
             highlight=False,
         )
-    items = read_articles(paths, overrides, stores.settings.max_article_bytes)
+    items = read_articles(paths, overrides, stores.settings.max_article_bytes, source_format)
     logging.getLogger("onrecord.index_worker").setLevel(logging.ERROR)  # the summary says it
     total = _count_inputs(paths)
     with progress_bar() as progress:
@@ -107,7 +125,12 @@ RERUN_HINT = (
 
 
 def _overrides(
-    paths: list[str], outlet: str | None, date_: str | None, url: str | None, title: str | None
+    paths: list[str],
+    outlet: str | None,
+    date_: str | None,
+    url: str | None,
+    title: str | None,
+    source_format: SourceFormat | None,
 ) -> Overrides:
     published = None
     if date_:
@@ -115,23 +138,25 @@ def _overrides(
             published = date.fromisoformat(date_)
         except ValueError as exc:
             raise fail(f"--date must be YYYY-MM-DD, got {date_!r}") from exc
-    if (url or title) and (
-        len(paths) != 1 or Path(paths[0]).is_dir() or paths[0].endswith(".jsonl")
-    ):
+    several = source_format == SourceFormat.jsonl or (
+        source_format is None and paths[0].endswith(".jsonl")
+    )
+    if (url or title) and (len(paths) != 1 or Path(paths[0]).is_dir() or several):
         raise fail("--url and --title apply to a single article file")
     return Overrides(outlet=outlet, published_at=published, url=url, title=title)
 
 
 def _count_inputs(paths: list[str]) -> int | None:
-    """Number of articles for the progress bar (lines of .jsonl files count one each)."""
+    """Number of inputs for the progress bar (each line of a .jsonl file counts one)."""
     total = 0
     for item in expand_paths(paths):
         if item == "-":
             return None
         path = Path(item)
         if path.suffix.lower() == ".jsonl" and path.is_file():
-            with path.open("rb") as handle:
-                total += sum(1 for line in handle if line.strip())
+            with path.open("rb") as handle:  # chunks: a huge line is never held whole
+                chunks = iter(partial(handle.read, 1 << 20), b"")
+                total += sum(chunk.count(b"\n") for chunk in chunks)
         else:
             total += 1
     return total
