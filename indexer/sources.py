@@ -108,7 +108,9 @@ def read_articles(
     for item in expand_paths(paths):
         if item == "-":
             if source_format is None:
-                yield SourceError("<stdin>", "give the format of stdin: --format jsonl|txt|html")
+                yield SourceError(
+                    "<stdin>", "the format of stdin must be given (jsonl, txt or html)"
+                )
             else:
                 yield from _read_stream(
                     sys.stdin.buffer, "<stdin>", "stdin", source_format, overrides, max_bytes
