@@ -105,7 +105,9 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     app.state.index = index
     app.state.searcher = searcher
     app.state.index_worker = worker
-    app.state.rate_limits = RateLimits(settings.rate_limit_search, settings.rate_limit_write)
+    app.state.rate_limits = RateLimits(
+        settings.rate_limit_search, settings.rate_limit_write, settings.rate_limit_auth_failure
+    )
     app.state.extract = extract
     errors.install(app)
     for module in (

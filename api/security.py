@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.deps import RateLimitsDep, SessionFactoryDep
 from api.errors import APIError
 from api.rate_limits import RateLimits as RateLimits  # api.main builds it from here
-from db.api_keys import repository as api_key_repo
 from db.api_keys.service import Principal, Scope, authenticate
 
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
@@ -36,32 +35,37 @@ def _presented_key(authorization: str | None, x_api_key: str | None) -> str | No
 
 
 def _look_up(factory: sessionmaker[Session], secret: str) -> Principal | None:
-    """The key's principal, its last use recorded; None for an unknown or revoked key."""
+    """The key's principal, its use recorded (at most once a minute); None for an unknown or
+    revoked key."""
     with factory() as session:
         principal = authenticate(session, secret)
-        if principal is not None:
-            api_key_repo.touch_api_key(session, principal.key_id)
-            session.commit()
+        session.commit()
     return principal
 
 
 async def optional_principal(
     request: Request,
     factory: SessionFactoryDep,
+    limits: RateLimitsDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
     x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal | None:
     """The caller's key when one is presented (a wrong one is refused, not ignored).
 
     Async so that anonymous searches never leave the event loop; the database lookup for a
-    presented key runs in the thread pool. The principal is left on `request.state` for the
-    request log, which prints its public prefix.
+    presented key runs in the thread pool. Wrong keys count against the client address, and
+    an address past its allowance gets 429 before any lookup, so keys cannot be guessed at
+    the database's pace. The principal is left on `request.state` for the request log, which
+    prints its public prefix.
     """
     secret = _presented_key(authorization, x_api_key)
     if secret is None:
         return None
+    address = f"ip:{_client_address(request)}"
+    limits.check("auth", address)
     principal = await run_in_threadpool(_look_up, factory, secret)
     if principal is None:
+        limits.hit("auth", address)
         raise APIError(401, "Unknown or revoked API key.", headers=_UNAUTHORIZED)
     request.state.principal = principal
     return principal
@@ -92,23 +96,28 @@ def _client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _limit(kind: str) -> Callable[..., Awaitable[None]]:
-    """A dependency counting one `kind` request: per key for searches with a key (a read key
-    gets its own allowance), per key and address for writes, per address without a key."""
+def _limit(kind: str, cost: int = 1) -> Callable[..., Awaitable[None]]:
+    """A dependency counting `cost` `kind` requests: per key for searches with a key (a read
+    key gets its own allowance), per key and address for writes, per address without a key."""
 
     async def check(request: Request, principal: OptionalPrincipal, limits: RateLimitsDep) -> None:
         if principal is not None and kind == "search":
-            limits.hit(kind, f"key:{principal.key_id}")
+            limits.hit(kind, f"key:{principal.key_id}", cost=cost)
         elif principal is not None:
-            limits.hit(kind, f"key:{principal.key_id}", f"ip:{_client_address(request)}")
+            limits.hit(kind, f"key:{principal.key_id}", f"ip:{_client_address(request)}", cost=cost)
         else:
-            limits.hit(kind, f"ip:{_client_address(request)}")
+            limits.hit(kind, f"ip:{_client_address(request)}", cost=cost)
 
     return check
 
 
+# An export reads up to 10,000 hits, about as much work as EXPORT_SEARCHES searches, and
+# counts so against the search limit (the one every search counts, plus the rest here).
+EXPORT_SEARCHES = 20
+
 limit_search = _limit("search")
 limit_write = _limit("write")
+limit_export = _limit("search", cost=EXPORT_SEARCHES - 1)
 
 WriteKey = Annotated[Principal, Depends(require_scope(Scope.write))]
 AdminKey = Annotated[Principal, Depends(require_scope(Scope.admin))]

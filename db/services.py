@@ -104,6 +104,15 @@ def _service_user() -> tuple[int, int]:
     raise ServiceError("running as root and no `postgres` or `nobody` user to run PostgreSQL as")
 
 
+def _write_owner_only(path: Path, secret: str) -> None:
+    """A secret file readable by its owner alone (the service user when running as root)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret + "\n")
+    if os.geteuid() == 0:
+        os.chown(path, *_service_user())
+
+
 def _chown_for_service(path: Path) -> None:
     if os.geteuid() == 0:
         uid, gid = _service_user()
@@ -121,8 +130,11 @@ def _chown_for_service(path: Path) -> None:
 class PostgresCluster:
     """A PostgreSQL cluster in ``root`` listening on 127.0.0.1 and a socket in ``root``.
 
-    Durable unless told otherwise: a user's archive must survive a power cut. Throwaway
-    clusters (tests, benchmarks) pass ``durable=False`` to skip fsync.
+    Every connection, TCP or socket, needs the password generated at creation and kept in
+    ``root/password`` (owner-only): trusting local connections would make every local user a
+    superuser. ``root`` itself is owner-only too. Durable unless told otherwise: a user's
+    archive must survive a power cut. Throwaway clusters (tests, benchmarks) pass
+    ``durable=False`` to skip fsync.
     """
 
     root: Path
@@ -140,8 +152,15 @@ class PostgresCluster:
     def port(self) -> int | None:
         return int(self.port_file.read_text()) if self.port_file.exists() else None
 
+    @property
+    def password_file(self) -> Path:
+        return self.root / "password"
+
+    def password(self) -> str:
+        return self.password_file.read_text().strip()
+
     def url(self, database: str = DATABASE_NAME) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+        return f"postgresql+psycopg://postgres:{self.password()}@127.0.0.1:{self.port}/{database}"
 
     def running(self) -> bool:
         if not self.data.exists():
@@ -153,7 +172,10 @@ class PostgresCluster:
         """Create the cluster on first use, start it unless running, return its URL."""
         self.root.mkdir(parents=True, exist_ok=True)
         self.root = self.root.resolve()
+        self.root.chmod(0o700)  # the socket lives here: only the owner may reach it
         _chown_for_service(self.root)
+        if not self.password_file.exists():
+            _write_owner_only(self.password_file, secrets.token_urlsafe(32))
         if not (self.data / "PG_VERSION").exists():
             result = _run(
                 [
@@ -162,7 +184,8 @@ class PostgresCluster:
                     str(self.data),
                     "-U",
                     "postgres",
-                    "--auth=trust",
+                    "--auth=scram-sha-256",
+                    f"--pwfile={self.password_file}",
                     "--encoding=UTF8",
                     "--locale=C",
                     *([] if self.durable else ["--no-sync"]),
@@ -195,14 +218,48 @@ class PostgresCluster:
                 log = self.root / "postgres.log"
                 tail = log.read_text()[-2000:] if log.exists() else result.stderr
                 raise ServiceError(f"PostgreSQL did not start in {self.data}:\n{tail}")
+        if self._trusts_local_connections():
+            self._require_password()
         self.create_database(DATABASE_NAME)
         return self.url()
+
+    def _trusts_local_connections(self) -> bool:
+        """True for a cluster made before passwords were required (pg_hba.conf says trust)."""
+        rules = (self.data / "pg_hba.conf").read_text().splitlines()
+        return any(r.split()[-1:] == ["trust"] for r in rules if not r.startswith("#"))
+
+    def _require_password(self) -> None:
+        """Secure a cluster made when local connections were trusted: set the password,
+        then let pg_hba.conf ask every connection for it."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as conn:
+            conn.execute("SET password_encryption = 'scram-sha-256'")
+            conn.execute(
+                sql.SQL("ALTER ROLE postgres PASSWORD {}").format(sql.Literal(self.password()))
+            )
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(
+            "# OnRecord: every connection needs the password in ../password\n"
+            "local all all scram-sha-256\n"
+            "host all all 127.0.0.1/32 scram-sha-256\n"
+            "host all all ::1/128 scram-sha-256\n"
+        )
+        _run([str(find_pg_bin("pg_ctl")), "-D", str(self.data), "reload"])
 
     def create_database(self, name: str) -> None:
         import psycopg
 
         with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+            host="127.0.0.1",
+            port=self.port,
+            user="postgres",
+            password=self.password(),
+            dbname="postgres",
+            autocommit=True,
         ) as conn:
             exists = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", (name,)

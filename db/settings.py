@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     rate_limit_write: str = Field(
         default="120/minute", description="Writes per key and per client address."
     )
+    rate_limit_auth_failure: str = Field(
+        default="10/minute",
+        description="Wrong or revoked API keys per client address; past it every request "
+        "with a key is 429, before any database lookup.",
+    )
     public_url: str | None = Field(
         default=None,
         description="Scheme and host every absolute URL names (https://quotes.example); "

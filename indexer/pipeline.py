@@ -67,12 +67,15 @@ def _batches(
 
 def _extract_batch(batch: list[SourceArticle | SourceError]) -> Extracted:
     """Quotes of every article in a batch (runs in a worker process when jobs > 1)."""
-    return [
-        (item, [])
-        if isinstance(item, SourceError)
-        else (item, extract_quotes(item.article.text, item.article.published_at))
-        for item in batch
-    ]
+    return [(item, []) if isinstance(item, SourceError) else _extract(item) for item in batch]
+
+
+def _extract(item: SourceArticle) -> tuple[SourceArticle | SourceError, list[ExtractedQuote]]:
+    """One article's quotes; an extraction that raises refuses this article, not the batch."""
+    try:
+        return item, extract_quotes(item.article.text, item.article.published_at)
+    except Exception as exc:  # any fault in one article is that article's refusal
+        return SourceError(item.origin, f"extraction failed: {type(exc).__name__}: {exc}"), []
 
 
 def ingest_articles(

@@ -13,12 +13,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import ValidationError
 
 from db.records import ArticleIn
+from indexer.formats import SourceFormat
 
-SUFFIXES = {".txt", ".html", ".htm", ".jsonl"}
+_FORMAT_OF_SUFFIX = {
+    ".jsonl": SourceFormat.jsonl,
+    ".txt": SourceFormat.txt,
+    ".html": SourceFormat.html,
+    ".htm": SourceFormat.html,
+}
 
 
 @dataclass
@@ -74,19 +81,31 @@ def expand_paths(paths: list[str]) -> Iterator[Path | str]:
         path = Path(raw)
         if path.is_dir():
             yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _FORMAT_OF_SUFFIX
             )
         else:
             yield path
 
 
 def read_articles(
-    paths: list[str], overrides: Overrides | None = None, max_bytes: int = 5_000_000
+    paths: list[str],
+    overrides: Overrides | None = None,
+    max_bytes: int = 5_000_000,
+    source_format: SourceFormat | None = None,
 ) -> Iterator[SourceArticle | SourceError]:
+    """Articles of every input in order; `source_format` overrides file extensions and is
+    required for stdin (`-`). JSON Lines are streamed line by line, every read is bounded."""
     overrides = overrides or Overrides()
     for item in expand_paths(paths):
         if item == "-":
-            yield from _read_stdin(overrides, max_bytes)
+            if source_format is None:
+                yield SourceError(
+                    "<stdin>", "the format of stdin must be given (jsonl, txt or html)"
+                )
+            else:
+                yield from _read_stream(
+                    sys.stdin.buffer, "<stdin>", "stdin", source_format, overrides, max_bytes
+                )
             continue
         assert isinstance(item, Path)
         origin = str(item)
@@ -94,32 +113,48 @@ def read_articles(
             yield SourceError(origin, "no such file or folder")
             continue
         suffix = item.suffix.lower()
-        if suffix not in SUFFIXES:
+        fmt = source_format or _FORMAT_OF_SUFFIX.get(suffix)
+        if fmt is None:
             yield SourceError(
                 origin, f"unsupported file type {suffix or '(none)'}; use .txt, .html or .jsonl"
             )
             continue
         try:
-            size = item.stat().st_size
-            if size > max_bytes and suffix != ".jsonl":
-                yield SourceError(
-                    origin,
-                    f"file is {size:,} bytes, over the {max_bytes:,}-byte "
-                    "limit (ONRECORD_MAX_ARTICLE_BYTES)",
-                )
-                continue
-            raw = item.read_bytes() if suffix != ".jsonl" else b""
+            handle = item.open("rb")
         except OSError as exc:
             yield SourceError(origin, f"cannot read: {exc.strerror or exc}")
             continue
-        if suffix == ".jsonl":
-            yield from _read_jsonl_file(item, overrides, max_bytes)
-            continue
-        text = _decode(raw, origin)
-        if isinstance(text, SourceError):
-            yield text
-            continue
-        yield _parse(text, suffix, origin, item.stem, overrides)
+        with handle:
+            yield from _read_stream(handle, origin, item.stem, fmt, overrides, max_bytes)
+
+
+def _read_stream(
+    handle: BinaryIO,
+    origin: str,
+    doc: str,
+    fmt: SourceFormat,
+    overrides: Overrides,
+    max_bytes: int,
+) -> Iterator[SourceArticle | SourceError]:
+    """One input: JSON Lines a line at a time, a text or HTML article read up to the cap."""
+    if fmt == SourceFormat.jsonl:
+        yield from _read_jsonl(handle, origin, doc, overrides, max_bytes)
+        return
+    try:
+        raw = handle.read(max_bytes + 1)  # bounded: a device or a pipe never fills memory
+    except OSError as exc:
+        yield SourceError(origin, f"cannot read: {exc.strerror or exc}")
+        return
+    if len(raw) > max_bytes:
+        yield SourceError(
+            origin, f"input is over the {max_bytes:,}-byte limit (ONRECORD_MAX_ARTICLE_BYTES)"
+        )
+        return
+    text = _decode(raw, origin)
+    if isinstance(text, SourceError):
+        yield text
+        return
+    yield _parse(text, fmt, origin, doc, overrides)
 
 
 def _decode(raw: bytes, origin: str) -> str | SourceError:
@@ -132,9 +167,9 @@ def _decode(raw: bytes, origin: str) -> str | SourceError:
 
 
 def _parse(
-    text: str, suffix: str, origin: str, doc: str, overrides: Overrides
+    text: str, fmt: SourceFormat, origin: str, doc: str, overrides: Overrides
 ) -> SourceArticle | SourceError:
-    if suffix in {".html", ".htm"}:
+    if fmt == SourceFormat.html:
         return article_from_html(text, origin, doc, overrides)
     return _from_txt(text, origin, doc, overrides)
 
@@ -210,46 +245,42 @@ def _jsonl_line(
     return _build(origin, doc, fields, overrides)
 
 
-def _read_jsonl_file(
-    path: Path, overrides: Overrides, max_bytes: int
+def _bounded_lines(handle: BinaryIO, max_bytes: int) -> Iterator[bytes | int]:
+    """Lines of a stream, each read at most `max_bytes` at a time; a longer line is skipped
+    without being held and given as its length instead."""
+    while True:
+        line = handle.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield line
+            continue
+        length = len(line)
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(1 << 20)
+            length += len(line)
+        yield length
+
+
+def _read_jsonl(
+    handle: BinaryIO, origin: str, doc: str, overrides: Overrides, max_bytes: int
 ) -> Iterator[SourceArticle | SourceError]:
     """One article per line, streamed; a bad line is reported with its number."""
     try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield SourceError(str(path), f"cannot read: {exc.strerror or exc}")
-        return
-    with handle:
-        for number, raw in enumerate(handle, 1):
-            origin = f"{path}:{number}"
-            if not raw.strip():
-                continue
-            if len(raw) > max_bytes:
+        for number, raw in enumerate(_bounded_lines(handle, max_bytes), 1):
+            where = f"{origin}:{number}"
+            if isinstance(raw, int) or len(raw.rstrip(b"\r\n")) > max_bytes:
+                size = raw if isinstance(raw, int) else len(raw)
                 yield SourceError(
-                    origin, f"line is {len(raw):,} bytes, over the {max_bytes:,}-byte limit"
+                    where, f"line is {size:,} bytes or more, over the {max_bytes:,}-byte limit"
                 )
                 continue
-            line = _decode(raw, origin)
+            if not raw.strip():
+                continue
+            line = _decode(raw, where)
             if isinstance(line, SourceError):
                 yield line
                 continue
-            yield _jsonl_line(line, origin, f"{path.stem}-{number}", overrides)
-
-
-def _read_stdin(overrides: Overrides, max_bytes: int) -> Iterator[SourceArticle | SourceError]:
-    raw = sys.stdin.buffer.read(max_bytes + 1)
-    text = _decode(raw[:max_bytes], "<stdin>")
-    if isinstance(text, SourceError):
-        yield text
-        return
-    lines = [line for line in text.splitlines() if line.strip()]
-    if lines and all(line.lstrip().startswith("{") for line in lines):
-        for number, line in enumerate(text.splitlines(), 1):
-            if line.strip():
-                yield _jsonl_line(line, f"<stdin>:{number}", f"stdin-{number}", overrides)
-        return
-    if len(raw) > max_bytes:
-        yield SourceError("<stdin>", f"input is over the {max_bytes:,}-byte limit")
-        return
-    suffix = ".html" if text.lstrip()[:1] == "<" else ".txt"
-    yield _parse(text, suffix, "<stdin>", "stdin", overrides)
+            yield _jsonl_line(line, where, f"{doc}-{number}", overrides)
+    except OSError as exc:
+        yield SourceError(origin, f"cannot read: {exc.strerror or exc}")

@@ -46,7 +46,16 @@ def test_bad_files_are_refused_by_name_and_the_rest_goes_in(settings, tmp_path: 
 def test_stdin_and_overrides(settings) -> None:
     article = 'Harbour closes\n"We are full," said harbour master Ivo Rask on Friday.\n'
     result = run_cli(
-        settings, "ingest", "-", "--date", "2024-03-06", "--title", "Override", stdin=article
+        settings,
+        "ingest",
+        "-",
+        "--format",
+        "txt",
+        "--date",
+        "2024-03-06",
+        "--title",
+        "Override",
+        stdin=article,
     )
     assert result.returncode == 0, result.stderr
     index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
@@ -171,7 +180,7 @@ def test_speakers_list_and_merge(settings) -> None:
         '{"title": "A", "text": "\\"We sail at dawn,\\" said captain Ivo Rask."}\n'
         '{"title": "B", "text": "\\"The port is shut,\\" said harbour master Ivan Raskov."}\n'
     )
-    assert run_cli(settings, "ingest", "-", stdin=text).returncode == 0
+    assert run_cli(settings, "ingest", "-", "--format", "jsonl", stdin=text).returncode == 0
     listed = run_cli(settings, "speakers", "list", "ras")
     assert "Ivo Rask" in listed.stdout and "Ivan Raskov" in listed.stdout
     merged = run_cli(settings, "speakers", "merge", "ivo-rask", "Ivan Raskov")
@@ -228,3 +237,12 @@ def test_export_eval_offsets_are_the_files_as_extract_gives_them(settings, tmp_p
     stdout = run_cli(settings, "export").stdout  # eval is the default, to stdout
     assert [json.loads(line) for line in stdout.splitlines()] == exported
     assert run_cli(settings, "export", "--format", "csv").returncode == 1
+
+
+def test_extract_reads_stdin_in_the_format_it_is_told(settings) -> None:
+    story = 'Ferry resumes\n"We sail at noon," skipper Ola Brun said.\n'
+    told = run_cli(settings, "extract", "-", "--input-format", "txt", stdin=story)
+    assert told.returncode == 0, told.stderr
+    assert [json.loads(line)["speaker"] for line in told.stdout.splitlines()] == ["Ola Brun"]
+    untold = run_cli(settings, "extract", "-", stdin=story)
+    assert untold.returncode == 1 and "--input-format" in untold.stderr

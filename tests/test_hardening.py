@@ -20,12 +20,14 @@ from db.index_sync.outbox import count_pending
 from db.index_sync.worker import IndexWorker
 from db.records import ArticleIn
 from db.search_index import SearchIndex
-from db.services import MeiliProcess, find_meili_bin
+from db.services import MeiliProcess, PostgresCluster, find_meili_bin
 from db.session import make_engine
 from db.settings import ResolvedSettings, Settings
 from indexer.extract import extract_quotes
 from indexer.extract.dates import date_said
-from tests.conftest import API_KEY, run_cli, serve_app
+from indexer.pipeline import ingest_articles
+from indexer.sources import SourceArticle
+from tests.conftest import API_KEY, cli_env, run_cli, serve_app
 
 KEY = {"X-API-Key": API_KEY}
 
@@ -332,3 +334,91 @@ def test_a_source_offset_beyond_its_column_is_refused(api: httpx.Client) -> None
     body = version_of(1, "https://example.org/offset") | {"source_offset": 2_080_540_115_419}
     refused = api.post("/v1/articles", json=body, headers=KEY)
     assert refused.status_code == 422, refused.text
+
+
+def stream_line(n: int) -> str:
+    return json.dumps(
+        {"title": f"Ferry {n}", "text": f'"Ferry {n} sails at noon," said skipper Ola Brun.'}
+    )
+
+
+def test_stdin_json_lines_stream_line_by_line_with_per_line_errors(settings) -> None:
+    lines = [stream_line(n) for n in range(1, 3001)]
+    lines[1499] = '"title": "broken", "text": "cut"}'  # line 1500 lost its start
+    small = {**cli_env(settings), "ONRECORD_MAX_ARTICLE_BYTES": "20000"}  # stream ≫ the cap
+    result = run_cli(
+        settings, "ingest", "-", "--format", "jsonl", stdin="\n".join(lines) + "\n", env=small
+    )
+    assert result.returncode == 1, result.stderr
+    assert "<stdin>:1500" in result.stdout + result.stderr
+    assert "2999 new" in result.stdout and "1 refused" in result.stdout, result.stdout
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM article")) == 2999
+        assert conn.scalar(text("SELECT count(*) FROM article WHERE title = 'broken'")) == 0
+    engine.dispose()
+
+
+def test_stdin_needs_an_explicit_format_and_files_may_override_theirs(
+    settings, tmp_path: Path
+) -> None:
+    result = run_cli(settings, "ingest", "-", stdin=stream_line(1) + "\n")
+    assert result.returncode == 1 and "--format" in result.stderr, result.stderr
+    as_text = tmp_path / "notes.txt"
+    as_text.write_text(stream_line(1) + "\n" + stream_line(2) + "\n")
+    result = run_cli(settings, "ingest", str(as_text), "--format", "jsonl")
+    assert result.returncode == 0 and "2 new" in result.stdout, result.stdout + result.stderr
+
+
+def test_an_article_whose_extraction_raises_is_refused_by_name(stores) -> None:
+    factory, index = stores
+    good = [
+        SourceArticle(f"wire.jsonl:{n}", f"wire-{n}", ArticleIn(**json.loads(stream_line(n))))
+        for n in (1, 2)
+    ]
+    faulty = ArticleIn.model_construct(title="Faulty", text=None)  # extraction raises on it
+    items = [good[0], SourceArticle("wire.jsonl:7", "wire-7", faulty), good[1]]
+    summary = ingest_articles(items, factory, index)
+    assert (summary.new, summary.refused) == (2, 1)
+    [error] = summary.errors
+    assert error.origin == "wire.jsonl:7" and "extraction failed" in error.message
+
+
+def refused_without_password(cluster: PostgresCluster) -> bool:
+    """No connection, by TCP or by the socket, gets in without the cluster's password."""
+    import psycopg
+
+    for host in ("127.0.0.1", str(cluster.root)):
+        with pytest.raises(psycopg.OperationalError, match="password"):
+            psycopg.connect(host=host, port=cluster.port, user="postgres", dbname="postgres")
+    with psycopg.connect(
+        host="127.0.0.1", port=cluster.port, user="postgres", password=cluster.password()
+    ):
+        return True
+
+
+def test_the_private_postgres_needs_its_owner_only_password(service_urls) -> None:
+    cluster = service_urls["cluster"]
+    if cluster is None:
+        pytest.skip("ONRECORD_TEST_DATABASE_URL: no private cluster to try")
+    assert refused_without_password(cluster)
+    assert cluster.password_file.stat().st_mode & 0o777 == 0o600
+    assert cluster.root.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_cluster_that_trusted_local_users_is_secured_on_start(tmp_path: Path) -> None:
+    cluster = PostgresCluster(tmp_path / "postgres", durable=False)
+    cluster.start()
+    try:
+        cluster.stop()
+        (cluster.data / "pg_hba.conf").write_text("local all all trust\nhost all all all trust\n")
+        cluster.password_file.unlink()  # as a cluster made before passwords were required
+        url = cluster.start()
+        assert refused_without_password(cluster)
+        assert cluster.password_file.stat().st_mode & 0o777 == 0o600
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT current_user")) == "postgres"
+        engine.dispose()
+    finally:
+        cluster.stop()

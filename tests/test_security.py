@@ -8,6 +8,7 @@ import time
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from db.api_keys import service as api_keys
 from db.api_keys.service import Scope
@@ -163,3 +164,47 @@ def test_one_json_log_line_per_request_without_keys(api: httpx.Client, caplog) -
     assert all(r.key and API_KEY not in r.key for r in lines)
     for record in lines:
         assert API_KEY not in json.dumps(record.__dict__, default=str)
+
+
+def test_wrong_keys_count_against_the_address_before_any_lookup(settings) -> None:
+    guarded = settings.model_copy(update={"rate_limit_auth_failure": "3/minute"})
+    with serve_app(guarded) as api:
+        wrong = [
+            api.get("/v1/search", headers={"X-API-Key": f"guess-{n}"}).status_code for n in range(4)
+        ]
+        assert wrong == [401, 401, 401, 429]
+        # refused before the key is looked up: even the right key waits out the window
+        blocked = api.get("/v1/search", headers=KEY)
+        assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) >= 1
+        assert "failed authentications" in blocked.json()["error"]["message"]
+        assert api.get("/v1/search").status_code == 200  # anonymous searches are not held
+
+
+def test_an_export_counts_as_many_searches(settings) -> None:
+    from api.security import EXPORT_SEARCHES
+
+    limited = settings.model_copy(update={"rate_limit_search": f"{EXPORT_SEARCHES + 5}/minute"})
+    with serve_app(limited) as api:
+        assert api.get("/v1/search.csv").status_code == 200
+        assert api.get("/v1/search.jsonl").status_code == 429
+        codes = [api.get("/v1/search").status_code for _ in range(6)]
+        assert codes == [200] * 5 + [429]
+
+
+def test_key_use_is_written_at_most_once_a_minute(api: httpx.Client, settings) -> None:
+    reader = make_key(settings, Scope.read)
+    engine = make_engine(settings.database_url)
+    row = "SELECT xmin::text, last_used_at FROM api_key WHERE name = 'test'"
+
+    def version():
+        with engine.connect() as conn:
+            return conn.execute(text(row)).one()
+
+    assert version()[1] is None
+    assert api.get("/v1/search", headers={"X-API-Key": reader}).status_code == 200
+    first = version()
+    assert first[1] is not None
+    for _ in range(20):
+        assert api.get("/v1/search", headers={"X-API-Key": reader}).status_code == 200
+    assert version() == first  # no new row version: no write per request
+    engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from indexer.formats import SourceFormat
 from indexer.sources import Overrides, SourceArticle, SourceError, read_articles
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "articles"
@@ -140,3 +141,25 @@ def test_outlet_and_date_from_the_file_name(tmp_path: Path) -> None:
     assert second.article.outlet is None and second.article.published_at is None
     [overridden] = read(named, meta_from_name=True, outlet="Wire")
     assert isinstance(overridden, SourceArticle) and overridden.article.outlet == "Wire"
+
+
+def test_every_read_is_bounded(tmp_path: Path) -> None:
+    zero = tmp_path / "zero.txt"
+    zero.symlink_to("/dev/zero")  # st_size 0, endless content
+    [item] = list(read_articles([str(zero)], Overrides(), max_bytes=1000))
+    assert isinstance(item, SourceError) and "limit" in item.message
+    batch = tmp_path / "batch.jsonl"
+    good = json.dumps({"title": "A", "text": "Body of A."})
+    huge = json.dumps({"title": "B", "text": "word " * 2000})
+    batch.write_text(f"{good}\n{huge}\n{good}")
+    items = list(read_articles([str(batch)], Overrides(), max_bytes=1000))
+    assert [type(i).__name__ for i in items] == ["SourceArticle", "SourceError", "SourceArticle"]
+    assert items[1].origin.endswith("batch.jsonl:2") and "limit" in items[1].message
+
+
+def test_the_format_given_overrides_the_extension(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text(json.dumps({"title": "A", "text": "Body of A."}) + "\n{broken\n")
+    first, second = read_articles([str(notes)], Overrides(), source_format=SourceFormat.jsonl)
+    assert isinstance(first, SourceArticle) and first.article.title == "A"
+    assert isinstance(second, SourceError) and second.origin.endswith("notes.txt:2")

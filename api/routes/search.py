@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api import errors
@@ -13,6 +13,7 @@ from api.deps import SearcherDep
 from api.pagination import link_header, search_links
 from api.schemas import SearchResult
 from api.search_params import SearchParamsDep
+from api.security import EXPORT_SEARCHES, limit_export
 from api.services.search import (
     MAX_RESULT_WINDOW,
     QuoteUrl,
@@ -25,7 +26,8 @@ from api.services.search import (
 router = APIRouter(tags=["search"], responses=errors.responses(400, 401, 422, 429, 503))
 
 _EXPORT = "Every matching quote, streamed: in date order all of them, by relevance the first "
-_EXPORT += "10,000. Page parameters are ignored."
+_EXPORT += "10,000. Page parameters are ignored. Each export counts as "
+_EXPORT += f"{EXPORT_SEARCHES} searches against the search rate limit."
 
 
 def quote_urls(request: Request) -> QuoteUrl:
@@ -62,6 +64,7 @@ async def search_quotes(
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}, "description": "The matching quotes as CSV."}},
     description=_EXPORT,
+    dependencies=[Depends(limit_export)],
 )
 async def export_search_csv(
     request: Request,
@@ -89,6 +92,7 @@ async def export_search_csv(
         }
     },
     description=_EXPORT,
+    dependencies=[Depends(limit_export)],
 )
 async def export_search_jsonl(
     request: Request, searcher: SearcherDep, params: SearchParamsDep

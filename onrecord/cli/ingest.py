@@ -7,11 +7,13 @@ import logging
 import sys
 from datetime import date
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from indexer.formats import SourceFormat
 from onrecord.cli.common import ensure_index, err, fail, first_line, open_stores, out, progress_bar
 from onrecord.root import read_settings
 
@@ -40,6 +42,14 @@ def ingest_command(
             "(--outlet and --date still win).",
         ),
     ] = False,
+    source_format: Annotated[
+        SourceFormat | None,
+        typer.Option(
+            "--format",
+            help="How to read the input: required for stdin (-); for files it overrides the "
+            "extension.",
+        ),
+    ] = None,
 ) -> None:
     """Extract quotes from articles and store them in PostgreSQL and Meilisearch.
 
@@ -50,7 +60,9 @@ def ingest_command(
     from indexer.pipeline import ingest_articles
     from indexer.sources import SourceError, read_articles
 
-    overrides = _overrides(paths, outlet, date_, url, title)
+    if "-" in paths and source_format is None:
+        raise fail("reading stdin (-) needs --format jsonl, txt or html")
+    overrides = _overrides(paths, outlet, date_, url, title, source_format)
     overrides.meta_from_name = meta_from_name
     stores = open_stores()
     index_problem = ensure_index(stores)
@@ -60,7 +72,7 @@ def ingest_command(
             f"`onrecord sync`: {index_problem}",
             highlight=False,
         )
-    items = read_articles(paths, overrides, stores.settings.max_article_bytes)
+    items = read_articles(paths, overrides, stores.settings.max_article_bytes, source_format)
     logging.getLogger("onrecord.index_worker").setLevel(logging.ERROR)  # the summary says it
     total = _count_inputs(paths)
     with progress_bar() as progress:
@@ -110,7 +122,12 @@ RERUN_HINT = (
 
 
 def _overrides(
-    paths: list[str], outlet: str | None, date_: str | None, url: str | None, title: str | None
+    paths: list[str],
+    outlet: str | None,
+    date_: str | None,
+    url: str | None,
+    title: str | None,
+    source_format: SourceFormat | None,
 ) -> Overrides:
     from indexer.sources import Overrides
 
@@ -120,15 +137,16 @@ def _overrides(
             published = date.fromisoformat(date_)
         except ValueError as exc:
             raise fail(f"--date must be YYYY-MM-DD, got {date_!r}") from exc
-    if (url or title) and (
-        len(paths) != 1 or Path(paths[0]).is_dir() or paths[0].endswith(".jsonl")
-    ):
+    several = source_format == SourceFormat.jsonl or (
+        source_format is None and paths[0].endswith(".jsonl")
+    )
+    if (url or title) and (len(paths) != 1 or Path(paths[0]).is_dir() or several):
         raise fail("--url and --title apply to a single article file")
     return Overrides(outlet=outlet, published_at=published, url=url, title=title)
 
 
 def _count_inputs(paths: list[str]) -> int | None:
-    """Number of articles for the progress bar (lines of .jsonl files count one each)."""
+    """Number of inputs for the progress bar (each line of a .jsonl file counts one)."""
     from indexer.sources import expand_paths
 
     total = 0
@@ -137,8 +155,9 @@ def _count_inputs(paths: list[str]) -> int | None:
             return None
         path = Path(item)
         if path.suffix.lower() == ".jsonl" and path.is_file():
-            with path.open("rb") as handle:
-                total += sum(1 for line in handle if line.strip())
+            with path.open("rb") as handle:  # chunks: a huge line is never held whole
+                chunks = iter(partial(handle.read, 1 << 20), b"")
+                total += sum(chunk.count(b"\n") for chunk in chunks)
         else:
             total += 1
     return total
@@ -157,6 +176,14 @@ def extract_command(
         ExtractFormat,
         typer.Option("--format", help="One JSON object a line, or a table for reading."),
     ] = ExtractFormat.jsonl,
+    input_format: Annotated[
+        SourceFormat | None,
+        typer.Option(
+            "--input-format",
+            help="How to read the input: required for stdin (-); for files it overrides the "
+            "extension.",
+        ),
+    ] = None,
 ) -> None:
     """Extract quotes without storing them (offsets are into each file's text)."""
     from rich.table import Table
@@ -164,9 +191,13 @@ def extract_command(
     from indexer.extract import extract_quotes
     from indexer.sources import Overrides, SourceError, read_articles
 
+    if "-" in paths and input_format is None:
+        raise fail("reading stdin (-) needs --input-format jsonl, txt or html")
+
     refused = 0
     table = Table("doc", "type", "speaker", "quote", "conf", show_lines=False)
-    for item in read_articles(paths, Overrides(), read_settings().max_article_bytes):
+    max_bytes = read_settings().max_article_bytes
+    for item in read_articles(paths, Overrides(), max_bytes, input_format):
         if isinstance(item, SourceError):
             refused += 1
             err.print(f"refused {item.origin}: {item.message}", highlight=False)
