@@ -145,10 +145,13 @@ def _oembed_host(api_base: str, folder: Path, name: str, maxwidth: int) -> str:
 
 
 @pytest.mark.parametrize("width", [300, 560, 390])
-def test_embed_fits_every_width_and_follows_its_card(site, other_origin, width: int) -> None:
+def test_embed_fits_every_width_and_follows_its_card(
+    api: httpx.Client, site, other_origin, width: int
+) -> None:
     base, page = site
     origin, folder = other_origin
-    assert httpx.post(base + "/v1/articles", json=LONG, headers={"X-API-Key": API_KEY}).is_success
+    # the api client waits until the posted quotes are indexed (POST answers before that)
+    assert api.post("/v1/articles", json=LONG, headers={"X-API-Key": API_KEY}).is_success
     _oembed_host(base, folder, "story.html", maxwidth=560)
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(origin + "/story.html")
@@ -177,10 +180,13 @@ def test_embed_fits_every_width_and_follows_its_card(site, other_origin, width: 
     )
 
 
-def test_embed_and_widget_stay_readable_with_onrecord_down(site, other_origin) -> None:
+def test_embed_and_widget_stay_readable_with_onrecord_down(
+    api: httpx.Client, site, other_origin
+) -> None:
     base, page = site
     origin, folder = other_origin
-    assert httpx.post(base + "/v1/articles", json=LONG, headers={"X-API-Key": API_KEY}).is_success
+    # the api client waits until the posted quotes are indexed (POST answers before that)
+    assert api.post("/v1/articles", json=LONG, headers={"X-API-Key": API_KEY}).is_success
     markup = _oembed_host(base, folder, "live.html", maxwidth=400)
     dead = f"http://127.0.0.1:{free_port()}"
     # OnRecord down: neither the script nor the card loads
