@@ -433,3 +433,11 @@ def test_a_person_introduced_with_an_appositive_takes_the_next_quote() -> None:
         '"No one writes songs for us," he said.'
     )
     assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Ivo Stanek"]
+
+
+def test_roles_joined_by_and_under_one_determiner_are_one_person() -> None:
+    text = (
+        "Ohio Sen. Mara Quill toured the plant on Friday.\n"
+        '"Jobs come first," the Ohio senator and Republican candidate said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Mara Quill"]

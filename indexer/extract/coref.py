@@ -322,7 +322,17 @@ class EntityRegistry:
     def _role(self, mention: Mention, sentence: int) -> Entity | None:
         """'the Indiana governor' → the person described as governor (preferring one whose
         description shares 'Indiana'); an organisation noun → the latest organisation of that
-        name; a title alone → the person in focus."""
+        name; a title alone → the person in focus. Roles joined by 'and' ('the Ohio senator
+        and candidate') are tried in turn."""
+        words = mention.text.split()
+        if "and" in words[1:-1]:
+            cut = words.index("and", 1)
+            for part in (words[:cut], [words[0], *words[cut + 1 :]]):
+                one = Mention(" ".join(part), mention.start, mention.end, "nominal")
+                entity = self._role(one, sentence)
+                if entity is not None:
+                    return entity
+            return None
         head = _ROLE_ALIASES.get(mention.head, mention.head)
         modifiers = _role_words(" ".join(mention.text.split()[1:-1]))
         if head in _ORG_ROLES or head in _ORG_KINDS:

@@ -238,8 +238,26 @@ def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
             i -= 1
             if tokens[i].lower in DETERMINERS:
                 break
+        if tokens[i].lower not in DETERMINERS:
+            i = _coordinated_role(tokens, i)
         return noun_phrase(tokens, i, j)
     return None
+
+
+def _coordinated_role(tokens: list[Token], i: int) -> int:
+    """'the Florida senator and Republican candidate': two roles joined by 'and' under one
+    determiner are one person; the phrase runs back to that determiner. A second determiner
+    ('the senator and the governor') makes two people, and the phrase stays as it was."""
+    if i < 3 or tokens[i - 1].lower != "and" or tokens[i - 2].lower not in ROLE_NOUNS:
+        return i
+    k = i - 2
+    while k - 1 >= max(0, i - 8) and tokens[k - 1].text not in _PHRASE_BOUNDARIES:
+        k -= 1
+        if tokens[k].lower in DETERMINERS:
+            return k
+        if tokens[k].lower in CUE_WORDS or tokens[k].lower in PREPOSITIONS:
+            return i
+    return i
 
 
 def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
