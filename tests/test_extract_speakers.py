@@ -441,3 +441,14 @@ def test_roles_joined_by_and_under_one_determiner_are_one_person() -> None:
         '"Jobs come first," the Ohio senator and Republican candidate said.'
     )
     assert [s for s, _ in speakers(text)] == ["Mara Quill"]
+
+
+def test_a_document_cited_with_according_to_speaks_for_its_author() -> None:
+    text = (
+        "Prosecutors dropped the charge against Vera Holm.\n"
+        'The case was "too weak to try," according to a court memo filed by state attorney '
+        "Owen Brask.\n"
+        "Mira Kessel kept her diary through the siege.\n"
+        'The town ran out of bread "within a week," according to her account.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Owen Brask", "Mira Kessel"]

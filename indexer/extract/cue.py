@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from indexer.extract.lang.en.cues import CUE_WORDS, NOUN_MARKERS, SPEECH_CUES
-from indexer.extract.lang.en.nouns import PHRASE_STOPS
+from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, PHRASE_STOPS
 from indexer.extract.mentions import Mention
 from indexer.extract.model import TRAILING, Attribution
 from indexer.extract.rules import ACCORDING_TO
@@ -44,9 +44,41 @@ def _a_noun(tokens: list[Token], i: int) -> bool:
 def according_to(tokens: list[Token]) -> tuple[int, Mention] | None:
     for i in range(len(tokens) - 2):
         if tokens[i].lower == "according" and tokens[i + 1].lower == "to":
-            mention = subject_after(tokens, i + 1) or _source_phrase(tokens, i + 2)
+            mention = (
+                _document_author(tokens, i + 2)
+                or subject_after(tokens, i + 1)
+                or _source_phrase(tokens, i + 2)
+            )
             if mention is not None:
                 return i, mention
+    return None
+
+
+_POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "their": "p", "its": "n"}
+# What a person's own words are kept in: 'according to her account'.
+_OWN_WORDS = {"account", "remarks", "comments", "testimony", "book", "memoir", "website", "plan"}
+
+
+def _document_author(tokens: list[Token], i: int) -> Mention | None:
+    """'according to a memo filed by Ann Li', '… to a poll released Friday by Acme Research',
+    '… to her account': a document speaks for the one who wrote it, when the text says who."""
+    if i < len(tokens) and tokens[i].lower in _POSSESSIVE_PRONOUNS:
+        if i + 1 < len(tokens) and tokens[i + 1].lower in DOCUMENT_NOUNS | _OWN_WORDS:
+            tok = tokens[i]
+            return Mention(
+                tok.text, tok.start, tok.end, "pronoun", gender=_POSSESSIVE_PRONOUNS[tok.lower]
+            )
+        return None
+    doc = next(
+        (j for j in range(i, min(i + 6, len(tokens))) if tokens[j].lower in DOCUMENT_NOUNS), None
+    )
+    if doc is None:
+        return None
+    for j in range(doc + 1, min(doc + 10, len(tokens) - 1)):
+        if tokens[j].text in PHRASE_STOPS or tokens[j].lower in {"that", "which", "who"}:
+            return None
+        if tokens[j].lower in {"by", "from"}:
+            return subject_after(tokens, j)
     return None
 
 
