@@ -452,3 +452,12 @@ def test_a_document_cited_with_according_to_speaks_for_its_author() -> None:
         'The town ran out of bread "within a week," according to her account.'
     )
     assert [s for s, _ in speakers(text)] == ["Owen Brask", "Mira Kessel"]
+
+
+def test_the_outlet_that_obtained_a_document_is_not_its_author() -> None:
+    text = (
+        "The league wrote to the mayor twice.\n"
+        "A March letter from the Harbour League obtained by the Norland Herald warns that "
+        '"further use of the crest will be challenged."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Harbour League"]

@@ -260,12 +260,18 @@ def _coordinated_role(tokens: list[Token], i: int) -> int:
     return i
 
 
+# Participles whose agent received a document, never wrote it: '… obtained by the Herald'.
+_RECEIVED = {"obtained", "reviewed", "seen", "received", "acquired", "intercepted"}
+
+
 def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
     """A name tokens[i..j] after 'of/at/from (the)': 'Ann Li of the Acme Institute said' is
     said by the person before it; 'the Department of Justice said' by the whole organisation."""
     k = i - 1
     if k >= 0 and tokens[k].lower == "the":
         k -= 1
+    if k >= 2 and tokens[k].lower == "by" and tokens[k - 1].lower in _RECEIVED:
+        return _np_ending_at(tokens, k - 2)  # 'a letter from Acme obtained by the Herald'
     if k < 1 or tokens[k].lower not in {"of", "at", "from", "for", "with"}:
         return None
     role = tokens[k - 1]
