@@ -461,3 +461,12 @@ def test_the_outlet_that_obtained_a_document_is_not_its_author() -> None:
         '"further use of the crest will be challenged."'
     )
     assert [s for s, _ in speakers(text)] == ["Harbour League"]
+
+
+def test_a_statement_issued_by_a_person_carries_that_persons_words() -> None:
+    text = (
+        "The council voted late on Monday.\n"
+        "Harbour Trust President Lina Voss issued a statement saying the vote "
+        '"ignores every family on the quay."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Lina Voss"]

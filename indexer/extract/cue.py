@@ -9,7 +9,7 @@ from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, PHRASE_STOPS
 from indexer.extract.mentions import Mention
 from indexer.extract.model import TRAILING, Attribution
 from indexer.extract.rules import ACCORDING_TO
-from indexer.extract.subjects import subject_after, subject_before
+from indexer.extract.subjects import sentence_subject, subject_after, subject_before
 from indexer.extract.tokens import Token
 
 
@@ -113,12 +113,26 @@ def attribution_near(
         mention = subject_before(tokens[lo : cue_i + 1], ci)
         if mention is None and CUE_WORDS[tokens[cue_i].lower] != "tell" and _inverts(tokens, cue_i):
             mention = subject_after(tokens[:hi], cue_i)
+        if mention is not None and _issued_document(tokens, mention):
+            mention = sentence_subject(tokens[lo : cue_i + 1], ci) or mention
         if mention is not None:
             return Attribution(mention, tokens[cue_i].text, rule=placed)
     found = according_to(tokens[lo:hi])
     if found:
         return Attribution(found[1], "according to", rule=ACCORDING_TO)
     return None
+
+
+def _issued_document(tokens: list[Token], mention: Mention) -> bool:
+    """'Ann Li issued a statement saying …': a document that is the object of a verb carries
+    the words of that verb's subject."""
+    if mention.kind != "nominal" or mention.head not in DOCUMENT_NOUNS:
+        return False
+    first = next((n for n, t in enumerate(tokens) if t.start == mention.start), 0)
+    if first < 1 or tokens[first].lower not in {"a", "an", "the"}:
+        return False
+    verb = tokens[first - 1]
+    return verb.text.isalpha() and verb.text.islower() and verb.lower.endswith("ed")
 
 
 def _inverts(tokens: list[Token], cue_i: int) -> bool:
