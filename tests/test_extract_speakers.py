@@ -470,3 +470,12 @@ def test_a_statement_issued_by_a_person_carries_that_persons_words() -> None:
         '"ignores every family on the quay."'
     )
     assert [s for s, _ in speakers(text)] == ["Lina Voss"]
+
+
+def test_a_title_with_a_party_goes_to_the_one_person_of_that_party() -> None:
+    text = (
+        "Republican Tom Adler and Democrat Vera Lund met in Salem.\n"
+        "Lund said little.\n"
+        '"We will fix the roads," the Republican nominee said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Tom Adler"]

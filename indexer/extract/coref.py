@@ -365,6 +365,21 @@ class EntityRegistry:
                 described,
                 key=lambda e: (len(modifiers & e.roles), e.focus, e.focus_at),
             )
+        proper = _role_words(" ".join(w for w in mention.text.split()[1:-1] if w[:1].isupper()))
+        matching = [
+            e
+            for e in self.entities
+            if e.kind == "person"
+            and proper & e.roles
+            and e.first_at < mention.start
+            and sentence - e.last_seen <= 30
+        ]
+        if head in _TITLE_ROLES and matching:  # 'the Republican nominee' → the one person
+            # described as Republican, when no one was described as nominee
+            best = max(len(proper & e.roles) for e in matching)
+            matching = [e for e in matching if len(proper & e.roles) == best]
+            if len(matching) == 1:
+                return matching[0]
         if head in _TITLE_ROLES:  # 'the nominee' with no one so described: the person in
             # focus, among those the article showed to be people
             return self._salient(sentence, mention, persons=True, window=4, evidence=True)
