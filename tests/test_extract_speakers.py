@@ -479,3 +479,8 @@ def test_a_title_with_a_party_goes_to_the_one_person_of_that_party() -> None:
         '"We will fix the roads," the Republican nominee said.'
     )
     assert [s for s, _ in speakers(text)] == ["Tom Adler"]
+
+
+def test_a_party_and_state_tag_then_a_comma_leaves_the_name_before_it_the_speaker() -> None:
+    text = 'After the vote in Salem, Gov. Tom Adler (R-Ore.), said, "We are ready to ride west."'
+    assert [s for s, _ in speakers(text)] == ["Tom Adler"]

@@ -29,6 +29,8 @@ from indexer.extract.tokens import Token, contracted, is_name_token
 def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
     """The speaker mention right before a cue: "Zelensky said", "a White House spokesman told"."""
     j = _skip_adverbials(tokens, cue_index - 1)
+    if j >= 1 and tokens[j].text == "," and tokens[j - 1].text == ")":
+        j -= 1  # 'Sen. Ann Li (R-Ohio), said'
     if j >= 0 and tokens[j].text == ")":
         k = j - 1
         while k >= 0 and tokens[k].text != "(" and j - k < 12:
