@@ -484,3 +484,8 @@ def test_a_title_with_a_party_goes_to_the_one_person_of_that_party() -> None:
 def test_a_party_and_state_tag_then_a_comma_leaves_the_name_before_it_the_speaker() -> None:
     text = 'After the vote in Salem, Gov. Tom Adler (R-Ore.), said, "We are ready to ride west."'
     assert [s for s, _ in speakers(text)] == ["Tom Adler"]
+
+
+def test_who_before_a_cue_stands_for_the_name_before_it_never_inverts() -> None:
+    text = 'The harbour plan drew fire from Vera Lund, who says it is "a disaster for us."'
+    assert [s for s, _ in speakers(text)] == ["Vera Lund"]

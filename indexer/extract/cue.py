@@ -141,6 +141,8 @@ def _inverts(tokens: list[Token], cue_i: int) -> bool:
     if cue_i == 0:
         return True
     before = tokens[cue_i - 1]
+    if before.lower in {"who", "which"}:
+        return False  # '…, who says it is …': the relative pronoun is the subject
     return not (
         before.text.isalpha()
         and before.text.islower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from indexer.extract.clause_subjects import relative_subject
 from indexer.extract.coref import EntityRegistry
 from indexer.extract.cue import attribution_near, cue_indices, is_quote_token, strip_span
 from indexer.extract.lang.en.clauses import NOT_SPEECH
@@ -73,7 +74,9 @@ def quotations_in_sentence(
         nearest = attribution_near(tokens, 0, first_q, CUE_BEFORE, nearest=True)
         if nearest:
             return [Found(quotes[0].start, quotes[-1].end, "direct", nearest, s)]
-    attribution = attribution_near(tokens, 0, first_q, CUE_BEFORE)
+    attribution = attribution_near(tokens, 0, first_q, CUE_BEFORE) or _relative_attribution(
+        art, s, tokens, first_q
+    )
 
     # participle: 'Trump attacked Clinton, saying, "…"' / 'saying anybody who … "…"'
     participle = next((i for i in range(first_q) if tokens[i].lower in PARTICIPLE_CUES), None)
@@ -100,6 +103,19 @@ def quotations_in_sentence(
             start = tokens[comma + 1].start
     start, end = strip_span(text, start, max(quotes[-1].end, _clause_end(tokens, last_q)))
     return [Found(start, end, "mixed", attribution, s)]
+
+
+def _relative_attribution(
+    art: Article, s: Sentence, tokens: list[Token], first_q: int
+) -> Attribution | None:
+    """'… from Ann Li, who says it is "a disaster"': the relative pronoun after a comma
+    stands for the name before it ('Republicans who agree …' names a group, not a speaker)."""
+    for ci in reversed(cue_indices(tokens[:first_q], SPEECH_CUES)):
+        mention = relative_subject(art, s, tokens, ci)
+        at = next((k for k, t in enumerate(tokens) if mention and t.start == mention.start), 0)
+        if mention is not None and at >= 1 and tokens[at - 1].text == ",":
+            return Attribution(mention, tokens[ci].text, rule=CUE_BEFORE)
+    return None
 
 
 def _verb_after_quote(tokens: list[Token], last_q: int) -> Attribution | None:
