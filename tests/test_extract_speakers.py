@@ -489,3 +489,11 @@ def test_a_party_and_state_tag_then_a_comma_leaves_the_name_before_it_the_speake
 def test_who_before_a_cue_stands_for_the_name_before_it_never_inverts() -> None:
     text = 'The harbour plan drew fire from Vera Lund, who says it is "a disaster for us."'
     assert [s for s, _ in speakers(text)] == ["Vera Lund"]
+
+
+def test_a_group_with_an_including_appositive_speaks_not_its_member() -> None:
+    text = (
+        "Four newspapers in Norland, including the Harbour Gazette, said the mayor "
+        "should resign over the port contracts."
+    )
+    assert [s for s, _ in speakers(text)] == ["Four newspapers"]

@@ -60,6 +60,8 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                 if before and before[-1].lower in ROLE_NOUNS | TITLE_WORDS:
                     mention.description = mention.description or " ".join(t.text for t in before)
                 return mention
+        if k >= 1 and tokens[k].text == "," and tokens[k + 1].lower == "including":
+            return _head_before_including(tokens, k - 1)
         if k >= 1 and tokens[k].text == ",":
             appos = tokens[k + 1 : j]
             if appos and appos[0].lower in APPOSITIVE_OPENERS | TITLE_WORDS:
@@ -71,6 +73,18 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                     return mention
         return None
     return _np_ending_at(tokens, j)
+
+
+def _head_before_including(tokens: list[Token], j: int) -> Mention | None:
+    """'Six newspapers in Ohio, including the Norland Herald, said': the group before
+    'including' speaks, never one member of it, nor the place that modifies it."""
+    mention = _np_ending_at(tokens, j)
+    if mention is None:
+        return None
+    first = _index_at(tokens, mention.start)
+    if first >= 2 and tokens[first - 1].lower in PREPOSITIONS:
+        return _np_ending_at(tokens, first - 2) or mention
+    return mention
 
 
 def _is_place(name: str | None) -> bool:
