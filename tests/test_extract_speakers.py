@@ -497,3 +497,11 @@ def test_a_group_with_an_including_appositive_speaks_not_its_member() -> None:
         "should resign over the port contracts."
     )
     assert [s for s, _ in speakers(text)] == ["Four newspapers"]
+
+
+def test_declining_to_comment_is_attributed_to_its_subject() -> None:
+    text = (
+        "Vera Lund declined to comment on the harbour accounts.\n"
+        "The council declined to release the accounts before the vote."
+    )
+    assert [(q.speaker, q.text) for q in extract_quotes(text)] == [("Vera Lund", "to comment")]
