@@ -505,3 +505,8 @@ def test_declining_to_comment_is_attributed_to_its_subject() -> None:
         "The council declined to release the accounts before the vote."
     )
     assert [(q.speaker, q.text) for q in extract_quotes(text)] == [("Vera Lund", "to comment")]
+
+
+def test_in_a_roundup_the_name_after_the_dash_speaks_not_the_headline_subject() -> None:
+    text = 'Harbour pilots agree - Vera M. Lund: "The tide tables were wrong all season."'
+    assert [s for s, _ in speakers(text)] == ["Vera M. Lund"]

@@ -24,7 +24,7 @@ from indexer.extract.subjects import (
     subject_before,
 )
 from indexer.extract.text import QuotedSpan, Sentence
-from indexer.extract.tokens import Token
+from indexer.extract.tokens import Token, is_name_token
 
 
 def _quote_is_scare(text: str, q: QuotedSpan) -> bool:
@@ -70,6 +70,9 @@ def quotations_in_sentence(
 
     # 'Zelensky said: "…"' / 'Zelensky said, "…"' : cue and colon or comma right before
     lead = before[-1].text if before else ""
+    headed = _name_after_dash(before) if lead == ":" else None
+    if headed is not None:
+        return [Found(quotes[0].start, quotes[-1].end, "direct", headed, s)]
     if lead in {":", ","} and cue_indices(before, SPEECH_CUES):
         nearest = attribution_near(tokens, 0, first_q, CUE_BEFORE, nearest=True)
         if nearest:
@@ -199,6 +202,21 @@ def _content_start(tokens: list[Token], attribution: Attribution, first_q: int) 
     if that is not None:
         return tokens[that + 1].start if that + 1 < len(tokens) else tokens[first_q].start
     return tokens[i].start if i < len(tokens) else tokens[first_q].start
+
+
+def _name_after_dash(before: list[Token]) -> Attribution | None:
+    """'Pollsters agree - Ann Li: "…"': in a roundup a headline, a dash, then the name of the
+    one quoted before the colon; the name speaks, not the subject of the headline."""
+    dash = max((k for k, t in enumerate(before) if t.text in {"-", "–", "—"}), default=None)
+    if dash is None or len(before) - dash > 6:
+        return None
+    name = before[dash + 1 : -1]
+    if not name or not all(is_name_token(t) for t in name):
+        return None
+    mention = sentence_subject(name, len(name))
+    if mention is None or mention.kind != "name":
+        return None
+    return Attribution(mention, ":", rule=COLON)
 
 
 def colon_attribution(tokens: list[Token]) -> Attribution | None:
