@@ -510,3 +510,11 @@ def test_declining_to_comment_is_attributed_to_its_subject() -> None:
 def test_in_a_roundup_the_name_after_the_dash_speaks_not_the_headline_subject() -> None:
     text = 'Harbour pilots agree - Vera M. Lund: "The tide tables were wrong all season."'
     assert [s for s, _ in speakers(text)] == ["Vera M. Lund"]
+
+
+def test_the_state_republican_is_the_republican_described_from_that_state() -> None:
+    text = (
+        "Ohio Republican Tom Adler and Oregon Democrat Vera Lund spoke on Monday.\n"
+        'The Ohio Republican said the port deal was "dead on arrival."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Tom Adler"]

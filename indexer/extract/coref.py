@@ -333,7 +333,7 @@ class EntityRegistry:
                 if entity is not None:
                     return entity
             return None
-        head = _ROLE_ALIASES.get(mention.head, mention.head)
+        head = _PARTY_ALIASES.get(mention.head, _ROLE_ALIASES.get(mention.head, mention.head))
         modifiers = _role_words(" ".join(mention.text.split()[1:-1]))
         if head in _ORG_ROLES or head in _ORG_KINDS:
             owner = [w for w in mention.text.split()[1:-1] if w[:1].isupper()]
@@ -360,12 +360,12 @@ class EntityRegistry:
             and e.first_at < mention.start
             and sentence - e.last_seen <= 30
         ]
+        proper = _role_words(" ".join(w for w in mention.text.split()[1:-1] if w[:1].isupper()))
         if described:
             return max(
                 described,
                 key=lambda e: (len(modifiers & e.roles), e.focus, e.focus_at),
             )
-        proper = _role_words(" ".join(w for w in mention.text.split()[1:-1] if w[:1].isupper()))
         matching = [
             e
             for e in self.entities
@@ -407,7 +407,12 @@ def _role_words(text: str) -> set[str]:
     return {_PARTY_ALIASES.get(w, _ROLE_ALIASES.get(w, w)) for w in words}
 
 
-_PARTY_ALIASES = {"gop": "republican", "dem": "democratic", "democrat": "democratic"}
+_PARTY_ALIASES = {
+    "gop": "republican",
+    "republican": "republican",
+    "dem": "democratic",
+    "democrat": "democratic",
+}
 
 # Organisation nouns and the words in a name that show an organisation is one:
 # 'the newspaper' is The Washington Post, 'the network' is NBC News.

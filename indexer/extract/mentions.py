@@ -164,12 +164,17 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
     return found
 
 
+_PARTY_NOUNS = {"republican", "democrat"}
+
+
 def pronoun_mention(tok: Token) -> Mention:
     word = re.split(r"[’']", tok.lower, maxsplit=1)[0]  # "He’s" is 'he'
     return Mention(tok.text, tok.start, tok.end, "pronoun", gender=PRONOUNS[word])
 
 
 def noun_phrase(tokens: list[Token], i: int, j: int) -> Mention | None:
+    if tokens[j].bare in _PARTY_NOUNS and i > 0 and tokens[i - 1].lower == "the":
+        i -= 1  # 'the Ohio Republican': the article belongs to the description
     words = tokens[i : j + 1]
     text = " ".join(w.text for w in words)
     start, end = words[0].start, words[-1].end
@@ -178,8 +183,11 @@ def noun_phrase(tokens: list[Token], i: int, j: int) -> Mention | None:
     if not content:
         return None
     head = content[-1]
-    if (head.capitalized and head.bare not in TITLE_WORDS | ROLE_NOUNS) or (
-        head.capitalized and all(w.capitalized for w in content) and first not in DETERMINERS
+    # 'the Ohio Republican' describes one person; it is no name
+    party_member = first in {"the", "a", "an"} and head.bare in _PARTY_NOUNS
+    if not party_member and (
+        (head.capitalized and head.bare not in TITLE_WORDS | ROLE_NOUNS)
+        or (head.capitalized and all(w.capitalized for w in content) and first not in DETERMINERS)
     ):
         idx = tokens.index(content[0])
         mention = name_mention(tokens, idx, idx + len(content) - 1)
