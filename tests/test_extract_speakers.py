@@ -518,3 +518,12 @@ def test_the_state_republican_is_the_republican_described_from_that_state() -> N
         'The Ohio Republican said the port deal was "dead on arrival."'
     )
     assert [s for s, _ in speakers(text)] == ["Tom Adler"]
+
+
+def test_a_party_tag_tells_which_senator_the_state_senator_is() -> None:
+    text = (
+        "Sen. Tom Adler (R-Ore.) and Sen. Vera Lund (D-Vt.) met on Monday.\n"
+        "Adler left early.\n"
+        '"We found common ground," the Vermont senator said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Vera Lund"]

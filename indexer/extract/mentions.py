@@ -24,6 +24,7 @@ from indexer.extract.lang.en.people import (
     PRONOUNS,
     TITLE_WORDS,
 )
+from indexer.extract.lang.en.states import PARTY_LETTERS, STATE_ABBREVIATIONS
 from indexer.extract.tokens import Token, is_name_token, tokenize
 
 
@@ -154,6 +155,10 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
             ):
                 j += 1
             mention = name_mention(tokens, i, j)
+            tag = party_tag(tokens, j + 1)
+            if mention is not None and tag is not None:
+                mention.description = " ".join(filter(None, [mention.description, tag]))
+                j += 3  # '(R-Fla.)' describes the name; it is none
             if (mention and not (i == 0 or tokens[i - 1].text in '.!?"“”')) or (
                 mention and (j > i or mention.description)
             ):
@@ -165,6 +170,17 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
 
 
 _PARTY_NOUNS = {"republican", "democrat"}
+
+
+def party_tag(tokens: list[Token], k: int) -> str | None:
+    """'(R-Fla.)' after a name: the party and state it stands for ('Republican Florida')."""
+    if k + 1 >= len(tokens) or tokens[k].text != "(":
+        return None
+    match = re.fullmatch(r"([RDI])-([A-Za-z.]+)", tokens[k + 1].text)
+    if match is None:
+        return None
+    state = STATE_ABBREVIATIONS.get(match.group(2).lower().rstrip("."))
+    return " ".join(filter(None, [PARTY_LETTERS[match.group(1).lower()], state]))
 
 
 def pronoun_mention(tok: Token) -> Mention:
