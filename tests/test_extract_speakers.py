@@ -527,3 +527,11 @@ def test_a_party_tag_tells_which_senator_the_state_senator_is() -> None:
         '"We found common ground," the Vermont senator said.'
     )
     assert [s for s, _ in speakers(text)] == ["Vera Lund"]
+
+
+def test_a_crowd_saying_something_in_a_poll_is_filed_under_the_poll() -> None:
+    text = (
+        'Most Norlanders say the ferry is "too slow to matter," according to a Harbour '
+        "Institute poll released Monday."
+    )
+    assert [s for s, _ in speakers(text)] == ["Harbour Institute"]

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from indexer.extract.clause_subjects import relative_subject
 from indexer.extract.coref import EntityRegistry
-from indexer.extract.cue import attribution_near, cue_indices, is_quote_token, strip_span
+from indexer.extract.cue import (
+    according_to,
+    attribution_near,
+    cue_indices,
+    is_quote_token,
+    strip_span,
+)
 from indexer.extract.lang.en.clauses import NOT_SPEECH
 from indexer.extract.lang.en.cues import CUE_WORDS, PARTICIPLE_CUES, SPEECH_CUES
+from indexer.extract.mentions import Mention
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import (
+    ACCORDING_TO,
     COLON,
     CUE_AFTER,
     CUE_BEFORE,
@@ -80,6 +88,10 @@ def quotations_in_sentence(
     attribution = attribution_near(tokens, 0, first_q, CUE_BEFORE) or _relative_attribution(
         art, s, tokens, first_q
     )
+    if attribution is not None and _a_crowd(attribution.mention):
+        found = according_to(tokens[last_q + 1 :])
+        if found is not None:  # 'Most voters say …, according to an Acme poll': the poll
+            attribution = Attribution(found[1], "according to", rule=ACCORDING_TO)
 
     # participle: 'Trump attacked Clinton, saying, "…"' / 'saying anybody who … "…"'
     participle = next((i for i in range(first_q) if tokens[i].lower in PARTICIPLE_CUES), None)
@@ -106,6 +118,16 @@ def quotations_in_sentence(
             start = tokens[comma + 1].start
     start, end = strip_span(text, start, max(quotes[-1].end, _clause_end(tokens, last_q)))
     return [Found(start, end, "mixed", attribution, s)]
+
+
+def _a_crowd(mention: Mention | None) -> bool:
+    """'Americans', 'most voters': people counted by a poll, not one speaker."""
+    if mention is None:
+        return False
+    if mention.kind == "group":
+        return True
+    words = (mention.name or "").split()
+    return mention.kind == "name" and len(words) == 1 and words[0].endswith(("ans", "ats", "ers"))
 
 
 def _relative_attribution(
