@@ -324,10 +324,10 @@ class EntityRegistry:
         description shares 'Indiana'); an organisation noun → the latest organisation of that
         name; a title alone → the person in focus. Roles joined by 'and' ('the Ohio senator
         and candidate') are tried in turn."""
-        words = mention.text.split()
-        if "and" in words[1:-1]:
-            cut = words.index("and", 1)
-            for part in (words[:cut], [words[0], *words[cut + 1 :]]):
+        phrase = mention.text.split()
+        if "and" in phrase[1:-1]:
+            cut = phrase.index("and", 1)
+            for part in (phrase[:cut], [phrase[0], *phrase[cut + 1 :]]):
                 one = Mention(" ".join(part), mention.start, mention.end, "nominal")
                 entity = self._role(one, sentence)
                 if entity is not None:
