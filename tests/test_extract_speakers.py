@@ -433,3 +433,105 @@ def test_a_person_introduced_with_an_appositive_takes_the_next_quote() -> None:
         '"No one writes songs for us," he said.'
     )
     assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Ivo Stanek"]
+
+
+def test_roles_joined_by_and_under_one_determiner_are_one_person() -> None:
+    text = (
+        "Ohio Sen. Mara Quill toured the plant on Friday.\n"
+        '"Jobs come first," the Ohio senator and Republican candidate said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Mara Quill"]
+
+
+def test_a_document_cited_with_according_to_speaks_for_its_author() -> None:
+    text = (
+        "Prosecutors dropped the charge against Vera Holm.\n"
+        'The case was "too weak to try," according to a court memo filed by state attorney '
+        "Owen Brask.\n"
+        "Mira Kessel kept her diary through the siege.\n"
+        'The town ran out of bread "within a week," according to her account.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Owen Brask", "Mira Kessel"]
+
+
+def test_the_outlet_that_obtained_a_document_is_not_its_author() -> None:
+    text = (
+        "The league wrote to the mayor twice.\n"
+        "A March letter from the Harbour League obtained by the Norland Herald warns that "
+        '"further use of the crest will be challenged."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Harbour League"]
+
+
+def test_a_statement_issued_by_a_person_carries_that_persons_words() -> None:
+    text = (
+        "The council voted late on Monday.\n"
+        "Harbour Trust President Lina Voss issued a statement saying the vote "
+        '"ignores every family on the quay."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Lina Voss"]
+
+
+def test_a_title_with_a_party_goes_to_the_one_person_of_that_party() -> None:
+    text = (
+        "Republican Tom Adler and Democrat Vera Lund met in Salem.\n"
+        "Lund said little.\n"
+        '"We will fix the roads," the Republican nominee said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Tom Adler"]
+
+
+def test_a_party_and_state_tag_then_a_comma_leaves_the_name_before_it_the_speaker() -> None:
+    text = 'After the vote in Salem, Gov. Tom Adler (R-Ore.), said, "We are ready to ride west."'
+    assert [s for s, _ in speakers(text)] == ["Tom Adler"]
+
+
+def test_who_before_a_cue_stands_for_the_name_before_it_never_inverts() -> None:
+    text = 'The harbour plan drew fire from Vera Lund, who says it is "a disaster for us."'
+    assert [s for s, _ in speakers(text)] == ["Vera Lund"]
+
+
+def test_a_group_with_an_including_appositive_speaks_not_its_member() -> None:
+    text = (
+        "Four newspapers in Norland, including the Harbour Gazette, said the mayor "
+        "should resign over the port contracts."
+    )
+    assert [s for s, _ in speakers(text)] == ["Four newspapers"]
+
+
+def test_declining_to_comment_is_attributed_to_its_subject() -> None:
+    text = (
+        "Vera Lund declined to comment on the harbour accounts.\n"
+        "The council declined to release the accounts before the vote."
+    )
+    assert [(q.speaker, q.text) for q in extract_quotes(text)] == [("Vera Lund", "to comment")]
+
+
+def test_in_a_roundup_the_name_after_the_dash_speaks_not_the_headline_subject() -> None:
+    text = 'Harbour pilots agree - Vera M. Lund: "The tide tables were wrong all season."'
+    assert [s for s, _ in speakers(text)] == ["Vera M. Lund"]
+
+
+def test_the_state_republican_is_the_republican_described_from_that_state() -> None:
+    text = (
+        "Ohio Republican Tom Adler and Oregon Democrat Vera Lund spoke on Monday.\n"
+        'The Ohio Republican said the port deal was "dead on arrival."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Tom Adler"]
+
+
+def test_a_party_tag_tells_which_senator_the_state_senator_is() -> None:
+    text = (
+        "Sen. Tom Adler (R-Ore.) and Sen. Vera Lund (D-Vt.) met on Monday.\n"
+        "Adler left early.\n"
+        '"We found common ground," the Vermont senator said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Vera Lund"]
+
+
+def test_a_crowd_saying_something_in_a_poll_is_filed_under_the_poll() -> None:
+    text = (
+        'Most Norlanders say the ferry is "too slow to matter," according to a Harbour '
+        "Institute poll released Monday."
+    )
+    assert [s for s, _ in speakers(text)] == ["Harbour Institute"]

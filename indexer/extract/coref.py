@@ -322,8 +322,18 @@ class EntityRegistry:
     def _role(self, mention: Mention, sentence: int) -> Entity | None:
         """'the Indiana governor' → the person described as governor (preferring one whose
         description shares 'Indiana'); an organisation noun → the latest organisation of that
-        name; a title alone → the person in focus."""
-        head = _ROLE_ALIASES.get(mention.head, mention.head)
+        name; a title alone → the person in focus. Roles joined by 'and' ('the Ohio senator
+        and candidate') are tried in turn."""
+        phrase = mention.text.split()
+        if "and" in phrase[1:-1]:
+            cut = phrase.index("and", 1)
+            for part in (phrase[:cut], [phrase[0], *phrase[cut + 1 :]]):
+                one = Mention(" ".join(part), mention.start, mention.end, "nominal")
+                entity = self._role(one, sentence)
+                if entity is not None:
+                    return entity
+            return None
+        head = _PARTY_ALIASES.get(mention.head, _ROLE_ALIASES.get(mention.head, mention.head))
         modifiers = _role_words(" ".join(mention.text.split()[1:-1]))
         if head in _ORG_ROLES or head in _ORG_KINDS:
             owner = [w for w in mention.text.split()[1:-1] if w[:1].isupper()]
@@ -350,11 +360,26 @@ class EntityRegistry:
             and e.first_at < mention.start
             and sentence - e.last_seen <= 30
         ]
+        proper = _role_words(" ".join(w for w in mention.text.split()[1:-1] if w[:1].isupper()))
         if described:
             return max(
                 described,
                 key=lambda e: (len(modifiers & e.roles), e.focus, e.focus_at),
             )
+        matching = [
+            e
+            for e in self.entities
+            if e.kind == "person"
+            and proper & e.roles
+            and e.first_at < mention.start
+            and sentence - e.last_seen <= 30
+        ]
+        if head in _TITLE_ROLES and matching:  # 'the Republican nominee' → the one person
+            # described as Republican, when no one was described as nominee
+            best = max(len(proper & e.roles) for e in matching)
+            matching = [e for e in matching if len(proper & e.roles) == best]
+            if len(matching) == 1:
+                return matching[0]
         if head in _TITLE_ROLES:  # 'the nominee' with no one so described: the person in
             # focus, among those the article showed to be people
             return self._salient(sentence, mention, persons=True, window=4, evidence=True)
@@ -382,7 +407,12 @@ def _role_words(text: str) -> set[str]:
     return {_PARTY_ALIASES.get(w, _ROLE_ALIASES.get(w, w)) for w in words}
 
 
-_PARTY_ALIASES = {"gop": "republican", "dem": "democratic", "democrat": "democratic"}
+_PARTY_ALIASES = {
+    "gop": "republican",
+    "republican": "republican",
+    "dem": "democratic",
+    "democrat": "democratic",
+}
 
 # Organisation nouns and the words in a name that show an organisation is one:
 # 'the newspaper' is The Washington Post, 'the network' is NBC News.

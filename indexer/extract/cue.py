@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from indexer.extract.lang.en.cues import CUE_WORDS, NOUN_MARKERS, SPEECH_CUES
-from indexer.extract.lang.en.nouns import PHRASE_STOPS
+from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, PHRASE_STOPS
 from indexer.extract.mentions import Mention
 from indexer.extract.model import TRAILING, Attribution
 from indexer.extract.rules import ACCORDING_TO
-from indexer.extract.subjects import subject_after, subject_before
+from indexer.extract.subjects import sentence_subject, subject_after, subject_before
 from indexer.extract.tokens import Token
 
 
@@ -44,9 +44,41 @@ def _a_noun(tokens: list[Token], i: int) -> bool:
 def according_to(tokens: list[Token]) -> tuple[int, Mention] | None:
     for i in range(len(tokens) - 2):
         if tokens[i].lower == "according" and tokens[i + 1].lower == "to":
-            mention = subject_after(tokens, i + 1) or _source_phrase(tokens, i + 2)
+            mention = (
+                _document_author(tokens, i + 2)
+                or subject_after(tokens, i + 1)
+                or _source_phrase(tokens, i + 2)
+            )
             if mention is not None:
                 return i, mention
+    return None
+
+
+_POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "their": "p", "its": "n"}
+# What a person's own words are kept in: 'according to her account'.
+_OWN_WORDS = {"account", "remarks", "comments", "testimony", "book", "memoir", "website", "plan"}
+
+
+def _document_author(tokens: list[Token], i: int) -> Mention | None:
+    """'according to a memo filed by Ann Li', '… to a poll released Friday by Acme Research',
+    '… to her account': a document speaks for the one who wrote it, when the text says who."""
+    if i < len(tokens) and tokens[i].lower in _POSSESSIVE_PRONOUNS:
+        if i + 1 < len(tokens) and tokens[i + 1].lower in DOCUMENT_NOUNS | _OWN_WORDS:
+            tok = tokens[i]
+            return Mention(
+                tok.text, tok.start, tok.end, "pronoun", gender=_POSSESSIVE_PRONOUNS[tok.lower]
+            )
+        return None
+    doc = next(
+        (j for j in range(i, min(i + 6, len(tokens))) if tokens[j].lower in DOCUMENT_NOUNS), None
+    )
+    if doc is None:
+        return None
+    for j in range(doc + 1, min(doc + 10, len(tokens) - 1)):
+        if tokens[j].text in PHRASE_STOPS or tokens[j].lower in {"that", "which", "who"}:
+            return None
+        if tokens[j].lower in {"by", "from"}:
+            return subject_after(tokens, j)
     return None
 
 
@@ -81,6 +113,8 @@ def attribution_near(
         mention = subject_before(tokens[lo : cue_i + 1], ci)
         if mention is None and CUE_WORDS[tokens[cue_i].lower] != "tell" and _inverts(tokens, cue_i):
             mention = subject_after(tokens[:hi], cue_i)
+        if mention is not None and _issued_document(tokens, mention):
+            mention = sentence_subject(tokens[lo : cue_i + 1], ci) or mention
         if mention is not None:
             return Attribution(mention, tokens[cue_i].text, rule=placed)
     found = according_to(tokens[lo:hi])
@@ -89,12 +123,26 @@ def attribution_near(
     return None
 
 
+def _issued_document(tokens: list[Token], mention: Mention) -> bool:
+    """'Ann Li issued a statement saying …': a document that is the object of a verb carries
+    the words of that verb's subject."""
+    if mention.kind != "nominal" or mention.head not in DOCUMENT_NOUNS:
+        return False
+    first = next((n for n, t in enumerate(tokens) if t.start == mention.start), 0)
+    if first < 1 or tokens[first].lower not in {"a", "an", "the"}:
+        return False
+    verb = tokens[first - 1]
+    return verb.text.isalpha() and verb.text.islower() and verb.lower.endswith("ed")
+
+
 def _inverts(tokens: list[Token], cue_i: int) -> bool:
     """A cue can put its speaker after it ('…," said Ann Li', '…, says Li') only where no
     subject stands before it: 'The clip says Kaine …' names Kaine as its subject matter."""
     if cue_i == 0:
         return True
     before = tokens[cue_i - 1]
+    if before.lower in {"who", "which"}:
+        return False  # '…, who says it is …': the relative pronoun is the subject
     return not (
         before.text.isalpha()
         and before.text.islower()

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from indexer.extract.clause_subjects import relative_subject
 from indexer.extract.coref import EntityRegistry
-from indexer.extract.cue import attribution_near, cue_indices, is_quote_token, strip_span
+from indexer.extract.cue import (
+    according_to,
+    attribution_near,
+    cue_indices,
+    is_quote_token,
+    strip_span,
+)
 from indexer.extract.lang.en.clauses import NOT_SPEECH
 from indexer.extract.lang.en.cues import CUE_WORDS, PARTICIPLE_CUES, SPEECH_CUES
+from indexer.extract.mentions import Mention
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import (
+    ACCORDING_TO,
     COLON,
     CUE_AFTER,
     CUE_BEFORE,
@@ -23,7 +32,7 @@ from indexer.extract.subjects import (
     subject_before,
 )
 from indexer.extract.text import QuotedSpan, Sentence
-from indexer.extract.tokens import Token
+from indexer.extract.tokens import Token, is_name_token
 
 
 def _quote_is_scare(text: str, q: QuotedSpan) -> bool:
@@ -69,11 +78,20 @@ def quotations_in_sentence(
 
     # 'Zelensky said: "…"' / 'Zelensky said, "…"' : cue and colon or comma right before
     lead = before[-1].text if before else ""
+    headed = _name_after_dash(before) if lead == ":" else None
+    if headed is not None:
+        return [Found(quotes[0].start, quotes[-1].end, "direct", headed, s)]
     if lead in {":", ","} and cue_indices(before, SPEECH_CUES):
         nearest = attribution_near(tokens, 0, first_q, CUE_BEFORE, nearest=True)
         if nearest:
             return [Found(quotes[0].start, quotes[-1].end, "direct", nearest, s)]
-    attribution = attribution_near(tokens, 0, first_q, CUE_BEFORE)
+    attribution = attribution_near(tokens, 0, first_q, CUE_BEFORE) or _relative_attribution(
+        art, s, tokens, first_q
+    )
+    if attribution is not None and _a_crowd(attribution.mention):
+        found = according_to(tokens[last_q + 1 :])
+        if found is not None:  # 'Most voters say …, according to an Acme poll': the poll
+            attribution = Attribution(found[1], "according to", rule=ACCORDING_TO)
 
     # participle: 'Trump attacked Clinton, saying, "…"' / 'saying anybody who … "…"'
     participle = next((i for i in range(first_q) if tokens[i].lower in PARTICIPLE_CUES), None)
@@ -100,6 +118,29 @@ def quotations_in_sentence(
             start = tokens[comma + 1].start
     start, end = strip_span(text, start, max(quotes[-1].end, _clause_end(tokens, last_q)))
     return [Found(start, end, "mixed", attribution, s)]
+
+
+def _a_crowd(mention: Mention | None) -> bool:
+    """'Americans', 'most voters': people counted by a poll, not one speaker."""
+    if mention is None:
+        return False
+    if mention.kind == "group":
+        return True
+    words = (mention.name or "").split()
+    return mention.kind == "name" and len(words) == 1 and words[0].endswith(("ans", "ats", "ers"))
+
+
+def _relative_attribution(
+    art: Article, s: Sentence, tokens: list[Token], first_q: int
+) -> Attribution | None:
+    """'… from Ann Li, who says it is "a disaster"': the relative pronoun after a comma
+    stands for the name before it ('Republicans who agree …' names a group, not a speaker)."""
+    for ci in reversed(cue_indices(tokens[:first_q], SPEECH_CUES)):
+        mention = relative_subject(art, s, tokens, ci)
+        at = next((k for k, t in enumerate(tokens) if mention and t.start == mention.start), 0)
+        if mention is not None and at >= 1 and tokens[at - 1].text == ",":
+            return Attribution(mention, tokens[ci].text, rule=CUE_BEFORE)
+    return None
 
 
 def _verb_after_quote(tokens: list[Token], last_q: int) -> Attribution | None:
@@ -183,6 +224,21 @@ def _content_start(tokens: list[Token], attribution: Attribution, first_q: int) 
     if that is not None:
         return tokens[that + 1].start if that + 1 < len(tokens) else tokens[first_q].start
     return tokens[i].start if i < len(tokens) else tokens[first_q].start
+
+
+def _name_after_dash(before: list[Token]) -> Attribution | None:
+    """'Pollsters agree - Ann Li: "…"': in a roundup a headline, a dash, then the name of the
+    one quoted before the colon; the name speaks, not the subject of the headline."""
+    dash = max((k for k, t in enumerate(before) if t.text in {"-", "–", "—"}), default=None)
+    if dash is None or len(before) - dash > 6:
+        return None
+    name = before[dash + 1 : -1]
+    if not name or not all(is_name_token(t) for t in name):
+        return None
+    mention = sentence_subject(name, len(name))
+    if mention is None or mention.kind != "name":
+        return None
+    return Attribution(mention, ":", rule=COLON)
 
 
 def colon_attribution(tokens: list[Token]) -> Attribution | None:

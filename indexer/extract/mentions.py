@@ -24,6 +24,7 @@ from indexer.extract.lang.en.people import (
     PRONOUNS,
     TITLE_WORDS,
 )
+from indexer.extract.lang.en.states import PARTY_LETTERS, STATE_ABBREVIATIONS
 from indexer.extract.tokens import Token, is_name_token, tokenize
 
 
@@ -154,6 +155,10 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
             ):
                 j += 1
             mention = name_mention(tokens, i, j)
+            tag = party_tag(tokens, j + 1)
+            if mention is not None and tag is not None:
+                mention.description = " ".join(filter(None, [mention.description, tag]))
+                j += 3  # '(R-Fla.)' describes the name; it is none
             if (mention and not (i == 0 or tokens[i - 1].text in '.!?"“”')) or (
                 mention and (j > i or mention.description)
             ):
@@ -164,12 +169,28 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
     return found
 
 
+_PARTY_NOUNS = {"republican", "democrat"}
+
+
+def party_tag(tokens: list[Token], k: int) -> str | None:
+    """'(R-Fla.)' after a name: the party and state it stands for ('Republican Florida')."""
+    if k + 1 >= len(tokens) or tokens[k].text != "(":
+        return None
+    match = re.fullmatch(r"([RDI])-([A-Za-z.]+)", tokens[k + 1].text)
+    if match is None:
+        return None
+    state = STATE_ABBREVIATIONS.get(match.group(2).lower().rstrip("."))
+    return " ".join(filter(None, [PARTY_LETTERS[match.group(1).lower()], state]))
+
+
 def pronoun_mention(tok: Token) -> Mention:
     word = re.split(r"[’']", tok.lower, maxsplit=1)[0]  # "He’s" is 'he'
     return Mention(tok.text, tok.start, tok.end, "pronoun", gender=PRONOUNS[word])
 
 
 def noun_phrase(tokens: list[Token], i: int, j: int) -> Mention | None:
+    if tokens[j].bare in _PARTY_NOUNS and i > 0 and tokens[i - 1].lower == "the":
+        i -= 1  # 'the Ohio Republican': the article belongs to the description
     words = tokens[i : j + 1]
     text = " ".join(w.text for w in words)
     start, end = words[0].start, words[-1].end
@@ -178,8 +199,11 @@ def noun_phrase(tokens: list[Token], i: int, j: int) -> Mention | None:
     if not content:
         return None
     head = content[-1]
-    if (head.capitalized and head.bare not in TITLE_WORDS | ROLE_NOUNS) or (
-        head.capitalized and all(w.capitalized for w in content) and first not in DETERMINERS
+    # 'the Ohio Republican' describes one person; it is no name
+    party_member = first in {"the", "a", "an"} and head.bare in _PARTY_NOUNS
+    if not party_member and (
+        (head.capitalized and head.bare not in TITLE_WORDS | ROLE_NOUNS)
+        or (head.capitalized and all(w.capitalized for w in content) and first not in DETERMINERS)
     ):
         idx = tokens.index(content[0])
         mention = name_mention(tokens, idx, idx + len(content) - 1)

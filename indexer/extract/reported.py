@@ -64,11 +64,51 @@ def reported_in_sentence(art: Article, s: Sentence, tokens: list[Token]) -> list
         found = _participle_clause(art, s, tokens, pi)
         if found:
             candidates.append(found)
+    found = _no_comment(art, s, tokens)
+    if found:
+        candidates.append(found)
     chosen: list[Found] = []
     for found in sorted(candidates, key=lambda f: _preference(art, f), reverse=True):
         if all(found.end <= c.start or found.start >= c.end for c in chosen):
             chosen.append(found)
     return sorted(chosen, key=lambda f: f.start)
+
+
+_REFUSALS = {"declined", "declines", "refused", "refuses"}
+_NO_REPLY = {"respond", "return", "reply"}
+
+
+def _no_comment(art: Article, s: Sentence, tokens: list[Token]) -> Found | None:
+    """'Ann Li declined to comment', 'The campaign did not respond to a request for comment':
+    a refusal to speak is attributed to its subject, the refusal being the content."""
+    for i, tok in enumerate(tokens[:-2]):
+        if tok.lower in _REFUSALS and tokens[i + 1].lower == "to":
+            last = i + 2 if tokens[i + 2].lower == "comment" else None
+        elif tok.lower in _NO_REPLY and i >= 1 and tokens[i - 1].lower in {"not", "immediately"}:
+            last = next(
+                (k for k in range(i + 1, min(i + 8, len(tokens))) if tokens[k].lower == "comment"),
+                None,
+            )
+        else:
+            continue
+        if last is None:
+            return None
+        verb = i if tok.lower in _REFUSALS else _aux_before(tokens, i)
+        mention = subject_before(tokens, verb)
+        if mention is None:
+            return None
+        first = i + 1
+        start, end = strip_span(art.text, tokens[first].start, tokens[last].end)
+        return Found(start, end, "indirect", Attribution(mention, tok.text, rule=CUE_BEFORE), s)
+    return None
+
+
+def _aux_before(tokens: list[Token], i: int) -> int:
+    """The index of 'did' in 'did not (immediately) respond'."""
+    k = i - 1
+    while k > 0 and tokens[k].lower in {"not", "immediately", "also"}:
+        k -= 1
+    return k
 
 
 def _preference(art: Article, found: Found) -> tuple[bool, bool]:

@@ -29,6 +29,8 @@ from indexer.extract.tokens import Token, contracted, is_name_token
 def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
     """The speaker mention right before a cue: "Zelensky said", "a White House spokesman told"."""
     j = _skip_adverbials(tokens, cue_index - 1)
+    if j >= 1 and tokens[j].text == "," and tokens[j - 1].text == ")":
+        j -= 1  # 'Sen. Ann Li (R-Ohio), said'
     if j >= 0 and tokens[j].text == ")":
         k = j - 1
         while k >= 0 and tokens[k].text != "(" and j - k < 12:
@@ -58,6 +60,8 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                 if before and before[-1].lower in ROLE_NOUNS | TITLE_WORDS:
                     mention.description = mention.description or " ".join(t.text for t in before)
                 return mention
+        if k >= 1 and tokens[k].text == "," and tokens[k + 1].lower == "including":
+            return _head_before_including(tokens, k - 1)
         if k >= 1 and tokens[k].text == ",":
             appos = tokens[k + 1 : j]
             if appos and appos[0].lower in APPOSITIVE_OPENERS | TITLE_WORDS:
@@ -69,6 +73,18 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                     return mention
         return None
     return _np_ending_at(tokens, j)
+
+
+def _head_before_including(tokens: list[Token], j: int) -> Mention | None:
+    """'Six newspapers in Ohio, including the Norland Herald, said': the group before
+    'including' speaks, never one member of it, nor the place that modifies it."""
+    mention = _np_ending_at(tokens, j)
+    if mention is None:
+        return None
+    first = _index_at(tokens, mention.start)
+    if first >= 2 and tokens[first - 1].lower in PREPOSITIONS:
+        return _np_ending_at(tokens, first - 2) or mention
+    return mention
 
 
 def _is_place(name: str | None) -> bool:
@@ -238,8 +254,30 @@ def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
             i -= 1
             if tokens[i].lower in DETERMINERS:
                 break
+        if tokens[i].lower not in DETERMINERS:
+            i = _coordinated_role(tokens, i)
         return noun_phrase(tokens, i, j)
     return None
+
+
+def _coordinated_role(tokens: list[Token], i: int) -> int:
+    """'the Florida senator and Republican candidate': two roles joined by 'and' under one
+    determiner are one person; the phrase runs back to that determiner. A second determiner
+    ('the senator and the governor') makes two people, and the phrase stays as it was."""
+    if i < 3 or tokens[i - 1].lower != "and" or tokens[i - 2].lower not in ROLE_NOUNS:
+        return i
+    k = i - 2
+    while k - 1 >= max(0, i - 8) and tokens[k - 1].text not in _PHRASE_BOUNDARIES:
+        k -= 1
+        if tokens[k].lower in DETERMINERS:
+            return k
+        if tokens[k].lower in CUE_WORDS or tokens[k].lower in PREPOSITIONS:
+            return i
+    return i
+
+
+# Participles whose agent received a document, never wrote it: '… obtained by the Herald'.
+_RECEIVED = {"obtained", "reviewed", "seen", "received", "acquired", "intercepted"}
 
 
 def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
@@ -248,6 +286,8 @@ def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
     k = i - 1
     if k >= 0 and tokens[k].lower == "the":
         k -= 1
+    if k >= 2 and tokens[k].lower == "by" and tokens[k - 1].lower in _RECEIVED:
+        return _np_ending_at(tokens, k - 2)  # 'a letter from Acme obtained by the Herald'
     if k < 1 or tokens[k].lower not in {"of", "at", "from", "for", "with"}:
         return None
     role = tokens[k - 1]
