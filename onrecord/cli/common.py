@@ -16,6 +16,7 @@ from onrecord.root import read_settings, resolve_settings
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from db.index_sync.service import SyncResult
     from db.stores import Stores
 
 out = Console(soft_wrap=True)
@@ -25,6 +26,12 @@ err = Console(stderr=True, soft_wrap=True)
 def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(code)
+
+
+def fail_if_waiting(sync: SyncResult) -> None:
+    """A change stored in PostgreSQL whose index update failed: say so, exit 1."""
+    if sync.error:
+        raise fail(f"stored, but {sync.pending} quotes wait for `onrecord sync`: {sync.error}")
 
 
 def open_stores(migrated: bool = True) -> Stores:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from db.vocabulary import SpeakerKind
-from onrecord.cli.common import fail, open_stores, out
+from onrecord.cli.common import fail, fail_if_waiting, open_stores, out
 
 if TYPE_CHECKING:  # the storage layer loads only when a command runs (fast --help)
     from db.corrections.service import CorrectionResult, SpeakerTarget
@@ -44,11 +44,7 @@ def report(result: CorrectionResult) -> None:
 
     correction = result.correction
     out.print(f"correction {correction.id}: {corrections.describe(correction)}")
-    if result.sync.error:
-        raise fail(
-            f"stored, but {result.sync.pending} quotes wait for `onrecord sync`: "
-            f"{result.sync.error}"
-        )
+    fail_if_waiting(result.sync)
 
 
 @app.command("reassign")
@@ -162,5 +158,4 @@ def corrections_revert(correction_id: int, editor: Editor = None) -> None:
     except corrections.CorrectionError as exc:
         raise fail(str(exc)) from exc
     out.print(f"reverted correction {correction_id}")
-    if result.sync.error:
-        raise fail(f"stored, but {result.sync.pending} quotes wait for `onrecord sync`")
+    fail_if_waiting(result.sync)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from db.vocabulary import SpeakerKind
-from onrecord.cli.common import fail, open_stores, out
+from onrecord.cli.common import fail, fail_if_waiting, open_stores, out
 from onrecord.cli.quotes import Editor, Kind, New, Reason, To, editor_name, report, speaker_target
 
 app = typer.Typer(
@@ -55,11 +55,7 @@ def speakers_merge(
     except speaker_service.SpeakerMergeError as exc:
         raise fail(str(exc)) from exc
     out.print(f"merged {result.merged} into {result.kept}: {result.moved} quotes moved")
-    if result.sync.error:
-        raise fail(
-            f"stored, but {result.sync.pending} quotes wait for `onrecord sync`: "
-            f"{result.sync.error}"
-        )
+    fail_if_waiting(result.sync)
 
 
 @app.command("unmerge")
@@ -75,11 +71,7 @@ def speakers_unmerge(
     except speaker_service.SpeakerMergeError as exc:
         raise fail(str(exc)) from exc
     out.print(f"split {result.merged} from {result.kept}: {result.moved} quotes moved back")
-    if result.sync.error:
-        raise fail(
-            f"stored, but {result.sync.pending} quotes wait for `onrecord sync`: "
-            f"{result.sync.error}"
-        )
+    fail_if_waiting(result.sync)
 
 
 @app.command("rename")
