@@ -15,34 +15,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from db import migrate  # noqa: E402
-from db.services import MeiliProcess, PostgresCluster, find_meili_bin  # noqa: E402
-from db.settings import Settings  # noqa: E402
+from instance import REPO, throwaway_instance
 
 SHARED = REPO.parent / "shared"
-
-
-def onrecord(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "onrecord", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"onrecord {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
 
 
 def score(split: Path, export: Path) -> dict:
@@ -70,29 +51,17 @@ def main() -> None:
     split = SHARED / "polnear" / args.split
     if not split.exists():
         raise SystemExit(f"{split} is absent")
-    home = Path(tempfile.mkdtemp(prefix="onrecord-speakers-"))
-    cluster = PostgresCluster(home / "postgres", durable=False)
-    meili = MeiliProcess(home / "meilisearch", find_meili_bin(Settings()))
-    try:
-        database_url = cluster.start()
-        meili_url, key = meili.start()
-        migrate.upgrade(database_url)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ONRECORD_")}
-        env.update(
-            ONRECORD_DATABASE_URL=database_url,
-            ONRECORD_MEILI_URL=meili_url,
-            ONRECORD_MEILI_MASTER_KEY=key,
-            ONRECORD_HOME=str(home),
-        )
+    with throwaway_instance("onrecord-speakers-") as instance:
         texts = sorted((split / "text").glob("*.txt"))
         if args.one_by_one:
             for path in texts:
-                onrecord(env, "ingest", str(path), "--meta-from-name")
-            print(onrecord(env, "check").strip())
+                instance.onrecord("ingest", str(path), "--meta-from-name")
+            print(instance.onrecord("check").strip())
         else:
-            print(onrecord(env, "ingest", str(split / "text"), "--meta-from-name").strip())
-        export = args.keep_export or home / "export.jsonl"
-        onrecord(env, "export", "--format", "eval", "--out", str(export))
+            ingested = instance.onrecord("ingest", str(split / "text"), "--meta-from-name")
+            print(ingested.strip())
+        export = args.keep_export or instance.home / "export.jsonl"
+        instance.onrecord("export", "--format", "eval", "--out", str(export))
         result = score(split, export)
         for subset in ("direct", "all"):
             b = result[subset]["bcubed"]
@@ -102,10 +71,6 @@ def main() -> None:
                 f"({b['records']} records, {b['people']} people); "
                 f"speaker acc {result[subset]['speaker_accuracy']:.3f}"
             )
-    finally:
-        meili.stop()
-        cluster.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

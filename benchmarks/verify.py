@@ -17,27 +17,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import re
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from db import migrate  # noqa: E402
-from db.search_index import AsyncSearcher, SearchIndex  # noqa: E402
-from db.services import MeiliProcess, PostgresCluster, find_meili_bin  # noqa: E402
-from db.settings import Settings  # noqa: E402
-from db.verification import Kind, Verdict, compare, words  # noqa: E402
-from db.verification.service import verify_claim  # noqa: E402
+from instance import REPO, throwaway_instance
+
+from db.search_index import AsyncSearcher, SearchIndex
+from db.settings import Settings
+from db.verification import Kind, Verdict, compare, words
+from db.verification.service import verify_claim
 
 SHARED = REPO.parent / "shared"
 EXPECTED = {
@@ -50,15 +45,6 @@ EXPECTED = {
 MIN_WORDS = 10
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
 _SPEECH = re.compile(r"[\"“”]|\b(?:said|says|told|according|added|stated|wrote)\b", re.I)
-
-
-def onrecord(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "onrecord", *args], env=env, cwd=REPO, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"onrecord {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
 
 
 class Claim:
@@ -188,30 +174,14 @@ def main() -> None:
     split = SHARED / "polnear" / args.split
     if not split.exists():
         raise SystemExit(f"{split} is absent")
-    home = Path(tempfile.mkdtemp(prefix="onrecord-verify-"))
-    cluster = PostgresCluster(home / "postgres", durable=False)
-    meili = MeiliProcess(home / "meilisearch", find_meili_bin(Settings()))
-    try:
-        database_url = cluster.start()
-        meili_url, key = meili.start()
-        migrate.upgrade(database_url)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ONRECORD_")}
-        env.update(
-            ONRECORD_DATABASE_URL=database_url,
-            ONRECORD_MEILI_URL=meili_url,
-            ONRECORD_MEILI_MASTER_KEY=key,
-            ONRECORD_HOME=str(home),
-        )
-        print(onrecord(env, "ingest", str(split / "text"), "--meta-from-name").strip())
-        index = SearchIndex(meili_url, key, Settings().meili_index)
+    with throwaway_instance("onrecord-verify-") as instance:
+        ingested = instance.onrecord("ingest", str(split / "text"), "--meta-from-name")
+        print(ingested.strip())
+        index = SearchIndex(instance.meili_url, instance.meili_key, Settings().meili_index)
         docs = list(index.documents())
         texts = [p.read_text() for p in sorted((split / "text").glob("*.txt"))]
         claims = make_claims(random.Random(args.seed), docs, texts, args.per_kind)
         asyncio.run(run(index, claims, args.show_misses))
-    finally:
-        meili.stop()
-        cluster.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,66 @@
+"""A throwaway OnRecord instance for benchmarks: private PostgreSQL and Meilisearch in a
+temporary home, migrated, with the environment that points `onrecord` commands at it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from db import migrate  # noqa: E402
+from db.services import MeiliProcess, PostgresCluster, find_meili_bin  # noqa: E402
+from db.settings import Settings  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Instance:
+    home: Path
+    env: dict[str, str]
+    meili_url: str
+    meili_key: str
+
+    def onrecord(self, *args: str) -> str:
+        """Run one `onrecord` command against this instance; its stdout, or exit naming it."""
+        done = subprocess.run(
+            [sys.executable, "-m", "onrecord", *args],
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"onrecord {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+        return done.stdout
+
+
+@contextmanager
+def throwaway_instance(prefix: str) -> Iterator[Instance]:
+    """Start, migrate, hand over; stop both services and remove the home afterwards."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    cluster = PostgresCluster(home / "postgres", durable=False)
+    meili = MeiliProcess(home / "meilisearch", find_meili_bin(Settings()))
+    try:
+        database_url = cluster.start()
+        meili_url, key = meili.start()
+        migrate.upgrade(database_url)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ONRECORD_")}
+        env.update(
+            ONRECORD_DATABASE_URL=database_url,
+            ONRECORD_MEILI_URL=meili_url,
+            ONRECORD_MEILI_MASTER_KEY=key,
+            ONRECORD_HOME=str(home),
+        )
+        yield Instance(home, env, meili_url, key)
+    finally:
+        meili.stop()
+        cluster.stop()
+        shutil.rmtree(home, ignore_errors=True)
