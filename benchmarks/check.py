@@ -18,12 +18,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from instance import measure_onrecord  # noqa: E402
 from synthetic import write_jsonl  # noqa: E402
 
 QUOTES_PER_ARTICLE = 8.6  # what the extractor finds in a synthetic article, on average
@@ -31,21 +31,8 @@ QUOTES_PER_ARTICLE = 8.6  # what the extractor finds in a synthetic article, on 
 
 def check(tree: Path, env: dict[str, str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes) of `onrecord check` run from `tree`."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "onrecord", "check"],
-        env=env,
-        cwd=tree,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    output = process.stdout.read().decode() if process.stdout else ""
-    if status != 0 or "no drift" not in output:
-        errors = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"check from {tree} failed ({status}): {output}{errors}")
-    return elapsed, usage.ru_maxrss * 1024
+    measured = measure_onrecord(["check"], env, tree, expect="no drift")
+    return measured.seconds, measured.peak_rss
 
 
 def main() -> None:

@@ -26,7 +26,6 @@ import json
 import math
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from instance import measure_onrecord  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from synthetic import write_jsonl  # noqa: E402
 
@@ -67,21 +67,9 @@ def start_services(home: Path) -> tuple[PostgresCluster, MeiliProcess, str, str,
 
 def end_to_end(jsonl: Path, env: dict[str, str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes) of `onrecord ingest`."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "onrecord", "ingest", str(jsonl)],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    summary = process.stdout.read().decode() if process.stdout else ""
-    if status != 0 or "all searchable" not in summary:
-        raise SystemExit(f"ingest failed ({status}): {summary}")
-    print(f"  {summary.strip()}")
-    return elapsed, usage.ru_maxrss * 1024
+    measured = measure_onrecord(["ingest", str(jsonl)], env, REPO, expect="all searchable")
+    print(f"  {measured.stdout.strip()}")
+    return measured.seconds, measured.peak_rss
 
 
 def our_postgres_writes(jsonl: Path, database_url: str) -> tuple[float, int, int]:

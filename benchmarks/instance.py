@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,3 +65,32 @@ def throwaway_instance(prefix: str) -> Iterator[Instance]:
         meili.stop()
         cluster.stop()
         shutil.rmtree(home, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_rss: int  # bytes
+    stdout: str
+
+
+def measure_onrecord(args: list[str], env: dict[str, str], cwd: Path, expect: str) -> Measured:
+    """Run one `onrecord` command from `cwd` (a checkout): wall seconds, peak RSS and stdout;
+    exit naming it unless it succeeds and prints `expect`. Output goes to temporary files, so
+    a long one cannot stall the command while `wait4` waits for its resource usage."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "onrecord", *args], env=env, cwd=cwd, stdout=out, stderr=errors
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        stdout = out.read().decode()
+        if status != 0 or expect not in stdout:
+            errors.seek(0)
+            raise SystemExit(
+                f"onrecord {' '.join(args)} from {cwd} failed ({status}): "
+                f"{stdout}{errors.read().decode()}"
+            )
+    return Measured(seconds, usage.ru_maxrss * 1024, stdout)
