@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -12,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from api import errors
 from api.deps import IndexDep, RowId, SessionDep, SessionFactoryDep
 from api.errors import APIError
+from api.forms import read_form
 from api.schemas import (
     CorrectionOut,
     FlagIn,
@@ -161,15 +161,9 @@ async def flag_from_page(
     quote_id: RowId, request: Request, factory: SessionFactoryDep
 ) -> RedirectResponse:
     """The permalink page's form (works without script): flag, then back to the page."""
-    raw = await request.body()
-    if len(raw) > FLAG_FORM_BYTES:
-        raise APIError(413, "the report is too long")
-    form = parse_qs(raw.decode("utf-8", "replace"))
+    form = await read_form(request, FLAG_FORM_BYTES)
     try:
-        body = FlagIn(
-            reason=FlagReason((form.get("reason") or [""])[0]),
-            note=(form.get("note") or [""])[0][:1000] or None,
-        )
+        body = FlagIn(reason=FlagReason(form.get("reason")), note=form.get("note")[:1000] or None)
     except ValueError as exc:
         raise APIError(422, "choose a reason from the list") from exc
     try:
