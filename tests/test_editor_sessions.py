@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -51,14 +50,17 @@ def form_token(page: httpx.Response) -> str:
     return match.group(1)
 
 
-@pytest.fixture
-def editor(api: httpx.Client, settings) -> Iterator[tuple[str, str]]:
-    """A signed-in editor: (cookie token, form token)."""
+def signed_in(api: httpx.Client, settings) -> tuple[str, str]:
+    """A new editor session: (cookie token, form token)."""
     response = sign_in(api, make_key(settings, Scope.edit))
     assert response.status_code == 303, response.text
     token = cookie_of(response)
-    page = api.get("/editor/flags", headers=as_editor(token))
-    yield token, form_token(page)
+    return token, form_token(api.get("/editor/flags", headers=as_editor(token)))
+
+
+@pytest.fixture
+def editor(api: httpx.Client, settings) -> tuple[str, str]:
+    return signed_in(api, settings)
 
 
 def test_sign_in_sets_a_safe_cookie_and_stores_only_its_digest(api, settings, stores) -> None:

@@ -350,6 +350,7 @@ def might_be_same(name: str, gender: str | None, candidates: Sequence[S]) -> lis
     person = parse_person(name)
     if person is None:
         return []
+    gender = person.gender or gender
     scored: list[tuple[float, S]] = []
     for candidate in candidates:
         other = parse_person(candidate.name)
