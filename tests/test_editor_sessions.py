@@ -266,3 +266,33 @@ def test_speaker_forms_edit_split_merge_and_the_audit_reverts_them(api, stores, 
         f"/editor/corrections/{merge_id}/revert", data={"csrf_token": csrf}, headers=cookie
     )
     assert again.status_code == 400 and "already reverted" in again.text
+
+
+def test_api_merge_is_audited_and_its_revert_unmerges(api, settings, stores) -> None:
+    factory, index = stores
+    store(factory, index)
+    headers = {"X-API-Key": make_key(settings, Scope.edit)}
+    with factory() as session:
+        brek = speaker_repo.find_speaker(session, "Tomas Brek")
+        assert brek is not None
+        brek_id = brek.id
+    path = f"/v1/speakers/{brek_id}/merge"
+    assert api.post(path, json={"other": "Mara Lind", "reason": "x"}).status_code == 401
+    assert (
+        api.post(path, json={"other": "nobody", "reason": "x"}, headers=headers).status_code == 404
+    )
+    assert (
+        api.post(path, json={"other": "tomas-brek", "reason": "x"}, headers=headers).status_code
+        == 400
+    )
+    made = api.post(path, json={"other": "mara-lind", "reason": "one person"}, headers=headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["action"] == "merge"
+    assert made.json()["summary"] == "Mara Lind merged into Tomas Brek"
+    assert api.get("/v1/search", params={"speaker": "mara-lind"}).json()["total"] == 2
+    audit = api.get("/v1/corrections", params={"speaker": str(brek_id)}, headers=headers).json()
+    assert [c["action"] for c in audit] == ["merge"]
+    undone = api.post(f"/v1/corrections/{made.json()['id']}/revert", headers=headers)
+    assert undone.status_code == 200 and undone.json()["reverted_at"]
+    assert api.get("/v1/search", params={"speaker": "Mara Lind"}).json()["total"] == 1
+    assert api.get("/v1/search", params={"speaker": "Tomas Brek"}).json()["total"] == 1

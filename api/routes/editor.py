@@ -19,6 +19,7 @@ from api.schemas import (
     FlagStored,
     QuoteCorrectionIn,
     SpeakerEditIn,
+    SpeakerMergeIn,
     SpeakerSplitIn,
 )
 from api.security import KEY_REQUIRED, limit_write, require_scope
@@ -88,6 +89,26 @@ def split_speaker(
     """Move the chosen quotes of a mixed record to another or a new speaker."""
     try:
         return service.split_speaker(factory, index, speaker_id, body, service.editor_of(key))
+    except CorrectionError as exc:
+        raise _refused(exc) from exc
+
+
+@router.post(
+    "/v1/speakers/{speaker_id}/merge", response_model=CorrectionOut, status_code=201, **_EDIT
+)
+def merge_speaker(
+    speaker_id: RowId,
+    body: SpeakerMergeIn,
+    factory: SessionFactoryDep,
+    index: IndexDep,
+    key: EditKey,
+) -> CorrectionOut:
+    """Fold another record of the same person into this one: its quotes move, its names
+    become aliases, its slug and id lead here. Audited; reverting it unmerges."""
+    try:
+        return service.merge_speakers(
+            factory, index, speaker_id, body.other, body.reason, service.editor_of(key)
+        )
     except CorrectionError as exc:
         raise _refused(exc) from exc
 
