@@ -26,6 +26,7 @@ FERRIES = (
     '"The ferries will run on time," said Mara Lind, the harbour master.\n'
     '"We need more berths," Tomas Brek said on Tuesday.\n'
 )
+WAIT = 30_000  # ms: generous, for a loaded machine
 NETS = 'Nets\n\n"The nets are empty this spring," Brek said.\n'  # another Brek, unnamed
 
 
@@ -69,10 +70,11 @@ def test_an_editor_fixes_records_in_the_browser_and_a_flag_reaches_the_queue(
     ferries, nets, berths = (hit_id(api, w) for w in ("ferries", "nets", "berths"))
     base = str(api.base_url).rstrip("/")
     expect = sync_api.expect
+    expect.set_options(timeout=WAIT)  # each fix drains to the index before its page returns
 
     editor = chromium.new_context()
     page = editor.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(WAIT)
     page.goto(f"{base}/quotes/{ferries}")
     assert page.locator("text=Correct this quote").count() == 0  # not signed in yet
     page.goto(f"{base}/editor/sign-in?next=/quotes/{ferries}")
@@ -112,7 +114,7 @@ def test_an_editor_fixes_records_in_the_browser_and_a_flag_reaches_the_queue(
     # a reader (no account) flags a quote; it reaches the editors' queue
     reader = chromium.new_context()
     card = reader.new_page()
-    card.set_default_timeout(10_000)
+    card.set_default_timeout(WAIT)
     card.goto(f"{base}/quotes/{berths}")
     card.locator("#flag summary").click()
     card.get_by_label("What is wrong?").select_option("wrong_speaker")

@@ -296,3 +296,41 @@ def test_api_merge_is_audited_and_its_revert_unmerges(api, settings, stores) -> 
     assert undone.status_code == 200 and undone.json()["reverted_at"]
     assert api.get("/v1/search", params={"speaker": "Mara Lind"}).json()["total"] == 1
     assert api.get("/v1/search", params={"speaker": "Tomas Brek"}).json()["total"] == 1
+
+
+def test_not_a_quote_from_the_page_and_back_from_the_audit(api, stores, editor) -> None:
+    factory, index = stores
+    store(factory, index)
+    ferries = quote_with(factory, "ferries")
+    token, csrf = editor
+    cookie = as_editor(token)
+    sent = {"action": "reject", "reason": "a slogan on a banner", "csrf_token": csrf}
+    done = api.post(f"/editor/quotes/{ferries.id}", data=sent, headers=cookie)
+    assert done.status_code == 303 and done.headers["location"] == "/editor/corrections"
+    assert api.get(f"/quotes/{ferries.id}").status_code == 404
+    assert api.get("/v1/search", params={"q": "ferries", "in": "quote"}).json()["total"] == 0
+    audit = api.get("/editor/corrections", headers=cookie)
+    assert "marked as not a quote" in audit.text and "a slogan on a banner" in audit.text
+    [revert] = re.findall(r'action="(/editor/corrections/\d+/revert)"', audit.text)
+    assert api.post(revert, data={"csrf_token": csrf}, headers=cookie).status_code == 303
+    assert api.get(f"/quotes/{ferries.id}").status_code == 200
+    assert api.get("/v1/search", params={"q": "ferries", "in": "quote"}).json()["total"] == 1
+    assert "Reverted by test" in api.get("/editor/corrections", headers=cookie).text
+
+
+def test_sign_in_goes_only_to_pages_of_this_site(api, settings) -> None:
+    key = make_key(settings, Scope.edit)
+    for target, lands in [
+        ("/speakers/x?q=1", "/speakers/x?q=1"),
+        ("https://elsewhere.example/", "/editor/flags"),
+        ("//elsewhere.example/", "/editor/flags"),
+        ("/\\elsewhere.example", "/editor/flags"),
+    ]:
+        response = api.post("/editor/sign-in", data={"key": key, "next": target})
+        api.cookies.clear()
+        assert response.status_code == 303 and response.headers["location"] == lands
+    cross = api.post(
+        "/editor/sign-in", data={"key": key}, headers={"Origin": "https://elsewhere.example"}
+    )
+    assert cross.status_code == 403 and "set-cookie" not in cross.headers
+    assert api.post("/editor/sign-in", json={"key": key}).status_code == 415
