@@ -84,6 +84,13 @@ def test_sign_in_sets_a_safe_cookie_and_stores_only_its_digest(api, settings, st
     assert page.headers["cache-control"] == "no-store"
     assert "Signed in as test" in page.text
     assert api.get("/editor/flags").headers["location"] == "/editor/sign-in?next=%2Feditor%2Fflags"
+    again = api.post(
+        "/editor/sign-in", data={"key": key}, headers=as_editor(token)
+    )  # signing in again in the same browser ends the session it had
+    api.cookies.clear()
+    assert again.status_code == 303 and cookie_of(again) != token
+    assert api.get("/editor/flags", headers=as_editor(token)).status_code == 303
+    assert api.get("/editor/flags", headers=as_editor(cookie_of(again))).status_code == 200
 
 
 def test_keys_without_the_edit_scope_and_wrong_keys_sign_nobody_in(settings) -> None:
@@ -316,6 +323,10 @@ def test_not_a_quote_from_the_page_and_back_from_the_audit(api, stores, editor) 
     assert api.get(f"/quotes/{ferries.id}").status_code == 200
     assert api.get("/v1/search", params={"q": "ferries", "in": "quote"}).json()["total"] == 1
     assert "Reverted by test" in api.get("/editor/corrections", headers=cookie).text
+    mine = api.get("/editor/corrections", params={"quote": ferries.id}, headers=cookie).text
+    assert f"Corrections of quote {ferries.id}" in mine and "a slogan on a banner" in mine
+    others = api.get("/editor/corrections", params={"quote": ferries.id + 1}, headers=cookie).text
+    assert "No corrections yet" in others
 
 
 def test_sign_in_goes_only_to_pages_of_this_site(api, settings) -> None:

@@ -101,7 +101,9 @@ async def sign_in(
     if not secret:
         return _sign_in_refused(request, target, 400, "Paste an API key that has the edit scope.")
     try:
-        token, _ = await run_in_threadpool(sessions.sign_in, factory, secret, lifetimes(settings))
+        token, _ = await run_in_threadpool(
+            sessions.sign_in, factory, secret, lifetimes(settings), session_token(request)
+        )
     except SignInError as exc:
         if exc.wrong_key:
             limits.hit("auth", address)
@@ -168,7 +170,13 @@ def _audit(
     rows = service.list_corrections(session, quote, speaker or None, AUDIT_LENGTH)
     if rows is None:
         raise APIError(404, f"There is no speaker {speaker!r}.")
-    context = {"editor": editor, "corrections": rows, "error": error}
+    context = {
+        "editor": editor,
+        "corrections": rows,
+        "error": error,
+        "quote": quote,
+        "speaker": speaker,
+    }
     return editor_page(request, "editor_corrections.html", context, status)
 
 

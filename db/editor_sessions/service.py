@@ -61,10 +61,14 @@ def _now() -> datetime:
 
 
 def sign_in(
-    factory: sessionmaker[Session], secret: str, lifetimes: Lifetimes
+    factory: sessionmaker[Session],
+    secret: str,
+    lifetimes: Lifetimes,
+    replacing: str | None = None,
 ) -> tuple[str, SignedIn]:
     """A new session for the editor holding this key: the cookie's token (returned once,
-    never stored) and the session."""
+    never stored) and the session. The session of the token it `replaces` (the browser's
+    previous cookie) ends, so signing in again leaves nothing live behind."""
     now = _now()
     with transaction(factory) as session:
         principal = authenticate(session, secret)
@@ -73,6 +77,8 @@ def sign_in(
         if not principal.allows(Scope.edit):
             raise SignInError("This API key lacks the edit scope.", wrong_key=False)
         repository.delete_ended(session, now - KEEP_ENDED)
+        if replacing is not None:
+            repository.revoke_session(session, digest(replacing), now)
         token = secrets.token_urlsafe(32)
         csrf_token = secrets.token_urlsafe(32)
         row = repository.add_session(
