@@ -19,7 +19,7 @@ from db.api_keys.service import Scope
 from db.models import Correction, EditorSession
 from db.settings import ResolvedSettings
 from db.speakers import repository as speaker_repo
-from tests.conftest import serve_app
+from tests.conftest import run_cli, serve_app
 from tests.test_corrections import quote_with, store
 from tests.test_security import make_key
 
@@ -345,3 +345,15 @@ def test_sign_in_goes_only_to_pages_of_this_site(api, settings) -> None:
     )
     assert cross.status_code == 403 and "set-cookie" not in cross.headers
     assert api.post("/editor/sign-in", json={"key": key}).status_code == 415
+
+
+def test_an_admin_ends_a_keys_browser_sessions_from_the_command_line(api, settings, editor):
+    token, _ = editor
+    [prefix] = re.findall(
+        r"\(onr_[0-9a-f]{8}\)", api.get("/editor/flags", headers=as_editor(token)).text
+    )
+    done = run_cli(settings, "keys", "sign-out", prefix.strip("()"))
+    assert done.returncode == 0, done.stderr
+    assert "ended 1 editor session(s)" in done.stdout
+    assert api.get("/editor/flags", headers=as_editor(token)).status_code == 303
+    assert run_cli(settings, "keys", "sign-out", "onr_nothere").returncode == 1

@@ -66,6 +66,17 @@ def revoke_session(session: Session, token_hash: str, now: datetime) -> bool:
     return ended.first() is not None
 
 
+def revoke_key_sessions(session: Session, key_id: int, now: datetime) -> int:
+    """End every live session of one key; how many."""
+    ended = session.execute(
+        update(EditorSession)
+        .where(EditorSession.key_id == key_id, EditorSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .returning(EditorSession.id)
+    )
+    return len(ended.all())
+
+
 def delete_ended(session: Session, before: datetime) -> None:
     """Forget sessions that expired, idled out or were revoked before `before`."""
     session.execute(

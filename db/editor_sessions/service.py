@@ -108,3 +108,9 @@ def sign_out(factory: sessionmaker[Session], token: str) -> bool:
     """End the session of this cookie token; whether it was live."""
     with transaction(factory) as session:
         return repository.revoke_session(session, digest(token), _now())
+
+
+def sign_out_key(factory: sessionmaker[Session], key_id: int) -> int:
+    """End every browser session signed in with one key (the key stays valid); how many."""
+    with transaction(factory) as session:
+        return repository.revoke_key_sessions(session, key_id, _now())
