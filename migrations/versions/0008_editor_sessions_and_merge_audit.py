@@ -1,9 +1,12 @@
-"""Editors' browser sessions.
+"""Editors' browser sessions, and merges in the correction audit.
 
 `editor_session` keeps each signed-in browser's session: the SHA-256 digest of its cookie's
 token (never the token), the form token its pages carry against cross-site requests, when it
 was last used, when it expires and when it was revoked (signed out). It belongs to the API
 key the editor signed in with and goes with it.
+
+Merges are corrections now (action `merge`, reverted by unmerging): each merge made before
+gets its audit row, dated when it was made, so the audit can undo it too.
 
 Revision ID: 0008
 Revises: 0007
@@ -39,7 +42,23 @@ def upgrade() -> None:
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_index("ix_editor_session_key_id", "editor_session", ["key_id"])
+    op.execute(
+        """
+        INSERT INTO correction (action, speaker_id, before, after, reason, editor, created_at)
+        SELECT 'merge', m.kept_id,
+               jsonb_build_object('speaker_id', m.merged_id, 'speaker', m.name, 'slug', m.slug),
+               jsonb_build_object('speaker_id', m.kept_id, 'speaker', s.name,
+                                  'merge_id', m.id, 'moved', cardinality(m.quote_ids)),
+               'merged before merges were audited', 'unknown', m.merged_at
+        FROM speaker_merge m JOIN speaker s ON s.id = m.kept_id
+        WHERE NOT EXISTS (
+            SELECT 1 FROM correction c WHERE (c.after ->> 'merge_id')::bigint = m.id
+        )
+        ORDER BY m.id
+        """
+    )
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM correction WHERE action = 'merge'")  # older code cannot read them
     op.drop_table("editor_session")
