@@ -78,11 +78,12 @@ def _problem(exc: ValidationError | CorrectionError) -> str:
 def sign_in_page(
     request: Request,
     editor: OptionalEditor,
-    next: Annotated[str, Query(max_length=500)] = HOME,
+    then: Annotated[str, Query(alias="next", max_length=500)] = HOME,
 ) -> Response:
+    """The sign-in form; `next` is the page of this site to go to afterwards."""
     if editor is not None:
-        return RedirectResponse(_local(next), status_code=303)
-    return editor_page(request, "editor_sign_in.html", {"next": _local(next), "error": None})
+        return RedirectResponse(_local(then), status_code=303)
+    return editor_page(request, "editor_sign_in.html", {"next": _local(then), "error": None})
 
 
 @router.post("/editor/sign-in", response_model=None)
