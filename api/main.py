@@ -29,6 +29,7 @@ from api.routes import (
     admin,
     articles,
     editor,
+    editor_pages,
     embeds,
     health,
     pages,
@@ -121,6 +122,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
         pages,
         embeds,
         editor,
+        editor_pages,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

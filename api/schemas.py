@@ -382,6 +382,13 @@ class SpeakerSplitIn(BaseModel):
         return self
 
 
+class SpeakerMergeIn(BaseModel):
+    """Another record of the same person, folded into this one."""
+
+    other: str = Field(min_length=1, max_length=300, description="Id, slug or exact name.")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class CorrectionOut(BaseModel):
     id: int
     action: CorrectionAction

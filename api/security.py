@@ -61,7 +61,7 @@ async def optional_principal(
     secret = _presented_key(authorization, x_api_key)
     if secret is None:
         return None
-    address = f"ip:{_client_address(request)}"
+    address = f"ip:{client_address(request)}"
     limits.check("auth", address)
     principal = await run_in_threadpool(_look_up, factory, secret)
     if principal is None:
@@ -91,7 +91,7 @@ def require_scope(scope: Scope) -> Callable[..., Awaitable[Principal]]:
     return check
 
 
-def _client_address(request: Request) -> str:
+def client_address(request: Request) -> str:
     """The peer address (uvicorn's proxy-header middleware rewrites it for trusted proxies)."""
     return request.client.host if request.client else "unknown"
 
@@ -104,9 +104,9 @@ def _limit(kind: str, cost: int = 1) -> Callable[..., Awaitable[None]]:
         if principal is not None and kind == "search":
             limits.hit(kind, f"key:{principal.key_id}", cost=cost)
         elif principal is not None:
-            limits.hit(kind, f"key:{principal.key_id}", f"ip:{_client_address(request)}", cost=cost)
+            limits.hit(kind, f"key:{principal.key_id}", f"ip:{client_address(request)}", cost=cost)
         else:
-            limits.hit(kind, f"ip:{_client_address(request)}", cost=cost)
+            limits.hit(kind, f"ip:{client_address(request)}", cost=cost)
 
     return check
 

@@ -239,3 +239,21 @@ class QuoteFlag(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EditorSession(Base):
+    """A signed-in editor's browser session: revocable and expiring, kept only as a SHA-256
+    digest of its cookie's token, with the form token (CSRF) its pages carry. It acts with
+    the API key the editor signed in with, so revoking the key ends it too."""
+
+    __tablename__ = "editor_session"
+    __table_args__ = (Index("ix_editor_session_key_id", "key_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_key.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

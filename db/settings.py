@@ -66,6 +66,16 @@ class Settings(BaseSettings):
         description="Wrong or revoked API keys per client address; past it every request "
         "with a key is 429, before any database lookup.",
     )
+    editor_session_hours: float = Field(
+        default=12.0,
+        gt=0,
+        description="Hours an editor's browser session lasts after signing in, at most.",
+    )
+    editor_session_idle_minutes: float = Field(
+        default=60.0,
+        gt=0,
+        description="Minutes without a request after which an editor's session ends.",
+    )
     public_url: str | None = Field(
         default=None,
         description="Scheme and host every absolute URL names (https://quotes.example); "

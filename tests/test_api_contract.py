@@ -42,7 +42,7 @@ UNDATED = {
 }
 KEYED_ROUTES = {"create_article", "delete_article", "get_index_status", "sync_index"} | {
     *("correct_quote", "edit_speaker", "split_speaker", "list_corrections"),
-    *("revert_correction", "flag_queue"),
+    *("revert_correction", "flag_queue", "merge_speaker"),
 }
 
 

@@ -183,12 +183,12 @@ def test_speakers_list_and_merge(settings) -> None:
     assert run_cli(settings, "ingest", "-", "--format", "jsonl", stdin=text).returncode == 0
     listed = run_cli(settings, "speakers", "list", "ras")
     assert "Ivo Rask" in listed.stdout and "Ivan Raskov" in listed.stdout
-    merged = run_cli(settings, "speakers", "merge", "ivo-rask", "Ivan Raskov")
+    merged = run_cli(settings, "speakers", "merge", "ivo-rask", "Ivan Raskov", "-r", "one captain")
     assert merged.returncode == 0, merged.stderr
     assert "merged Ivan Raskov into Ivo Rask: 1 quotes moved" in merged.stdout
     after = run_cli(settings, "speakers", "list", "ras").stdout
     assert "ivan-raskov" not in after
-    missing = run_cli(settings, "speakers", "merge", "ivo-rask", "nobody")
+    missing = run_cli(settings, "speakers", "merge", "ivo-rask", "nobody", "-r", "x")
     assert missing.returncode == 1 and "no speaker 'nobody'" in missing.stderr
     assert run_cli(settings, "check").returncode == 0
 

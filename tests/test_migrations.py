@@ -80,3 +80,42 @@ def test_the_quick_schema_check_reads_the_head_alembic_knows(service_urls) -> No
     engine = make_engine(url)
     assert migrate._stored_revision(engine) == migrate.current_revision(engine)
     engine.dispose()
+
+
+def test_merges_made_before_the_audit_get_their_correction(service_urls) -> None:
+    """Migration 0008 gives each earlier merge its audit row, which reverting then unmerges."""
+    server = make_url(service_urls["database_url"])
+    name = f"onrecord_merges_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(server.set(database="postgres").render_as_string(False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(False)
+    try:
+        migrate.upgrade(url, "0007")
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO speaker (id, name, slug, aliases, kind, name_key) VALUES "
+                    "(1, 'Ada Quill', 'ada-quill', ARRAY['Orla Finch'], 'person', 'quill')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO speaker_merge (kept_id, merged_id, name, slug, aliases,"
+                    " added_aliases, kind, name_key, quote_ids) VALUES (1, 2, 'Orla Finch',"
+                    " 'orla-finch', '{}', ARRAY['Orla Finch'], 'person', 'finch', ARRAY[7, 8])"
+                )
+            )
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT action, speaker_id, before, after FROM correction"))
+            [row] = rows.all()
+        engine.dispose()
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    assert (row.action, row.speaker_id) == ("merge", 1)
+    assert row.before == {"speaker_id": 2, "speaker": "Orla Finch", "slug": "orla-finch"}
+    assert row.after == {"speaker_id": 1, "speaker": "Ada Quill", "merge_id": 1, "moved": 2}

@@ -14,12 +14,12 @@ from datetime import date
 from pathlib import Path
 
 from db.articles import service as article_service
+from db.corrections import service as corrections
 from db.index_sync import drift
 from db.index_sync import service as index_sync
 from db.records import ArticleIn
 from db.search_index import SearchQuery
 from db.speakers import repository as speaker_repo
-from db.speakers import service as speaker_service
 from indexer.extract import extract_quotes
 from tests.conftest import run_cli, shared_path
 from tests.test_storage import search
@@ -176,8 +176,8 @@ def test_api_csv_and_pages_resolve_what_people_type(stores, api) -> None:
     factory, index = stores
     [keep] = put(stores, Draft("Volodymyr Zelensky"))
     [other] = put(stores, Draft("Wolodymyr Selenskyj"))
-    merged = speaker_service.merge_speakers(factory, index, str(keep), str(other))
-    assert merged.moved == 1
+    merged = corrections.merge_speakers(factory, index, str(keep), str(other), "one", "desk")
+    assert merged.correction.after["moved"] == 1
     for value in ["Zelensky", "volodymyr-zelensky", str(keep), "wolodymyr-selenskyj", str(other)]:
         body = api.get("/v1/search", params={"speaker": value}).json()
         assert body["total"] == 2, value
@@ -196,9 +196,9 @@ def test_unmerge_gives_back_the_record_and_its_quotes(stores) -> None:
     factory, index = stores
     [keep] = put(stores, Draft("Ada Quill"))
     [other, _] = put(stores, Draft("Orla Finch"), Draft("Orla Finch", start=14, end=20))
-    speaker_service.merge_speakers(factory, index, "ada-quill", "orla-finch")
+    corrections.merge_speakers(factory, index, "ada-quill", "orla-finch", "wrongly", "desk")
     assert search(index, SearchQuery(speakers=["Ada Quill"]))["totalHits"] == 3
-    result = speaker_service.unmerge_speaker(factory, index, "orla-finch")
+    result = corrections.unmerge_speaker(factory, index, "orla-finch", "desk")
     assert (result.kept, result.merged, result.moved) == ("Ada Quill", "Orla Finch", 2)
     restored = speaker(stores, other)
     assert restored.slug == "orla-finch" and "Orla Finch" not in speaker(stores, keep).aliases

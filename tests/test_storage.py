@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from db.articles import repository as article_repo
 from db.articles import service as article_service
+from db.corrections import service as corrections
 from db.index_sync import drift, outbox
 from db.index_sync import service as index_sync
 from db.index_sync.worker import IndexWorker
@@ -265,8 +266,15 @@ def test_merge_moves_quotes_and_reindexes(stores) -> None:
     factory, index = stores
     store(factory, index, _article("A", '"I am running," Joe Biden said.'))
     store(factory, index, _article("B", '"We will see," Joseph Robinette said.'))
-    result = speaker_service.merge_speakers(factory, index, "joe-biden", "Joseph Robinette")
-    assert (result.kept, result.merged, result.moved) == ("Joe Biden", "Joseph Robinette", 1)
+    result = corrections.merge_speakers(
+        factory, index, "joe-biden", "Joseph Robinette", "one person", "desk"
+    )
+    done = result.correction
+    assert (done.after["speaker"], done.before["speaker"], done.after["moved"]) == (
+        "Joe Biden",
+        "Joseph Robinette",
+        1,
+    )
     assert result.sync.error is None
     with factory() as session:
         [(speaker, count)] = speaker_repo.search_speakers(session, "biden")
@@ -280,8 +288,8 @@ def test_merge_refuses_unknown_and_identical_speakers(stores) -> None:
     factory, index = stores
     store(factory, index, _article("A", '"I am running," Joe Biden said.'))
     for keep, other in (("joe-biden", "nobody"), ("joe-biden", "Joe Biden")):
-        with pytest.raises(speaker_service.SpeakerMergeError):
-            speaker_service.merge_speakers(factory, index, keep, other)
+        with pytest.raises(corrections.CorrectionError):
+            corrections.merge_speakers(factory, index, keep, other, "one person", "desk")
 
 
 def test_changes_during_a_rebuild_wait_and_follow_it(stores) -> None:

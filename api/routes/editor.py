@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -12,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from api import errors
 from api.deps import IndexDep, RowId, SessionDep, SessionFactoryDep
 from api.errors import APIError
+from api.forms import read_form
 from api.schemas import (
     CorrectionOut,
     FlagIn,
@@ -19,6 +19,7 @@ from api.schemas import (
     FlagStored,
     QuoteCorrectionIn,
     SpeakerEditIn,
+    SpeakerMergeIn,
     SpeakerSplitIn,
 )
 from api.security import KEY_REQUIRED, limit_write, require_scope
@@ -92,6 +93,26 @@ def split_speaker(
         raise _refused(exc) from exc
 
 
+@router.post(
+    "/v1/speakers/{speaker_id}/merge", response_model=CorrectionOut, status_code=201, **_EDIT
+)
+def merge_speaker(
+    speaker_id: RowId,
+    body: SpeakerMergeIn,
+    factory: SessionFactoryDep,
+    index: IndexDep,
+    key: EditKey,
+) -> CorrectionOut:
+    """Fold another record of the same person into this one: its quotes move, its names
+    become aliases, its slug and id lead here. Audited; reverting it unmerges."""
+    try:
+        return service.merge_speakers(
+            factory, index, speaker_id, body.other, body.reason, service.editor_of(key)
+        )
+    except CorrectionError as exc:
+        raise _refused(exc) from exc
+
+
 @router.get(
     "/v1/corrections",
     response_model=list[CorrectionOut],
@@ -161,15 +182,9 @@ async def flag_from_page(
     quote_id: RowId, request: Request, factory: SessionFactoryDep
 ) -> RedirectResponse:
     """The permalink page's form (works without script): flag, then back to the page."""
-    raw = await request.body()
-    if len(raw) > FLAG_FORM_BYTES:
-        raise APIError(413, "the report is too long")
-    form = parse_qs(raw.decode("utf-8", "replace"))
+    form = await read_form(request, FLAG_FORM_BYTES)
     try:
-        body = FlagIn(
-            reason=FlagReason((form.get("reason") or [""])[0]),
-            note=(form.get("note") or [""])[0][:1000] or None,
-        )
+        body = FlagIn(reason=FlagReason(form.get("reason")), note=form.get("note")[:1000] or None)
     except ValueError as exc:
         raise APIError(422, "choose a reason from the list") from exc
     try:

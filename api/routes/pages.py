@@ -10,13 +10,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import RowId, SearcherDep, SessionDep
+from api.editors import OptionalEditor, editor_page
 from api.errors import APIError
 from api.headers import cached
 from api.schemas import Facet, QuoteOut, SearchResult
 from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
 from api.services.corrections import active_notes
 from api.services.search import MAX_RESULT_WINDOW, run_disjunctive_search, run_search
-from api.services.speakers import speaker_profile
+from api.services.speakers import also_see, speaker_profile
 from api.web import long_date, page
 from db.articles import repository as article_repo
 from db.search_index import SearchQuery
@@ -88,7 +89,9 @@ PERMALINK_MAX_AGE = 300  # a quote can change: caches revalidate with the ETag a
 
 
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse)
-def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> Response:
+def quote_page(
+    quote_id: RowId, request: Request, session: SessionDep, editor: OptionalEditor
+) -> Response:
     quote = article_repo.get_quote(session, quote_id)
     if quote is None:
         raise APIError(404, f"There is no quote {quote_id}.")
@@ -101,8 +104,13 @@ def quote_page(quote_id: RowId, request: Request, session: SessionDep) -> Respon
         "oembed_url": f"{request.url_for('oembed')}?{urlencode({'url': permalink})}",
         "long_date": long_date,
         "corrections": active_notes(session, quote_id=quote_id),
+        "editor": editor,
     }
-    return cached(request, page(request, "quote.html", context), PERMALINK_MAX_AGE)
+    if editor is not None:  # the editor's forms carry their session's token: never cached
+        return editor_page(request, "quote.html", context)
+    response = cached(request, page(request, "quote.html", context), PERMALINK_MAX_AGE)
+    response.headers["Vary"] = "Cookie"  # a signed-in editor's browser asks again
+    return response
 
 
 @router.get("/speakers/{slug}", response_class=HTMLResponse, response_model=None)
@@ -111,6 +119,7 @@ async def speaker_page(
     request: Request,
     session: SessionDep,
     searcher: SearcherDep,
+    editor: OptionalEditor,
     q: Annotated[str, Query(max_length=MAX_Q)] = "",
 ) -> HTMLResponse | RedirectResponse:
     """The speaker, their timeline and, with `q`, a search within their quotes; the slug of
@@ -132,7 +141,10 @@ async def speaker_page(
         within = SearchQuery(q=q.strip(), speakers=[str(profile.speaker.id)], per_page=100)
         found = await run_search(searcher, within)
     notes = await run_in_threadpool(active_notes, session, None, profile.speaker.id)
+    namesakes = await run_in_threadpool(also_see, session, profile.speaker, profile.quote_count)
     context = {
+        "also_see": namesakes,
+        "editor": editor,
         "corrections": notes,
         "speaker": profile.speaker,
         "quote_count": profile.quote_count,
@@ -141,6 +153,8 @@ async def speaker_page(
         "q": q,
         "long_date": long_date,
     }
+    if editor is not None:
+        return editor_page(request, "speaker.html", context)
     return page(request, "speaker.html", context)
 
 

@@ -91,6 +91,17 @@ def split_speaker(
     return _out(result)
 
 
+def merge_speakers(
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    keep_id: int,
+    other: str,
+    reason: str,
+    editor: str,
+) -> CorrectionOut:
+    return _out(corrections.merge_speakers(factory, index, str(keep_id), other, reason, editor))
+
+
 def revert(
     factory: sessionmaker[Session], index: SearchIndex, correction_id: int, editor: str
 ) -> CorrectionOut:

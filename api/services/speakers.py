@@ -10,8 +10,10 @@ from api.schemas import QuoteOut, SpeakerDetail, SpeakerSummary
 from db.articles import repository as article_repo
 from db.models import Speaker
 from db.speakers import repository as speaker_repo
+from db.speakers.matching import keeps_first, might_be_same
 
 TIMELINE_LENGTH = 200
+ALSO_SEE_LENGTH = 10
 
 
 def speaker_detail(session: Session, speaker_id: int) -> SpeakerDetail | None:
@@ -44,3 +46,22 @@ def speaker_profile(session: Session, slug: str) -> SpeakerProfile | None:
         quote_count=speaker_repo.count_speaker_quotes(session, speaker.id),
         timeline=[QuoteOut.of(q) for q in recent],
     )
+
+
+@dataclass
+class AlsoSee:
+    """A record that might be the same person as the page's, and which one a merge keeps."""
+
+    speaker: Speaker
+    quote_count: int
+    keeps_this: bool  # the page's record is the one kept when the two are merged
+
+
+def also_see(session: Session, speaker: Speaker, quote_count: int) -> list[AlsoSee]:
+    """The speaker page's "also see": the matcher's near misses, most alike first."""
+    counts = {s.id: (s, n) for s, n in speaker_repo.possible_namesakes(session, speaker)}
+    similar = might_be_same(speaker.name, speaker.gender, [s for s, _ in counts.values()])
+    return [
+        AlsoSee(s, counts[s.id][1], keeps_first(speaker.name, quote_count, s.name, counts[s.id][1]))
+        for s in similar[:ALSO_SEE_LENGTH]
+    ]

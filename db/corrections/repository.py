@@ -44,6 +44,16 @@ def list_corrections(
     return list(session.scalars(stmt.order_by(Correction.id.desc()).limit(limit)))
 
 
+def merge_correction(session: Session, merge_id: int) -> Correction | None:
+    """The audited, not reverted correction that made this merge (only merges name one)."""
+    return session.scalar(
+        select(Correction).where(
+            Correction.after["merge_id"].as_integer() == merge_id,
+            Correction.reverted_at.is_(None),
+        )
+    )
+
+
 def active_on_articles(session: Session, article_ids: Sequence[int]) -> list[Correction]:
     """Corrections not reverted that touched quotes of these articles, oldest first."""
     touched = select(CorrectionQuote.correction_id).where(

@@ -28,7 +28,7 @@ from db.search_index import SearchIndex
 from db.session import transaction
 from db.speakers import repository as speaker_repo
 from db.speakers.matching import name_key
-from db.speakers.service import assign_slugs
+from db.speakers.service import UnmergeError, assign_slugs, merge_records, unmerge_record
 from db.vocabulary import QuoteType, SpeakerKind
 
 
@@ -38,6 +38,7 @@ class CorrectionAction(StrEnum):
     redate = "redate"  # the date it was said
     edit_speaker = "edit_speaker"  # a record's name, aliases or description
     split_speaker = "split"  # some of a record's quotes belong to another or a new record
+    merge = "merge"  # two records of one person made one (reverting it unmerges)
 
 
 class CorrectionError(ValueError):
@@ -221,6 +222,73 @@ def split_speaker(
     return CorrectionResult(correction, drain_outbox(factory, index))
 
 
+def merge_speakers(
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    keep_ref: str,
+    other_ref: str,
+    reason: str,
+    editor: str,
+) -> CorrectionResult:
+    """Fold speaker `other_ref` into `keep_ref` (ids, slugs or names; `merge_records`),
+    audited like any correction; reverting it unmerges."""
+    with transaction(factory) as session:
+        keep, other = _speaker(session, keep_ref), _speaker(session, other_ref)
+        if keep.id == other.id:
+            raise CorrectionError(f"{keep_ref!r} and {other_ref!r} are the same speaker")
+        before = {"speaker_id": other.id, "speaker": other.name, "slug": other.slug}
+        merge, moved = merge_records(session, keep, other)
+        correction = Correction(
+            action=CorrectionAction.merge,
+            speaker_id=keep.id,
+            before=before,
+            after={
+                "speaker_id": keep.id,
+                "speaker": keep.name,
+                "merge_id": merge.id,
+                "moved": moved,
+            },
+            reason=reason.strip(),
+            editor=editor,
+            quotes=[],
+        )
+        session.add(correction)
+        session.flush()
+    return CorrectionResult(correction, drain_outbox(factory, index))
+
+
+@dataclass
+class MergeUndone:
+    kept: str
+    merged: str
+    moved: int
+    sync: SyncResult
+
+
+def unmerge_speaker(
+    factory: sessionmaker[Session], index: SearchIndex, ref: str, editor: str
+) -> MergeUndone:
+    """Undo the latest merge of the speaker once called `ref` (its old slug or id); its
+    correction, if it was audited, is marked reverted."""
+    with transaction(factory) as session:
+        merge = speaker_repo.latest_merge(session, ref)
+        if merge is None:
+            raise CorrectionError(f"no merged speaker {ref!r} (give its old slug or id)", True)
+        correction = repository.merge_correction(session, merge.id)
+        keep, restored, moved = _unmerge(session, merge)
+        if correction is not None:
+            correction.reverted_at, correction.reverted_by = _now(), editor
+        kept, merged = keep.name, restored.name
+    return MergeUndone(kept, merged, moved, drain_outbox(factory, index))
+
+
+def _unmerge(session: Session, merge: SpeakerMerge) -> tuple[Speaker, Speaker, int]:
+    try:
+        return unmerge_record(session, merge)
+    except UnmergeError as exc:
+        raise CorrectionError(str(exc)) from exc
+
+
 # --- revert ---------------------------------------------------------------------------------
 
 
@@ -239,6 +307,12 @@ def revert_correction(
         session.refresh(correction)  # a re-ingest that held the lock may have moved its quotes
         if correction.action == CorrectionAction.edit_speaker:
             changed = _revert_speaker_edit(session, correction)
+        elif correction.action == CorrectionAction.merge:
+            changed = []  # unmerging queues what it moves
+            merge = session.get(SpeakerMerge, correction.after["merge_id"])
+            if merge is None:
+                raise CorrectionError(f"the merge of correction {correction_id} is undone")
+            _unmerge(session, merge)
         else:
             touched = [_revert_on_quote(session, correction, cq) for cq in correction.quotes]
             changed = [i for i in touched if i is not None]
@@ -353,6 +427,8 @@ def describe(correction: Correction) -> str:
             return "marked as not a quote"
         case CorrectionAction.redate:
             return f"date said changed from {before['said_on']} to {after['said_on']}"
+        case CorrectionAction.merge:
+            return f"{before['speaker']} merged into {after['speaker']}"
         case CorrectionAction.split_speaker:
             moved = len(correction.quotes)
             return f"{moved} quote(s) moved from {before['speaker']} to {after['speaker']}"

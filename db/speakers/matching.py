@@ -331,3 +331,41 @@ def speaker_keys(
             words.pop()
         keys.append(words[-1])  # "Zelensky" names Volodymyr Zelensky (and any other Zelensky)
     return [k for k in dict.fromkeys(keys) if k]
+
+
+class Suggestable(Named, Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+S = TypeVar("S", bound=Suggestable)
+
+
+def might_be_same(name: str, gender: str | None, candidates: Sequence[S]) -> list[S]:
+    """The matcher's near misses for a record: other records whose names it could not keep
+    apart but would not join either — one a bare surname ("Biden" beside Joe Biden), an
+    initial or a shorter given name ("J. Smith", "Chris Smith"), a surname spelt otherwise
+    with the same given name — most alike first. Never a name of another generation, another
+    gender or disagreeing given names ("Ivana" and "Ivanka Trump" are two people)."""
+    person = parse_person(name)
+    if person is None:
+        return []
+    gender = person.gender or gender
+    scored: list[tuple[float, S]] = []
+    for candidate in candidates:
+        other = parse_person(candidate.name)
+        if other is None or not compatible_gender(gender, candidate.gender):
+            continue
+        score = person_match_score(person, other)
+        if score > 0:
+            scored.append((score, candidate))
+    return [c for _, c in sorted(scored, key=lambda s: (-s[0], s[1].id))]
+
+
+def keeps_first(first: str, first_quotes: int, second: str, second_quotes: int) -> bool:
+    """Which of two records of one person a merge keeps: the one with a full name, else the
+    more quoted one (the first on a tie)."""
+    full = [(p is not None and p.full) for p in (parse_person(first), parse_person(second))]
+    if full[0] != full[1]:
+        return full[0]
+    return first_quotes >= second_quotes

@@ -120,6 +120,33 @@ def search_speakers(
     return [(speaker, count) for speaker, count in session.execute(stmt)]
 
 
+def possible_namesakes(
+    session: Session, speaker: Speaker, limit: int = MAX_CANDIDATES
+) -> list[tuple[Speaker, int]]:
+    """Other person records whose surname key starts like this one's, with quote counts:
+    what `matching.might_be_same` chooses the "also see" records from."""
+    if speaker.kind not in PERSON_LIKE or not speaker.name_key:
+        return []
+    counts = (
+        select(func.count(Quote.id))
+        .where(Quote.speaker_id == Speaker.id)
+        .correlate(Speaker)
+        .scalar_subquery()
+    )
+    prefix = escape_like(speaker.name_key[:4])
+    rows = session.execute(
+        select(Speaker, counts)
+        .where(
+            Speaker.id != speaker.id,
+            Speaker.kind.in_(sorted(PERSON_LIKE)),
+            Speaker.name_key.like(f"{prefix}%", escape="\\"),
+        )
+        .order_by(Speaker.id)
+        .limit(limit)
+    )
+    return [(found, count) for found, count in rows]
+
+
 def count_speaker_quotes(session: Session, speaker_id: int) -> int:
     return session.scalar(select(func.count(Quote.id)).where(Quote.speaker_id == speaker_id)) or 0
 

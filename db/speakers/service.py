@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from db.bulk import next_ids
 from db.index_sync.outbox import enqueue
-from db.index_sync.service import SyncResult, drain_outbox
 from db.models import Speaker, SpeakerMerge
 from db.records import LOW_CONFIDENCE, QuoteDraft
-from db.search_index import SearchIndex
-from db.session import transaction
 from db.speakers import repository
 from db.speakers.matching import (
     Gender,
@@ -263,87 +260,63 @@ def resolve_speakers(
     ]
 
 
-class SpeakerMergeError(ValueError):
-    """A merge that names an unknown speaker or the same speaker twice."""
+def merge_records(session: Session, keep: Speaker, other: Speaker) -> tuple[SpeakerMerge, int]:
+    """Fold speaker `other` into `keep` in this transaction: its quotes, name, aliases and
+    description; the kept speaker's quotes are queued for the index. What the merge moved is
+    kept (`SpeakerMerge`, returned with the number of quotes moved): the old slug and id lead
+    to the kept record, and `unmerge_record` undoes it. Audited merges go through
+    `db.corrections.service.merge_speakers`."""
+    moved = repository.move_quotes(session, other.id, keep.id)
+    known = {keep.name, *(keep.aliases or [])}
+    learned = [a for a in dict.fromkeys([other.name, *(other.aliases or [])]) if a not in known]
+    merge = SpeakerMerge(
+        kept_id=keep.id,
+        merged_id=other.id,
+        name=other.name,
+        slug=other.slug,
+        aliases=list(other.aliases or []),
+        added_aliases=learned,
+        description=other.description,
+        kind=str(other.kind),
+        name_key=other.name_key,
+        quote_ids=moved,
+    )
+    session.add(merge)
+    repository.move_merges(session, other.id, keep.id)  # merges into `other` follow it
+    keep.aliases = [*(keep.aliases or []), *learned]
+    keep.description = keep.description or other.description
+    session.delete(other)
+    session.flush()
+    enqueue(session, repository.speaker_quote_ids(session, keep.id))  # aliases are in documents
+    return merge, len(moved)
 
 
-@dataclass
-class MergeResult:
-    kept: str
-    merged: str
-    moved: int
-    sync: SyncResult
+class UnmergeError(ValueError):
+    """A merge that cannot be undone (its old slug is taken again)."""
 
 
-def merge_speakers(
-    factory: sessionmaker[Session], index: SearchIndex, keep_ref: str, other_ref: str
-) -> MergeResult:
-    """Fold speaker `other_ref` into `keep_ref` (ids, slugs or names): its quotes, name,
-    aliases and description; then reindex the kept speaker's quotes. What the merge moved is
-    kept (`SpeakerMerge`): the old slug and id lead to the kept record, and
-    `unmerge_speaker` undoes it."""
-    with transaction(factory) as session:
-        keep = repository.find_speaker(session, keep_ref)
-        other = repository.find_speaker(session, other_ref)
-        if keep is None or other is None:
-            missing = keep_ref if keep is None else other_ref
-            raise SpeakerMergeError(f"no speaker {missing!r} (give an id, slug or exact name)")
-        if keep.id == other.id:
-            raise SpeakerMergeError(f"{keep_ref!r} and {other_ref!r} are the same speaker")
-        kept, merged = keep.name, other.name
-        moved = repository.move_quotes(session, other.id, keep.id)
-        known = {keep.name, *(keep.aliases or [])}
-        learned = [a for a in dict.fromkeys([other.name, *(other.aliases or [])]) if a not in known]
-        session.add(
-            SpeakerMerge(
-                kept_id=keep.id,
-                merged_id=other.id,
-                name=other.name,
-                slug=other.slug,
-                aliases=list(other.aliases or []),
-                added_aliases=learned,
-                description=other.description,
-                kind=str(other.kind),
-                name_key=other.name_key,
-                quote_ids=moved,
-            )
-        )
-        repository.move_merges(session, other.id, keep.id)  # merges into `other` follow it
-        keep.aliases = [*(keep.aliases or []), *learned]
-        keep.description = keep.description or other.description
-        session.delete(other)
-        session.flush()
-        enqueue(session, repository.speaker_quote_ids(session, keep.id))  # aliases are in documents
-    return MergeResult(kept, merged, len(moved), drain_outbox(factory, index))
-
-
-def unmerge_speaker(factory: sessionmaker[Session], index: SearchIndex, ref: str) -> MergeResult:
-    """Undo the latest merge of the speaker once called `ref` (its old slug or id): it comes
-    back with its id, slug, names and the quotes the merge moved (those still on the kept
-    record), and the kept record loses the aliases the merge gave it."""
-    with transaction(factory) as session:
-        merge = repository.latest_merge(session, ref)
-        if merge is None:
-            raise SpeakerMergeError(f"no merged speaker {ref!r} (give its old slug or id)")
-        keep = session.get(Speaker, merge.kept_id)
-        assert keep is not None  # the merge row is deleted with its kept speaker
-        if repository.get_speaker_by_slug(session, merge.slug) is not None:
-            raise SpeakerMergeError(f"the slug {merge.slug!r} is taken again; cannot unmerge")
-        restored = Speaker(
-            id=merge.merged_id,
-            name=merge.name,
-            slug=merge.slug,
-            aliases=list(merge.aliases),
-            description=merge.description,
-            kind=SpeakerKind(merge.kind),
-            name_key=merge.name_key,
-        )
-        session.add(restored)
-        added = set(merge.added_aliases)
-        keep.aliases = [a for a in keep.aliases or [] if a not in added]
-        session.delete(merge)
-        session.flush()
-        moved = repository.move_quotes(session, keep.id, restored.id, only=merge.quote_ids)
-        enqueue(session, [*repository.speaker_quote_ids(session, keep.id), *moved])
-        kept, merged = keep.name, restored.name
-    return MergeResult(kept, merged, len(moved), drain_outbox(factory, index))
+def unmerge_record(session: Session, merge: SpeakerMerge) -> tuple[Speaker, Speaker, int]:
+    """Undo one merge in this transaction: the merged speaker comes back with its id, slug,
+    names and the quotes the merge moved (those still on the kept record), and the kept
+    record loses the aliases the merge gave it. Returns (kept, restored, quotes moved back)."""
+    keep = session.get(Speaker, merge.kept_id)
+    assert keep is not None  # the merge row is deleted with its kept speaker
+    if repository.get_speaker_by_slug(session, merge.slug) is not None:
+        raise UnmergeError(f"the slug {merge.slug!r} is taken again; cannot unmerge")
+    restored = Speaker(
+        id=merge.merged_id,
+        name=merge.name,
+        slug=merge.slug,
+        aliases=list(merge.aliases),
+        description=merge.description,
+        kind=SpeakerKind(merge.kind),
+        name_key=merge.name_key,
+    )
+    session.add(restored)
+    added = set(merge.added_aliases)
+    keep.aliases = [a for a in keep.aliases or [] if a not in added]
+    session.delete(merge)
+    session.flush()
+    moved = repository.move_quotes(session, keep.id, restored.id, only=merge.quote_ids)
+    enqueue(session, [*repository.speaker_quote_ids(session, keep.id), *moved])
+    return keep, restored, len(moved)

@@ -78,3 +78,22 @@ def keys_revoke(
             raise fail("this key comes from ONRECORD_API_KEYS: remove it there instead")
         api_key_repo.revoke_api_key(session, key)
         out.print(f"revoked key {key.id} ({key.prefix})", highlight=False)
+
+
+@app.command("sign-out")
+def keys_sign_out(
+    ref: Annotated[str, typer.Argument(help="Key id or prefix (from `keys list`).")],
+) -> None:
+    """End every editor browser session signed in with this key; the key stays valid
+    (`keys revoke` ends them too)."""
+    from db.api_keys import repository as api_key_repo
+    from db.editor_sessions import service as sessions
+
+    stores = open_stores()
+    with stores.factory() as session:
+        key = api_key_repo.find_api_key(session, ref)
+        if key is None:
+            raise fail(f"no key {ref!r}")
+        key_id, prefix = key.id, key.prefix
+    ended = sessions.sign_out_key(stores.factory, key_id)
+    out.print(f"ended {ended} editor session(s) of key {key_id} ({prefix})", highlight=False)

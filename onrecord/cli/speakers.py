@@ -45,30 +45,42 @@ def speakers_list(
 def speakers_merge(
     keep: Annotated[str, typer.Argument(help="Speaker to keep: id, slug or exact name.")],
     other: Annotated[str, typer.Argument(help="Speaker folded into it and removed.")],
+    reason: Reason,
+    editor: Editor = None,
 ) -> None:
-    """Merge speaker OTHER into KEEP: quotes move, names become aliases, the index follows."""
-    from db.speakers import service as speaker_service
+    """Merge speaker OTHER into KEEP: quotes move, names become aliases, the index follows.
+    Audited; `corrections revert` or `speakers unmerge` undoes it."""
+    from db.corrections import service as corrections
 
     stores = open_stores()
     try:
-        result = speaker_service.merge_speakers(stores.factory, stores.index, keep, other)
-    except speaker_service.SpeakerMergeError as exc:
+        result = corrections.merge_speakers(
+            stores.factory, stores.index, keep, other, reason, editor_name(editor)
+        )
+    except corrections.CorrectionError as exc:
         raise fail(str(exc)) from exc
-    out.print(f"merged {result.merged} into {result.kept}: {result.moved} quotes moved")
+    done = result.correction
+    out.print(
+        f"merged {done.before['speaker']} into {done.after['speaker']}: "
+        f"{done.after['moved']} quotes moved (correction {done.id})"
+    )
     fail_if_waiting(result.sync)
 
 
 @app.command("unmerge")
 def speakers_unmerge(
     merged: Annotated[str, typer.Argument(help="The merged speaker's old slug or id.")],
+    editor: Editor = None,
 ) -> None:
     """Undo a merge: the speaker comes back with its id, slug, names and moved quotes."""
-    from db.speakers import service as speaker_service
+    from db.corrections import service as corrections
 
     stores = open_stores()
     try:
-        result = speaker_service.unmerge_speaker(stores.factory, stores.index, merged)
-    except speaker_service.SpeakerMergeError as exc:
+        result = corrections.unmerge_speaker(
+            stores.factory, stores.index, merged, editor_name(editor)
+        )
+    except corrections.CorrectionError as exc:
         raise fail(str(exc)) from exc
     out.print(f"split {result.merged} from {result.kept}: {result.moved} quotes moved back")
     fail_if_waiting(result.sync)

@@ -1,0 +1,138 @@
+"""Editors signed in from the browser: the session cookie, and the checks every editor form
+passes (same origin, a live session, that session's form token).
+
+The cookie is HttpOnly and SameSite=Strict, and on https `Secure` with the `__Host-` prefix
+(so no subdomain or plain-http page can set or overwrite it); it holds only the session's
+random token, which PostgreSQL keeps as a digest (`db.editor_sessions`). A form is refused
+(403) when the browser says it came from another site (`Sec-Fetch-Site`, `Origin`), and
+unless it carries the session's own form token, compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+
+from api.deps import SessionFactoryDep, SettingsDep
+from api.errors import APIError
+from api.forms import FormFields, read_form
+from api.web import long_date, page
+from db.editor_sessions import service as sessions
+from db.editor_sessions.service import Lifetimes, SignedIn
+from db.settings import Settings
+
+COOKIE = "onrecord_editor"
+SECURE_COOKIE = "__Host-onrecord_editor"  # https: Secure, Path=/, no Domain (enforced by browsers)
+CSRF_FIELD = "csrf_token"
+EDITOR_FORM_BYTES = 256 * 1024  # a split form lists up to a few thousand quote ids
+MAX_TOKEN = 200
+SIGN_IN_PATH = "/editor/sign-in"
+
+
+def lifetimes(settings: Settings) -> Lifetimes:
+    return Lifetimes.of(settings.editor_session_hours, settings.editor_session_idle_minutes)
+
+
+def _secure(request: Request) -> bool:
+    """https as the public URL (or a trusted proxy) says: the public host middleware sets it."""
+    return request.url.scheme == "https"
+
+
+def cookie_name(request: Request) -> str:
+    return SECURE_COOKIE if _secure(request) else COOKIE
+
+
+def session_token(request: Request) -> str | None:
+    token = request.cookies.get(cookie_name(request))
+    return token if token and len(token) <= MAX_TOKEN else None
+
+
+def set_session_cookie(
+    request: Request, response: Response, token: str, settings: Settings
+) -> None:
+    response.set_cookie(
+        cookie_name(request),
+        token,
+        max_age=int(lifetimes(settings).absolute.total_seconds()),
+        path="/",
+        secure=_secure(request),
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(
+        cookie_name(request), path="/", secure=_secure(request), httponly=True, samesite="strict"
+    )
+
+
+def editor_page(
+    request: Request, template: str, context: dict[str, Any], status: int = 200
+) -> HTMLResponse:
+    """A page only a signed-in editor sees: never stored by any cache."""
+    response = page(
+        request, template, {"long_date": long_date, "csrf_field": CSRF_FIELD, **context}, status
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def optional_editor(
+    request: Request, factory: SessionFactoryDep, settings: SettingsDep
+) -> SignedIn | None:
+    """The signed-in editor, or None; readers (no cookie) cost no database lookup."""
+    token = session_token(request)
+    if token is None:
+        return None
+    editor = await run_in_threadpool(sessions.current, factory, token, lifetimes(settings))
+    if editor is not None:
+        request.state.principal = editor.principal  # the request log prints its prefix
+    return editor
+
+
+OptionalEditor = Annotated[SignedIn | None, Depends(optional_editor)]
+
+
+def refuse_cross_site(request: Request) -> None:
+    """403 for a form another site made the browser send (the browser's own headers say so)."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        raise APIError(403, "This form was sent from another site; it was refused.")
+    origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    if origin is not None and origin != own:
+        raise APIError(403, "This form was sent from another site; it was refused.")
+
+
+@dataclass(frozen=True)
+class EditorForm:
+    """A posted editor form that passed every check, and who sent it."""
+
+    editor: SignedIn
+    form: FormFields
+
+
+async def editor_form(request: Request, editor: OptionalEditor) -> EditorForm:
+    """The form of a signed-in editor: 401 without a live session, 403 from another site or
+    without that session's form token."""
+    refuse_cross_site(request)
+    form = await read_form(request, EDITOR_FORM_BYTES)
+    if editor is None:
+        raise APIError(
+            401, f"Your editor session has ended: sign in again at {SIGN_IN_PATH} and resend."
+        )
+    sent = form.get(CSRF_FIELD).encode()
+    if not sent or not hmac.compare_digest(sent, editor.csrf_token.encode()):
+        raise APIError(
+            403, "This form is out of date or did not come from this site: reload the page."
+        )
+    return EditorForm(editor, form)
+
+
+EditorFormDep = Annotated[EditorForm, Depends(editor_form)]

@@ -1,0 +1,1 @@
+"""Editors signed in from the browser: server-side sessions."""
