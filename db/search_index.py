@@ -60,6 +60,9 @@ INDEX_SETTINGS = {
 
 # How much of a search's ranking meaning decides, by mode (Meilisearch's `semanticRatio`).
 SEMANTIC_RATIO = {SearchMode.hybrid: 0.5, SearchMode.semantic: 1.0}
+# By meaning alone every quote has some similarity: hits below this ranking score
+# (Meilisearch's (1 + cosine) / 2, so cosine 0.3) are left out rather than listed as matches.
+SEMANTIC_MIN_SCORE = 0.65
 
 
 def index_settings(embedder: Embedder | None) -> dict:
@@ -220,6 +223,8 @@ class SearchQuery:
                 "embedder": self.embedder,
                 "semanticRatio": SEMANTIC_RATIO[self.mode],
             }
+            if self.mode == SearchMode.semantic:
+                params["rankingScoreThreshold"] = SEMANTIC_MIN_SCORE
         return params
 
 
