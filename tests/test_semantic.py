@@ -157,3 +157,39 @@ def test_a_model_file_with_another_checksum_is_refused(tmp_path: Path) -> None:
     fake.write_bytes(b"not the model")
     with pytest.raises(EmbedderError, match="sha256"):
         Embedder(model_path=fake).load()
+
+
+def verify(api: httpx.Client, quote: str, speaker: str | None = None) -> dict:
+    params = {"quote": quote} | ({"speaker": speaker} if speaker else {})
+    response = api.get("/v1/verify", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_paraphrase_is_found_and_named(semantic_api: httpx.Client) -> None:
+    result = verify(
+        semantic_api,
+        "Fuel now costs twice what it did in the spring, and households bear the cost",
+        "Orrin Galt",
+    )
+    assert result["verdict"] == "paraphrase" and result["paraphrase_checked"] is True
+    best = result["matches"][0]
+    assert best["quote"]["speaker"]["name"] == "Orrin Galt"
+    assert best["quote"]["cited"].startswith("Prices at the pump have doubled")
+    assert result["summary"].startswith("Paraphrase: Orrin Galt said something with this meaning")
+
+
+def test_words_still_beat_meaning_and_unrelated_claims_are_not_found(
+    semantic_api: httpx.Client,
+) -> None:
+    altered = verify(semantic_api, "Our classrooms need more teachers, not more forms")
+    assert altered["verdict"] == "altered" and altered["paraphrase_checked"] is True
+    unrelated = verify(semantic_api, "The orchestra will tour Japan next year")
+    assert unrelated["verdict"] == "not_found"
+
+
+def test_without_embeddings_paraphrases_are_not_checked(api: httpx.Client) -> None:
+    response = api.post("/v1/articles", json=ARTICLES[1], headers={"X-API-Key": API_KEY})
+    assert response.status_code == 201
+    result = verify(api, "Fuel now costs twice what it did in the spring, and households bear it")
+    assert result["verdict"] == "not_found" and result["paraphrase_checked"] is False
