@@ -50,7 +50,7 @@ EXPECTED = {
     "paraphrase": Verdict.paraphrase,
 }
 PARAPHRASES = Path(__file__).resolve().parent / "paraphrases.jsonl"
-THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+THRESHOLDS = (0.5, 0.55, 0.6, 0.62, 0.64, 0.66, 0.68, 0.7, 0.72, 0.75)
 MIN_WORDS = 10
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
 _SPEECH = re.compile(r"[\"“”]|\b(?:said|says|told|according|added|stated|wrote)\b", re.I)
@@ -165,7 +165,7 @@ async def run(index: SearchIndex, claims: list[Claim], show_misses: int) -> None
     verdicts: dict[str, list[bool]] = defaultdict(list)
     retrieved: dict[str, list[bool]] = defaultdict(list)
     latencies = []
-    swept: dict[float, list[bool]] = defaultdict(list)
+    swept: dict[float, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     try:
         for claim in claims:
             started = time.perf_counter()
@@ -175,7 +175,8 @@ async def run(index: SearchIndex, claims: list[Claim], show_misses: int) -> None
             verdicts[claim.kind].append(right)
             if result.paraphrase_checked:
                 for threshold in THRESHOLDS:
-                    swept[threshold].append(verdict_at(result, threshold) is EXPECTED[claim.kind])
+                    at = verdict_at(result, threshold) is EXPECTED[claim.kind]
+                    swept[threshold][claim.kind].append(at)
             if not right and show_misses > 0:
                 show_misses -= 1
                 print(f"MISS {claim.kind}: {claim.text!r} (source {claim.source!r}) ->")
@@ -206,8 +207,14 @@ async def run(index: SearchIndex, claims: list[Claim], show_misses: int) -> None
         print(line)
     every = [v for got in verdicts.values() for v in got]
     print(f"overall     n={len(every):4}  verdict {sum(every) / len(every):.3f}")
-    for threshold, got in swept.items():
-        print(f"  paraphrase threshold {threshold:.2f}: overall verdict {sum(got) / len(got):.3f}")
+    for threshold, by_kind in swept.items():
+        every = [v for got in by_kind.values() for v in got]
+        para, never = by_kind["paraphrase"], by_kind["never_said"]
+        print(
+            f"  paraphrase threshold {threshold:.2f}: overall verdict {sum(every) / len(every):.3f}"
+            f", paraphrase {sum(para) / max(1, len(para)):.3f}"
+            f", never_said {sum(never) / max(1, len(never)):.3f}"
+        )
     ms = sorted(1000 * t for t in latencies)
     print(f"latency p50 {statistics.median(ms):.1f} ms, p95 {ms[int(0.95 * (len(ms) - 1))]:.1f} ms")
 

@@ -193,3 +193,13 @@ def test_without_embeddings_paraphrases_are_not_checked(api: httpx.Client) -> No
     assert response.status_code == 201
     result = verify(api, "Fuel now costs twice what it did in the spring, and households bear it")
     assert result["verdict"] == "not_found" and result["paraphrase_checked"] is False
+
+
+def test_the_search_page_offers_matching_by_meaning_only_when_it_can(
+    semantic_api: httpx.Client, api: httpx.Client
+) -> None:
+    page = semantic_api.get("/", params={"q": PAIRS[1][0], "mode": "semantic"})
+    assert page.status_code == 200
+    assert '<option value="semantic" selected>' in page.text
+    assert "Prices at the pump have doubled" in page.text
+    assert 'name="mode"' not in api.get("/").text
