@@ -23,7 +23,7 @@ from db.session import make_engine, make_session_factory
 from db.settings import ResolvedSettings
 from db.stores import Stores
 from db.vocabulary import EmbeddingsMode
-from tests.conftest import API_KEY, serve_app
+from tests.conftest import API_KEY, run_cli, serve_app
 
 ARTICLES = [
     {
@@ -144,8 +144,9 @@ def test_quotes_stored_with_embeddings_off_get_vectors_at_reindex(
     factory = make_session_factory(make_engine(semantic_settings.database_url))
     with factory() as session:
         assert session.scalar(select(func.count()).where(Quote.embedding.is_not(None))) == 0
-    stores = Stores.open(semantic_settings)
-    assert rebuild_index(factory, stores.index) == 1
+    done = run_cli(semantic_settings, "reindex")  # the command, model on
+    assert done.returncode == 0, done.stderr
+    assert "reindexed 1 quotes" in done.stdout
     with factory() as session:
         assert session.scalar(select(func.count()).where(Quote.embedding.is_not(None))) == 1
     with serve_app(semantic_settings) as client:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import RowMapping, select, update
+from sqlalchemy import RowMapping, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.embeddings import Embedder, from_bytes, to_bytes
@@ -37,6 +37,11 @@ def vectors_for(
             )
         vectors.update((r["id"], v) for r, v in zip(missing, computed, strict=True))
     return {quote_id: vector.tolist() for quote_id, vector in vectors.items()}
+
+
+def count_missing(session: Session) -> int:
+    """How many quotes have no vector yet."""
+    return session.scalar(select(func.count()).where(Quote.embedding.is_(None))) or 0
 
 
 def embed_missing(
