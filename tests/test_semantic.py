@@ -204,3 +204,13 @@ def test_the_search_page_offers_matching_by_meaning_only_when_it_can(
     assert '<option value="semantic" selected>' in page.text
     assert "Prices at the pump have doubled" in page.text
     assert 'name="mode"' not in api.get("/").text
+
+
+def test_not_found_shows_the_closest_in_meaning_first() -> None:
+    from db.verification.verdict import Candidate, Verdict, verdict
+
+    far = Candidate(1, "The harbour festival opens on Friday with music", "Bo Tam", (), 0.05)
+    near = Candidate(2, "Prices at the pump have doubled since spring", "Orrin Galt", (), 0.5)
+    found = verdict("fuel costs hurt households on Friday", None, [far, near])
+    assert found.verdict is Verdict.not_found  # 0.5 is under the paraphrase threshold
+    assert [m.candidate.id for m in found.matches] == [2, 1]

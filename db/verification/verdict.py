@@ -111,7 +111,8 @@ def _means_the_same(match: Match, threshold: float) -> bool:
 def _rank(match: Match, threshold: float) -> tuple[float, ...]:
     """Best first: near-verbatim matches by the claimed speaker (or not contradicting it), then
     near-verbatim ones by others, verbatim before altered, closer first; then paraphrases by
-    semantic score; then the rest by word similarity."""
+    semantic score; then the rest, closest in meaning first when scored (the candidates a
+    "not found" shows), else by word similarity."""
     semantic = match.candidate.semantic_score or 0.0
     if match.near_verbatim:
         speaker = {True: 2, None: 1, False: 0}[match.speaker_matches]
@@ -119,7 +120,7 @@ def _rank(match: Match, threshold: float) -> tuple[float, ...]:
         return (2, speaker, verbatim, match.comparison.similarity, semantic)
     if _means_the_same(match, threshold):
         return (1, 0, 0, semantic, match.comparison.similarity)
-    return (0, 0, 0, match.comparison.similarity, semantic)
+    return (0, 0, 0, semantic, match.comparison.similarity)
 
 
 class _SpeakerCheck:
