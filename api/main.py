@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -82,6 +83,8 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
             api_keys.bootstrap(factory, settings.api_keys)
         except SQLAlchemyError as exc:
             log.warning("could not store the bootstrap API keys: %s", exc)
+        if index.embedder is not None:  # load and check the model now, not on a first search
+            await anyio.to_thread.run_sync(index.embedder.load)
         try:
             index.ensure()
             await searcher.open()

@@ -15,13 +15,14 @@ from urllib.parse import urlencode
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field, field_validator
 
+from api.deps import SearcherDep
 from api.errors import APIError
 from api.pagination import BadCursor, decode_cursor
 from api.schemas import Facet, SearchIn, SortOrder
 from api.security import limit_search
 from api.services.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
 from db.search_index import QUOTE_WORDS, SearchQuery
-from db.vocabulary import QuoteType
+from db.vocabulary import QuoteType, SearchMode
 
 MAX_Q = 500
 MAX_FILTER_VALUES = 20
@@ -72,6 +73,11 @@ class SearchParams(BaseModel):
         alias="in",
         description="Where the words are looked for: all (quote, speaker, context, title) "
         "or quote (the quote's own words only).",
+    )
+    mode: SearchMode = Field(
+        default=SearchMode.keyword,
+        description="keyword (the words), semantic (the meaning: quotes that say the same in "
+        "other words) or hybrid (both, merged).",
     )
     after: str | None = Field(
         default=None,
@@ -144,6 +150,7 @@ class SearchParams(BaseModel):
             facets=[Facet(f) for f in dict.fromkeys(self.facets)] or list(Facet),
             after=decode_cursor(self.after) if self.after else None,
             search_on=[QUOTE_WORDS] if self.search_in == SearchIn.quote else [],
+            mode=self.mode,
         )
 
     def link_params(self) -> UrlParams:
@@ -165,6 +172,7 @@ async def search_params(
     request: Request,
     _limited: Annotated[None, Depends(limit_search)],
     params: Annotated[SearchParams, Query()],
+    searcher: SearcherDep,
 ) -> SearchParams:
     """The validated search from the query string, shared by the API, CSV export and page.
 
@@ -178,6 +186,11 @@ async def search_params(
     refusal = params.refusal()
     if refusal:
         raise APIError(400, refusal)
+    if params.mode != SearchMode.keyword and not searcher.semantic:
+        raise APIError(
+            400,
+            "search by meaning is off on this server (ONRECORD_EMBEDDINGS=off): use mode=keyword",
+        )
     return params
 
 

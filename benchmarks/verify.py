@@ -1,22 +1,26 @@
 """Quote verification on real text: claims made from a PolNeAR split's stored quotes.
 
-    python benchmarks/verify.py [--split dev] [--per-kind 200] [--seed 7]
+    python benchmarks/verify.py [--split dev] [--per-kind 200] [--seed 7] [--embeddings off]
 
 Starts private PostgreSQL and Meilisearch in a throwaway folder, runs `onrecord ingest
 SPLIT/text --meta-from-name`, then makes claims from the stored quotes (cited words of at
 least ten words, with a speaker): exact fragments, fragments with 1-3 words substituted,
 inserted or dropped, a quote's start and end joined by "…", a fragment under another
-speaker's name, and narration sentences of the articles that no quote contains (never said).
+speaker's name, narration sentences of the articles that no quote contains (never said),
+and the paraphrases written by hand in `paraphrases.jsonl` beside this file (only our own
+words and where each original is: the article file's stem and the quote's offsets in it).
 Each claim goes through `verify_claim` (the service behind /v1/verify) and the benchmark
 prints, per kind, top-1 retrieval (the top match holds the source words verbatim) and
-verdict accuracy, and the latency percentiles. Nothing of the split is written anywhere
-but the throwaway folder.
+verdict accuracy, and the latency percentiles; with embeddings on (the default) also the
+verdict accuracy at other paraphrase thresholds, to choose `PARAPHRASE_THRESHOLD`. Nothing
+of the split is written anywhere but the throwaway folder.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import re
 import statistics
@@ -27,12 +31,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+
 from instance import REPO, throwaway_instance
 
+from db.embeddings import local_embedder
 from db.search_index import AsyncSearcher, SearchIndex
 from db.settings import Settings
 from db.verification import Kind, Verdict, compare, words
-from db.verification.service import verify_claim
+from db.verification.service import VerifiedClaim, verify_claim
 
 SHARED = REPO.parent / "shared"
 EXPECTED = {
@@ -41,7 +47,10 @@ EXPECTED = {
     "altered": Verdict.altered,
     "swapped": Verdict.misattributed,
     "never_said": Verdict.not_found,
+    "paraphrase": Verdict.paraphrase,
 }
+PARAPHRASES = Path(__file__).resolve().parent / "paraphrases.jsonl"
+THRESHOLDS = (0.5, 0.55, 0.6, 0.62, 0.64, 0.66, 0.68, 0.7, 0.72, 0.75)
 MIN_WORDS = 10
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
 _SPEECH = re.compile(r"[\"“”]|\b(?:said|says|told|according|added|stated|wrote)\b", re.I)
@@ -121,6 +130,32 @@ def make_claims(rng: random.Random, docs: list[dict], texts: list[str], per_kind
     return claims
 
 
+def paraphrase_claims(docs: list[dict], split: Path) -> list[Claim]:
+    """The hand-written paraphrases, each with its original's cited words as the source (the
+    stored quote whose exact span is the file's text at the given offsets)."""
+    by_span = {(d["article_title"], d["text"]): d for d in docs}
+    claims = []
+    for line in PARAPHRASES.read_text().splitlines():
+        item = json.loads(line)
+        text = (split / "text" / f"{item['doc']}.txt").read_text()
+        title = text.split("\n", 1)[0].strip()
+        original = by_span.get((title, text[item["start"] : item["end"]]))
+        if original is None:
+            print(f"no stored quote at {item['doc']} {item['start']}-{item['end']}: skipped")
+            continue
+        claims.append(Claim("paraphrase", item["claim"], original["speaker"], original["cited"]))
+    return claims
+
+
+def verdict_at(result: VerifiedClaim, threshold: float) -> Verdict:
+    """The verdict the claim would get with another paraphrase threshold."""
+    found = result.verification.verdict
+    if found not in (Verdict.paraphrase, Verdict.not_found):
+        return found
+    scores = [m.candidate.semantic_score or 0.0 for m in result.verification.matches]
+    return Verdict.paraphrase if max(scores, default=0.0) >= threshold else Verdict.not_found
+
+
 def _grams(folded: tuple[str, ...], size: int = 6) -> set[tuple[str, ...]]:
     return {folded[i : i + size] for i in range(len(folded) - size + 1)}
 
@@ -130,6 +165,7 @@ async def run(index: SearchIndex, claims: list[Claim], show_misses: int) -> None
     verdicts: dict[str, list[bool]] = defaultdict(list)
     retrieved: dict[str, list[bool]] = defaultdict(list)
     latencies = []
+    swept: dict[float, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     try:
         for claim in claims:
             started = time.perf_counter()
@@ -137,6 +173,10 @@ async def run(index: SearchIndex, claims: list[Claim], show_misses: int) -> None
             latencies.append(time.perf_counter() - started)
             right = result.verification.verdict is EXPECTED[claim.kind]
             verdicts[claim.kind].append(right)
+            if result.paraphrase_checked:
+                for threshold in THRESHOLDS:
+                    at = verdict_at(result, threshold) is EXPECTED[claim.kind]
+                    swept[threshold][claim.kind].append(at)
             if not right and show_misses > 0:
                 show_misses -= 1
                 print(f"MISS {claim.kind}: {claim.text!r} (source {claim.source!r}) ->")
@@ -146,7 +186,14 @@ async def run(index: SearchIndex, claims: list[Claim], show_misses: int) -> None
                     print(f"   {m.match.candidate.speaker_name}: {m.match.candidate.text!r}")
             if claim.source is not None:
                 top = result.matches[0].match.candidate.text if result.matches else ""
-                found = bool(top) and compare(claim.source, top).kind is Kind.verbatim
+                # a paraphrase's original is found when the top match is that quote's words
+                # (or the same words reported elsewhere)
+                wanted = (
+                    (Kind.verbatim, Kind.altered)
+                    if claim.kind == "paraphrase"
+                    else (Kind.verbatim,)
+                )
+                found = bool(top) and compare(claim.source, top).kind in wanted
                 retrieved[claim.kind].append(found)
     finally:
         await searcher.close()
@@ -160,6 +207,14 @@ async def run(index: SearchIndex, claims: list[Claim], show_misses: int) -> None
         print(line)
     every = [v for got in verdicts.values() for v in got]
     print(f"overall     n={len(every):4}  verdict {sum(every) / len(every):.3f}")
+    for threshold, by_kind in swept.items():
+        every = [v for got in by_kind.values() for v in got]
+        para, never = by_kind["paraphrase"], by_kind["never_said"]
+        print(
+            f"  paraphrase threshold {threshold:.2f}: overall verdict {sum(every) / len(every):.3f}"
+            f", paraphrase {sum(para) / max(1, len(para)):.3f}"
+            f", never_said {sum(never) / max(1, len(never)):.3f}"
+        )
     ms = sorted(1000 * t for t in latencies)
     print(f"latency p50 {statistics.median(ms):.1f} ms, p95 {ms[int(0.95 * (len(ms) - 1))]:.1f} ms")
 
@@ -170,17 +225,27 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--show-misses", type=int, default=0, help="print up to N misses")
+    parser.add_argument("--embeddings", choices=("local", "off"), default="local")
     args = parser.parse_args()
     split = SHARED / "polnear" / args.split
     if not split.exists():
         raise SystemExit(f"{split} is absent")
     with throwaway_instance("onrecord-verify-") as instance:
+        instance.env["ONRECORD_EMBEDDINGS"] = args.embeddings
+        started = time.perf_counter()
         ingested = instance.onrecord("ingest", str(split / "text"), "--meta-from-name")
-        print(ingested.strip())
-        index = SearchIndex(instance.meili_url, instance.meili_key, Settings().meili_index)
+        print(
+            ingested.strip(),
+            f"({time.perf_counter() - started:.1f} s, embeddings {args.embeddings})",
+        )
+        embedder = local_embedder() if args.embeddings == "local" else None
+        index = SearchIndex(
+            instance.meili_url, instance.meili_key, Settings().meili_index, embedder=embedder
+        )
         docs = list(index.documents())
         texts = [p.read_text() for p in sorted((split / "text").glob("*.txt"))]
         claims = make_claims(random.Random(args.seed), docs, texts, args.per_kind)
+        claims += paraphrase_claims(docs, split)
         asyncio.run(run(index, claims, args.show_misses))
 
 

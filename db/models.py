@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     func,
@@ -139,6 +140,9 @@ class Quote(Base):
     context: Mapped[str] = mapped_column(Text)
     said_on: Mapped[date | None] = mapped_column(Date)
     confidence: Mapped[float] = mapped_column(Float)
+    # the cited words' unit vector (db/embeddings: 384 little-endian float32), computed once
+    # when the quote is first indexed with embeddings on; deferred: only indexing reads it
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     article: Mapped[Article] = relationship(back_populates="quotes")
     speaker: Mapped[Speaker | None] = relationship(back_populates="quotes")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, TypeVar
 
 import meilisearch
 import orjson
@@ -23,10 +23,12 @@ from meilisearch.errors import (
 from meilisearch.models.task import TaskInfo
 
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE
-from db.vocabulary import QuoteType
+from db.vocabulary import QuoteType, SearchMode
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from db.embeddings import Embedder
 
 FACETS = ("speaker", "outlet", "type", "year")
 QUOTE_WORDS = "cited"  # the attribute holding the quote's own words (what `in=quote` searches)
@@ -54,6 +56,24 @@ INDEX_SETTINGS = {
     "pagination": {"maxTotalHits": 10000},
     "proximityPrecision": "byAttribute",
 }
+
+
+# How much of a search's ranking meaning decides, by mode (Meilisearch's `semanticRatio`).
+SEMANTIC_RATIO = {SearchMode.hybrid: 0.5, SearchMode.semantic: 1.0}
+# By meaning alone every quote has some similarity: hits below this ranking score
+# (Meilisearch's (1 + cosine) / 2, so cosine 0.3) are left out rather than listed as matches.
+SEMANTIC_MIN_SCORE = 0.65
+
+
+def index_settings(embedder: Embedder | None) -> dict:
+    """INDEX_SETTINGS, with the embedder whose vectors documents bring (`_vectors`) when one
+    is configured: Meilisearch never computes them itself."""
+    if embedder is None:
+        return INDEX_SETTINGS
+    return {
+        **INDEX_SETTINGS,
+        "embedders": {embedder.name: {"source": "userProvided", "dimensions": embedder.dimensions}},
+    }
 
 
 class SearchIndexError(RuntimeError):
@@ -99,6 +119,9 @@ class QuoteDocument(TypedDict):
     article_url: str | None
     outlet: str | None
     published_at: str | None  # ISO date
+    # {embedder name: the cited words' unit vector, or None}: only when an embedder is
+    # configured; Meilisearch keeps it out of the documents it returns
+    _vectors: NotRequired[dict[str, list[float] | None]]
 
 
 class QuoteHit(QuoteDocument, total=False):
@@ -141,6 +164,9 @@ class SearchQuery:
     facets: Sequence[str] = field(default_factory=lambda: list(FACETS))
     after: SearchCursor | None = None  # resume a date-ordered walk after this hit
     search_on: Sequence[str] = ()  # attributes the words are looked for in (default: all)
+    mode: SearchMode = SearchMode.keyword
+    vector: Sequence[float] | None = None  # the query's vector (hybrid and semantic modes)
+    embedder: str | None = None  # the index's embedder the vector is for
 
     def date_order(self) -> str | None:
         """The date direction, "asc" or "desc", when hits are in date order; None: relevance."""
@@ -191,6 +217,14 @@ class SearchQuery:
             params["sort"] = [f"said_ts:{order}", "id:asc"]
         if self.search_on:
             params["attributesToSearchOn"] = list(self.search_on)
+        if self.mode != SearchMode.keyword and self.vector is not None and self.embedder:
+            params["vector"] = list(self.vector)
+            params["hybrid"] = {
+                "embedder": self.embedder,
+                "semanticRatio": SEMANTIC_RATIO[self.mode],
+            }
+            if self.mode == SearchMode.semantic:
+                params["rankingScoreThreshold"] = SEMANTIC_MIN_SCORE
         return params
 
 
@@ -207,6 +241,7 @@ class SearchIndex:
         index_name: str,
         timeout: float = 30,
         task_timeout: float = 300,
+        embedder: Embedder | None = None,
     ):
         # identity encoding: Meilisearch's gzip path adds tens of milliseconds per response
         self.client = meilisearch.Client(
@@ -217,12 +252,15 @@ class SearchIndex:
         )
         self.name = index_name
         self.task_timeout = task_timeout
+        self.embedder = embedder  # what gives documents and queries their vectors; None: off
 
     def with_timeout(self, seconds: float) -> SearchIndex:
         """The same index, whose requests and task waits give up after `seconds` (a caller
         that must answer soon leaves the work to the outbox instead)."""
         config = self.client.config
-        return SearchIndex(config.url, config.api_key, self.name, seconds, seconds)
+        return SearchIndex(
+            config.url, config.api_key, self.name, seconds, seconds, embedder=self.embedder
+        )
 
     @property
     def index(self) -> meilisearch.index.Index:
@@ -266,7 +304,8 @@ class SearchIndex:
             self.wait(self._call(self.client.create_index, name, {"primaryKey": "id"}))
         except (MeilisearchError, requests.RequestException) as exc:
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
-        self.wait(self._call(self.client.index(name).update_settings, INDEX_SETTINGS))
+        settings = index_settings(self.embedder)
+        self.wait(self._call(self.client.index(name).update_settings, settings))
 
     def add(self, documents: Sequence[QuoteDocument], name: str | None = None) -> None:
         if documents:
@@ -389,12 +428,38 @@ class AsyncSearcher:
             await self._session.close()
             self._session = None
 
+    @property
+    def semantic(self) -> bool:
+        """Whether searches may go by meaning (an embedder is configured)."""
+        return self.index.embedder is not None
+
+    async def embed(self, text: str) -> list[float]:
+        """The vector of a query, computed off the event loop. Only when `semantic`."""
+        import anyio.to_thread
+
+        embedder = self.index.embedder
+        assert embedder is not None, "no embedder: check `semantic` first"
+        vector = await anyio.to_thread.run_sync(embedder.embed_one, text)
+        return [float(x) for x in vector]
+
+    async def with_vector(self, query: SearchQuery) -> SearchQuery:
+        """The query with its vector when it searches by meaning (computed once: a search
+        made of several requests embeds its words once). Raises SearchIndexError when no
+        embedder is configured."""
+        if query.mode == SearchMode.keyword or not query.q or query.vector is not None:
+            return query
+        embedder = self.index.embedder
+        if embedder is None:
+            raise SearchIndexError("search by meaning needs an embedder (embeddings are off)")
+        return replace(query, vector=await self.embed(query.q), embedder=embedder.name)
+
     async def search(self, query: SearchQuery) -> dict:
         import aiohttp
 
         if self._session is None:
             await self.open()
         assert self._session is not None
+        query = await self.with_vector(query)
         body = orjson.dumps({"q": query.q, **query.params()})
         try:
             async with self._session.post(self._url, data=body) as response:

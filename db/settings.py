@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from db.vocabulary import EmbeddingsMode
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ONRECORD_", extra="ignore")
@@ -85,6 +87,14 @@ class Settings(BaseSettings):
         default_factory=lambda: ["localhost", "127.0.0.1"],
         description="Host names a request may name itself by when no public URL is set; any "
         "other Host gets the first of these.",
+    )
+    embeddings: EmbeddingsMode = Field(
+        default=EmbeddingsMode.local,
+        description="Sentence vectors for search by meaning and paraphrases: `local` (the "
+        "packaged all-MiniLM-L6-v2) or `off` (keyword search only, no model loaded).",
+    )
+    embedding_threads: int = Field(
+        default=1, ge=1, le=64, description="Cores the local embedding model runs on."
     )
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

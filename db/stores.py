@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.search_index import SearchIndex
 from db.session import make_engine, make_session_factory
 from db.settings import ResolvedSettings
+from db.vocabulary import EmbeddingsMode
 
 
 @dataclass
@@ -23,11 +24,17 @@ class Stores:
     def open(cls, settings: ResolvedSettings) -> Stores:
         """Connect lazily: nothing is reached until first use."""
         engine = make_engine(settings.database_url)
+        embedder = None
+        if settings.embeddings == EmbeddingsMode.local:  # loaded on first use, once
+            from db.embeddings import local_embedder
+
+            embedder = local_embedder(settings.embedding_threads)
         index = SearchIndex(
             settings.meili_url,
             settings.meili_master_key,
             settings.meili_index,
             timeout=settings.meili_timeout,
+            embedder=embedder,
         )
         return cls(settings, engine, make_session_factory(engine), index)
 

@@ -41,3 +41,18 @@ class Scope(StrEnum):
     write = "write"  # add and delete articles
     edit = "edit"  # correct quotes and speakers, read the flag queue
     admin = "admin"  # everything, including index administration
+
+
+class EmbeddingsMode(StrEnum):
+    """Where quote and query vectors come from (`ONRECORD_EMBEDDINGS`)."""
+
+    off = "off"  # keyword search only: no model loaded, no vectors stored or sent
+    local = "local"  # all-MiniLM-L6-v2 in this process (db/embeddings)
+
+
+class SearchMode(StrEnum):
+    """How a search matches: by its words, by meaning, or both merged."""
+
+    keyword = "keyword"
+    hybrid = "hybrid"
+    semantic = "semantic"

@@ -31,6 +31,7 @@ from db.services import MeiliProcess, PostgresCluster, find_meili_bin, free_port
 from db.session import make_engine, make_session_factory
 from db.settings import ResolvedSettings, Settings
 from db.stores import Stores
+from db.vocabulary import EmbeddingsMode
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -85,7 +86,8 @@ def service_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
 @pytest.fixture
 def settings(service_urls: dict, tmp_path: Path) -> Iterator[ResolvedSettings]:
-    """Settings for one test: empty tables and an index of its own."""
+    """Settings for one test: empty tables and an index of its own; embeddings off (the
+    semantic tests, tests/test_semantic.py, turn them on), so other tests load no model."""
     settings = ResolvedSettings(
         database_url=service_urls["database_url"],
         meili_url=service_urls["meili_url"],
@@ -93,6 +95,7 @@ def settings(service_urls: dict, tmp_path: Path) -> Iterator[ResolvedSettings]:
         meili_index=f"test_{uuid.uuid4().hex[:10]}",
         api_keys=[API_KEY],
         home=tmp_path / "home",
+        embeddings=EmbeddingsMode.off,
     )
     engine = make_engine(settings.database_url)
     with engine.begin() as conn:
@@ -133,6 +136,7 @@ def cli_env(settings: Settings) -> dict[str, str]:
         ONRECORD_MEILI_INDEX=settings.meili_index,
         ONRECORD_HOME=str(settings.home),
         ONRECORD_API_KEYS=API_KEY,
+        ONRECORD_EMBEDDINGS=settings.embeddings,
     )
     return env
 

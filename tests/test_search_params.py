@@ -27,6 +27,7 @@ def test_url_names_are_the_aliases() -> None:
         "per_page",
         "facet",
         "in",
+        "mode",
         "after",
     }
     assert not PAGE_ONLY_PARAMS & SearchParams.url_names()

@@ -48,6 +48,7 @@ async def search_page(
     pages = max(1, -(-result.total // params.per_page))
     context = {
         "query": params,
+        "semantic": searcher.semantic,  # offer the match-by-meaning toggle
         "result": result,
         "facets": _facet_lists(result, links),
         "long_date": long_date,

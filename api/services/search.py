@@ -124,7 +124,9 @@ async def run_disjunctive_search(searcher: AsyncSearcher, query: SearchQuery) ->
     """A search whose facet counts keep a facet's other values once one is picked
     (Meilisearch's disjunctive-facet pattern): each facet with a value picked is counted
     again without its own filter, in one hitless query per such facet, run concurrently.
-    With no facet filter it costs exactly one search."""
+    With no facet filter it costs exactly one search (and a search by meaning embeds its
+    words once)."""
+    query = await searcher.with_vector(query)
     picked = [f for f in _FACET_FILTERS if f in query.facets and getattr(query, _FACET_FILTERS[f])]
     recounts = [_recount(query, f) for f in picked]
     result, *others = await asyncio.gather(
@@ -171,7 +173,7 @@ async def export_documents(
     In date order the walk follows a cursor and has no end but the last hit; in relevance
     order it stops at the index's 10,000-hit window.
     """
-    query = replace(query, page=1, per_page=MAX_PER_PAGE, facets=[])
+    query = await searcher.with_vector(replace(query, page=1, per_page=MAX_PER_PAGE, facets=[]))
     if query.date_order() is not None:
         while True:
             docs = (await searcher.search(query)).get("hits", [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import RowMapping, func, select
 from sqlalchemy.orm import Session
@@ -11,6 +12,9 @@ from db.models import Article, Quote, Speaker, SpeakerMerge
 from db.search_index import QuoteDocument, day_ts
 from db.speakers.matching import speaker_keys
 from db.vocabulary import QuoteType
+
+if TYPE_CHECKING:
+    from db.embeddings import Embedder
 
 
 def document_rows(session: Session, ids: Sequence[int]) -> list[RowMapping]:
@@ -40,6 +44,7 @@ def document_rows(session: Session, ids: Sequence[int]) -> list[RowMapping]:
             Quote.context,
             Quote.confidence,
             Quote.said_on,
+            Quote.embedding,
             Quote.article_id,
             Article.title.label("article_title"),
             Article.url.label("article_url"),
@@ -90,8 +95,20 @@ def quote_document(row: RowMapping) -> QuoteDocument:
     )
 
 
-def documents(session: Session, ids: Sequence[int]) -> list[QuoteDocument]:
-    return [quote_document(row) for row in document_rows(session, ids)]
+def documents(
+    session: Session, ids: Sequence[int], embedder: Embedder | None = None, store: bool = True
+) -> list[QuoteDocument]:
+    """The search documents of these quotes; with an embedder, each with its vector (missing
+    ones computed now and, with `store`, kept: see `vectors`)."""
+    rows = document_rows(session, ids)
+    docs = [quote_document(row) for row in rows]
+    if embedder is not None and rows:
+        from db.index_sync.vectors import vectors_for
+
+        vectors = vectors_for(session, rows, embedder, store=store)
+        for doc in docs:
+            doc["_vectors"] = {embedder.name: vectors.get(doc["id"])}
+    return docs
 
 
 def iter_quote_id_batches(session: Session, batch_size: int) -> Iterator[list[int]]:

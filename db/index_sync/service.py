@@ -118,7 +118,7 @@ def _send_round(
         after = events[-1][0]
         event_ids = [event_id for event_id, _ in events]
         quote_ids = sorted({quote_id for _, quote_id in events})
-        docs = documents(session, quote_ids)
+        docs = documents(session, quote_ids, index.embedder)
         gone = sorted(set(quote_ids) - {d["id"] for d in docs})
         try:
             tasks = index.submit(docs, gone)
@@ -133,6 +133,7 @@ def rebuild_index(
     index: SearchIndex,
     batch_size: int = 1000,
     on_batch: Callable[[int], None] | None = None,
+    on_embedded: Callable[[int], None] | None = None,
 ) -> int:
     """Rebuild the whole index from PostgreSQL into a fresh index and swap it in.
 
@@ -142,7 +143,12 @@ def rebuild_index(
     changes committed meanwhile wait and are drained after. Writers are never blocked: their
     own drains give up on the lock and leave their events pending. Should anything fail, the
     transaction rolls back and every event stays queued, so the index (old or new) catches up.
+    With an embedder, quotes without a vector get theirs first (`on_embedded` counts them).
     """
+    if index.embedder is not None:  # first, in short transactions of their own
+        from db.index_sync.vectors import embed_missing
+
+        embed_missing(factory, index.embedder, on_batch=on_embedded)
     engine = factory.kw["bind"]
     with engine.connect() as connection, outbox.drain_lock_held(connection):
         snapshot = connection.execution_options(isolation_level="REPEATABLE READ")
@@ -150,7 +156,8 @@ def rebuild_index(
 
             def batches() -> Iterator[list[QuoteDocument]]:
                 for ids in iter_quote_id_batches(session, batch_size):
-                    yield documents(session, ids)
+                    # quotes stored since embed_missing: computed, not kept (a snapshot)
+                    yield documents(session, ids, index.embedder, store=False)
                     if on_batch:
                         on_batch(len(ids))
 

@@ -8,8 +8,11 @@ reads only the first ten words of a query), each also in reverse order, plus the
 among the claimed speaker's quotes, so a misquote of them is found even when others said
 similar words more often.
 
-No embedder is configured yet, so no candidate carries a semantic score and the paraphrase
-verdict is never reached: `VerifiedClaim.paraphrase_checked` says so.
+With an embedder configured, one more search in the same request looks for the quotes
+closest in meaning to the claim (by its vector alone); their cosine similarity is each
+candidate's semantic score, which the paraphrase verdict rests on. Without one no candidate
+has a score and the paraphrase verdict is never reached: `VerifiedClaim.paraphrase_checked`
+says so.
 """
 
 from __future__ import annotations
@@ -79,15 +82,35 @@ def candidate_searches(claim: str, speaker: str | None) -> list[dict]:
     return searches
 
 
+def semantic_search(claim: str, vector: list[float], embedder: str) -> dict:
+    """The search body for the quotes closest in meaning to the claim, with their scores."""
+    return {
+        "q": claim,
+        "vector": vector,
+        "hybrid": {"embedder": embedder, "semanticRatio": 1.0},
+        "limit": CANDIDATES_PER_SEARCH,
+        "showRankingScore": True,
+    }
+
+
 async def verify_claim(
     searcher: AsyncSearcher, claim: str, speaker: str | None, limit: int
 ) -> VerifiedClaim:
     """The verdict on a claim and its `limit` best matches. Raises ValueError without words."""
+    searches = candidate_searches(claim, speaker)
+    embedder = searcher.index.embedder
+    if embedder is not None:
+        searches.append(semantic_search(claim, await searcher.embed(claim), embedder.name))
+    results = await searcher.search_many(searches)
     documents: dict[int, dict[str, Any]] = {}
-    for hits in await searcher.search_many(candidate_searches(claim, speaker)):
+    for hits in results:
         for document in hits:
             documents.setdefault(document["id"], document)
-    verification = verdict(claim, speaker, (_candidate(d) for d in documents.values()))
+    scores: dict[int, float] = {}
+    if embedder is not None:  # Meilisearch's semantic ranking score is (1 + cosine) / 2
+        scores = {d["id"]: 2 * float(d["_rankingScore"]) - 1 for d in results[-1]}
+    candidates = (_candidate(d, scores.get(d["id"])) for d in documents.values())
+    verification = verdict(claim, speaker, candidates)
     shown = verification.matches[:limit]
     return VerifiedClaim(
         verification=verification,
@@ -95,6 +118,7 @@ async def verify_claim(
             VerifiedMatch(m, documents[m.candidate.id], *first_report(m, verification, documents))
             for m in shown
         ),
+        paraphrase_checked=embedder is not None,
     )
 
 
@@ -123,12 +147,13 @@ def _report_order(document: dict[str, Any]) -> tuple[str, str, int]:
     return said, document.get("published_at") or undated, document["id"]
 
 
-def _candidate(document: dict[str, Any]) -> Candidate:
+def _candidate(document: dict[str, Any], semantic_score: float | None) -> Candidate:
     return Candidate(
         id=document["id"],
         text=document.get(QUOTE_WORDS) or document["text"],
         speaker_name=document.get("speaker"),
         speaker_aliases=tuple(_strings(document.get("speaker_aliases"))),
+        semantic_score=semantic_score,
     )
 
 

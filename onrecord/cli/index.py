@@ -43,11 +43,26 @@ def reindex_command() -> None:
     """Rebuild the search index from PostgreSQL into a fresh index and swap it in."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from db.embeddings import EmbedderError
     from db.index_sync import service as index_sync
     from db.search_index import SearchIndexError
 
     stores = open_stores()
+    missing = None  # quotes without a vector, when the model is on
+    if stores.index.embedder is not None:
+        from db.index_sync.vectors import count_missing
+
+        with stores.factory() as session:
+            missing = count_missing(session)
     with progress_bar() as progress:
+        vectors = (
+            progress.add_task("computing vectors", total=missing, rate="") if missing else None
+        )
+
+        def embedded(count: int) -> None:
+            if vectors is not None:
+                progress.update(vectors, advance=count)
+
         task = progress.add_task("reindexing", total=None, rate="")
         try:
             total = index_sync.rebuild_index(
@@ -55,7 +70,10 @@ def reindex_command() -> None:
                 stores.index,
                 stores.settings.index_batch_size,
                 on_batch=lambda n: progress.update(task, advance=n),
+                on_embedded=embedded,
             )
+        except EmbedderError as exc:
+            raise fail(f"reindex failed, the old index is untouched: {exc}") from exc
         except SearchIndexError as exc:
             raise fail(f"reindex failed, the old index is untouched: {exc}") from exc
         except SQLAlchemyError as exc:  # rolled back: every change stays queued for the index

@@ -1,0 +1,85 @@
+"""Search by meaning against keyword search on the same index, same queries, same run.
+
+    python benchmarks/semantic_search.py [--split dev] [--queries 200] [--seed 7]
+
+Starts private PostgreSQL and Meilisearch in a throwaway folder, ingests SPLIT/text with
+embeddings on, then sends each query (four to eight words taken from stored quotes) as
+`mode=keyword`, `hybrid` and `semantic` searches through `AsyncSearcher` (what /v1/search
+uses; the query's vector is computed in the timed part) and prints p50/p95 per mode and the
+ratio to keyword search. Nothing of the split is written anywhere but the throwaway folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from instance import REPO, throwaway_instance
+
+from db.embeddings import local_embedder
+from db.search_index import AsyncSearcher, SearchIndex, SearchQuery
+from db.settings import Settings
+from db.vocabulary import SearchMode
+
+SHARED = REPO.parent / "shared"
+
+
+async def run(index: SearchIndex, queries: list[str]) -> None:
+    searcher = AsyncSearcher(index)
+    timings: dict[SearchMode, list[float]] = {mode: [] for mode in SearchMode}
+    try:
+        await searcher.search(SearchQuery(q="warm", mode=SearchMode.hybrid))
+        for q in queries:
+            for mode in SearchMode:
+                started = time.perf_counter()
+                await searcher.search(SearchQuery(q=q, mode=mode))
+                timings[mode].append(1000 * (time.perf_counter() - started))
+    finally:
+        await searcher.close()
+    keyword = statistics.median(timings[SearchMode.keyword])
+    for mode, ms in timings.items():
+        ms.sort()
+        p50 = statistics.median(ms)
+        p95 = ms[int(0.95 * (len(ms) - 1))]
+        print(f"{mode:8} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p50 / keyword {p50 / keyword:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    split = SHARED / "polnear" / args.split
+    if not split.exists():
+        raise SystemExit(f"{split} is absent")
+    with throwaway_instance("onrecord-semantic-") as instance:
+        instance.env["ONRECORD_EMBEDDINGS"] = "local"
+        print(instance.onrecord("ingest", str(split / "text"), "--meta-from-name").strip())
+        index = SearchIndex(
+            instance.meili_url,
+            instance.meili_key,
+            Settings().meili_index,
+            embedder=local_embedder(),
+        )
+        rng = random.Random(args.seed)
+        cited = [d["cited"].split() for d in index.documents() if len(d["cited"].split()) >= 8]
+        queries = []
+        for _ in range(args.queries):
+            words = rng.choice(cited)
+            size = rng.randint(4, 8)
+            start = rng.randint(0, len(words) - size)
+            queries.append(" ".join(words[start : start + size]))
+        print(f"{len(queries)} queries over {len(cited)} quotes of eight words or more")
+        asyncio.run(run(index, queries))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Search by meaning with the packaged model, against real PostgreSQL and Meilisearch.
+
+Every sentence here is fictional and written for these tests: each query means what one
+stored quote says while sharing none of its words, so keyword search cannot find it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from db.embeddings import Embedder, EmbedderError, from_bytes, local_embedder
+from db.index_sync.drift import check_drift
+from db.index_sync.service import drain_outbox, rebuild_index
+from db.index_sync.vectors import embed_missing
+from db.models import Quote
+from db.session import make_engine, make_session_factory
+from db.settings import ResolvedSettings
+from db.stores import Stores
+from db.vocabulary import EmbeddingsMode
+from tests.conftest import API_KEY, run_cli, serve_app
+
+ARTICLES = [
+    {
+        "url": "https://example.org/ledger/front",
+        "title": "Minister speaks at the front",
+        "outlet": "Harbour Ledger",
+        "published_at": "2024-03-02",
+        "text": '"Whatever they occupy, we will return," defence minister Ilsa Varn said.',
+    },
+    {
+        "url": "https://example.org/courier/pumps",
+        "title": "Senator on the price of petrol",
+        "outlet": "Valley Courier",
+        "published_at": "2024-03-04",
+        "text": (
+            '"Prices at the pump have doubled since spring and families are paying for it,"'
+            " said Senator Orrin Galt."
+        ),
+    },
+    {
+        "url": "https://example.org/courier/schools",
+        "title": "Mayor on classrooms",
+        "outlet": "Valley Courier",
+        "published_at": "2024-03-05",
+        "text": (
+            '"Our classrooms need more teachers, not more paperwork," said mayor Petra Lund.\n'
+            '"The harbour festival opens on Friday with music," said organiser Bo Tam.'
+        ),
+    },
+]
+# (query, the cited words it means): no word in common.
+PAIRS = [
+    ("no inch of land shall be ceded", "Whatever they occupy, we will return."),
+    ("fuel costs hurt households", "Prices at the pump have doubled since spring"),
+    ("hire educators instead of bureaucracy", "Our classrooms need more teachers"),
+]
+
+
+@pytest.fixture
+def semantic_settings(settings: ResolvedSettings) -> ResolvedSettings:
+    return settings.model_copy(update={"embeddings": EmbeddingsMode.local})
+
+
+@pytest.fixture
+def semantic_api(semantic_settings: ResolvedSettings) -> Iterator[httpx.Client]:
+    with serve_app(semantic_settings) as client:
+        for article in ARTICLES:
+            response = client.post("/v1/articles", json=article, headers={"X-API-Key": API_KEY})
+            assert response.status_code == 201, response.text
+        stores = Stores.open(semantic_settings)  # the first embedding loads the model: wait
+        assert drain_outbox(stores.factory, stores.index).pending == 0
+        yield client
+
+
+def search(api: httpx.Client, q: str, mode: str) -> list[str]:
+    response = api.get("/v1/search", params={"q": q, "mode": mode})
+    assert response.status_code == 200, response.text
+    return [hit["cited"] for hit in response.json()["hits"]]
+
+
+def test_the_model_puts_paraphrases_close_and_other_topics_far() -> None:
+    embedder = local_embedder()
+    for query, original in PAIRS:
+        q, same, other = embedder.embed([query, original, "The harbour festival opens on Friday"])
+        assert np.isclose(np.linalg.norm(q), 1.0, atol=1e-5)
+        assert float(q @ same) > float(q @ other) + 0.15, query
+
+
+@pytest.mark.parametrize(("query", "original"), PAIRS)
+def test_semantic_search_finds_what_keywords_cannot(
+    semantic_api: httpx.Client, query: str, original: str
+) -> None:
+    assert search(semantic_api, query, "keyword") == []
+    assert search(semantic_api, query, "semantic")[0].startswith(original)
+    assert search(semantic_api, query, "hybrid")[0].startswith(original)
+
+
+def test_hybrid_still_ranks_exact_words_first(semantic_api: httpx.Client) -> None:
+    assert search(semantic_api, "harbour festival", "hybrid")[0].startswith(
+        "The harbour festival opens"
+    )
+
+
+def test_search_by_meaning_is_refused_with_embeddings_off(api: httpx.Client) -> None:
+    response = api.get("/v1/search", params={"q": "land", "mode": "semantic"})
+    assert response.status_code == 400
+    assert "ONRECORD_EMBEDDINGS=off" in response.json()["error"]["message"]
+    assert api.get("/v1/search", params={"q": "x", "mode": "nonsense"}).status_code == 422
+
+
+def test_vectors_are_stored_once_and_reused_by_reindex(
+    semantic_api: httpx.Client, semantic_settings: ResolvedSettings
+) -> None:
+    stores = Stores.open(semantic_settings)
+    factory = stores.factory
+    with factory() as session:
+        rows = session.execute(select(Quote.id, Quote.cited, Quote.embedding)).all()
+    assert len(rows) == 4 and all(r.embedding is not None for r in rows)
+    stored = {r.id: from_bytes(r.embedding) for r in rows}
+    for r in rows:  # what was stored is the model's vector of the cited words
+        assert np.allclose(stored[r.id], local_embedder().embed_one(r.cited), atol=1e-5)
+    assert embed_missing(factory, local_embedder()) == 0  # nothing left to compute
+    assert rebuild_index(factory, stores.index) == 4
+    with factory() as session:
+        again = {r.id: r.embedding for r in session.execute(select(Quote.id, Quote.embedding))}
+    assert {i: from_bytes(v).tobytes() for i, v in again.items()} == {
+        i: v.tobytes() for i, v in stored.items()
+    }
+    assert check_drift(factory, stores.index).clean
+    assert search(semantic_api, PAIRS[0][0], "semantic")[0].startswith(PAIRS[0][1])
+
+
+def test_quotes_stored_with_embeddings_off_get_vectors_at_reindex(
+    api: httpx.Client, semantic_settings: ResolvedSettings
+) -> None:
+    response = api.post("/v1/articles", json=ARTICLES[0], headers={"X-API-Key": API_KEY})
+    assert response.status_code == 201
+    factory = make_session_factory(make_engine(semantic_settings.database_url))
+    with factory() as session:
+        assert session.scalar(select(func.count()).where(Quote.embedding.is_not(None))) == 0
+    done = run_cli(semantic_settings, "reindex")  # the command, model on
+    assert done.returncode == 0, done.stderr
+    assert "reindexed 1 quotes" in done.stdout
+    with factory() as session:
+        assert session.scalar(select(func.count()).where(Quote.embedding.is_not(None))) == 1
+    with serve_app(semantic_settings) as client:
+        assert search(client, PAIRS[0][0], "semantic")[0].startswith(PAIRS[0][1])
+
+
+def test_a_model_file_with_another_checksum_is_refused(tmp_path: Path) -> None:
+    fake = tmp_path / "model.onnx"
+    fake.write_bytes(b"not the model")
+    with pytest.raises(EmbedderError, match="sha256"):
+        Embedder(model_path=fake).load()
+
+
+def verify(api: httpx.Client, quote: str, speaker: str | None = None) -> dict:
+    params = {"quote": quote} | ({"speaker": speaker} if speaker else {})
+    response = api.get("/v1/verify", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_paraphrase_is_found_and_named(semantic_api: httpx.Client) -> None:
+    result = verify(
+        semantic_api,
+        "Fuel now costs twice what it did in the spring, and households bear the cost",
+        "Orrin Galt",
+    )
+    assert result["verdict"] == "paraphrase" and result["paraphrase_checked"] is True
+    best = result["matches"][0]
+    assert best["quote"]["speaker"]["name"] == "Orrin Galt"
+    assert best["quote"]["cited"].startswith("Prices at the pump have doubled")
+    assert result["summary"].startswith("Paraphrase: Orrin Galt said something with this meaning")
+
+
+def test_words_still_beat_meaning_and_unrelated_claims_are_not_found(
+    semantic_api: httpx.Client,
+) -> None:
+    altered = verify(semantic_api, "Our classrooms need more teachers, not more forms")
+    assert altered["verdict"] == "altered" and altered["paraphrase_checked"] is True
+    unrelated = verify(semantic_api, "The orchestra will tour Japan next year")
+    assert unrelated["verdict"] == "not_found"
+
+
+def test_without_embeddings_paraphrases_are_not_checked(api: httpx.Client) -> None:
+    response = api.post("/v1/articles", json=ARTICLES[1], headers={"X-API-Key": API_KEY})
+    assert response.status_code == 201
+    result = verify(api, "Fuel now costs twice what it did in the spring, and households bear it")
+    assert result["verdict"] == "not_found" and result["paraphrase_checked"] is False
+
+
+def test_the_search_page_offers_matching_by_meaning_only_when_it_can(
+    semantic_api: httpx.Client, api: httpx.Client
+) -> None:
+    page = semantic_api.get("/", params={"q": PAIRS[1][0], "mode": "semantic"})
+    assert page.status_code == 200
+    assert '<option value="semantic" selected>' in page.text
+    assert "Prices at the pump have doubled" in page.text
+    assert 'name="mode"' not in api.get("/").text
+
+
+def test_not_found_shows_the_closest_in_meaning_first() -> None:
+    from db.verification.verdict import Candidate, Verdict, verdict
+
+    far = Candidate(1, "The harbour festival opens on Friday with music", "Bo Tam", (), 0.05)
+    near = Candidate(2, "Prices at the pump have doubled since spring", "Orrin Galt", (), 0.5)
+    found = verdict("fuel costs hurt households on Friday", None, [far, near])
+    assert found.verdict is Verdict.not_found  # 0.5 is under the paraphrase threshold
+    assert [m.candidate.id for m in found.matches] == [2, 1]
