@@ -4,16 +4,16 @@
 NULL until the quote is first indexed with embeddings on. Existing quotes get theirs from
 `onrecord reindex` (or as they are next indexed).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
