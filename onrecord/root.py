@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from db.settings import ResolvedSettings, Settings
     from db.stores import Stores
     from indexer.fetch import Fetcher
+    from indexer.polling.jobs import FeedWorker
 
 
 def read_settings() -> Settings:
@@ -56,3 +57,21 @@ def build_fetcher(settings: Settings) -> Fetcher:
         max_bytes=settings.max_article_bytes,
     )
     return Fetcher(policy)
+
+
+def build_feed_worker(stores: Stores, fetcher: Fetcher, name: str = "feeds") -> FeedWorker:
+    """The feed poller on the job queue, with the indexer's extractor; not started."""
+    from indexer.extract import extract_quotes
+    from indexer.polling.jobs import FeedWorker, feed_jobs
+
+    settings = stores.settings
+    app = feed_jobs(
+        settings.database_url,
+        stores.factory,
+        stores.index,
+        fetcher,
+        extract_quotes,
+        tick=settings.feed_tick,
+        index_batch_size=settings.index_batch_size,
+    )
+    return FeedWorker(app, name=name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Feed, SeenEntry
@@ -39,10 +39,10 @@ def delete_feed(session: Session, feed: Feed) -> None:
 
 def mark_due(session: Session, ids: Sequence[int] | None = None) -> int:
     """Make feeds due now (all of them without `ids`); how many."""
-    stmt = update(Feed).values(next_poll_at=func.now())
+    stmt = update(Feed).values(next_poll_at=func.now()).returning(Feed.id)
     if ids is not None:
         stmt = stmt.where(Feed.id.in_(ids))
-    return session.execute(stmt).rowcount
+    return len(session.scalars(stmt).all())
 
 
 def due_feed_ids(session: Session, limit: int) -> list[int]:
@@ -78,7 +78,7 @@ def claim_due(
     return list(session.scalars(stmt))
 
 
-def _unclaimed():  # type: ignore[no-untyped-def]
+def _unclaimed() -> ColumnElement[bool]:
     return or_(Feed.polling_until.is_(None), Feed.polling_until < func.now())
 
 

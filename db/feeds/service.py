@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -136,14 +136,14 @@ def add_feed(
 
 def list_feeds(factory: sessionmaker[Session]) -> list[FeedHealth]:
     with factory() as session:
-        now = session.scalar(_now())
+        now = _now(session)
         return [FeedHealth.of(feed, now) for feed in repository.list_feeds(session)]
 
 
 def get_feed(factory: sessionmaker[Session], ref: str) -> FeedHealth | None:
     with factory() as session:
         feed = repository.find_feed(session, ref)
-        return FeedHealth.of(feed, session.scalar(_now())) if feed else None
+        return FeedHealth.of(feed, _now(session)) if feed else None
 
 
 def remove_feed(factory: sessionmaker[Session], ref: str) -> FeedHealth | None:
@@ -268,5 +268,6 @@ def save_entry(
         )
 
 
-def _now() -> Select[tuple[datetime]]:
-    return select(func.now())
+def _now(session: Session) -> datetime:
+    """The database's clock, which claims are judged by."""
+    return session.execute(select(func.now())).scalar_one()
