@@ -11,18 +11,22 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
 
+from db.api_keys import service as api_keys
 from db.feeds import service as feeds
 from db.models import Article, Quote, SeenEntry
+from db.session import make_engine, make_session_factory, transaction
 from db.settings import ResolvedSettings
+from db.vocabulary import Scope
 from indexer.extract import extract_quotes
 from indexer.fetch import Fetcher, FetchPolicy, user_agent
 from indexer.polling.jobs import FeedWorker, feed_jobs
 from indexer.polling.poll import poll_due
-from tests.conftest import cli_env, run_cli
+from tests.conftest import API_KEY, cli_env, run_cli
 from tests.local_web import Site, send, serve
 
 UA = user_agent("https://onrecord.example/about/crawler")
@@ -263,7 +267,9 @@ def test_two_job_queue_workers_poll_each_feed_once(
         fetcher.close()
     assert all(f.last_success_at for f in feeds.list_feeds(factory))
     assert [newsroom.hits(path) for path in paths] == [1] * len(paths)
-    assert newsroom.hits("/pier") == 1 and newsroom.hits("/fares") == 1
+    # every feed lists the same two pages: each feed fetches each page once, and the two
+    # articles are stored once
+    assert newsroom.hits("/pier") == newsroom.hits("/fares") == len(paths)
     with factory() as session:
         assert session.scalar(select(text("count(*)")).select_from(Article)) == 2
 
@@ -310,3 +316,43 @@ def test_cli_ingests_pages_by_url_and_refuses_loopback_by_default(
     assert f"{missing}: HTTP 404" in done.stderr
     again = run_cli(settings, "ingest", url, env=env)
     assert again.returncode == 0 and "1 unchanged" in again.stdout
+
+
+def test_feeds_api_needs_admin_and_lists_adds_polls_removes(api, settings) -> None:
+    engine = make_engine(settings.database_url)
+    with transaction(make_session_factory(engine)) as session:
+        writer, _ = api_keys.create_key(session, "writer", [Scope.write])
+    engine.dispose()
+    admin = {"X-API-Key": API_KEY}
+    body = {"url": "https://news.example/feed.xml", "outlet": "Example News", "every": "10m"}
+    assert api.get("/v1/feeds").status_code == 401
+    assert api.post("/v1/feeds", json=body, headers={"X-API-Key": writer}).status_code == 403
+    added = api.post("/v1/feeds", json=body, headers=admin)
+    assert added.status_code == 201, added.text
+    feed = added.json()
+    assert (feed["every"], feed["interval_seconds"], feed["status"]) == ("10m", 600, "new")
+    assert api.post("/v1/feeds", json=body, headers=admin).status_code == 409
+    bad = api.post("/v1/feeds", json=body | {"url": "ftp://x.example/f"}, headers=admin)
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid"
+    slow = api.post(
+        "/v1/feeds", json=body | {"url": "https://b.example/f", "every": "1s"}, headers=admin
+    )
+    assert slow.status_code == 422 and "between 5 s" in slow.json()["error"]["message"]
+    [listed] = api.get("/v1/feeds", headers=admin).json()["feeds"]
+    assert listed["url"] == body["url"] and listed["items_seen"] == 0
+    engine = make_engine(settings.database_url)
+    with engine.begin() as conn:  # as after a poll: due again in a day
+        conn.execute(text("UPDATE feed SET next_poll_at = now() + interval '1 day'"))
+        tomorrow = conn.scalar(text("SELECT next_poll_at FROM feed"))
+    polled = api.post(f"/v1/feeds/{feed['id']}/poll", headers=admin)
+    assert polled.status_code == 202
+    assert datetime.fromisoformat(polled.json()["next_poll_at"]) < tomorrow - timedelta(hours=23)
+    engine.dispose()
+    assert api.post("/v1/feeds/poll", headers=admin).json() == {"due": 1}
+    page = api.get("/admin/feeds", headers=admin | {"Accept": "text/html"})
+    assert page.status_code == 200 and "https://news.example/feed.xml" in page.text
+    assert page.headers["cache-control"] == "no-store"
+    assert api.get("/admin/feeds", headers={"Accept": "text/html"}).status_code == 401
+    assert api.delete(f"/v1/feeds/{feed['id']}", headers=admin).status_code == 204
+    assert api.delete(f"/v1/feeds/{feed['id']}", headers=admin).status_code == 404
+    assert api.get("/v1/feeds", headers=admin).json() == {"feeds": []}

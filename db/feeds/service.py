@@ -30,6 +30,10 @@ class FeedError(ValueError):
     """A feed request that cannot be done as asked; the message says why."""
 
 
+class FeedExists(FeedError):
+    """The feed is followed already."""
+
+
 def parse_interval(text: str) -> int:
     """'15m', '1h30m', '90s', '1d' → seconds, between MIN_INTERVAL and MAX_INTERVAL."""
     spec = text.strip().lower()
@@ -131,7 +135,7 @@ def add_feed(
             )
             return FeedHealth.of(feed)
     except IntegrityError:
-        raise FeedError(f"{clean} is followed already") from None
+        raise FeedExists(f"{clean} is followed already") from None
 
 
 def list_feeds(factory: sessionmaker[Session]) -> list[FeedHealth]:
