@@ -7,18 +7,22 @@ default policy is shown refusing it. Articles and people are fictional.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import httpx
 import pytest
 from sqlalchemy import select, text
 
 from db.api_keys import service as api_keys
 from db.feeds import service as feeds
 from db.models import Article, Quote, SeenEntry
+from db.services import free_port
 from db.session import make_engine, make_session_factory, transaction
 from db.settings import ResolvedSettings
 from db.vocabulary import Scope
@@ -356,3 +360,56 @@ def test_feeds_api_needs_admin_and_lists_adds_polls_removes(api, settings) -> No
     assert api.delete(f"/v1/feeds/{feed['id']}", headers=admin).status_code == 204
     assert api.delete(f"/v1/feeds/{feed['id']}", headers=admin).status_code == 404
     assert api.get("/v1/feeds", headers=admin).json() == {"feeds": []}
+
+
+def test_serve_polls_a_feed_added_through_the_api_and_its_quotes_become_searchable(
+    settings, newsroom: Newsroom
+) -> None:
+    """`onrecord serve` as deployed: its feed worker polls a feed the API added, within the
+    tick, and the article's quotes are searchable moments later."""
+    port = free_port()
+    env = cli_env(settings) | {
+        "ONRECORD_FETCH_ALLOW_NETWORKS": "127.0.0.1/32",
+        "ONRECORD_FETCH_MIN_INTERVAL": "0",
+        "ONRECORD_FEED_TICK": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "onrecord", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline and server.poll() is None, "serve did not start"
+                time.sleep(0.2)
+            added = client.post(
+                "/v1/feeds",
+                json={"url": newsroom.site.url("/feed.xml")},
+                headers={"X-API-Key": API_KEY},
+            )
+            assert added.status_code == 201, added.text
+            started = time.monotonic()
+            while time.monotonic() - started < 30:
+                found = client.get("/v1/search", params={"q": "rebuild the pier"}).json()
+                if found["total"]:
+                    break
+                time.sleep(0.3)
+            took = time.monotonic() - started
+            assert found["total"] == 1, "the feed's quote never became searchable"
+            assert found["hits"][0]["speaker"]["name"] == "Lotte Varga"
+            [feed] = client.get("/v1/feeds", headers={"X-API-Key": API_KEY}).json()["feeds"]
+            assert (feed["status"], feed["items_seen"]) == ("ok", 2)
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert took < 15, stderr[-2000:]
+    assert server.returncode is not None
