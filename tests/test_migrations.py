@@ -90,3 +90,37 @@ def test_the_quick_schema_check_reads_the_head_alembic_knows(service_urls) -> No
     engine = make_engine(url)
     assert migrate._stored_revision(engine) == migrate.current_revision(engine)
     engine.dispose()
+
+
+def test_the_job_queue_schema_goes_down_and_up_again(service_urls) -> None:
+    """Revision 0009 (procrastinate's schema) downgrades to nothing of its own and back."""
+    from alembic import command
+
+    server = make_url(service_urls["database_url"])
+    name = f"onrecord_jobs_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(server.set(database="postgres").render_as_string(False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(False)
+    left = "SELECT count(*) FROM pg_proc WHERE proname LIKE 'procrastinate%'"
+    try:
+        migrate.upgrade(url)
+        command.downgrade(migrate.alembic_config(url), "0008")
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            after_down = (
+                conn.scalar(text(left)),
+                conn.scalar(
+                    text("SELECT count(*) FROM pg_type WHERE typname LIKE 'procrastinate%'")
+                ),
+            )
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            after_up = conn.scalar(text(left))
+        engine.dispose()
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    assert after_down == (0, 0)
+    assert after_up > 10
