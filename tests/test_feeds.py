@@ -413,3 +413,34 @@ def test_serve_polls_a_feed_added_through_the_api_and_its_quotes_become_searchab
         _, stderr = server.communicate(timeout=30)
     assert took < 15, stderr[-2000:]
     assert server.returncode is not None
+
+
+def test_worker_command_polls_due_feeds_and_stops_on_sigterm(
+    settings, stores, newsroom: Newsroom
+) -> None:
+    factory, _index = stores
+    feed = follow(factory, newsroom)
+    env = cli_env(settings) | {
+        "ONRECORD_FETCH_ALLOW_NETWORKS": "127.0.0.1/32",
+        "ONRECORD_FETCH_MIN_INTERVAL": "0",
+        "ONRECORD_FEED_TICK": "1",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "onrecord", "worker", "--name", "test-worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and worker.poll() is None:
+            health = feeds.get_feed(factory, str(feed.id))
+            if health is not None and health.last_success_at is not None:
+                break
+            time.sleep(0.3)
+    finally:
+        worker.terminate()
+        _, stderr = worker.communicate(timeout=30)
+    assert health is not None and (health.items_seen, health.articles_stored) == (2, 2), stderr
+    assert worker.returncode == 0, stderr[-2000:]

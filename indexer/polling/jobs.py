@@ -85,6 +85,7 @@ class FeedWorker:
         self.concurrency = concurrency
         self.name = name
         self.last_error: str | None = None
+        self._foreground = False  # procrastinate handles SIGINT/SIGTERM, and they end the run
         self._stop = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
@@ -104,16 +105,17 @@ class FeedWorker:
         self._thread.join(timeout)
 
     def run_forever(self) -> None:
-        """Work in the calling thread until stopped (Ctrl-C stops it)."""
-        try:
-            self._run()
-        except KeyboardInterrupt:
-            self._stop.set()
+        """Work in the main thread until SIGINT (Ctrl-C) or SIGTERM: the jobs under way
+        finish first (up to 10 s)."""
+        self._foreground = True
+        self._run()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 asyncio.run(self._work())
+                if self._foreground:
+                    break  # a signal ended the worker
             except Exception as exc:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("feed worker stopped: %s; starting again", self.last_error)
@@ -127,7 +129,7 @@ class FeedWorker:
                     queues=[QUEUE],
                     name=self.name,
                     concurrency=self.concurrency,
-                    install_signal_handlers=False,
+                    install_signal_handlers=self._foreground,
                     delete_jobs="successful",
                     shutdown_graceful_timeout=10,
                     fetch_job_polling_interval=1.0,
