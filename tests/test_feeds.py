@@ -98,6 +98,20 @@ def newsroom() -> Iterator[Newsroom]:
         yield room
 
 
+@pytest.mark.parametrize(
+    ("spec", "seconds"), [("15m", 900), ("1h30m", 5400), ("90s", 90), ("1d", 86400), ("2H", 7200)]
+)
+def test_intervals_read_as_people_write_them(spec: str, seconds: int) -> None:
+    assert feeds.parse_interval(spec) == seconds
+    assert feeds.parse_interval(feeds.format_interval(seconds)) == seconds
+
+
+@pytest.mark.parametrize("spec", ["15", "soon", "1x", "m", "15m x", "0m", "1s", "8d", ""])
+def test_bad_intervals_are_refused(spec: str) -> None:
+    with pytest.raises(feeds.FeedError):
+        feeds.parse_interval(spec)
+
+
 def local_fetcher(**changes: object) -> Fetcher:
     fields: dict = {"user_agent": UA, "allow_networks": LOCAL, "min_interval": 0} | changes
     return Fetcher(FetchPolicy(**fields))
@@ -307,6 +321,9 @@ def test_cli_follows_lists_polls_and_removes_feeds(settings, newsroom: Newsroom)
 def test_cli_ingests_pages_by_url_and_refuses_loopback_by_default(
     settings, newsroom: Newsroom
 ) -> None:
+    feed = run_cli(settings, "feeds", "add", newsroom.site.url("/feed.xml"))
+    assert feed.returncode == 1 and "is a loopback address" in feed.stderr
+    assert "ONRECORD_FETCH_ALLOW_NETWORKS" in feed.stderr
     url = newsroom.site.url("/pier")
     refused = run_cli(settings, "ingest", url)
     assert refused.returncode == 1

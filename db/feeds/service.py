@@ -23,7 +23,7 @@ MAX_INTERVAL = 7 * 86_400
 POLL_LEASE = 30 * 60.0  # a claim a crashed worker left behind expires after this
 MAX_BACKOFF = 6 * 3600.0  # a failing feed is retried at least this often
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
-_INTERVAL = re.compile(r"(?:(\d+)([smhd]))+?")
+_INTERVAL = re.compile(r"(\d+)([smhd])")
 
 
 class FeedError(ValueError):

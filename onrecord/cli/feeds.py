@@ -29,8 +29,15 @@ def feeds_add(
     """Follow a feed: it is polled at once by a running worker (`serve` or `worker`), then at
     its interval; `onrecord feeds poll` polls it now."""
     from db.feeds import service as feeds
+    from indexer.fetch import AddressGuard, FetchRefused, Reason, check_url
+    from onrecord.root import ALLOW_NETWORKS_HINT
 
     stores = open_stores()
+    try:  # a literal internal address is refused now; host names when polled (as resolved)
+        check_url(url.strip(), AddressGuard(stores.settings.fetch_allow_networks))
+    except FetchRefused as exc:
+        hint = ALLOW_NETWORKS_HINT if exc.reason is Reason.ADDRESS else ""
+        raise fail(f"{exc}{hint}") from exc
     try:
         seconds = feeds.parse_interval(every or stores.settings.feed_interval)
         feed = feeds.add_feed(stores.factory, url, outlet, seconds)
