@@ -183,6 +183,30 @@ def test_new_entry_fetched_changed_page_updates_unchanged_skipped(
     assert (health.items_seen, health.articles_stored) == (3, 4)
 
 
+def test_a_page_corrected_without_the_feed_saying_so_is_found_within_a_day(
+    stores, newsroom: Newsroom
+) -> None:
+    factory, _index = stores
+    feed = follow(factory, newsroom)
+    with local_fetcher() as fetcher:
+        poll_now(factory, fetcher, feed.id)
+        newsroom.site.page(
+            "/pier", article_html("Pier plan approved", "Lotte Varga", "We rebuild it by July")
+        )  # the feed stays as it was: it answers 304
+        fresh = poll_now(factory, fetcher, feed.id)
+        with factory() as session, session.begin():
+            session.execute(text("UPDATE feed_entry SET fetched_at = now() - interval '25 hours'"))
+        day_later = poll_now(factory, fetcher, feed.id)
+        again = poll_now(factory, fetcher, feed.id)
+    assert fresh.not_modified and fresh.rechecked == 0
+    assert day_later.not_modified and day_later.rechecked == 2
+    assert (day_later.updated, day_later.unchanged) == (1, 1)
+    assert again.rechecked == 0 and newsroom.hits("/pier") == 2
+    with factory() as session:
+        texts = session.scalars(select(Article.text).where(Article.url.like("%/pier"))).all()
+    assert len(texts) == 1 and "by July" in texts[0]
+
+
 def test_same_article_in_two_feeds_is_stored_once(stores, newsroom: Newsroom) -> None:
     factory, _index = stores
     newsroom.site.routes["/other.xml"] = newsroom.feed

@@ -155,3 +155,21 @@ def save_entry(
         entry.fetched_at = fetched_at
     session.flush()
     return new
+
+
+def stale_entries(
+    session: Session, feed_id: int, fetched_before: datetime, seen_after: datetime, limit: int
+) -> list[SeenEntry]:
+    stmt = (
+        select(SeenEntry)
+        .where(
+            SeenEntry.feed_id == feed_id,
+            SeenEntry.article_id.is_not(None),
+            SeenEntry.error.is_(None),
+            SeenEntry.first_seen_at > seen_after,
+            SeenEntry.fetched_at < fetched_before,
+        )
+        .order_by(SeenEntry.fetched_at)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))

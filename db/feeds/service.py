@@ -227,6 +227,8 @@ class SeenState:
     etag: str | None
     last_modified: str | None
     attempts: int
+    fetched_at: datetime | None
+    error: str | None  # why its page gave no article
 
 
 def seen_entries(
@@ -238,7 +240,14 @@ def seen_entries(
 
 
 def _state(entry: SeenEntry) -> SeenState:
-    return SeenState(entry.signature, entry.etag, entry.last_modified, entry.attempts)
+    return SeenState(
+        entry.signature,
+        entry.etag,
+        entry.last_modified,
+        entry.attempts,
+        entry.fetched_at,
+        entry.error,
+    )
 
 
 def save_entry(
@@ -275,3 +284,17 @@ def save_entry(
 def _now(session: Session) -> datetime:
     """The database's clock, which claims are judged by."""
     return session.execute(select(func.now())).scalar_one()
+
+
+def stale_entries(
+    factory: sessionmaker[Session],
+    feed_id: int,
+    fetched_before: datetime,
+    seen_after: datetime,
+    limit: int,
+) -> list[tuple[str, str, SeenState]]:
+    """Entries whose page gave an article, first seen after `seen_after` and not fetched since
+    `fetched_before`, least recently fetched first: (entry key, page URL, state)."""
+    with factory() as session:
+        found = repository.stale_entries(session, feed_id, fetched_before, seen_after, limit)
+        return [(entry.entry_key, entry.url, _state(entry)) for entry in found]

@@ -2,9 +2,11 @@
 extract and store its article through the article store, and record what was seen.
 
 A feed is polled only by whoever claimed it (`db.feeds.service.claim_due`), so two workers
-never fetch one feed at once. Entries already seen with the same link, title and dates are
-not fetched again; an entry the feed shows changed is fetched with its page's validators (a
-304 changes nothing) and a changed page updates the stored article (same URL). A page that
+never fetch one feed at once. An entry already seen with the same link, title and dates has
+its page asked again once a day in its first week (pages are corrected without the feed saying
+so), even while the feed answers 304; an entry the feed shows changed is fetched at once. Both
+are asked with the page's validators (a 304 changes nothing), and a changed page updates the
+stored article (same URL). A page that
 cannot be fetched for now is tried again at the next polls, a few times; one refused (robots,
 not HTML, no article) is not, until the feed shows the entry changed.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,6 +40,9 @@ from indexer.fetch import (
 
 log = logging.getLogger("onrecord.feeds")
 
+PAGE_RECHECK = timedelta(days=1)  # how often a stored page is asked "changed?" …
+RECHECK_WINDOW = timedelta(days=7)  # … in the first week after its entry appeared
+RECHECKS_PER_POLL = 50
 PAGE_ATTEMPTS = 3  # polls that try a page which failed before it waits for a change
 RETRY = ""  # the signature of an entry to fetch again at the next poll
 
@@ -54,6 +59,7 @@ class PollReport:
     updated: int = 0  # stored articles whose page changed
     unchanged: int = 0  # pages fetched that gave an article already stored
     skipped: int = 0  # entries seen before and not changed
+    rechecked: int = 0  # stored pages asked again whether they changed
     refused: list[str] = field(default_factory=list)  # "url: why", pages that gave no article
     error: str | None = None  # the feed itself could not be polled
 
@@ -66,7 +72,7 @@ class PollReport:
             f"{self.url}: {self.entries} entries; articles: {self.new} new, {self.updated} "
             f"updated, {self.unchanged} unchanged, {len(self.refused)} refused; "
             f"{self.skipped} seen before"
-        )
+        ) + (f"; {self.rechecked} pages checked again" if self.rechecked else "")
 
 
 def poll_claimed(
@@ -101,6 +107,7 @@ def _poll(
     if isinstance(result, NotModified):
         report.not_modified = True
         validators = result.validators
+        _recheck(factory, fetcher, extract, feed, report)
         feeds.finish_poll(
             factory, feed, etag=validators.etag, last_modified=validators.last_modified
         )
@@ -120,6 +127,7 @@ def _poll(
             continue
         if _entry(factory, fetcher, extract, feed, entry, signature, state, report):
             items_seen += 1
+    _recheck(factory, fetcher, extract, feed, report)
     feeds.finish_poll(
         factory,
         feed,
@@ -200,6 +208,24 @@ def _entry(
         last_modified=page.validators.last_modified,
         fetched_at=fetched_at,
     )
+
+
+def _recheck(
+    factory: sessionmaker[Session],
+    fetcher: Fetcher,
+    extract: Extractor,
+    feed: ClaimedFeed,
+    report: PollReport,
+) -> None:
+    """Ask the pages this feed gave this week, not asked for a day, whether they changed."""
+    now = datetime.now(UTC)
+    stale = feeds.stale_entries(
+        factory, feed.id, now - PAGE_RECHECK, now - RECHECK_WINDOW, RECHECKS_PER_POLL
+    )
+    for key, url, state in stale:
+        report.rechecked += 1
+        entry = FeedEntry(url=url, id=key)
+        _entry(factory, fetcher, extract, feed, entry, state.signature, state, report)
 
 
 def _signature(entry: FeedEntry) -> str:
