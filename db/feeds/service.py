@@ -250,40 +250,45 @@ def _state(entry: SeenEntry) -> SeenState:
     )
 
 
-def save_entry(
-    factory: sessionmaker[Session],
-    feed_id: int,
-    entry_key: str,
-    *,
-    url: str,
-    signature: str,
-    article_id: int | None = None,
-    etag: str | None = None,
-    last_modified: str | None = None,
-    error: str | None = None,
-    failed: bool = False,
-    fetched_at: datetime | None = None,
-) -> bool:
-    """Remember an entry and what its page gave; True when the entry was new to the feed."""
+@dataclass
+class EntryRecord:
+    """What a poll learnt of one entry, to remember: its page, the article it gave (or why
+    not) and the signature that decides whether it is fetched again."""
+
+    entry_key: str
+    url: str
+    signature: str
+    fetched_at: datetime | None = None
+    article_id: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    failed: bool = False  # a failed fetch: counted, tried again while attempts last
+
+
+def save_entries(
+    factory: sessionmaker[Session], feed_id: int, records: Sequence[EntryRecord]
+) -> int:
+    """Remember a poll's entries in one transaction; how many were new to the feed."""
+    if not records:
+        return 0
     with transaction(factory) as session:
-        return repository.save_entry(
-            session,
-            feed_id,
-            entry_key[:2000],
-            url=url,
-            signature=signature,
-            article_id=article_id,
-            etag=etag,
-            last_modified=last_modified,
-            error=error,
-            failed=failed,
-            fetched_at=fetched_at,
+        return sum(
+            repository.save_entry(
+                session,
+                feed_id,
+                record.entry_key[:2000],
+                url=record.url,
+                signature=record.signature,
+                article_id=record.article_id,
+                etag=record.etag,
+                last_modified=record.last_modified,
+                error=record.error,
+                failed=record.failed,
+                fetched_at=record.fetched_at,
+            )
+            for record in records
         )
-
-
-def _now(session: Session) -> datetime:
-    """The database's clock, which claims are judged by."""
-    return session.execute(select(func.now())).scalar_one()
 
 
 def stale_entries(
@@ -298,3 +303,8 @@ def stale_entries(
     with factory() as session:
         found = repository.stale_entries(session, feed_id, fetched_before, seen_after, limit)
         return [(entry.entry_key, entry.url, _state(entry)) for entry in found]
+
+
+def _now(session: Session) -> datetime:
+    """The database's clock, which claims are judged by."""
+    return session.execute(select(func.now())).scalar_one()

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.articles.service import store_article
+from db.articles.service import store_article, store_articles
 from db.feeds import service as feeds
-from db.feeds.service import ClaimedFeed, SeenState
-from db.records import Extractor
+from db.feeds.service import ClaimedFeed, EntryRecord, SeenState
+from db.records import ArticleIn, Extractor, QuoteDraft
+from db.speakers.service import SpeakerCache
 from db.vocabulary import StoreStatus
 from indexer.fetch import (
     FeedEntry,
@@ -106,28 +108,35 @@ def _poll(
     result = fetcher.fetch_feed(feed.url, Validators(feed.etag, feed.last_modified))
     if isinstance(result, NotModified):
         report.not_modified = True
+        items_seen = _save(
+            factory, feed, _rechecked(factory, fetcher, extract, feed, report), report
+        )
         validators = result.validators
-        _recheck(factory, fetcher, extract, feed, report)
         feeds.finish_poll(
-            factory, feed, etag=validators.etag, last_modified=validators.last_modified
+            factory,
+            feed,
+            etag=validators.etag,
+            last_modified=validators.last_modified,
+            items_seen=items_seen,
+            articles_stored=report.new + report.updated,
         )
         return
     parsed = parse_feed(result.body, result.final_url, result.charset)
     report.entries = len(parsed.entries) + len(parsed.skipped)
     for skipped in parsed.skipped:
         report.refused.append(f"entry {skipped.label}: {skipped.reason}")
-    unique = list({entry.id: entry for entry in parsed.entries}.values())
+    unique = list({entry.id[:2000]: entry for entry in parsed.entries}.values())
     seen = feeds.seen_entries(factory, feed.id, [entry.id[:2000] for entry in unique])
-    items_seen = 0
+    done: list[EntryRecord | _Page] = []
     for entry in unique:
         state = seen.get(entry.id[:2000])
         signature = _signature(entry)
         if state is not None and state.signature == signature:
             report.skipped += 1
             continue
-        if _entry(factory, fetcher, extract, feed, entry, signature, state, report):
-            items_seen += 1
-    _recheck(factory, fetcher, extract, feed, report)
+        done.append(_entry(fetcher, extract, feed, entry, signature, state, report))
+    done += _rechecked(factory, fetcher, extract, feed, report)
+    items_seen = _save(factory, feed, done, report)
     feeds.finish_poll(
         factory,
         feed,
@@ -139,8 +148,16 @@ def _poll(
     )
 
 
+@dataclass
+class _Page:
+    """A page that gave an article: stored with the others of its poll, in one transaction."""
+
+    record: EntryRecord
+    article: ArticleIn
+    quotes: Sequence[QuoteDraft]
+
+
 def _entry(
-    factory: sessionmaker[Session],
     fetcher: Fetcher,
     extract: Extractor,
     feed: ClaimedFeed,
@@ -148,84 +165,91 @@ def _entry(
     signature: str,
     state: SeenState | None,
     report: PollReport,
-) -> bool:
-    """Fetch and store one new or changed entry; True when the entry was new to the feed."""
+) -> EntryRecord | _Page:
+    """Fetch one new or changed entry's page: the article to store, or what to remember."""
     validators = Validators(state.etag, state.last_modified) if state else None
-    fetched_at = datetime.now(UTC)
+    record = EntryRecord(entry.id[:2000], entry.url, signature, fetched_at=datetime.now(UTC))
     try:
         page = fetcher.fetch_page(entry.url, validators)
         if isinstance(page, NotModified):
             report.skipped += 1
-            return feeds.save_entry(
-                factory,
-                feed.id,
-                entry.id,
-                url=entry.url,
-                signature=signature,
-                etag=page.validators.etag,
-                last_modified=page.validators.last_modified,
-                fetched_at=fetched_at,
-            )
+            record.etag, record.last_modified = page.validators.etag, page.validators.last_modified
+            return record
         assert isinstance(page, Fetched)
         article = article_from_page(page, feed.outlet, entry)
     except FetchError as exc:
         report.refused.append(f"{entry.url}: {exc.message}")
         attempts = (state.attempts if state else 0) + 1
-        retry = isinstance(exc, FetchFailed) and attempts < PAGE_ATTEMPTS
-        return feeds.save_entry(
-            factory,
-            feed.id,
-            entry.id,
-            url=entry.url,
-            signature=RETRY if retry else signature,
-            error=exc.message,
-            failed=True,
-            fetched_at=fetched_at,
-        )
+        if isinstance(exc, FetchFailed) and attempts < PAGE_ATTEMPTS:
+            record.signature = RETRY
+        record.error, record.failed = exc.message, True
+        return record
     try:
         quotes = extract(article.text, article.published_at)
     except Exception as exc:  # one article's extraction fault refuses that article only
-        message = f"extraction failed: {type(exc).__name__}: {exc}"
-        report.refused.append(f"{entry.url}: {message}")
-        return feeds.save_entry(
-            factory, feed.id, entry.id, url=entry.url, signature=signature, error=message
-        )
-    stored = store_article(factory, article, quotes)
-    if stored.status == StoreStatus.new:
-        report.new += 1
-    elif stored.status == StoreStatus.updated:
-        report.updated += 1
-    else:
-        report.unchanged += 1
-    return feeds.save_entry(
-        factory,
-        feed.id,
-        entry.id,
-        url=entry.url,
-        signature=signature,
-        article_id=stored.article_id,
-        etag=page.validators.etag,
-        last_modified=page.validators.last_modified,
-        fetched_at=fetched_at,
-    )
+        record.error = f"extraction failed: {type(exc).__name__}: {exc}"
+        report.refused.append(f"{entry.url}: {record.error}")
+        return record
+    record.etag, record.last_modified = page.validators.etag, page.validators.last_modified
+    return _Page(record, article, quotes)
 
 
-def _recheck(
+def _save(
+    factory: sessionmaker[Session],
+    feed: ClaimedFeed,
+    done: list[EntryRecord | _Page],
+    report: PollReport,
+) -> int:
+    """Store the poll's articles in one transaction through the article store (one by one
+    only if that fails, so one bad article is refused alone), then remember every entry;
+    how many entries were new to the feed."""
+    pages = [item for item in done if isinstance(item, _Page)]
+    try:
+        results = store_articles(factory, [(p.article, p.quotes) for p in pages], SpeakerCache())
+    except OperationalError:
+        raise
+    except SQLAlchemyError:
+        results = None
+    for number, item in enumerate(pages):
+        if results is not None:
+            stored = results[number]
+        else:
+            try:
+                stored = store_article(factory, item.article, item.quotes)
+            except OperationalError:
+                raise
+            except SQLAlchemyError as exc:
+                item.record.error = f"not stored: {str(exc).splitlines()[0][:300]}"
+                report.refused.append(f"{item.record.url}: {item.record.error}")
+                continue
+        item.record.article_id = stored.article_id
+        if stored.status == StoreStatus.new:
+            report.new += 1
+        elif stored.status == StoreStatus.updated:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    records = [item.record if isinstance(item, _Page) else item for item in done]
+    return feeds.save_entries(factory, feed.id, records)
+
+
+def _rechecked(
     factory: sessionmaker[Session],
     fetcher: Fetcher,
     extract: Extractor,
     feed: ClaimedFeed,
     report: PollReport,
-) -> None:
+) -> list[EntryRecord | _Page]:
     """Ask the pages this feed gave this week, not asked for a day, whether they changed."""
     now = datetime.now(UTC)
     stale = feeds.stale_entries(
         factory, feed.id, now - PAGE_RECHECK, now - RECHECK_WINDOW, RECHECKS_PER_POLL
     )
-    for key, url, state in stale:
-        report.rechecked += 1
-        entry = FeedEntry(url=url, id=key)
-        _entry(factory, fetcher, extract, feed, entry, state.signature, state, report)
+    report.rechecked += len(stale)
+    return [
+        _entry(fetcher, extract, feed, FeedEntry(url=url, id=key), state.signature, state, report)
+        for key, url, state in stale
+    ]
 
 
 def _signature(entry: FeedEntry) -> str:
