@@ -95,7 +95,8 @@ class Newsroom:
         )
         body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {n}</title>'
         body += f"<link>{self.site.url('/')}</link><description>d</description>{items}"
-        send(handler, 200, body + "</channel></rss>", {"Content-Type": "application/rss+xml"})
+        headers = {"Content-Type": "application/rss+xml", "ETag": etag}
+        send(handler, 200, body + "</channel></rss>", headers)
 
 
 def local_env(instance: Instance) -> dict[str, str]:

@@ -200,6 +200,9 @@ def test_a_page_corrected_without_the_feed_saying_so_is_found_within_a_day(
         again = poll_now(factory, fetcher, feed.id)
     assert fresh.not_modified and fresh.rechecked == 0
     assert day_later.not_modified and day_later.rechecked == 2
+    assert "not modified (304); 2 pages checked again; articles: 0 new, 1 updated" in (
+        day_later.line()
+    )
     assert (day_later.updated, day_later.unchanged) == (1, 1)
     assert again.rechecked == 0 and newsroom.hits("/pier") == 2
     with factory() as session:

@@ -1,38 +1,35 @@
 """The job queue that schedules polls: procrastinate, on the PostgreSQL OnRecord already uses.
 
-Every `tick` seconds a periodic job (deferred once per moment, however many workers run)
-looks for due feeds and defers one poll job per feed. A poll job carries the feed's
-`queueing_lock` (one waiting job per feed) and `lock` (never two running at once), and the
-poll claims the feed in SQL before fetching it (`db.feeds.service.claim_due`: due, not held,
-taken with SKIP LOCKED), so a feed is fetched once however many workers there are.
-`FeedWorker` runs procrastinate's worker on an event loop of its own thread, beside the API
-in `onrecord serve` or alone in `onrecord worker`.
+Every `tick` seconds a periodic job is deferred (once per moment, however many workers run;
+its queueing lock keeps at most one waiting). The worker that runs it claims due feeds in SQL
+(`db.feeds.service.claim_due`: due, not held by anyone, taken with SKIP LOCKED and held by a
+lease) one at a time on each of a few poller threads until none is due. Workers that
+run tick jobs at the same moment claim disjoint feeds, so a feed is fetched once however many
+workers there are, and a backlog is shared between them. `FeedWorker` runs procrastinate's
+worker on an event loop of its own thread, beside the API in `onrecord serve` or alone in
+`onrecord worker`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import threading
 
 import procrastinate
-from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.feeds import service as feeds
 from db.index_sync.service import drain_outbox
 from db.records import Extractor
 from db.search_index import SearchIndex
 from indexer.fetch import Fetcher
-from indexer.polling.poll import poll_due
+from indexer.polling.poll import POLLERS, PollReport, poll_due
 
 log = logging.getLogger("onrecord.feeds")
 
 QUEUE = "feeds"
 TICK_TASK = "onrecord.feeds.tick"
-POLL_TASK = "onrecord.feeds.poll"
 RESTART_DELAY = 5.0  # seconds before a worker that stopped on an error starts again
 
 
@@ -50,28 +47,23 @@ def feed_jobs(
     tick: int = 5,
     index_batch_size: int = 1000,
 ) -> procrastinate.App:
-    """The procrastinate app with the two feed tasks, bound to these stores and fetcher."""
+    """The procrastinate app with the periodic feed task, bound to these stores and fetcher."""
     connector = procrastinate.PsycopgConnector(
         conninfo=libpq_url(database_url), min_size=1, max_size=4
     )
     app = procrastinate.App(connector=connector)
 
-    @app.task(name=POLL_TASK, queue=QUEUE)
-    def poll(feed_id: int) -> None:
-        for report in poll_due(factory, fetcher, extract, ids=[feed_id], limit=1):
-            log.info("feed poll: %s", report.line())
-            if report.new or report.updated:  # searchable now, not at the next index drain
-                sync = drain_outbox(factory, index, index_batch_size, wait=False)
-                if sync.error:
-                    log.warning("feed poll: quotes wait for the index: %s", sync.error)
-
     @app.periodic(cron=f"* * * * * */{tick}", periodic_id="due-feeds")
     @app.task(name=TICK_TASK, queue=QUEUE, queueing_lock=TICK_TASK, pass_context=False)
-    async def defer_due_polls(timestamp: int) -> None:
-        for feed_id in await asyncio.to_thread(feeds.due_feed_ids, factory):
-            key = f"feed:{feed_id}"
-            with contextlib.suppress(AlreadyEnqueued):  # its poll is waiting already
-                await poll.configure(lock=key, queueing_lock=key).defer_async(feed_id=feed_id)
+    def poll_due_feeds(timestamp: int) -> None:
+        poll_due(factory, fetcher, extract, pollers=POLLERS, on_report=after_poll)
+
+    def after_poll(report: PollReport) -> None:
+        log.info("feed poll: %s", report.line())
+        if report.new or report.updated:  # searchable now, not at the next index drain
+            sync = drain_outbox(factory, index, index_batch_size, wait=False)
+            if sync.error:
+                log.warning("feed poll: quotes wait for the index: %s", sync.error)
 
     return app
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -42,6 +44,7 @@ from indexer.fetch import (
 
 log = logging.getLogger("onrecord.feeds")
 
+POLLERS = 4  # feeds polled at once by one poll run (fetching waits on the network mostly)
 PAGE_RECHECK = timedelta(days=1)  # how often a stored page is asked "changed?" …
 RECHECK_WINDOW = timedelta(days=7)  # … in the first week after its entry appeared
 RECHECKS_PER_POLL = 50
@@ -68,21 +71,28 @@ class PollReport:
     def line(self) -> str:
         if self.error:
             return f"{self.url}: failed: {self.error}"
+        articles = (
+            f"articles: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{len(self.refused)} refused"
+        )
+        rechecked = f"{self.rechecked} pages checked again" if self.rechecked else ""
         if self.not_modified:
-            return f"{self.url}: not modified (304)"
-        return (
-            f"{self.url}: {self.entries} entries; articles: {self.new} new, {self.updated} "
-            f"updated, {self.unchanged} unchanged, {len(self.refused)} refused; "
-            f"{self.skipped} seen before"
-        ) + (f"; {self.rechecked} pages checked again" if self.rechecked else "")
+            return f"{self.url}: not modified (304)" + (
+                f"; {rechecked}; {articles}" if rechecked else ""
+            )
+        seen = f"{self.entries} entries; {articles}; {self.skipped} seen before"
+        return f"{self.url}: {seen}" + (f"; {rechecked}" if rechecked else "")
 
 
 def poll_claimed(
-    factory: sessionmaker[Session], fetcher: Fetcher, extract: Extractor, feed: ClaimedFeed
-) -> PollReport:
-    """Poll a feed this worker holds and release it with its next poll scheduled, whatever
-    happens (an outage of PostgreSQL leaves the claim to expire)."""
-    report = PollReport(feed.id, feed.url)
+    factory: sessionmaker[Session],
+    fetcher: Fetcher,
+    extract: Extractor,
+    feed: ClaimedFeed,
+    report: PollReport,
+) -> None:
+    """Poll a feed this worker holds, filling in `report`, and release it with its next poll
+    scheduled, whatever happens (an outage of PostgreSQL leaves the claim to expire)."""
     try:
         _poll(factory, fetcher, extract, feed, report)
     except FetchError as exc:
@@ -95,7 +105,6 @@ def poll_claimed(
         log.exception("feed %s: poll failed", feed.url)
         report.error = f"{type(exc).__name__}: {exc}"
         feeds.finish_poll(factory, feed, error=report.error)
-    return report
 
 
 def _poll(
@@ -263,10 +272,29 @@ def poll_due(
     fetcher: Fetcher,
     extract: Extractor,
     ids: list[int] | None = None,
-    limit: int = 100,
+    limit: int | None = None,
+    pollers: int = 1,
+    on_report: Callable[[PollReport], None] | None = None,
 ) -> list[PollReport]:
-    """Claim the due feeds (of `ids`, or all) and poll them one after another."""
-    return [
-        poll_claimed(factory, fetcher, extract, feed)
-        for feed in feeds.claim_due(factory, limit, ids)
-    ]
+    """Poll due feeds (of `ids`, or all) until none is due or `limit` polls are done: each of
+    `pollers` threads claims one feed at a time, so a slow site holds up only its thread."""
+    reports: list[PollReport] = []
+    lock = threading.Lock()
+
+    def poller() -> None:
+        while True:
+            with lock:
+                if limit is not None and len(reports) >= limit:
+                    return
+                claimed = feeds.claim_due(factory, 1, ids)
+                if not claimed:
+                    return
+                reports.append(report := PollReport(claimed[0].id, claimed[0].url))
+            poll_claimed(factory, fetcher, extract, claimed[0], report)
+            if on_report:
+                on_report(report)
+
+    with ThreadPoolExecutor(pollers, thread_name_prefix="feed-poll") as pool:
+        for done in [pool.submit(poller) for _ in range(pollers)]:
+            done.result()  # a poller's failure (PostgreSQL gone) is the caller's
+    return reports

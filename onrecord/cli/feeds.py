@@ -114,7 +114,7 @@ def feeds_poll(
     from db.feeds import service as feeds
     from db.index_sync.service import drain_outbox
     from indexer.extract import extract_quotes
-    from indexer.polling.poll import poll_due
+    from indexer.polling.poll import POLLERS, poll_due
     from onrecord.root import build_fetcher
 
     stores = open_stores()
@@ -129,7 +129,7 @@ def feeds_poll(
     wanted = feeds.make_due(stores.factory, ids)
     index_problem = ensure_index(stores)
     with build_fetcher(stores.settings) as fetcher:
-        reports = poll_due(stores.factory, fetcher, extract_quotes, ids, limit=max(wanted, 1))
+        reports = poll_due(stores.factory, fetcher, extract_quotes, ids, wanted, POLLERS)
     for report in reports:
         out.print(report.line(), highlight=False)
         for refusal in report.refused:
