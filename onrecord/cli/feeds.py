@@ -26,8 +26,10 @@ def feeds_add(
         ),
     ] = None,
 ) -> None:
-    """Follow a feed: it is polled at once by a running worker (`serve` or `worker`), then at
-    its interval; `onrecord feeds poll` polls it now."""
+    """Follow a feed (polled at once by a running worker, then at its interval).
+
+    `onrecord serve` and `onrecord worker` poll due feeds; `onrecord feeds poll` polls now.
+    """
     from db.feeds import service as feeds
     from indexer.fetch import AddressGuard, FetchRefused, Reason, check_url
     from onrecord.root import ALLOW_NETWORKS_HINT
@@ -109,8 +111,11 @@ def feeds_poll(
         list[str] | None, typer.Argument(help="Feed ids or URLs (default: every feed).")
     ] = None,
 ) -> None:
-    """Poll feeds now, here, and say what each gave; a feed a worker is polling right now is
-    left to it. Exit 1 if a feed failed or a page was refused."""
+    """Poll feeds now, here, and say what each gave.
+
+    A feed a worker is polling right now is left to it. Exit 1 if a feed failed or a page
+    was refused.
+    """
     from db.feeds import service as feeds
     from db.index_sync.service import drain_outbox
     from indexer.extract import extract_quotes
@@ -152,8 +157,11 @@ def feeds_poll(
 def worker_command(
     name: Annotated[str, typer.Option(help="Worker name in the job queue's records.")] = "feeds",
 ) -> None:
-    """Poll due feeds (and carry their quotes to the index) until stopped with Ctrl-C; run
-    any number beside `onrecord serve`, which polls too: a feed is never polled twice at once."""
+    """Poll due feeds and index their quotes until stopped (Ctrl-C or SIGTERM).
+
+    Run any number beside `onrecord serve`, which polls too: a feed is never polled twice at
+    once.
+    """
     import logging
 
     from db.index_sync.worker import IndexWorker
