@@ -382,6 +382,7 @@ def test_feeds_api_needs_admin_and_lists_adds_polls_removes(api, settings) -> No
     assert api.post("/v1/feeds", json=body, headers=admin).status_code == 409
     bad = api.post("/v1/feeds", json=body | {"url": "ftp://x.example/f"}, headers=admin)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid"
+    assert "is not an http(s) URL" in bad.json()["error"]["message"]
     slow = api.post(
         "/v1/feeds", json=body | {"url": "https://b.example/f", "every": "1s"}, headers=admin
     )

@@ -118,21 +118,19 @@ def add_feed(
 ) -> FeedHealth:
     """Follow a feed; it is due at once. The URL must be http(s); whether it may be fetched
     (address, robots.txt) is the fetcher's decision at poll time."""
-    try:
-        clean = http_url(url.strip())
-    except ValueError as exc:
-        raise FeedError(str(exc)) from None
+    clean = http_url(url.strip())
     if not clean:
-        raise FeedError("a feed needs a URL")
+        raise FeedError(f"{url.strip()[:200]!r} is not an http(s) URL with a host")
     if len(clean) > 2000:
         raise FeedError("the feed URL is over 2000 characters")
     if not MIN_INTERVAL <= interval_seconds <= MAX_INTERVAL:
         raise FeedError(f"interval must lie between {MIN_INTERVAL} s and 7 days")
+    outlet = (outlet or "").strip() or None
+    if outlet and len(outlet) > 200:
+        raise FeedError("the outlet name is over 200 characters")
     try:
         with transaction(factory) as session:
-            feed = repository.add_feed(
-                session, clean, (outlet or "").strip() or None, interval_seconds
-            )
+            feed = repository.add_feed(session, clean, outlet, interval_seconds)
             return FeedHealth.of(feed)
     except IntegrityError:
         raise FeedExists(f"{clean} is followed already") from None

@@ -135,6 +135,8 @@ def feeds_poll(
     index_problem = ensure_index(stores)
     with build_fetcher(stores.settings) as fetcher:
         reports = poll_due(stores.factory, fetcher, extract_quotes, ids, wanted, POLLERS)
+    if not wanted:
+        out.print("no feeds")
     for report in reports:
         out.print(report.line(), highlight=False)
         for refusal in report.refused:
