@@ -492,3 +492,43 @@ class VerifyResult(BaseModel):
         description="False: no embedder is configured, so paraphrases cannot be detected and "
         "a paraphrased claim reads as not found."
     )
+
+
+class FeedIn(BaseModel):
+    """A feed to follow."""
+
+    url: str = Field(max_length=2000, description="The RSS or Atom feed's http(s) URL.")
+    outlet: str | None = Field(default=None, max_length=200, description="Outlet of its articles.")
+    every: str | None = Field(
+        default=None,
+        max_length=20,
+        description="How often to poll: 90s, 15m, 1h30m, 1d (default: the server's setting).",
+    )
+
+
+class FeedOut(BaseModel):
+    """A followed feed and its health."""
+
+    id: int
+    url: str
+    outlet: str | None
+    title: str | None = Field(description="The feed's own title, once polled.")
+    every: str = Field(description="The polling interval, e.g. 15m.")
+    interval_seconds: int
+    status: Literal["new", "ok", "failing", "polling"]
+    next_poll_at: datetime
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None = Field(description="Why the latest polls failed; null once one works.")
+    last_error_at: datetime | None
+    failures: int = Field(description="Failed polls in a row.")
+    items_seen: int = Field(description="Entries seen in the feed.")
+    articles_stored: int = Field(description="Articles its polls stored new or updated.")
+
+
+class FeedList(BaseModel):
+    feeds: list[FeedOut]
+
+
+class FeedsDue(BaseModel):
+    due: int = Field(description="Feeds a worker will poll at its next look (within seconds).")

@@ -261,3 +261,55 @@ class EditorSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Feed(Base):
+    """A feed OnRecord follows: how often, what the server last said (validators) and how
+    polling goes (health). `next_poll_at` is the schedule; claiming a feed moves it forward
+    (see `db.feeds.repository.claim_due`), so two workers never poll one feed at once."""
+
+    __tablename__ = "feed"
+    __table_args__ = (Index("ix_feed_next_poll_at", "next_poll_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    outlet: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(1000))  # as the feed names itself
+    interval_seconds: Mapped[int] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(String(1000))
+    last_modified: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    next_poll_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    polling_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # claimed
+    last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failures: Mapped[int] = mapped_column(Integer, server_default="0")  # in a row
+    items_seen: Mapped[int] = mapped_column(Integer, server_default="0")
+    articles_stored: Mapped[int] = mapped_column(Integer, server_default="0")  # new or updated
+
+
+class SeenEntry(Base):
+    """An entry of a feed, seen: its page's validators and the article it gave, so an entry
+    is fetched once and again only when the feed says it changed (`signature`)."""
+
+    __tablename__ = "feed_entry"
+    __table_args__ = (Index("uq_feed_entry_key", "feed_id", "entry_key", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed.id", ondelete="CASCADE"))
+    entry_key: Mapped[str] = mapped_column(String(2000))  # Atom id, RSS guid, or the link
+    url: Mapped[str] = mapped_column(String(2000))
+    signature: Mapped[str] = mapped_column(String(64))  # link, title and dates, hashed
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("article.id", ondelete="SET NULL"))
+    etag: Mapped[str | None] = mapped_column(String(1000))
+    last_modified: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(Text)  # why its page gave no article
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")  # failed fetches in a row
+    first_seen_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -6,6 +6,7 @@ services)."""
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -101,6 +102,31 @@ class Settings(BaseSettings):
         description="Proxy addresses/networks whose X-Forwarded-For is believed; none by default.",
     )
 
+    fetch_allow_networks: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Networks (127.0.0.0/8, 10.1.0.0/16, ::1) the fetcher may connect to although "
+        "they are not public: none by default, so feeds and pages on loopback, private, "
+        "link-local and metadata addresses are refused (SSRF). For tests and intranets.",
+    )
+    fetch_contact_url: str = Field(
+        default="https://github.com/onrecord/onrecord",
+        description="Where site owners read about our crawler; named in the User-Agent.",
+    )
+    fetch_min_interval: float = Field(
+        default=1.0,
+        description="Seconds between two requests to one host (robots.txt "
+        "Crawl-delay may ask for more).",
+    )
+    feed_interval: str = Field(
+        default="15m", description="How often a feed added without --every is polled."
+    )
+    feed_tick: int = Field(
+        default=5,
+        ge=1,
+        le=59,
+        description="Seconds between the scheduler's looks for due feeds (a divisor of 60).",
+    )
+
     @field_validator("public_url")
     @classmethod
     def _origin_only(cls, value: str | None) -> str | None:
@@ -111,11 +137,23 @@ class Settings(BaseSettings):
             raise ValueError("ONRECORD_PUBLIC_URL must be http(s)://host[:port], without a path")
         return f"{parts.scheme}://{parts.netloc}"
 
-    @field_validator("api_keys", "trusted_proxies", "allowed_hosts", mode="before")
+    @field_validator(
+        "api_keys", "trusted_proxies", "allowed_hosts", "fetch_allow_networks", mode="before"
+    )
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
             return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @field_validator("fetch_allow_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network)
+            except ValueError as exc:
+                raise ValueError(f"ONRECORD_FETCH_ALLOW_NETWORKS: {exc}") from None
         return value
 
 

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from db.settings import ResolvedSettings, Settings
     from db.stores import Stores
+    from indexer.fetch import Fetcher
+    from indexer.polling.jobs import FeedWorker
 
 
 def read_settings() -> Settings:
@@ -37,3 +39,39 @@ def build_app(stores: Stores) -> FastAPI:
     from indexer.extract import extract_quotes
 
     return create_app(stores, extract_quotes)
+
+
+ALLOW_NETWORKS_HINT = (
+    " (an operator allows a network with ONRECORD_FETCH_ALLOW_NETWORKS, e.g. 10.0.0.0/8)"
+)
+
+
+def build_fetcher(settings: Settings) -> Fetcher:
+    """The one HTTP client for feeds and pages, with the operator's policy."""
+    from indexer.fetch import Fetcher, FetchPolicy, user_agent
+
+    policy = FetchPolicy(
+        user_agent=user_agent(settings.fetch_contact_url),
+        allow_networks=tuple(settings.fetch_allow_networks),
+        min_interval=settings.fetch_min_interval,
+        max_bytes=settings.max_article_bytes,
+    )
+    return Fetcher(policy)
+
+
+def build_feed_worker(stores: Stores, fetcher: Fetcher, name: str = "feeds") -> FeedWorker:
+    """The feed poller on the job queue, with the indexer's extractor; not started."""
+    from indexer.extract import extract_quotes
+    from indexer.polling.jobs import FeedWorker, feed_jobs
+
+    settings = stores.settings
+    app = feed_jobs(
+        settings.database_url,
+        stores.factory,
+        stores.index,
+        fetcher,
+        extract_quotes,
+        tick=settings.feed_tick,
+        index_batch_size=settings.index_batch_size,
+    )
+    return FeedWorker(app, name=name)

@@ -101,7 +101,8 @@ def settings(service_urls: dict, tmp_path: Path) -> Iterator[ResolvedSettings]:
     with engine.begin() as conn:
         conn.execute(
             text(
-                "TRUNCATE quote, article, speaker, index_outbox, api_key, correction"
+                "TRUNCATE quote, article, speaker, index_outbox, api_key, correction, feed,"
+                " procrastinate_jobs, procrastinate_workers"
                 " RESTART IDENTITY CASCADE"
             )
         )

@@ -43,6 +43,7 @@ UNDATED = {
 KEYED_ROUTES = {"create_article", "delete_article", "get_index_status", "sync_index"} | {
     *("correct_quote", "edit_speaker", "split_speaker", "list_corrections"),
     *("revert_correction", "flag_queue", "merge_speaker"),
+    *("list_feeds", "add_feed", "get_feed", "remove_feed", "poll_feed", "poll_feeds"),
 }
 
 

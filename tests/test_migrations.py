@@ -17,9 +17,19 @@ from db.session import make_engine
 def test_models_match_migrations(service_urls) -> None:
     engine = make_engine(service_urls["database_url"])
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": _ours})
+        diff = compare_metadata(context, Base.metadata)
+        job_tables = conn.scalar(
+            text("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'procrastinate%'")
+        )
     engine.dispose()
     assert diff == []
+    assert job_tables == 4  # the job queue's schema, created by revision 0011
+
+
+def _ours(name: str | None, kind: str, _parent: object) -> bool:
+    """Procrastinate's tables are its own (revision 0011 creates them), not `db.models`."""
+    return not (kind == "table" and name is not None and name.startswith("procrastinate_"))
 
 
 def test_quotes_stored_before_0005_get_cited_words_and_parts(service_urls) -> None:
@@ -119,3 +129,37 @@ def test_merges_made_before_the_audit_get_their_correction(service_urls) -> None
     assert (row.action, row.speaker_id) == ("merge", 1)
     assert row.before == {"speaker_id": 2, "speaker": "Orla Finch", "slug": "orla-finch"}
     assert row.after == {"speaker_id": 1, "speaker": "Ada Quill", "merge_id": 1, "moved": 2}
+
+
+def test_the_job_queue_schema_goes_down_and_up_again(service_urls) -> None:
+    """Revision 0011 (procrastinate's schema) downgrades to nothing of its own and back."""
+    from alembic import command
+
+    server = make_url(service_urls["database_url"])
+    name = f"onrecord_jobs_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(server.set(database="postgres").render_as_string(False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(False)
+    left = "SELECT count(*) FROM pg_proc WHERE proname LIKE 'procrastinate%'"
+    try:
+        migrate.upgrade(url)
+        command.downgrade(migrate.alembic_config(url), "0010")
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            after_down = (
+                conn.scalar(text(left)),
+                conn.scalar(
+                    text("SELECT count(*) FROM pg_type WHERE typname LIKE 'procrastinate%'")
+                ),
+            )
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            after_up = conn.scalar(text(left))
+        engine.dispose()
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    assert after_down == (0, 0)
+    assert after_up > 10

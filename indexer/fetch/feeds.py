@@ -26,6 +26,7 @@ class FeedEntry:
     title: str | None = None
     published: datetime | None = None  # UTC; the updated date when no published date
     author: str | None = None
+    updated: datetime | None = None  # UTC; when the feed says the entry last changed
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ def _entry(raw: Any, base: str) -> FeedEntry | str:
         title=(raw.get("title") or "").strip() or None,
         published=_when(raw.get("published_parsed") or raw.get("updated_parsed")),
         author=(raw.get("author") or "").strip() or None,
+        # dict.get: feedparser's own get maps a missing `updated` to `published`, with a warning
+        updated=_when(dict.get(raw, "updated_parsed")),
     )
 
 

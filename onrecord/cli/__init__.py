@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from onrecord.cli import articles, database, keys, quotes, services, speakers
+from onrecord.cli import articles, database, feeds, keys, quotes, services, speakers
 from onrecord.cli.export import export_command
+from onrecord.cli.feeds import worker_command
 from onrecord.cli.index import check_command, reindex_command, sync_command
 from onrecord.cli.ingest import extract_command, ingest_command
 from onrecord.cli.serve import serve_command
@@ -24,9 +25,11 @@ app.command("reindex")(reindex_command)
 app.command("check")(check_command)
 app.command("export")(export_command)
 app.command("serve")(serve_command)
+app.command("worker")(worker_command)
 app.add_typer(database.app, name="db")
 app.add_typer(articles.app, name="articles")
 app.add_typer(keys.app, name="keys")
+app.add_typer(feeds.app, name="feeds")
 app.add_typer(services.app, name="services")
 app.add_typer(speakers.app, name="speakers")
 app.add_typer(quotes.app, name="quotes")

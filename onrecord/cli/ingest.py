@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,7 +16,7 @@ import typer
 
 from indexer.formats import SourceFormat
 from onrecord.cli.common import ensure_index, err, fail, first_line, open_stores, out, progress_bar
-from onrecord.root import read_settings
+from onrecord.root import ALLOW_NETWORKS_HINT, build_fetcher, read_settings
 
 if TYPE_CHECKING:
     from indexer.sources import Overrides, SourceArticle, SourceError
@@ -23,7 +24,10 @@ if TYPE_CHECKING:
 
 def ingest_command(
     paths: Annotated[
-        list[str], typer.Argument(help="Files (.txt, .html, .jsonl), folders, or - for stdin.")
+        list[str],
+        typer.Argument(
+            help="Files (.txt, .html, .jsonl), folders, - for stdin, or http(s) URLs of pages."
+        ),
     ],
     outlet: Annotated[str | None, typer.Option(help="Outlet name for every article.")] = None,
     date_: Annotated[
@@ -57,6 +61,7 @@ def ingest_command(
     """
     from sqlalchemy.exc import OperationalError
 
+    from indexer.fetch.articles import fetch_articles, is_url
     from indexer.pipeline import ingest_articles
     from indexer.sources import SourceError, read_articles
 
@@ -72,9 +77,16 @@ def ingest_command(
             f"`onrecord sync`: {index_problem}",
             highlight=False,
         )
-    items = read_articles(paths, overrides, stores.settings.max_article_bytes, source_format)
+    files = [path for path in paths if not is_url(path)]
+    urls = [path for path in paths if is_url(path)]
+    fetcher = build_fetcher(stores.settings)
+    items = chain(
+        read_articles(files, overrides, stores.settings.max_article_bytes, source_format),
+        fetch_articles(urls, fetcher, overrides, ALLOW_NETWORKS_HINT),
+    )
     logging.getLogger("onrecord.index_worker").setLevel(logging.ERROR)  # the summary says it
-    total = _count_inputs(paths)
+    counted = _count_inputs(files)
+    total = None if counted is None else counted + len(urls)
     with progress_bar() as progress:
         task = progress.add_task("ingesting", total=total, rate="")
 
@@ -109,6 +121,8 @@ def ingest_command(
                 f"PostgreSQL became unavailable after {done} inputs: {first_line(exc.orig)}. "
                 f"{RERUN_HINT}"
             ) from exc
+        finally:
+            fetcher.close()
     if summary.index_error:
         err.print(f"[yellow]warning:[/] {summary.index_error}", highlight=False)
     out.print(summary.line(), highlight=False)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from onrecord.cli.common import ensure_index, err, fail, open_stores
-from onrecord.root import build_app
+from onrecord.root import build_app, build_feed_worker, build_fetcher
 
 SERVE_LOG_CONFIG = {
     "version": 1,
@@ -31,6 +31,7 @@ SERVE_LOG_CONFIG = {
     "loggers": {
         "onrecord": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "procrastinate": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
 
@@ -48,6 +49,8 @@ def serve_command(
     if problem:
         err.print(f"[yellow]warning:[/] {problem}", highlight=False)
     app = build_app(stores)
+    fetcher = build_fetcher(stores.settings)
+    feed_worker = build_feed_worker(stores, fetcher)
     err.print(f"OnRecord API on http://{host}:{port} (docs at /docs)", highlight=False)
     config = uvicorn.Config(
         app,
@@ -58,7 +61,12 @@ def serve_command(
         access_log=False,  # the app logs one JSON line per request instead
         proxy_headers=False,  # see ONRECORD_TRUSTED_PROXIES
     )
-    uvicorn.Server(config).run(sockets=[listener])
+    feed_worker.start()  # polls due feeds beside the API (see `onrecord worker`)
+    try:
+        uvicorn.Server(config).run(sockets=[listener])
+    finally:
+        feed_worker.stop()
+        fetcher.close()
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -1,0 +1,137 @@
+"""The job queue that schedules polls: procrastinate, on the PostgreSQL OnRecord already uses.
+
+Every `tick` seconds a periodic job is deferred (once per moment, however many workers run;
+its queueing lock keeps at most one waiting). The worker that runs it claims due feeds in SQL
+(`db.feeds.service.claim_due`: due, not held by anyone, taken with SKIP LOCKED and held by a
+lease) one at a time on each of a few poller threads until none is due. Workers that
+run tick jobs at the same moment claim disjoint feeds, so a feed is fetched once however many
+workers there are, and a backlog is shared between them. `FeedWorker` runs procrastinate's
+worker on an event loop of its own thread, beside the API in `onrecord serve` or alone in
+`onrecord worker`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+import procrastinate
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.index_sync.service import drain_outbox
+from db.records import Extractor
+from db.search_index import SearchIndex
+from indexer.fetch import Fetcher
+from indexer.polling.poll import POLLERS, PollReport, poll_due
+
+log = logging.getLogger("onrecord.feeds")
+
+QUEUE = "feeds"
+TICK_TASK = "onrecord.feeds.tick"
+RESTART_DELAY = 5.0  # seconds before a worker that stopped on an error starts again
+
+
+def libpq_url(database_url: str) -> str:
+    """The SQLAlchemy URL (`postgresql+psycopg://…`) as psycopg itself takes it."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(False)
+
+
+def feed_jobs(
+    database_url: str,
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    fetcher: Fetcher,
+    extract: Extractor,
+    tick: int = 5,
+    index_batch_size: int = 1000,
+) -> procrastinate.App:
+    """The procrastinate app with the periodic feed task, bound to these stores and fetcher."""
+    connector = procrastinate.PsycopgConnector(
+        conninfo=libpq_url(database_url), min_size=1, max_size=4
+    )
+    app = procrastinate.App(connector=connector)
+
+    @app.periodic(cron=f"* * * * * */{tick}", periodic_id="due-feeds")
+    @app.task(name=TICK_TASK, queue=QUEUE, queueing_lock=TICK_TASK, pass_context=False)
+    def poll_due_feeds(timestamp: int) -> None:
+        poll_due(factory, fetcher, extract, pollers=POLLERS, on_report=after_poll)
+
+    def after_poll(report: PollReport) -> None:
+        log.info("feed poll: %s", report.line())
+        if report.new or report.updated:  # searchable now, not at the next index drain
+            sync = drain_outbox(factory, index, index_batch_size, wait=False)
+            if sync.error:
+                log.warning("feed poll: quotes wait for the index: %s", sync.error)
+
+    return app
+
+
+class FeedWorker:
+    """procrastinate's worker on its own thread and event loop; started again after an error
+    (PostgreSQL gone) until stopped."""
+
+    def __init__(self, app: procrastinate.App, concurrency: int = 2, name: str = "feeds"):
+        self.app = app
+        self.concurrency = concurrency
+        self.name = name
+        self.last_error: str | None = None
+        self._foreground = False  # procrastinate handles SIGINT/SIGTERM, and they end the run
+        self._stop = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._thread = threading.Thread(target=self._run, name=f"{name}-worker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def alive(self) -> bool:
+        return self._thread.is_alive() and not self._stop.is_set()
+
+    def stop(self, timeout: float = 15) -> None:
+        self._stop.set()
+        loop, task = self._loop, self._task
+        if loop is not None and task is not None:
+            loop.call_soon_threadsafe(task.cancel)
+        self._thread.join(timeout)
+
+    def run_forever(self) -> None:
+        """Work in the main thread until SIGINT (Ctrl-C) or SIGTERM: the jobs under way
+        finish first (up to 10 s)."""
+        self._foreground = True
+        self._run()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                asyncio.run(self._work())
+                if self._foreground:
+                    break  # a signal ended the worker
+            except Exception as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("feed worker stopped: %s; starting again", self.last_error)
+                self._stop.wait(RESTART_DELAY)
+
+    async def _work(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        async with self.app.open_async():
+            self._task = asyncio.ensure_future(
+                self.app.run_worker_async(
+                    queues=[QUEUE],
+                    name=self.name,
+                    concurrency=self.concurrency,
+                    install_signal_handlers=self._foreground,
+                    delete_jobs="successful",
+                    shutdown_graceful_timeout=10,
+                    fetch_job_polling_interval=1.0,
+                )
+            )
+            if self._stop.is_set():
+                self._task.cancel()
+            self.last_error = None
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                if not self._stop.is_set():
+                    raise
