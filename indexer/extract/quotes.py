@@ -34,7 +34,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     lines = transcript_lines(art)
     for s in art.sentences:
         for name in names_in(text, s.start, s.end):
-            if not any(q.start <= name.start < q.end for q in art.quotes):
+            if not art.in_quotation(name.start):
                 named = art.registry.observe(name, s.index, subject=False)
                 if named.mentions == 1:
                     before = text[s.start : name.start].lower().split()
@@ -97,7 +97,7 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
             return
     head = min(s.end, s.start + 80)
     for m in names_in(art.text, s.start, head):
-        if m.start - s.start >= 40 or any(q.start <= m.start < q.end for q in art.quotes):
+        if m.start - s.start >= 40 or art.in_quotation(m.start):
             continue
         before = art.text[s.start : m.start].split()
         if any(word.lower() in CUE_WORDS or word.lower() == "that" for word in before):
