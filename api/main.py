@@ -18,6 +18,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors
+from api.extraction import ExtractionPool
 from api.headers import CrossOriginAndFraming
 from api.middleware import (
     BodyLimitMiddleware,
@@ -74,6 +75,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     migrate.ensure_migrated(stores.engine)
     searcher = AsyncSearcher(index)
     worker = IndexWorker(factory, index, settings.index_batch_size, settings.index_worker_interval)
+    extraction = ExtractionPool(extract, settings.extract_workers, settings.extract_waiting)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -89,6 +91,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
         worker.start()
         yield
         worker.stop()
+        extraction.close()
         await searcher.close()
         stores.close()
 
@@ -108,7 +111,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     app.state.rate_limits = RateLimits(
         settings.rate_limit_search, settings.rate_limit_write, settings.rate_limit_auth_failure
     )
-    app.state.extract = extract
+    app.state.extract = extraction.extract
     errors.install(app)
     for module in (
         health,

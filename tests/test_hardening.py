@@ -422,3 +422,51 @@ def test_a_cluster_that_trusted_local_users_is_secured_on_start(tmp_path: Path) 
         engine.dispose()
     finally:
         cluster.stop()
+
+
+def long_article(quotes: int) -> dict:
+    """A fictional live blog with about `quotes` attributed quotes (issue 14, item 6)."""
+    lines = [
+        f'"We will rebuild pier {n} this year," harbour master Ivo Rask said on Monday.'
+        for n in range(quotes)
+    ]
+    return {"title": "Pier live", "url": "https://example.org/pier-live", "text": "\n".join(lines)}
+
+
+def test_posted_articles_are_extracted_off_the_api_process_with_a_bound(settings) -> None:
+    """A huge article is extracted in a worker process while searches are answered; with the
+    one worker busy and no waiting place, another post gets 503 + Retry-After, not a queue."""
+    bounded = settings.model_copy(
+        update={
+            "extract_workers": 1,
+            "extract_waiting": 0,
+            "rate_limit_write": "1000/minute",
+            "rate_limit_search": "100000/minute",
+        }
+    )
+    with serve_app(bounded) as api:
+        base = str(api.base_url)
+        answers: list[httpx.Response] = []
+
+        def post() -> None:
+            with httpx.Client(base_url=base, timeout=120) as client:
+                answers.append(client.post("/v1/articles", json=long_article(4000), headers=KEY))
+
+        huge = threading.Thread(target=post)
+        huge.start()
+        searched = 0
+        second: httpx.Response | None = None
+        while huge.is_alive():
+            assert api.get("/v1/search", params={"q": "pier"}).status_code == 200
+            searched += 1
+            time.sleep(0.05)
+            if second is None and searched == 3:
+                second = api.post("/v1/articles", json=version_of(1), headers=KEY)
+        huge.join()
+        assert second is not None, "the huge article was extracted before three searches"
+        assert second.status_code == 503, second.text
+        assert second.headers["Retry-After"] == "5"
+        assert second.json()["error"]["code"] == "extraction_busy"
+        assert answers[0].status_code == 201, answers[0].text
+        assert len(answers[0].json()["quotes"]) == 4000
+        assert api.post("/v1/articles", json=version_of(1), headers=KEY).status_code == 201
