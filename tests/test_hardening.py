@@ -470,3 +470,43 @@ def test_posted_articles_are_extracted_off_the_api_process_with_a_bound(settings
         assert answers[0].status_code == 201, answers[0].text
         assert len(answers[0].json()["quotes"]) == 4000
         assert api.post("/v1/articles", json=version_of(1), headers=KEY).status_code == 201
+
+
+def test_a_repost_with_corrected_metadata_applies_it_everywhere(api: httpx.Client, settings):
+    """Item 12: the same text again with another outlet, URL, date or title is no longer
+    'unchanged': the article, its quotes' dates and the index all follow."""
+    first = api.post("/v1/articles", json=version_of(1), headers=KEY)
+    assert first.status_code == 201, first.text
+    ids = [q["id"] for q in first.json()["quotes"]]
+    assert api.post("/v1/articles", json=version_of(1), headers=KEY).status_code == 200
+
+    fixed = {**version_of(1), "outlet": "Harbour Herald", "url": "https://example.org/pier-2"}
+    second = api.post("/v1/articles", json=fixed, headers=KEY)
+    assert second.json()["status"] == "updated", second.text
+    assert [q["id"] for q in second.json()["quotes"]] == ids  # quotes and permalinks kept
+    stored = api.get(f"/v1/articles/{first.json()['id']}").json()
+    assert (stored["outlet"], stored["url"]) == ("Harbour Herald", "https://example.org/pier-2")
+    run_cli(settings, "sync")
+    found = api.get("/v1/search", params={"outlet": "Harbour Herald"}).json()
+    assert sorted(h["id"] for h in found["hits"]) == sorted(ids)
+    assert api.get("/v1/search", params={"outlet": "Pier Gazette"}).json()["total"] == 0
+
+    redated = {**fixed, "published_at": "2024-06-12", "outlet": None}  # a Wednesday
+    third = api.post("/v1/articles", json=redated, headers=KEY)
+    assert third.json()["status"] == "updated", third.text
+    body = third.json()
+    assert body["outlet"] == "Harbour Herald"  # left out: kept
+    assert body["published_at"].startswith("2024-06-12")
+    said = {q["said_on"] for q in body["quotes"]}
+    assert said == {"2024-06-10", "2024-06-12"}, said  # 'on Monday' follows the new date
+
+    retitled = {**redated, "title": "Pier story, corrected"}
+    fourth = api.post("/v1/articles", json=retitled, headers=KEY)
+    assert fourth.json()["status"] == "updated"
+    assert fourth.json()["title"] == "Pier story, corrected"
+    run_cli(settings, "sync")
+    hits = api.get("/v1/search", params={"q": "pier", "outlet": "Harbour Herald"}).json()["hits"]
+    assert {h["article"]["title"] for h in hits} == {"Pier story, corrected"}
+    assert {h["article"]["published_at"][:10] for h in hits} == {"2024-06-12"}
+    check = run_cli(settings, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
