@@ -510,3 +510,24 @@ def test_a_repost_with_corrected_metadata_applies_it_everywhere(api: httpx.Clien
     assert {h["article"]["published_at"][:10] for h in hits} == {"2024-06-12"}
     check = run_cli(settings, "check")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_filter_values_longer_than_the_index_filters_are_refused(api: httpx.Client, settings):
+    """Item 12: Meilisearch never matches a filter on a value whose normalised form is over
+    468 bytes; such outlets are refused on the way in and as filters, with the reason."""
+    at_limit = "中" * 156  # 468 bytes
+    accented = "é" * 156  # 312 bytes, 468 once decomposed as the index does
+    for n, outlet in enumerate((at_limit, accented)):
+        article = {**version_of(n, f"https://example.org/pier-{n}"), "outlet": outlet}
+        assert api.post("/v1/articles", json=article, headers=KEY).status_code == 201
+    run_cli(settings, "sync")
+    for outlet in (at_limit, accented):
+        assert api.get("/v1/search", params={"outlet": outlet}).json()["total"] == 2
+    over = {**version_of(9, "https://example.org/pier-9"), "outlet": at_limit + "中"}
+    refused = api.post("/v1/articles", json=over, headers=KEY)
+    assert refused.status_code == 422 and "too long to search by" in refused.text
+    for outlet in (at_limit + "中", accented + "é", "x" * 469):
+        answer = api.get("/v1/search", params={"outlet": outlet})
+        assert answer.status_code == 400, answer.text
+        assert "too long to filter by" in answer.json()["error"]["message"]
+    assert api.get("/v1/search", params={"speaker": "y" * 469}).status_code == 400
