@@ -29,6 +29,7 @@ from api.middleware import (
 from api.routes import (
     admin,
     articles,
+    docs,
     editor,
     embeds,
     health,
@@ -101,6 +102,8 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        docs_url=None,  # served by routes/docs.py from local files
+        redoc_url=None,
     )
     app.openapi = _with_security_schemes(app)  # type: ignore[method-assign]
     app.state.settings = settings
@@ -121,11 +124,13 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
         speakers,
         articles,
         admin,
+        docs,
         pages,
         embeds,
         editor,
     ):
         app.include_router(module.router)
+    app.mount(docs.SWAGGER_UI_URL, StaticFiles(directory=docs.SWAGGER_UI_DIR), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Outermost last: the log sees every request, the proxy rewrite happens before limits,
     # HEAD runs as GET through all the rest.
