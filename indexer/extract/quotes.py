@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date
 
 from indexer.extract.assemble import attributable, to_quote
@@ -31,7 +32,8 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     art = Article(text, published)
     found_all: list[tuple[Found, Entity | None]] = []
     previous: Found | None = None
-    lines = transcript_lines(art)
+    lines = transcript_lines(art)  # in text order, one per paragraph: found by bisection
+    line_starts, line_ends = [f.start for f in lines], [f.end for f in lines]
     for s in art.sentences:
         for name in names_in(text, s.start, s.end):
             if not art.in_quotation(name.start):
@@ -45,7 +47,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
         quotes = art.quotes_in(s)
         tokens = art.frame_tokens(s, quotes)
         _mark_subject(art, s, tokens)
-        turns = [f for f in lines if f.start < s.end and f.end > s.start]
+        turns = lines[bisect_right(line_ends, s.start) : bisect_left(line_starts, s.end)]
         if turns:
             found_here = [f for f in turns if s.start <= f.sentence.start < s.end]
         elif quotes:
