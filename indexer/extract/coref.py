@@ -11,6 +11,7 @@ description holds the role word.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
@@ -60,17 +61,19 @@ def _alias_words(entity: Entity) -> set[str]:
     return {alias.lower() for alias in entity.aliases if " " not in alias}
 
 
-def _acronym_of(name: str, entities: list[Entity]) -> Entity | None:
-    """'IMF' or 'the I.R.S.' after 'International Monetary Fund' / 'Internal Revenue
-    Service': an all-capitals name standing for the initials of a fuller one seen before."""
+def _acronym_letters(name: str) -> str | None:
+    """'IMF' or 'the I.R.S.' may stand for 'International Monetary Fund' / 'Internal Revenue
+    Service': the letters of an all-capitals name that could be an acronym."""
     letters = name.replace(".", "")
     if " " in name or len(letters) < 2 or not letters.isalpha() or not letters.isupper():
         return None
-    for entity in reversed(entities):
-        words = [w for w in entity.name.split() if w.lower() not in _ACRONYM_SKIPS]
-        if len(words) >= 2 and "".join(w[0] for w in words).upper() == letters:
-            return entity
-    return None
+    return letters
+
+
+def _initials(name: str) -> str | None:
+    """The acronym a name of two or more words would have ('of', 'the', … skipped)."""
+    words = [w for w in name.split() if w.lower() not in _ACRONYM_SKIPS]
+    return "".join(w[0] for w in words).upper() if len(words) >= 2 else None
 
 
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -122,23 +125,83 @@ _NOT_TITLES = {"like", "that", "who", "when", "as", "but", "and", "if", "with", 
 
 
 class EntityRegistry:
+    """The article's entities in order of registration, indexed by name, surname, name
+    suffix, initials and the sentence last seen in: an article with thousands of quotes and
+    speakers looks names up without scanning every entity (extraction stays linear)."""
+
     def __init__(self) -> None:
         self.entities: list[Entity] = []
+        self._order: dict[int, int] = {}  # id(entity) → its place in `entities`
+        self._keys: dict[int, list[tuple[dict[str, list[Entity]], str]]] = {}
+        self._named: dict[str, list[Entity]] = {}  # lowered name
+        self._surnamed: dict[str, list[Entity]] = {}  # lowered last word
+        self._suffixed: dict[str, list[Entity]] = {}  # lowered name after each of its spaces
+        self._initialled: dict[str, list[Entity]] = {}  # acronym of the name
+        self._seen_in: dict[int, list[Entity]] = {}  # last_seen → entities (some moved on)
+        self._latest_seen = -1
+
+    def _add(self, entity: Entity) -> None:
+        self._order[id(entity)] = len(self.entities)
+        self.entities.append(entity)
+        self._index(entity)
+
+    def _rename(self, entity: Entity, name: str) -> None:
+        for table, key in self._keys.pop(id(entity)):
+            table[key].remove(entity)
+        entity.name = name
+        self._index(entity)
+
+    def _index(self, entity: Entity) -> None:
+        lowered = entity.name.lower()
+        keys = [(self._named, lowered), (self._surnamed, entity.surname.lower())]
+        keys += [(self._suffixed, lowered[i + 1 :]) for i, c in enumerate(lowered) if c == " "]
+        initials = _initials(entity.name)
+        if initials:
+            keys.append((self._initialled, initials))
+        for table, key in keys:
+            table.setdefault(key, []).append(entity)
+        self._keys[id(entity)] = keys
+
+    def _in_order(self, entities: list[Entity]) -> list[Entity]:
+        return sorted(entities, key=lambda e: self._order[id(e)])
+
+    def _seen(self, entity: Entity, sentence: int) -> None:
+        if sentence > entity.last_seen:
+            entity.last_seen = sentence
+            self._seen_in.setdefault(sentence, []).append(entity)
+            self._latest_seen = max(self._latest_seen, sentence)
+
+    def _seen_since(self, sentence: int) -> list[Entity]:
+        """The entities last seen in `sentence` or later, in order of registration."""
+        return self._in_order(
+            [
+                e
+                for seen in range(max(sentence, 0), self._latest_seen + 1)
+                for e in self._seen_in.get(seen, ())
+                if e.last_seen == seen
+            ]
+        )
+
+    def _latest_first(self) -> Iterator[Entity]:
+        """Every entity, the latest seen first (registration order among equals)."""
+        for seen in range(self._latest_seen, -1, -1):
+            yield from self._in_order(
+                [e for e in self._seen_in.get(seen, ()) if e.last_seen == seen]
+            )
 
     def _by_name(self, name: str, gender: str | None = None) -> Entity | None:
         lowered = name.lower()
-        for entity in self.entities:
-            if entity.name.lower() == lowered:
-                return entity
+        if self._named.get(lowered):
+            return self._in_order(self._named[lowered])[0]
         parts = name.split()
-        acronym = _acronym_of(name, self.entities)
-        if acronym is not None:
-            return acronym
+        letters = _acronym_letters(name)
+        if letters is not None and self._initialled.get(letters):
+            return self._in_order(self._initialled[letters])[-1]
         if len(parts) == 1:
             # a surname: the latest person of that surname
             matches = [
                 e
-                for e in self.entities
+                for e in self._in_order(self._surnamed.get(lowered, []))
                 if e.kind != "org"
                 and len(e.name.split()) > 1
                 and e.surname.lower() == lowered
@@ -150,7 +213,8 @@ class EntityRegistry:
                     matches, key=lambda e: (lowered in _alias_words(e), e.mentions, e.last_seen)
                 )
         else:
-            for entity in self.entities:  # 'Leo Butz' after 'Norbert Leo Butz'
+            for entity in self._in_order(self._suffixed.get(lowered, [])):
+                # 'Leo Butz' after 'Norbert Leo Butz'
                 if (
                     entity.kind == "person"
                     and entity.name.lower().endswith(" " + lowered)
@@ -158,7 +222,7 @@ class EntityRegistry:
                 ):
                     return entity
             # a fuller name for an entity known by surname only: upgrade it
-            for entity in self.entities:
+            for entity in self._in_order(self._named.get(parts[-1].lower(), [])):
                 if (
                     len(entity.name.split()) == 1
                     and entity.name.lower() == parts[-1].lower()
@@ -166,7 +230,7 @@ class EntityRegistry:
                     and (gender is None or entity.gender in (None, gender))
                 ):
                     entity.add_alias(entity.name)
-                    entity.name = name
+                    self._rename(entity, name)
                     entity.kind = "person"
                     return entity
         return None
@@ -195,11 +259,11 @@ class EntityRegistry:
             if _DOTTED_INITIALS.fullmatch(name) and name not in {"U.S.", "U.K."}:
                 name = name.replace(".", "")  # 'the F.B.I.' is the FBI
             entity = Entity(name, kind, first_at=mention.start, first_sentence=sentence)
-            self.entities.append(entity)
+            self._add(entity)
         elif entity.kind == "unknown" and (mention.gender or mention.description):
             entity.kind = "person"
         if entity.name.isupper() and not mention.name.isupper():
-            entity.name = mention.name  # 'JAKE TAPPER:' in a transcript is Jake Tapper
+            self._rename(entity, mention.name)  # 'JAKE TAPPER:' in a transcript is Jake Tapper
             if entity.kind == "org" and not _looks_like_org(entity.name):
                 entity.kind = "person" if " " in entity.name else "unknown"
         entity.add_alias(mention.name)
@@ -212,7 +276,7 @@ class EntityRegistry:
         if mention.description:
             entity.description = entity.description or mention.description
             entity.roles |= _role_words(mention.description)
-        entity.last_seen = max(entity.last_seen, sentence)
+        self._seen(entity, sentence)
         entity.mentions += 1
         if subject:
             entity.last_subject = sentence
@@ -270,9 +334,8 @@ class EntityRegistry:
 
         recent = [
             e
-            for e in self.entities
-            if sentence - e.last_seen <= window
-            and e.first_at < mention.start
+            for e in self._seen_since(sentence - window)
+            if e.first_at < mention.start
             and not (mention.gender == "p" and _is_place(e.name))  # 'they' is never a place
         ]
         wanted = (
@@ -342,7 +405,7 @@ class EntityRegistry:
                 named = Mention(name, mention.start, mention.end, "name", name=name)
                 return self.observe(named, sentence, subject=True)
             signs = _ORG_KINDS.get(head, {head})
-            for entity in sorted(self.entities, key=lambda e: -e.last_seen):
+            for entity in self._latest_first():
                 if entity.first_at > mention.start:
                     continue
                 words = {w.lower().strip(".,") for w in entity.name.split()}
@@ -354,11 +417,8 @@ class EntityRegistry:
 
         described = [
             e
-            for e in self.entities
-            if e.kind == "person"
-            and head in e.roles
-            and e.first_at < mention.start
-            and sentence - e.last_seen <= 30
+            for e in self._seen_since(sentence - 30)
+            if e.kind == "person" and head in e.roles and e.first_at < mention.start
         ]
         proper = _role_words(" ".join(w for w in mention.text.split()[1:-1] if w[:1].isupper()))
         if described:
@@ -368,11 +428,8 @@ class EntityRegistry:
             )
         matching = [
             e
-            for e in self.entities
-            if e.kind == "person"
-            and proper & e.roles
-            and e.first_at < mention.start
-            and sentence - e.last_seen <= 30
+            for e in self._seen_since(sentence - 30)
+            if e.kind == "person" and proper & e.roles and e.first_at < mention.start
         ]
         if head in _TITLE_ROLES and matching:  # 'the Republican nominee' → the one person
             # described as Republican, when no one was described as nominee
@@ -388,7 +445,7 @@ class EntityRegistry:
     def spoke(self, entity: Entity, sentence: int, at: int) -> None:
         entity.last_spoke = sentence
         entity.focus_at = max(entity.focus_at, at)
-        entity.last_seen = max(entity.last_seen, sentence)
+        self._seen(entity, sentence)
 
 
 def names_a_holder(mention: Mention) -> bool:
