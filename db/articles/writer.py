@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from db.alerts.repository import enqueue_new_quotes
 from db.articles import repository
 from db.bulk import copy_rows, next_ids
 from db.corrections.service import reapply_corrections
@@ -112,6 +113,7 @@ def _write_round(
     enqueue(session, [*_flat(removed), *_flat(quote_ids)])
     rejected = reapply_corrections(session, [p.article_id for p in updated])
     quote_ids = {pos: [i for i in ids if i not in rejected] for pos, ids in quote_ids.items()}
+    enqueue_new_quotes(session, _flat(quote_ids))  # for the alerts' webhooks
     existing = repository.quote_ids_of(session, [p.article_id for p in unchanged])
     for p in unchanged:
         quote_ids[p.position] = existing[p.article_id]
