@@ -27,7 +27,7 @@ from db.session import make_engine, make_session_factory, transaction
 from db.settings import ResolvedSettings
 from db.vocabulary import DeliveryStatus, Scope
 from indexer.fetch.webhooks import WebhookSender
-from tests.conftest import API_KEY, serve_app
+from tests.conftest import API_KEY, run_cli, serve_app
 
 WRITE = {"X-API-Key": API_KEY}
 PUBLIC = "http://quotes.test"
@@ -490,3 +490,11 @@ def _parse(query: str):  # type: ignore[no-untyped-def]
 def test_send_result_ok_is_2xx_only() -> None:
     assert SendResult(204, 1.0).ok and not SendResult(302, 1.0).ok
     assert not SendResult(None, 1.0, "timed out").ok
+
+
+def test_keys_create_takes_the_alerts_scope(settings: ResolvedSettings) -> None:
+    created = run_cli(settings, "keys", "create", "newsroom", "--scope", "alerts")
+    assert created.returncode == 0, created.stderr
+    assert "alerts" in created.stderr
+    listed = run_cli(settings, "keys", "list")
+    assert "newsroom" in listed.stdout and "alerts" in listed.stdout
