@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,19 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.alerts import delivery
 from db.alerts.delivery import RetryPolicy, WebhookClient
 from db.alerts.matching import MATCH_BATCH, ParseQuery, match_new_quotes
+from db.index_sync.worker import WorkerHealth
 from db.search_index import SearchIndex, SearchIndexError
 
 log = logging.getLogger("onrecord.alert_worker")
 
 MAX_BACKOFF = 30.0
 SENDERS = 8  # deliveries sent at once (a slow receiver holds one sender, not the round)
-
-
-@dataclass(frozen=True)
-class AlertWorkerHealth:
-    alive: bool
-    restarts: int
-    last_error: str | None
 
 
 class AlertWorker:
@@ -76,9 +69,9 @@ class AlertWorker:
         """Work now rather than at the next tick (a test event was queued)."""
         self._wake.set()
 
-    def health(self) -> AlertWorkerHealth:
+    def health(self) -> WorkerHealth:
         alive = self._loop is not None and self._loop.is_alive() and not self._stop.is_set()
-        return AlertWorkerHealth(alive, self.restarts, self.last_error)
+        return WorkerHealth(alive, self.restarts, self.last_error)
 
     def _supervise(self) -> None:
         while not self._stop.is_set():
