@@ -3,8 +3,9 @@ alert per quote.
 
 New quotes are queued (`alert_outbox`) in the transaction that stores them. Once the index
 has taken them, a batch is claimed (`FOR UPDATE SKIP LOCKED`, so matchers share the work),
-every alert with a live webhook runs its own search restricted to the batch's id range in
-one Meilisearch multi-search request, and each match becomes a queued delivery in the same
+every alert with a live webhook whose filters some quote of the batch may pass runs its own
+search restricted to the batch's id range, all in one Meilisearch multi-search request per
+100 alerts, and each match becomes a queued delivery in the same
 transaction that forgets the batch. A failure rolls it all back and the batch is matched
 again later, so no new quote is lost or matched twice.
 """
@@ -12,6 +13,7 @@ again later, so no new quote is lost or matched twice.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -22,7 +24,7 @@ from db.alerts.service import alert_data, match_key, payload, quote_data
 from db.alerts.signing import new_message_id
 from db.index_sync.documents import documents
 from db.models import Alert
-from db.search_index import SearchIndex, SearchQuery
+from db.search_index import QuoteDocument, SearchIndex, SearchQuery, day_ts
 from db.session import transaction
 from db.vocabulary import WebhookEvent
 
@@ -54,20 +56,73 @@ def match_new_quotes(
             return MatchResult()
         quote_ids = sorted({quote_id for _, quote_id in claimed})
         alerts = repository.live_webhook_alerts(session)
-        matches = _matches(index, _searches(alerts, parse), quote_ids, batch) if alerts else {}
-        queued = _queue(session, alerts, matches, base_url)
+        docs = {d["id"]: d for d in documents(session, quote_ids)} if alerts else {}
+        searches = _searches(alerts, parse, list(docs.values()))
+        matches = _matches(index, searches, sorted(docs), batch) if searches else {}
+        queued = _queue(session, alerts, matches, docs, base_url)
         repository.forget_new_quotes(session, [queue_id for queue_id, _ in claimed])
     return MatchResult(len(quote_ids), queued)
 
 
-def _searches(alerts: Sequence[Alert], parse: ParseQuery) -> list[tuple[Alert, SearchQuery]]:
+def _searches(
+    alerts: Sequence[Alert], parse: ParseQuery, docs: Sequence[QuoteDocument]
+) -> list[tuple[Alert, SearchQuery]]:
+    """The alerts worth a search for these quotes: those whose filters some quote may pass
+    (a speaker watched who said nothing in the batch costs no search)."""
+    batch = _Batch(docs)
     searches = []
     for alert in alerts:
         try:
-            searches.append((alert, parse(alert.query)))
+            query = parse(alert.query)
         except Exception as exc:  # a stored search this version refuses: skip it, say why
             log.warning("alert %d: its search %r is refused: %s", alert.id, alert.query, exc)
+            continue
+        if any(may_pass(query, doc) for doc in batch.candidates(query)):
+            searches.append((alert, query))
     return searches
+
+
+def _loose(value: object) -> str:
+    """A value compared at least as loosely as Meilisearch compares filter strings (case,
+    accents and spacing ignored), so the pre-check below never drops a real match."""
+    decomposed = unicodedata.normalize("NFKD", str(value))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+class _Batch:
+    """The batch's quotes, found by any of their speaker's keys (loosely)."""
+
+    def __init__(self, docs: Sequence[QuoteDocument]):
+        self.docs = docs
+        self.by_speaker: dict[str, list[QuoteDocument]] = {}
+        for doc in docs:
+            for key in {_loose(k) for k in [*doc["speaker_keys"], doc["speaker"] or ""]}:
+                self.by_speaker.setdefault(key, []).append(doc)
+
+    def candidates(self, query: SearchQuery) -> Iterator[QuoteDocument]:
+        """The quotes that may pass the speaker filter (all of them without one)."""
+        if not query.speakers:
+            yield from self.docs
+            return
+        for value in query.speakers:
+            yield from self.by_speaker.get(_loose(value), [])
+
+
+def may_pass(query: SearchQuery, doc: QuoteDocument) -> bool:
+    """Whether a quote found by `_Batch.candidates` may pass the search's other filters
+    (`SearchQuery.filters`), judged no more strictly than Meilisearch: False only when it
+    certainly cannot. The words are left to the search itself."""
+    if query.outlets and _loose(doc["outlet"] or "") not in {_loose(v) for v in query.outlets}:
+        return False
+    if query.types and doc["type"] not in query.types:
+        return False
+    if query.years and doc["year"] not in query.years:
+        return False
+    said = doc["said_ts"]
+    if query.date_from and (said is None or said < day_ts(query.date_from)):
+        return False
+    return not (query.date_to and (said is None or said > day_ts(query.date_to)))
 
 
 def _windows(ids: Sequence[int], span: int) -> Iterator[list[int]]:
@@ -116,21 +171,20 @@ def _matches(
 
 
 def _queue(
-    session: Session, alerts: Sequence[Alert], matches: dict[int, list[int]], base_url: str
+    session: Session,
+    alerts: Sequence[Alert],
+    matches: dict[int, list[int]],
+    docs: dict[int, QuoteDocument],
+    base_url: str,
 ) -> int:
     if not matches:
         return 0
-    docs = {
-        d["id"]: d for d in documents(session, sorted({i for ids in matches.values() for i in ids}))
-    }
     by_id = {alert.id: alert for alert in alerts}
     rows = []
     for alert_id, ids in matches.items():
         data_alert = alert_data(by_id[alert_id], base_url)
         for quote_id in sorted(ids):
-            doc = docs.get(quote_id)
-            if doc is None:  # deleted since it was indexed
-                continue
+            doc = docs[quote_id]
             data = {"alert": data_alert, "quote": quote_data(doc, base_url)}
             rows.append(
                 {
