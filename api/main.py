@@ -78,7 +78,6 @@ def create_app(stores: Stores, extract: Extractor, webhooks: WebhookClient) -> F
     settings, factory, index = stores.settings, stores.factory, stores.index
     migrate.ensure_migrated(stores.engine)
     searcher = AsyncSearcher(index)
-    worker = IndexWorker(factory, index, settings.index_batch_size, settings.index_worker_interval)
     alert_worker = AlertWorker(
         factory,
         index,
@@ -92,6 +91,13 @@ def create_app(stores: Stores, extract: Extractor, webhooks: WebhookClient) -> F
             lease=max(120.0, 3 * settings.webhook_timeout),
         ),
         settings.alert_worker_interval,
+    )
+    worker = IndexWorker(
+        factory,
+        index,
+        settings.index_batch_size,
+        settings.index_worker_interval,
+        on_indexed=alert_worker.wake,
     )
 
     @asynccontextmanager
