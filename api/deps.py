@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.rate_limits import RateLimits
 from api.services.articles import Extractor
+from db.alerts.delivery import WebhookClient
+from db.alerts.worker import AlertWorker
 from db.index_sync.worker import IndexWorker
 from db.search_index import AsyncSearcher, SearchIndex
 from db.settings import Settings
@@ -54,6 +56,19 @@ async def get_index_worker(request: Request) -> IndexWorker:
     return request.app.state.index_worker
 
 
+async def get_alert_worker(request: Request) -> AlertWorker:
+    return request.app.state.alert_worker
+
+
+async def get_webhook_client(request: Request) -> WebhookClient:
+    return request.app.state.webhook_client
+
+
+async def get_base_url(request: Request) -> str:
+    """The scheme and host absolute URLs name (the public URL, or an allowed Host)."""
+    return str(request.base_url).rstrip("/")
+
+
 async def get_rate_limits(request: Request) -> RateLimits:
     return request.app.state.rate_limits
 
@@ -65,6 +80,9 @@ SearcherDep = Annotated[AsyncSearcher, Depends(get_searcher)]
 ExtractorDep = Annotated[Extractor, Depends(get_extractor)]
 IndexWorkerDep = Annotated[IndexWorker, Depends(get_index_worker)]
 RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
+AlertWorkerDep = Annotated[AlertWorker, Depends(get_alert_worker)]
+WebhookClientDep = Annotated[WebhookClient, Depends(get_webhook_client)]
+BaseUrlDep = Annotated[str, Depends(get_base_url)]
 
 # Ids are PostgreSQL bigints: anything outside is a 422, never a database error.
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]

@@ -29,6 +29,7 @@ from api.middleware import (
 )
 from api.routes import (
     admin,
+    alerts,
     articles,
     docs,
     editor,
@@ -42,9 +43,12 @@ from api.routes import (
     speakers,
     verify,
 )
+from api.search_params import parse_search
 from api.security import SECURITY_SCHEMES, RateLimits
 from api.web import STATIC_DIR
 from db import migrate
+from db.alerts.delivery import RetryPolicy, WebhookClient
+from db.alerts.worker import AlertWorker
 from db.api_keys import service as api_keys
 from db.index_sync.worker import IndexWorker
 from db.records import Extractor
@@ -73,12 +77,33 @@ def _with_security_schemes(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
-def create_app(stores: Stores, extract: Extractor) -> FastAPI:
-    """The app; it owns `stores` from here on and closes them when it stops."""
+def create_app(stores: Stores, extract: Extractor, webhooks: WebhookClient) -> FastAPI:
+    """The app; it owns `stores` from here on and closes them when it stops. `webhooks` is
+    the guarded HTTP client alert webhooks are delivered with."""
     settings, factory, index = stores.settings, stores.factory, stores.index
     migrate.ensure_migrated(stores.engine)
     searcher = AsyncSearcher(index)
-    worker = IndexWorker(factory, index, settings.index_batch_size, settings.index_worker_interval)
+    alert_worker = AlertWorker(
+        factory,
+        index,
+        webhooks,
+        lambda query: parse_search(query).query(),
+        # payloads name quotes by their permalinks: without a public URL, the first allowed host
+        settings.public_url or f"http://{settings.allowed_hosts[0]}",
+        RetryPolicy(
+            base=settings.webhook_retry_base,
+            window=settings.webhook_retry_window,
+            lease=max(120.0, 3 * settings.webhook_timeout),
+        ),
+        settings.alert_worker_interval,
+    )
+    worker = IndexWorker(
+        factory,
+        index,
+        settings.index_batch_size,
+        settings.index_worker_interval,
+        on_indexed=alert_worker.wake,
+    )
     extraction = ExtractionPool(extract, settings.extract_workers, settings.extract_waiting)
 
     @asynccontextmanager
@@ -95,7 +120,9 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
         except SearchIndexError as exc:
             log.warning("search index not ready at start: %s", exc)
         worker.start()
+        alert_worker.start()
         yield
+        alert_worker.stop()
         worker.stop()
         extraction.close()
         await searcher.close()
@@ -116,6 +143,8 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     app.state.index = index
     app.state.searcher = searcher
     app.state.index_worker = worker
+    app.state.alert_worker = alert_worker
+    app.state.webhook_client = webhooks
     app.state.rate_limits = RateLimits(
         settings.rate_limit_search, settings.rate_limit_write, settings.rate_limit_auth_failure
     )
@@ -135,6 +164,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
         embeds,
         editor,
         editor_pages,
+        alerts,
     ):
         app.include_router(module.router)
     app.mount(docs.SWAGGER_UI_URL, StaticFiles(directory=docs.SWAGGER_UI_DIR), name="swagger-ui")

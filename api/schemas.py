@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from db.corrections.flags import FlagReason
 from db.corrections.service import CorrectionAction, describe
@@ -532,3 +532,107 @@ class FeedList(BaseModel):
 
 class FeedsDue(BaseModel):
     due: int = Field(description="Feeds a worker will poll at its next look (within seconds).")
+
+
+class AlertIn(BaseModel):
+    """A search to watch, saved under a name; optionally a webhook to POST its new quotes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, description="What the alert is called.")
+    search: str = Field(
+        max_length=4000,
+        description="The search, as a search page or API URL or its query string "
+        "(`q=bridge&speaker=Elena Marsh&type=direct`): the same parameters /v1/search takes.",
+    )
+    webhook_url: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="http(s) URL new matching quotes are POSTed to (Standard Webhooks).",
+    )
+
+
+class AlertPatch(BaseModel):
+    """Change what is given; `webhook_url: null` removes the webhook."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    search: str | None = Field(default=None, max_length=4000)
+    webhook_url: str | None = Field(default=None, max_length=2000)
+    webhook_enabled: bool | None = Field(
+        default=None,
+        description="true enables a disabled webhook again; false disables it.",
+    )
+
+
+class WebhookOut(BaseModel):
+    url: str
+    enabled: bool
+    disabled_at: datetime | None
+    disabled_reason: str | None = Field(description="Why it was disabled, in words.")
+    failing_since: datetime | None = Field(
+        description="Since when every delivery attempt failed; null after a success."
+    )
+
+
+class AlertOut(BaseModel):
+    id: int
+    name: str
+    search: str = Field(description="The search's canonical query string.")
+    search_url: str = Field(description="The search page of this search (absolute).")
+    feed_url: str = Field(
+        description="The alert's Atom feed; readers add `?token=` (given when the alert was "
+        "made or its token renewed) or send the owner's key."
+    )
+    webhook: WebhookOut | None
+    created_at: datetime
+
+
+class AlertCreated(AlertOut):
+    feed_subscribe_url: str = Field(
+        description="The Atom feed URL with its token, for a feed reader: shown this once."
+    )
+    webhook_secret: str | None = Field(
+        description="The `whsec_` signing secret of the webhook: shown this once."
+    )
+
+
+class AlertList(BaseModel):
+    alerts: list[AlertOut]
+
+
+class FeedTokenOut(BaseModel):
+    feed_subscribe_url: str = Field(description="The new feed URL with its token: shown once.")
+
+
+class WebhookSecretOut(BaseModel):
+    webhook_secret: str = Field(description="The new `whsec_` signing secret: shown once.")
+
+
+class DeliveryAttemptOut(BaseModel):
+    attempt: int
+    attempted_at: datetime
+    status_code: int | None = Field(description="The receiver's status; null: no answer.")
+    latency_ms: float
+    error: str | None
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    message_id: str = Field(description="The `webhook-id` header, the same on every retry.")
+    event: str
+    quote_id: int | None
+    status: str = Field(description="pending, delivered or failed (given up).")
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime | None = Field(description="While pending: the next try.")
+    finished_at: datetime | None
+    last_status_code: int | None
+    last_latency_ms: float | None
+    last_error: str | None
+    attempt_log: list[DeliveryAttemptOut]
+
+
+class DeliveryList(BaseModel):
+    deliveries: list[DeliveryOut] = Field(description="Newest first.")

@@ -9,11 +9,11 @@ exactly what was parsed.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
-from urllib.parse import urlencode
+from typing import Annotated, get_origin
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import Depends, Query, Request
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from api.deps import SearcherDep
 from api.errors import APIError
@@ -216,3 +216,51 @@ def search_url(
     if page and page != 1:
         params.append(("page", str(page)))
     return f"{path}?{urlencode(params)}" if params else path
+
+
+def _list_names() -> frozenset[str]:
+    """The URL names that may repeat (list fields)."""
+    return frozenset(
+        f.alias or name
+        for name, f in SearchParams.model_fields.items()
+        if get_origin(f.annotation) is list
+    )
+
+
+def parse_search(search: str) -> SearchParams:
+    """A search given as a URL or its query string (`q=bridge&speaker=X`, `/?q=…`,
+    `https://host/v1/search?…`), checked exactly as a request's parameters are; `APIError`
+    400 says what is wrong. Page-only and export-only flags are accepted and dropped."""
+    query = urlsplit(search).query if "?" in search else search.lstrip("?")
+    pairs = parse_qsl(query, keep_blank_values=True)
+    accepted = SearchParams.url_names() | PAGE_ONLY_PARAMS | EXPORT_ONLY_PARAMS
+    unknown = sorted({name for name, _ in pairs} - accepted)
+    if unknown:
+        raise APIError(400, f"unknown search parameter(s): {', '.join(unknown)}")
+    lists = _list_names()
+    values: dict[str, str | list[str]] = {}
+    for name, value in pairs:
+        if name in PAGE_ONLY_PARAMS | EXPORT_ONLY_PARAMS:
+            continue
+        if name in lists:
+            repeated = values.setdefault(name, [])
+            assert isinstance(repeated, list)
+            repeated.append(value)
+        else:
+            values[name] = value
+    try:
+        params = SearchParams.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise APIError(400, f"search parameter {where}: {error['msg']}") from None
+    refusal = params.refusal()
+    if refusal:
+        raise APIError(400, refusal)
+    return params
+
+
+def canonical_query(params: SearchParams) -> str:
+    """The search as the query string its links carry (no page, size, facets or cursor):
+    the stored form of a saved search."""
+    return urlencode(params.link_params())

@@ -16,12 +16,13 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from db.vocabulary import QuoteType, SpeakerKind
+from db.vocabulary import DeliveryStatus, QuoteType, SpeakerKind, WebhookEvent
 
 
 class Base(DeclarativeBase):
@@ -313,3 +314,136 @@ class SeenEntry(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Alert(Base):
+    """A saved search owned by an API key: an Atom feed, and optionally a webhook.
+
+    `query` is the search's canonical URL query string (`api.search_params`: the one mapping
+    of URL to search), so the alert runs exactly the search its URL shows. The feed token is
+    kept only as its SHA-256 digest; the webhook secret (`whsec_…`) is kept as it is, since
+    every delivery is signed with it.
+    """
+
+    __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_key_id", "key_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    key_id: Mapped[int] = mapped_column(
+        ForeignKey("api_key.id", ondelete="CASCADE"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    query: Mapped[str] = mapped_column(Text, nullable=False)
+    feed_token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    webhook_secret: Mapped[str | None] = mapped_column(Text)
+    # since when every delivery attempt failed (None after a success); past the retry window
+    # the webhook is disabled with a reason
+    webhook_failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    webhook_disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    webhook_disabled_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class AlertOutbox(Base):
+    """A new quote not yet matched against the alerts that have a webhook.
+
+    Written in the transaction that stores the quote (only while some alert has a live
+    webhook); matched, in batches, once the quote is in the index, then deleted.
+    """
+
+    __tablename__ = "alert_outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    quote_id: Mapped[int] = mapped_column(
+        ForeignKey("quote.id", ondelete="CASCADE"), nullable=False
+    )
+    enqueued_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+_EVENT = Enum(
+    WebhookEvent,
+    native_enum=False,
+    length=40,
+    values_callable=lambda events: [e.value for e in events],
+)
+_DELIVERY_STATUS = Enum(
+    DeliveryStatus,
+    native_enum=False,
+    length=20,
+    values_callable=lambda statuses: [s.value for s in statuses],
+)
+
+
+class WebhookDelivery(Base):
+    """One event for one alert's webhook: the delivery outbox and its log.
+
+    The payload is kept as the exact text that is signed, and `message_id` is the
+    `webhook-id` of every attempt, so receivers can deduplicate retries. `match_key` (the
+    quote's article and words) keeps one delivery per quote even when its article is stored
+    again with new quote ids.
+    """
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "match_key", name="uq_webhook_delivery_match"),
+        Index(
+            "ix_webhook_delivery_due",
+            "next_attempt_at",
+            postgresql_where="status = 'pending'",
+        ),
+        Index("ix_webhook_delivery_alert_id", "alert_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alert.id", ondelete="CASCADE"), nullable=False
+    )
+    message_id: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    event: Mapped[WebhookEvent] = mapped_column(_EVENT, nullable=False)
+    quote_id: Mapped[int | None] = mapped_column(BigInteger)
+    match_key: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _DELIVERY_STATUS, nullable=False, server_default=DeliveryStatus.pending.value
+    )
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_latency_ms: Mapped[float | None] = mapped_column(Float)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    attempt_log: Mapped[list[WebhookAttempt]] = relationship(
+        back_populates="delivery", order_by="WebhookAttempt.attempt", passive_deletes=True
+    )
+
+
+class WebhookAttempt(Base):
+    """One try at a delivery: when, the answer's status (None: no answer), latency, error."""
+
+    __tablename__ = "webhook_attempt"
+    __table_args__ = (Index("ix_webhook_attempt_delivery_id", "delivery_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_delivery.id", ondelete="CASCADE"), nullable=False
+    )
+    attempt: Mapped[int] = mapped_column(Integer, nullable=False)
+    attempted_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[float] = mapped_column(Float, nullable=False)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    delivery: Mapped[WebhookDelivery] = relationship(back_populates="attempt_log")

@@ -324,6 +324,22 @@ class SearchIndex:
             tasks.append(self._call(self.index.delete_documents, filter=f"id IN [{chunk}]"))
         return tasks
 
+    def search_many(self, bodies: Sequence[dict]) -> list[list[dict]]:
+        """Several searches of this index in one request (multi-search), each body a search's
+        parameters; the hits of each, in order. No index yet: no hits."""
+        if not bodies:
+            return []
+        queries = [{"indexUid": self.name, **body} for body in bodies]
+        try:
+            answer = self.client.multi_search(queries)
+        except MeilisearchApiError as exc:
+            if exc.code == "index_not_found":
+                return [[] for _ in bodies]
+            raise SearchIndexError(f"Meilisearch refused the request: {exc}") from exc
+        except (MeilisearchError, requests.RequestException) as exc:
+            raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
+        return [list(result.get("hits", [])) for result in answer["results"]]
+
     def search_key(self) -> str | None:
         """A key that may only search this index, created with the master key on first use."""
         if self.client.config.api_key is None:

@@ -111,6 +111,30 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Proxy addresses/networks whose X-Forwarded-For is believed; none by default.",
     )
+    webhook_allow_networks: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Networks webhooks may be delivered to although they are not public "
+        "(e.g. 10.0.0.0/8); none by default: loopback, private and metadata addresses are "
+        "refused.",
+    )
+    webhook_timeout: float = Field(
+        default=10.0, description="Seconds a webhook receiver has to answer one delivery."
+    )
+    webhook_retry_base: float = Field(
+        default=5.0,
+        description="Seconds before a failed webhook delivery's first retry; each next one "
+        "waits twice as long (at most 6 h).",
+    )
+    webhook_retry_window: float = Field(
+        default=86_400.0,
+        description="Seconds a webhook delivery is retried for; an endpoint that has failed "
+        "for this long is disabled.",
+    )
+    alert_worker_interval: float = Field(
+        default=1.0,
+        description="Seconds between the serve alert worker's rounds (match new quotes, send "
+        "due webhooks).",
+    )
 
     fetch_allow_networks: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -148,7 +172,12 @@ class Settings(BaseSettings):
         return f"{parts.scheme}://{parts.netloc}"
 
     @field_validator(
-        "api_keys", "trusted_proxies", "allowed_hosts", "fetch_allow_networks", mode="before"
+        "api_keys",
+        "trusted_proxies",
+        "allowed_hosts",
+        "fetch_allow_networks",
+        "webhook_allow_networks",
+        mode="before",
     )
     @classmethod
     def _split_keys(cls, value: object) -> object:

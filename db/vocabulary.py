@@ -40,6 +40,7 @@ class Scope(StrEnum):
     read = "read"  # search with the key's own rate limit
     write = "write"  # add and delete articles
     edit = "edit"  # correct quotes and speakers, read the flag queue
+    alerts = "alerts"  # save searches as alerts (Atom feeds, webhooks) owned by the key
     admin = "admin"  # everything, including index administration
 
 
@@ -56,3 +57,18 @@ class SearchMode(StrEnum):
     keyword = "keyword"
     hybrid = "hybrid"
     semantic = "semantic"
+
+
+class WebhookEvent(StrEnum):
+    """What a webhook delivery says happened (its payload's `type`)."""
+
+    quote_matched = "quote.matched"  # a new quote matches the alert's search
+    test = "alert.test"  # "send test event"
+
+
+class DeliveryStatus(StrEnum):
+    """Where a webhook delivery stands."""
+
+    pending = "pending"  # waiting for its next attempt
+    delivered = "delivered"  # a 2xx answer
+    failed = "failed"  # given up: retried for the whole window, or its endpoint was disabled

@@ -34,11 +34,20 @@ def resolve_settings(settings: Settings) -> ResolvedSettings:
 
 
 def build_app(stores: Stores) -> FastAPI:
-    """The API over these stores, with the indexer's extractor for `POST /v1/articles`."""
+    """The API over these stores, with the indexer's extractor for `POST /v1/articles` and
+    the guarded client (public addresses only, unless allowed) for alert webhooks."""
     from api.main import create_app
     from indexer.extract import extract_quotes
+    from indexer.fetch.webhooks import WebhookSender
 
-    return create_app(stores, extract_quotes)
+    settings = stores.settings
+    contact = f" (+{settings.public_url})" if settings.public_url else ""
+    webhooks = WebhookSender(
+        f"OnRecord-Webhooks/0.1{contact}",
+        settings.webhook_allow_networks,
+        settings.webhook_timeout,
+    )
+    return create_app(stores, extract_quotes, webhooks)
 
 
 ALLOW_NETWORKS_HINT = (

@@ -33,7 +33,12 @@ def test_health_and_readiness(api: httpx.Client) -> None:
     assert api.get("/healthz").json()["status"] == "ok"
     ready = api.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"postgres": "ok", "meilisearch": "ok", "index_worker": "ok"}
+    assert ready.json()["checks"] == {
+        "postgres": "ok",
+        "meilisearch": "ok",
+        "index_worker": "ok",
+        "alert_worker": "ok",
+    }
 
 
 def test_write_needs_a_key(api: httpx.Client) -> None:

@@ -44,6 +44,8 @@ KEYED_ROUTES = {"create_article", "delete_article", "get_index_status", "sync_in
     *("correct_quote", "edit_speaker", "split_speaker", "list_corrections"),
     *("revert_correction", "flag_queue", "merge_speaker"),
     *("list_feeds", "add_feed", "get_feed", "remove_feed", "poll_feed", "poll_feeds"),
+    *("create_alert", "list_alerts", "get_alert", "update_alert", "delete_alert"),
+    *("renew_feed_token", "renew_webhook_secret", "send_test_event", "list_deliveries"),
 }
 
 
@@ -94,10 +96,13 @@ def test_a_generated_client_gets_typed_errors_and_hits(api: httpx.Client, tmp_pa
         pytest.skip("openapi-python-client is not installed (pip install -e '.[dev]')")
     seed(api)
     (tmp_path / "schema.json").write_text(api.get("/openapi.json").text)
-    # JSON Lines is a stream of objects, which the generator has no type for: bytes.
-    (tmp_path / "config.json").write_text(
-        json.dumps({"content_type_overrides": {"application/jsonl": "application/octet-stream"}})
-    )
+    # JSON Lines is a stream of objects, which the generator has no type for: bytes; so are
+    # Atom feeds (XML).
+    overrides = {
+        "application/jsonl": "application/octet-stream",
+        "application/atom+xml": "application/octet-stream",
+    }
+    (tmp_path / "config.json").write_text(json.dumps({"content_type_overrides": overrides}))
     env = {**os.environ, "PATH": f"{generator.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     generated = subprocess.run(
         [

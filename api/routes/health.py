@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import IndexDep, IndexWorkerDep, SessionFactoryDep, SettingsDep
+from api.deps import AlertWorkerDep, IndexDep, IndexWorkerDep, SessionFactoryDep, SettingsDep
 from api.schemas import Health
 from api.services.health import readiness
 
@@ -20,9 +20,14 @@ def get_health() -> Health:
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
 def get_readiness(
-    settings: SettingsDep, factory: SessionFactoryDep, index: IndexDep, worker: IndexWorkerDep
+    settings: SettingsDep,
+    factory: SessionFactoryDep,
+    index: IndexDep,
+    worker: IndexWorkerDep,
+    alert_worker: AlertWorkerDep,
 ) -> JSONResponse:
-    """PostgreSQL and Meilisearch are reachable and the index worker runs (503 otherwise);
-    the outbox backlog."""
-    health = readiness(factory, index.with_timeout(settings.index_write_timeout), worker.health())
+    """PostgreSQL and Meilisearch are reachable and the index and alert workers run (503
+    otherwise); the outbox backlog."""
+    timed = index.with_timeout(settings.index_write_timeout)
+    health = readiness(factory, timed, worker.health(), alert_worker.health())
     return JSONResponse(health.model_dump(), status_code=200 if health.status == "ok" else 503)

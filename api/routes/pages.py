@@ -56,6 +56,7 @@ async def search_page(
         "prev_url": search_url("/", links, page=params.page - 1) if params.page > 1 else None,
         "next_url": search_url("/", links, page=params.page + 1) if params.page < pages else None,
         "export_query": search_url("", links),
+        "base_url": str(request.base_url).rstrip("/"),
         "selected": [
             (name, value, search_url("/", links, toggle=(name, value)))
             for name, value in links

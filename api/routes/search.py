@@ -9,11 +9,13 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api import errors
-from api.deps import SearcherDep
+from api.deps import BaseUrlDep, SearcherDep
 from api.pagination import link_header, search_links
 from api.schemas import SearchResult
 from api.search_params import SearchParamsDep
 from api.security import EXPORT_SEARCHES, limit_export
+from api.services.alerts import search_feed
+from api.services.atom import ATOM_TYPE
 from api.services.search import (
     MAX_RESULT_WINDOW,
     QuoteUrl,
@@ -102,4 +104,22 @@ async def export_search_jsonl(
         jsonl_lines(searcher, params.query(), quote_urls(request)),
         media_type="application/jsonl",
         headers={"Content-Disposition": 'attachment; filename="onrecord-quotes.jsonl"'},
+    )
+
+
+@router.get(
+    "/v1/search.atom",
+    response_class=Response,
+    responses={200: {"content": {ATOM_TYPE: {}}, "description": "The search's Atom 1.0 feed."}},
+)
+async def search_feed_atom(
+    request: Request, searcher: SearcherDep, params: SearchParamsDep, base_url: BaseUrlDep
+) -> Response:
+    """The search as an Atom feed for feed readers: its newest quotes (50, or `per_page`),
+    one entry each with speaker, words, date said, source link and permalink."""
+    body = await search_feed(searcher, params, quote_urls(request), base_url, str(request.url))
+    return Response(
+        body,
+        media_type=f"{ATOM_TYPE}; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=300"},
     )

@@ -1,5 +1,5 @@
 """Readiness: can this process serve, i.e. are PostgreSQL and Meilisearch reachable, and is
-its index worker running?"""
+its index worker and alert worker running?"""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from db.index_sync.worker import WorkerHealth
 from db.search_index import SearchIndex
 
 
-def readiness(factory: sessionmaker[Session], index: SearchIndex, worker: WorkerHealth) -> Health:
+def readiness(
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    worker: WorkerHealth,
+    alert_worker: WorkerHealth,
+) -> Health:
     """Each store checked, never raising: an unreachable one is reported, not an error.
 
     The session is opened here rather than taken per request, so a database that is down
@@ -30,5 +35,11 @@ def readiness(factory: sessionmaker[Session], index: SearchIndex, worker: Worker
         checks["postgres"] = f"unreachable: {type(exc).__name__}"
     checks["meilisearch"] = "ok" if index.healthy() else "unreachable"
     checks["index_worker"] = worker.status
-    ready = all(v == "ok" for k, v in checks.items() if k != "index_worker") and worker.alive
+    checks["alert_worker"] = alert_worker.status
+    workers = ("index_worker", "alert_worker")
+    ready = (
+        all(v == "ok" for k, v in checks.items() if k not in workers)
+        and worker.alive
+        and alert_worker.alive
+    )
     return Health(status="ok" if ready else "unavailable", checks=checks, index_backlog=backlog)

@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from db.alerts.repository import enqueue_new_quotes
 from db.articles import repository
 from db.bulk import copy_rows, next_ids
 from db.corrections.service import reapply_corrections
@@ -123,6 +124,7 @@ def _write_round(
     enqueue(session, [*_flat(removed), *_flat(quote_ids), *retagged_ids])
     rejected = reapply_corrections(session, [p.article_id for p in updated])
     quote_ids = {pos: [i for i in ids if i not in rejected] for pos, ids in quote_ids.items()}
+    enqueue_new_quotes(session, _flat(quote_ids))  # for the alerts' webhooks
     for p in kept:
         quote_ids[p.position] = existing[p.article_id]
     return [(p, StoredArticle(p.article_id, p.status, quote_ids[p.position])) for p in round_]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -47,8 +48,12 @@ class IndexWorker:
         index: SearchIndex,
         batch_size: int = 1000,
         interval: float = 1.0,
+        on_indexed: Callable[[], None] | None = None,
     ):
+        """`on_indexed` is called after a round that indexed quotes (the alert worker is
+        woken so, to match them at once)."""
         self.factory = factory
+        self.on_indexed = on_indexed
         self.index = index
         self.batch_size = batch_size
         self.interval = interval
@@ -122,6 +127,8 @@ class IndexWorker:
             log.warning("index worker: %s", reason)
             return self._failed(delay, reason)
         self.last_error = None
+        if result.indexed and self.on_indexed:
+            self.on_indexed()
         if result.indexed or result.deleted:
             log.info(
                 "index worker: indexed %d, removed %d, %d waiting in %.1f s",

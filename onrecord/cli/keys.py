@@ -16,7 +16,8 @@ app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
 def keys_create(
     name: Annotated[str, typer.Argument(help="Who the key is for, e.g. 'cms-prod'.")],
     scope: Annotated[
-        list[Scope], typer.Option("--scope", "-s", help="read, write, edit or admin; repeatable.")
+        list[Scope],
+        typer.Option("--scope", "-s", help="read, write, edit, alerts or admin; repeatable."),
     ] = [Scope.write],  # noqa: B006
 ) -> None:
     """Create an API key; the secret is printed once and stored only as a digest."""
