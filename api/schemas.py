@@ -201,6 +201,14 @@ class QuoteOut(BaseModel):
         )
 
 
+class Citations(BaseModel):
+    """The quote cited in each style "Copy citation" offers."""
+
+    plain: str = Field(description="“…,” Anna Kovacs said on 4 May 2024 (Quay Daily).")
+    ap: str = Field(description="AP style: “…,” Anna Kovacs said May 4, 2024, according to …")
+    link: str = Field(description="The plain citation followed by the quote's permalink.")
+
+
 class SearchHit(BaseModel):
     id: int
     text: str = Field(description="The exact source span.")
@@ -219,8 +227,11 @@ class SearchHit(BaseModel):
     permalink: str = Field(default="", description="The quote's page (absolute URL).")
     citation: str | None = Field(
         default=None,
-        description="The quote as a journalist would cite it; null when no grammatical "
-        "citation can be formed.",
+        description="The quote as a journalist would cite it (`citations.plain`); null when "
+        "no grammatical citation can be formed.",
+    )
+    citations: Citations | None = Field(
+        default=None, description="The citation in every style; null when `citation` is."
     )
 
 

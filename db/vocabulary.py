@@ -41,3 +41,11 @@ class Scope(StrEnum):
     write = "write"  # add and delete articles
     edit = "edit"  # correct quotes and speakers, read the flag queue
     admin = "admin"  # everything, including index administration
+
+
+class CitationStyle(StrEnum):
+    """How a quote is cited: what "Copy citation" offers and the API's `citations` hold."""
+
+    plain = "plain"  # “…,” Anna Kovacs said on 4 May 2024 (Quay Daily).
+    ap = "ap"  # “…,” Anna Kovacs said May 4, 2024, according to Quay Daily.
+    link = "link"  # plain, then the quote's permalink

@@ -212,6 +212,11 @@ def test_hits_carry_an_absolute_permalink_and_a_citation(api: httpx.Client) -> N
     assert hit["permalink"] == absolute(api, f"/quotes/{hit['id']}")
     assert api.get(hit["permalink"]).status_code == 200
     assert hit["citation"].startswith("“The beacon must stay lit,” Ada Quill said on 9 May 2024")
+    assert hit["citations"]["plain"] == hit["citation"]
+    assert hit["citations"]["ap"].startswith(
+        "“The beacon must stay lit,” Ada Quill said May 9, 2024,"
+    )
+    assert hit["citations"]["link"] == f"{hit['citation']} {hit['permalink']}"
 
 
 def test_in_quote_searches_only_the_quotes_words(api: httpx.Client) -> None:

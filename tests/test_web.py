@@ -71,6 +71,20 @@ def test_quote_permalink_has_open_graph_and_oembed_discovery(api: httpx.Client) 
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
 
 
+def test_permalink_offers_each_citation_style_to_copy(api: httpx.Client) -> None:
+    quote = stored(api)["quotes"][1]  # Erik Dahl's paraphrase
+    page = api.get(f"/quotes/{quote['id']}", headers=HTML).text
+    permalink = f"{str(api.base_url).rstrip('/')}/quotes/{quote['id']}"
+    plain = "Erik Dahl said on 10 May 2024 that talks would resume next week (Quay &lt;Times&gt;)."
+    assert f'data-citation="{plain}"' in page
+    assert (
+        'data-citation="Erik Dahl said May 10, 2024, that talks would resume next week, '
+        'according to Quay &lt;Times&gt;."' in page
+    )
+    assert f'data-citation="{plain} {permalink}"' in page
+    assert ">AP style</span>" in page and ">With link</span>" in page
+
+
 def test_only_the_embed_card_may_be_framed(api: httpx.Client) -> None:
     quote_id = stored(api)["quotes"][0]["id"]
     embed = api.get(f"/embed/quotes/{quote_id}")
