@@ -14,7 +14,7 @@ from api.citations import citations
 from api.deps import RowId, SearcherDep, SessionDep
 from api.errors import APIError
 from api.headers import cached
-from api.schemas import Facet, QuoteOut, SearchResult
+from api.schemas import ArticleLanguage, Facet, QuoteOut, SearchResult
 from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
 from api.services.corrections import active_notes
 from api.services.search import MAX_RESULT_WINDOW, run_disjunctive_search, run_search
@@ -175,6 +175,10 @@ def article_page(article_id: RowId, request: Request, session: SessionDep) -> HT
     if article is None:
         raise APIError(404, f"There is no article {article_id}.")
     quotes = [QuoteOut.of(q) for q in article.quotes]
-    return page(
-        request, "article.html", {"article": article, "quotes": quotes, "long_date": long_date}
-    )
+    context = {
+        "article": article,
+        "quotes": quotes,
+        "language": ArticleLanguage.of(article.text),
+        "long_date": long_date,
+    }
+    return page(request, "article.html", context)
