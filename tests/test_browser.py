@@ -116,6 +116,22 @@ def test_widget_renders_on_another_origin_and_degrades_to_a_link(site, other_ori
     sync_api.expect(page.locator("onrecord-quotes .fallback a")).to_have_text("Quotes on OnRecord")
 
 
+def test_widget_labels_follow_its_lang_attribute(site, other_origin) -> None:
+    base, page = site
+    origin, folder = other_origin
+    (folder / "fr.html").write_text(
+        '<!doctype html><html lang="fr"><title>CMS</title>'
+        f'<script src="{base}/widget.js"></script>'
+        '<onrecord-quotes speaker="Lina Berg" lang="fr"></onrecord-quotes>'
+    )
+    page.goto(origin + "/fr.html")
+    card = page.locator("onrecord-quotes figure.card").first
+    sync_api.expect(card).to_contain_text("Lina Berg, 9 mai 2024")
+    sync_api.expect(card.locator(".by")).to_contain_text("· citation ·")
+    sync_api.expect(card.locator(".by a")).to_have_text("source")
+    sync_api.expect(card.locator(".evidence")).to_contain_text("attribué d’après :")
+
+
 LONG = {
     "url": "https://example.org/long-quay",
     "title": "The quay",
