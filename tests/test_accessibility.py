@@ -53,6 +53,7 @@ def pages(api: httpx.Client) -> dict[str, str]:
         "article": f"{base}/articles/{article['id']}",
         "verify": f"{base}/verify?quote=We+will+sail+when+we+are+paid",
         "embed": f"{base}/embed/quotes/{quote['id']}",
+        "embed in French, dark": f"{base}/embed/quotes/{quote['id']}?lang=fr&theme=dark",
     }
 
 
