@@ -51,13 +51,16 @@ class QuoteCard:
 
 
 def card_of(quote: QuoteOut) -> QuoteCard:
+    """What the permalink's image shows; a paraphrase says so (its words are the reporter's)."""
+    paraphrase = quote.type == QuoteType.indirect
     when = f"said on {long_date(quote.said_on)}" if quote.said_on else ""
     source = quote.article.outlet or quote.article.title
+    kind = "paraphrase" if paraphrase else ""
     return QuoteCard(
         words=quote.cited,
-        paraphrase=quote.type == QuoteType.indirect,
+        paraphrase=paraphrase,
         speaker=quote.speaker.name if quote.speaker else "Unattributed",
-        byline=" · ".join(part for part in (when, source) if part),
+        byline=" · ".join(part for part in (kind, when, source) if part),
     )
 
 

@@ -66,6 +66,9 @@ def test_the_permalink_names_its_image_and_the_image_is_cached(api: httpx.Client
     again = api.get(url, headers={"If-None-Match": image.headers["etag"]})
     assert again.status_code == 304 and not again.content
     assert og_image.IMAGES.renders <= renders + 1  # drawn at most once for both requests
+    head = api.head(url)
+    assert head.status_code == 200 and head.headers["content-type"] == "image/png"
+    assert head.headers["etag"] == image.headers["etag"] and not head.content
     assert api.get("/quotes/999999/image.png").status_code == 404
 
 
