@@ -12,7 +12,12 @@ import pytest
 
 from tests.conftest import API_KEY
 from tests.test_api import ARTICLE
-from tests.test_browser import browser, sync_api  # noqa: F401  (the Chromium fixture)
+from tests.test_browser import (  # noqa: F401  (the Chromium fixture)
+    MANY_SPEAKERS,
+    browser,
+    searchable,
+    sync_api,
+)
 
 AXE_JS = Path(__file__).resolve().parents[1] / ".venv/share/axe-core/axe.min.js"
 if not AXE_JS.is_file():
@@ -42,6 +47,10 @@ def pages(api: httpx.Client) -> dict[str, str]:
     created = api.post("/v1/articles", json=ARTICLE, headers={"X-API-Key": API_KEY})
     assert created.status_code == 201, created.text
     article = created.json()
+    # enough speakers for the search page's "Show more" and its filter box
+    more = api.post("/v1/articles", json=MANY_SPEAKERS, headers={"X-API-Key": API_KEY})
+    assert more.status_code == 201, more.text
+    searchable(str(api.base_url).rstrip("/"), len(article["quotes"]) + len(more.json()["quotes"]))
     quote = article["quotes"][0]
     slug = quote["speaker"]["slug"]
     base = str(api.base_url).rstrip("/")
@@ -70,6 +79,9 @@ def page(browser, request) -> Iterator:  # noqa: F811
 def violations(tab, url: str) -> list[str]:
     tab.goto(url)
     tab.wait_for_load_state("networkidle")
+    for more in tab.locator("details.more > summary").all():
+        if more.is_visible():
+            more.click()  # the values behind "Show more" and the filter box are checked too
     tab.add_script_tag(path=str(AXE_JS))
     report = tab.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
