@@ -21,6 +21,7 @@ import pytest
 from db.search_index import SearchIndex, day_ts
 from db.settings import ResolvedSettings
 from tests.conftest import API_KEY, write_index
+from tests.test_web import searchable
 
 KEY = {"X-API-Key": API_KEY}
 LIGHTHOUSE = {
@@ -50,6 +51,7 @@ def seed(api: httpx.Client) -> None:
     for article in (LIGHTHOUSE, UNDATED):
         response = api.post("/v1/articles", json=article, headers=KEY)
         assert response.status_code == 201, response.text
+        searchable(api, response.json())
 
 
 def absolute(api: httpx.Client, path: str) -> str:
