@@ -25,6 +25,9 @@ ENV PATH=/opt/onrecord/bin:/usr/lib/postgresql/15/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     ONRECORD_HOME=/home/onrecord/.onrecord
+# DejaVu for the permalinks' Open Graph images (without it Pillow's own face is used)
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 onrecord \
  && useradd --system --uid 10001 --gid onrecord --create-home onrecord \
  && install -d -o onrecord -g onrecord /backups  # a named volume there starts owned by onrecord

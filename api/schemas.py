@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from db.corrections.flags import FlagReason
 from db.corrections.service import CorrectionAction, describe
+from db.language import check_english
 from db.models import Article, Correction, Quote, Speaker
 from db.records import LOW_CONFIDENCE
 from db.verification.verdict import Verdict
@@ -201,6 +202,14 @@ class QuoteOut(BaseModel):
         )
 
 
+class Citations(BaseModel):
+    """The quote cited in each style "Copy citation" offers."""
+
+    plain: str = Field(description="“…,” Anna Kovacs said on 4 May 2024 (Quay Daily).")
+    ap: str = Field(description="AP style: “…,” Anna Kovacs said May 4, 2024, according to …")
+    link: str = Field(description="The plain citation followed by the quote's permalink.")
+
+
 class SearchHit(BaseModel):
     id: int
     text: str = Field(description="The exact source span.")
@@ -219,8 +228,11 @@ class SearchHit(BaseModel):
     permalink: str = Field(default="", description="The quote's page (absolute URL).")
     citation: str | None = Field(
         default=None,
-        description="The quote as a journalist would cite it; null when no grammatical "
-        "citation can be formed.",
+        description="The quote as a journalist would cite it (`citations.plain`); null when "
+        "no grammatical citation can be formed.",
+    )
+    citations: Citations | None = Field(
+        default=None, description="The citation in every style; null when `citation` is."
     )
 
 
@@ -265,9 +277,28 @@ class SpeakerDetail(SpeakerSummary):
     recent_quotes: list[QuoteOut]
 
 
+class ArticleLanguage(BaseModel):
+    """Whether the text looks English: extraction is English-only, so one that does not may
+    have few or no quotes. A cheap check (the share of common English function words)."""
+
+    looks_english: bool = Field(
+        description="False when the text is long enough to judge and clearly not English."
+    )
+    english_share: float = Field(
+        description="The share of its words that are common English function words "
+        "(English prose: about 0.3-0.5; other languages: under 0.1)."
+    )
+
+    @classmethod
+    def of(cls, text: str) -> ArticleLanguage:
+        check = check_english(text)
+        return cls(looks_english=check.looks_english, english_share=check.english_share)
+
+
 class ArticleOut(ArticleRef):
     author: str | None
     text: str
+    language: ArticleLanguage
     quotes: list[QuoteOut]
 
     @classmethod
@@ -277,6 +308,7 @@ class ArticleOut(ArticleRef):
             **ArticleRef.of(article).model_dump(),
             author=article.author,
             text=article.text,
+            language=ArticleLanguage.of(article.text),
             quotes=[QuoteOut.of(q) for q in article.quotes],
         )
 

@@ -72,3 +72,11 @@ class DeliveryStatus(StrEnum):
     pending = "pending"  # waiting for its next attempt
     delivered = "delivered"  # a 2xx answer
     failed = "failed"  # given up: retried for the whole window, or its endpoint was disabled
+
+
+class CitationStyle(StrEnum):
+    """How a quote is cited: what "Copy citation" offers and the API's `citations` hold."""
+
+    plain = "plain"  # “…,” Anna Kovacs said on 4 May 2024 (Quay Daily).
+    ap = "ap"  # “…,” Anna Kovacs said May 4, 2024, according to Quay Daily.
+    link = "link"  # plain, then the quote's permalink

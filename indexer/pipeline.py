@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.articles.service import StoreResult, store_article, store_articles
 from db.index_sync.service import drain_outbox
 from db.index_sync.worker import IndexWorker
+from db.language import check_english
 from db.search_index import SearchIndex
 from db.speakers.service import SpeakerCache
 from db.vocabulary import StoreStatus
@@ -32,6 +33,8 @@ class IngestSummary:
     pending: int = 0
     index_error: str | None = None
     errors: list[SourceError] = field(default_factory=list)
+    # Where the articles that look clearly not English came from (stored all the same).
+    not_english: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         parts = [
@@ -142,6 +145,11 @@ def _store_batch(
                 _refuse(SourceError(item.origin, f"not stored: {_short(exc)}"), summary, on_item)
                 continue
         _count(result, summary)
+        if (
+            result.status != StoreStatus.unchanged
+            and not check_english(item.article.text).looks_english
+        ):
+            summary.not_english.append(item.origin)
         if on_item:
             on_item(item, result.status.value)
 

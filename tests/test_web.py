@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 import httpx
 
@@ -26,7 +27,20 @@ HTML = {"Accept": "text/html"}
 def stored(api: httpx.Client) -> dict:
     response = api.post("/v1/articles", json=HOSTILE, headers={"X-API-Key": API_KEY})
     assert response.status_code == 201, response.text
-    return response.json()
+    return searchable(api, response.json())
+
+
+def searchable(api: httpx.Client, article: dict) -> dict:
+    """The stored article once every quote of it can be found: on a loaded machine the index
+    may take longer than the API client's own wait after a POST."""
+    ids = {quote["id"] for quote in article["quotes"]}
+    deadline = time.monotonic() + 30
+    while True:
+        hits = api.get("/v1/search", params={"per_page": 100}).json()["hits"]
+        if ids <= {hit["id"] for hit in hits}:
+            return article
+        assert time.monotonic() < deadline, "the article's quotes were never indexed"
+        time.sleep(0.2)
 
 
 def test_search_page_renders_escaped_results_and_facets(api: httpx.Client) -> None:
@@ -69,6 +83,20 @@ def test_quote_permalink_has_open_graph_and_oembed_discovery(api: httpx.Client) 
     assert "<script>alert(1)" not in page.text
     assert page.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+
+
+def test_permalink_offers_each_citation_style_to_copy(api: httpx.Client) -> None:
+    quote = stored(api)["quotes"][1]  # Erik Dahl's paraphrase
+    page = api.get(f"/quotes/{quote['id']}", headers=HTML).text
+    permalink = f"{str(api.base_url).rstrip('/')}/quotes/{quote['id']}"
+    plain = "Erik Dahl said on 10 May 2024 that talks would resume next week (Quay &lt;Times&gt;)."
+    assert f'data-citation="{plain}"' in page
+    assert (
+        'data-citation="Erik Dahl said May 10, 2024, that talks would resume next week, '
+        'according to Quay &lt;Times&gt;."' in page
+    )
+    assert f'data-citation="{plain} {permalink}"' in page
+    assert ">AP style</span>" in page and ">With link</span>" in page
 
 
 def test_only_the_embed_card_may_be_framed(api: httpx.Client) -> None:
@@ -166,6 +194,7 @@ QUAY = {
 def test_cards_cite_the_words_and_show_what_the_attribution_rests_on(api: httpx.Client) -> None:
     created = api.post("/v1/articles", json=QUAY, headers={"X-API-Key": API_KEY})
     assert created.status_code == 201, created.text
+    searchable(api, created.json())
     hits = {h["speaker"]["name"] + " " + h["type"]: h for h in api.get("/v1/search").json()["hits"]}
     kovacs, reported, pronoun = (
         hits["Anna Kovacs direct"],

@@ -11,6 +11,7 @@ from api import errors
 from api.deps import RowId, SessionDep
 from api.errors import APIError
 from api.headers import cached
+from api.labels import LABELS_FILE, Labels, Lang
 from api.schemas import OEmbed, QuoteOut
 from api.services.embeds import (
     EmbedQuote,
@@ -20,7 +21,7 @@ from api.services.embeds import (
     embed_src,
     quote_id_from_url,
 )
-from api.web import EMBED_CSP, STATIC_DIR, long_date, page
+from api.web import EMBED_CSP, STATIC_DIR, page
 from db.articles import repository as article_repo
 from db.vocabulary import QuoteType
 
@@ -36,6 +37,7 @@ def embed_quote(
     request: Request,
     session: SessionDep,
     theme: Annotated[Theme, Query()] = Theme.auto,
+    lang: Annotated[Lang, Query(description="The language of the card's labels.")] = Lang.en,
 ) -> Response:
     """A self-contained quote card for an iframe: the only page other sites may frame. Its
     one script (embed.js, our own) tells the framing page how tall the card is."""
@@ -45,8 +47,8 @@ def embed_quote(
     context = {
         "quote": QuoteOut.of(quote),
         "permalink": str(request.url_for("quote_page", quote_id=quote_id)),
-        "long_date": long_date,
         "theme": theme.value,
+        "labels": Labels(lang),
         "script_url": str(request.url_for("embed_script")),
     }
     return cached(request, page(request, "embed_quote.html", context, csp=EMBED_CSP), EMBED_MAX_AGE)
@@ -66,6 +68,9 @@ def oembed(
     maxwidth: Annotated[int | None, Query(ge=1)] = None,
     maxheight: Annotated[int | None, Query(ge=1)] = None,
     theme: Annotated[Theme, Query(description="The card's colours.")] = Theme.auto,
+    lang: Annotated[
+        Lang, Query(description="The language of the labels around the quote (not the quote).")
+    ] = Lang.en,
     dnt: Annotated[
         bool, Query(description="Do not track: the plain blockquote, no script or iframe.")
     ] = False,
@@ -80,21 +85,26 @@ def oembed(
     if quote is None:
         raise APIError(404, "That URL is not a quote on this site.")
     out = QuoteOut.of(quote)
-    speaker = out.speaker.name if out.speaker else "Unattributed"
+    labels = Labels(lang)
+    speaker = out.speaker.name if out.speaker else labels["unattributed"]
+    paraphrase = out.type == QuoteType.indirect
     shown = EmbedQuote(
         id=out.id,
         words=out.cited,
-        is_paraphrase=out.type == QuoteType.indirect,
+        is_paraphrase=paraphrase,
         speaker=speaker,
-        said_on=long_date(out.said_on),
+        said_on=labels.date(out.said_on),
         outlet=out.article.outlet or "",
         permalink=str(request.url_for("quote_page", quote_id=out.id)),
+        lang=lang.value,
+        link_label=labels["on_onrecord"],
     )
-    caption = f"{speaker}, {shown.said_on} · {shown.outlet} · quote · OnRecord"
+    kind = labels["paraphrase" if paraphrase else "quote"]
+    caption = f"{speaker}, {shown.said_on} · {shown.outlet} · {kind} · OnRecord"
     width, height = embed_size(maxwidth, maxheight, shown.words, caption)
-    src = embed_src(str(request.url_for("embed_quote", quote_id=out.id)), theme)
+    src = embed_src(str(request.url_for("embed_quote", quote_id=out.id)), theme, lang)
     script = None if dnt else str(request.url_for("embed_script"))
-    title = f"Quote by {speaker}"
+    title = labels.title(speaker, paraphrase)
     body = OEmbed(
         title=title,
         author_name=speaker,
@@ -108,8 +118,9 @@ def oembed(
 
 @router.get("/widget.js", include_in_schema=False)
 def widget_script(request: Request) -> Response:
-    """The <onrecord-quotes> web component; any site may load it."""
-    return _script(request, "widget.js")
+    """The <onrecord-quotes> web component; any site may load it. The labels of every
+    language (api/labels.json) are put into it here, so it needs no second request."""
+    return _script(request, "widget.js", labels=True)
 
 
 @router.get("/embed.js", include_in_schema=False)
@@ -119,9 +130,12 @@ def embed_script(request: Request) -> Response:
     return _script(request, "embed.js")
 
 
-def _script(request: Request, name: str) -> Response:
+def _script(request: Request, name: str, labels: bool = False) -> Response:
+    body = (STATIC_DIR / name).read_bytes()
+    if labels:
+        body = body.replace(b"{} /* labels.json */", LABELS_FILE.read_bytes().strip(), 1)
     script = Response(
-        (STATIC_DIR / name).read_bytes(),
+        body,
         media_type="text/javascript; charset=utf-8",
         headers={"Access-Control-Allow-Origin": "*"},
     )

@@ -9,11 +9,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api import og_image
+from api.citations import citations
 from api.deps import RowId, SearcherDep, SessionDep
 from api.editors import OptionalEditor, editor_page
 from api.errors import APIError
 from api.headers import cached
-from api.schemas import Facet, QuoteOut, SearchResult
+from api.schemas import ArticleLanguage, Facet, QuoteOut, SearchResult
 from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
 from api.services.corrections import active_notes
 from api.services.search import MAX_RESULT_WINDOW, run_disjunctive_search, run_search
@@ -22,6 +24,7 @@ from api.web import long_date, page
 from db.articles import repository as article_repo
 from db.search_index import SearchQuery
 from db.speakers import repository as speaker_repo
+from db.vocabulary import CitationStyle
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,7 +34,14 @@ FACET_LABELS = {
     Facet.type: "Quote type",
     Facet.year: "Year",
 }
-FacetList = tuple[Facet, str, list[tuple[str, int, bool, str]]]
+CITATION_LABELS = {
+    CitationStyle.plain: "Plain",
+    CitationStyle.ap: "AP style",
+    CitationStyle.link: "With link",
+}
+FacetValue = tuple[str, int, bool, str]  # value, count, selected, URL that toggles it
+FacetList = tuple[Facet, str, list[FacetValue], list[FacetValue]]
+FACET_SHOWN = 8  # values a facet lists at once; the rest wait behind "Show more"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -67,24 +77,23 @@ async def search_page(
 
 
 def _facet_lists(result: SearchResult, links: UrlParams) -> list[FacetList]:
-    """Per facet: its label and (value, count, selected, URL that toggles it) per value."""
+    """Per facet: its label, the values it shows at once (the most frequent, and every
+    picked one) and the rest, which the page puts behind "Show more" with a filter box."""
     selected = set(links)
-    return [
-        (
-            facet,
-            FACET_LABELS[facet],
-            [
-                (
-                    value,
-                    count,
-                    (facet.value, value) in selected,
-                    search_url("/", links, toggle=(facet.value, value)),
-                )
-                for value, count in result.facets.get(facet, {}).items()
-            ],
-        )
-        for facet in Facet
-    ]
+    lists: list[FacetList] = []
+    for facet in Facet:
+        values = [
+            (
+                value,
+                count,
+                (facet.value, value) in selected,
+                search_url("/", links, toggle=(facet.value, value)),
+            )
+            for value, count in result.facets.get(facet, {}).items()
+        ]
+        shown = [v for i, v in enumerate(values) if i < FACET_SHOWN or v[2]]
+        lists.append((facet, FACET_LABELS[facet], shown, [v for v in values if v not in shown]))
+    return lists
 
 
 PERMALINK_MAX_AGE = 300  # a quote can change: caches revalidate with the ETag after this
@@ -99,10 +108,16 @@ def quote_page(
         raise APIError(404, f"There is no quote {quote_id}.")
     out = QuoteOut.of(quote)
     permalink = str(request.url_for("quote_page", quote_id=quote_id))
+    cited = citations(out, permalink)
     context = {
         "quote": out,
         "permalink": permalink,
+        "cites": [(style, CITATION_LABELS[style], getattr(cited, style)) for style in CitationStyle]
+        if cited
+        else [],
         "embed_url": str(request.url_for("embed_quote", quote_id=quote_id)),
+        "image_url": str(request.url_for("quote_image", quote_id=quote_id)),
+        "image_size": (og_image.WIDTH, og_image.HEIGHT),
         "oembed_url": f"{request.url_for('oembed')}?{urlencode({'url': permalink})}",
         "long_date": long_date,
         "corrections": active_notes(session, quote_id=quote_id),
@@ -113,6 +128,16 @@ def quote_page(
     response = cached(request, page(request, "quote.html", context), PERMALINK_MAX_AGE)
     response.headers["Vary"] = "Cookie"  # a signed-in editor's browser asks again
     return response
+
+
+@router.get("/quotes/{quote_id}/image.png")
+def quote_image(quote_id: RowId, request: Request, session: SessionDep) -> Response:
+    """The permalink's Open Graph image: the quote drawn on a 1200 × 630 card (PNG)."""
+    quote = article_repo.get_quote(session, quote_id)
+    if quote is None:
+        raise APIError(404, f"There is no quote {quote_id}.")
+    _, png = og_image.IMAGES.get(og_image.card_of(QuoteOut.of(quote)))
+    return cached(request, Response(png, media_type="image/png"), PERMALINK_MAX_AGE)
 
 
 @router.get("/speakers/{slug}", response_class=HTMLResponse, response_model=None)
@@ -166,6 +191,10 @@ def article_page(article_id: RowId, request: Request, session: SessionDep) -> HT
     if article is None:
         raise APIError(404, f"There is no article {article_id}.")
     quotes = [QuoteOut.of(q) for q in article.quotes]
-    return page(
-        request, "article.html", {"article": article, "quotes": quotes, "long_date": long_date}
-    )
+    context = {
+        "article": article,
+        "quotes": quotes,
+        "language": ArticleLanguage.of(article.text),
+        "long_date": long_date,
+    }
+    return page(request, "article.html", context)

@@ -38,6 +38,8 @@ class EmbedQuote:
     said_on: str  # a long date, or ""
     outlet: str
     permalink: str
+    lang: str = "en"  # the language of the labels (the quote keeps its own)
+    link_label: str = "on OnRecord"
 
 
 def quote_id_from_url(url: str) -> int | None:
@@ -61,8 +63,12 @@ def embed_size(
     return width, min(height, maxheight) if maxheight else height
 
 
-def embed_src(card_url: str, theme: Theme) -> str:
-    return f"{card_url}?{urlencode({'theme': theme.value})}" if theme != Theme.auto else card_url
+def embed_src(card_url: str, theme: Theme, lang: str = "en") -> str:
+    """The card's URL with the parameters that differ from its defaults."""
+    params = {"theme": theme.value} if theme != Theme.auto else {}
+    if lang != "en":
+        params["lang"] = lang
+    return f"{card_url}?{urlencode(params)}" if params else card_url
 
 
 def embed_html(
@@ -81,11 +87,12 @@ def embed_html(
     where = f" ({esc(quote.outlet)})" if quote.outlet else ""
     limit = f' data-maxheight="{maxheight}"' if maxheight else ""
     blockquote = (
-        f'<blockquote class="onrecord-quote" cite="{esc(quote.permalink)}" '
+        f'<blockquote class="onrecord-quote" lang="{esc(quote.lang)}" '
+        f'cite="{esc(quote.permalink)}" '
         f'data-src="{esc(card_url)}"{limit} style="margin:0;max-width:{width}px">'
         f"<p>{esc(words)}</p>"
         f"<p>— {esc(quote.speaker)}{when}{where} · "
-        f'<a href="{esc(quote.permalink)}">on OnRecord</a></p>'
+        f'<a href="{esc(quote.permalink)}">{esc(quote.link_label)}</a></p>'
         "</blockquote>"
     )
     if script_url is None:

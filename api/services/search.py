@@ -15,9 +15,9 @@ from typing import Any
 
 import orjson
 
+from api.citations import with_links
 from api.pagination import encode_cursor
 from api.schemas import ArticleRef, Evidence, Facet, SearchHit, SearchResult, SpeakerRef
-from api.web import citation
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE, LOW_CONFIDENCE
 from db.search_index import AsyncSearcher, SearchCursor, SearchQuery
 
@@ -158,10 +158,9 @@ def _cursor_of(doc: dict[str, Any]) -> SearchCursor:
 
 
 def linked(result: SearchResult, quote_url: QuoteUrl) -> SearchResult:
-    """The result with each hit's permalink and citation filled in."""
+    """The result with each hit's permalink and citations filled in."""
     for hit in result.hits:
-        hit.permalink = quote_url(hit.id)
-        hit.citation = citation(hit)
+        with_links(hit, quote_url(hit.id))
     return result
 
 
@@ -197,7 +196,7 @@ async def jsonl_lines(
     lines: list[bytes] = []
     async for doc in export_documents(searcher, query):
         hit = hit_from_document(doc)
-        hit.permalink, hit.citation = quote_url(hit.id), citation(hit)
+        with_links(hit, quote_url(hit.id))
         lines.append(orjson.dumps(hit.model_dump(mode="json")) + b"\n")
         if len(lines) == MAX_PER_PAGE:
             yield b"".join(lines)

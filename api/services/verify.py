@@ -8,9 +8,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from api.citations import long_date, with_links
 from api.schemas import ArticleRef, DiffStep, FirstReport, VerifyMatch, VerifyResult
 from api.services.search import QuoteUrl, hit_from_document
-from api.web import citation, long_date
 from db.search_index import AsyncSearcher
 from db.verification import Verdict
 from db.verification.service import VerifiedMatch, verify_claim
@@ -39,7 +39,7 @@ async def verify(
 
 def _match(verified: VerifiedMatch, quote_url: QuoteUrl) -> VerifyMatch:
     hit = hit_from_document(verified.document)
-    hit.permalink, hit.citation = quote_url(hit.id), citation(hit)
+    with_links(hit, quote_url(hit.id))
     comparison = verified.match.comparison
     first = verified.first_reported
     return VerifyMatch(

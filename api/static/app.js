@@ -11,6 +11,8 @@
   document.addEventListener("click", async (event) => {
     const button = event.target.closest("button.copy");
     if (!button) return;
+    const label = button.dataset.label || button.textContent;
+    button.dataset.label = label;
     try {
       await navigator.clipboard.writeText(button.dataset.citation);
       button.textContent = "Copied";
@@ -18,8 +20,24 @@
     } catch (err) {
       window.prompt("Copy the citation:", button.dataset.citation);
     }
-    setTimeout(() => { button.textContent = "Copy citation"; }, 2000);
+    setTimeout(() => { button.textContent = label; }, 2000);
   });
+
+  // Long facet lists: the filter box beside "Show more" narrows the values as you type.
+  function enableFacetFilters() {
+    document.querySelectorAll(".facet-filter[hidden]").forEach((label) => { label.hidden = false; });
+  }
+  document.addEventListener("input", (event) => {
+    const box = event.target.closest("input[data-filters]");
+    if (!box) return;
+    const words = box.value.trim().toLowerCase();
+    const list = document.getElementById(box.dataset.filters);
+    if (!list) return;
+    for (const item of list.children) {
+      item.hidden = words !== "" && !item.textContent.toLowerCase().includes(words);
+    }
+  });
+  enableFacetFilters();
 
   if (!form) return;
   // On a phone the results come first: the filters wait behind their button.
@@ -53,6 +71,7 @@
         const after = fresh.querySelector("details.filters");
         if (before && after) after.open = before.open; // typing keeps the filters as they were
         current.replaceWith(fresh);
+        enableFacetFilters();
         history.replaceState(null, "", url);
         say(fresh.dataset.total + " quotes");
       }

@@ -1,5 +1,6 @@
 // <onrecord-quotes speaker="…" q="…" outlet="…" type="direct|indirect" from="2024-01-01"
-//                  to="2024-12-31" sort="relevance|date|-date" limit="5" theme="light|dark">
+//                  to="2024-12-31" sort="relevance|date|-date" limit="5" theme="light|dark"
+//                  lang="en|fr|de">
 //   <p>Fallback the host page writes: shown until the cards arrive, kept if they never do.</p>
 // </onrecord-quotes>
 // Renders quote cards from OnRecord's public search API into shadow DOM, on any site.
@@ -9,6 +10,8 @@
   "use strict";
   const TIMEOUT_MS = 8000;
   const FILTERS = ["q", "speaker", "outlet", "type", "from", "to", "sort"];
+  // The labels around quotes per language: api/labels.json, put in by the server (/widget.js).
+  const LABELS = {} /* labels.json */;
   const script = document.currentScript;
   const BASE = script ? new URL(script.src).origin : window.location.origin;
   const STYLE = `
@@ -30,14 +33,20 @@
     return node;
   }
 
-  function longDate(iso) {
+  function labelsFor(lang) {
+    const words = LABELS[lang] || LABELS.en || {};
+    return (key) => (key in words ? words[key] : key);
+  }
+
+  function longDate(iso, label) {
     if (!iso) return "";
-    const d = new Date(iso + "T00:00:00Z");
-    return d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    const [year, month, day] = iso.split("-").map(Number);
+    const months = label("months");
+    return label("date").replace("{day}", day).replace("{month}", months[month - 1]).replace("{year}", year);
   }
 
   class OnRecordQuotes extends HTMLElement {
-    static get observedAttributes() { return [...FILTERS, "limit", "theme"]; }
+    static get observedAttributes() { return [...FILTERS, "limit", "theme", "lang"]; }
 
     connectedCallback() { this.render(); }
     attributeChangedCallback() { if (this.isConnected) this.render(); }
@@ -59,7 +68,10 @@
       // the host's own children show through the slot until the cards replace them
       root.replaceChildren(el("style", { textContent: STYLE }), el("slot"));
       const params = this.params();
-      const searchLink = el("a", { href: BASE + "/?" + params.toString(), textContent: "Quotes on OnRecord", target: "_blank", rel: "noopener" });
+      const lang = this.getAttribute("lang") || "en";
+      const label = labelsFor(lang);
+      wrap.lang = lang;
+      const searchLink = el("a", { href: BASE + "/?" + params.toString(), textContent: label("search_link"), target: "_blank", rel: "noopener" });
       if (this.controller) this.controller.abort();
       const controller = (this.controller = new AbortController());
       const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
@@ -74,15 +86,15 @@
         for (const hit of body.hits) {
           const paraphrase = hit.type === "indirect"; // reported speech: never in quotation marks
           const by = el("div", { className: "by" }, [
-            el("span", { className: "name", textContent: hit.speaker ? hit.speaker.name : "Unattributed" }),
-            document.createTextNode((hit.said_on ? ", " + longDate(hit.said_on) : "") + (hit.article.outlet ? " · " + hit.article.outlet : "") + " · " + (paraphrase ? "paraphrase" : "quote") + (hit.low_confidence ? " · uncertain attribution" : "") + " · "),
-            el("a", { href: BASE + "/quotes/" + hit.id, textContent: "source", target: "_blank", rel: "noopener" }),
+            el("span", { className: "name", textContent: hit.speaker ? hit.speaker.name : label("unattributed") }),
+            document.createTextNode((hit.said_on ? ", " + longDate(hit.said_on, label) : "") + (hit.article.outlet ? " · " + hit.article.outlet : "") + " · " + label(paraphrase ? "paraphrase" : "quote") + (hit.low_confidence ? " · " + label("uncertain") : "") + " · "),
+            el("a", { href: BASE + "/quotes/" + hit.id, textContent: label("source"), target: "_blank", rel: "noopener" }),
           ]);
           const words = el("blockquote", { className: paraphrase ? "paraphrase" : "", textContent: paraphrase ? hit.cited : "\u201c" + hit.cited + "\u201d" });
-          const evidence = hit.evidence.attributed_from ? [el("div", { className: "evidence", textContent: "attributed from: " + hit.evidence.attributed_from })] : [];
+          const evidence = hit.evidence.attributed_from ? [el("div", { className: "evidence", textContent: label("attributed_from") + " " + hit.evidence.attributed_from })] : [];
           wrap.append(el("figure", { className: "card" }, [words, by, ...evidence]));
         }
-        if (!body.hits.length) wrap.append(el("p", { textContent: "No quotes found. " }, [searchLink]));
+        if (!body.hits.length) wrap.append(el("p", { textContent: label("no_quotes") + " " }, [searchLink]));
       } catch (err) {
         clearTimeout(timer);
         if (controller !== this.controller) return;

@@ -125,8 +125,22 @@ def ingest_command(
             fetcher.close()
     if summary.index_error:
         err.print(f"[yellow]warning:[/] {summary.index_error}", highlight=False)
+    if summary.not_english:
+        err.print(
+            f"[yellow]warning:[/] {not_english_warning(summary.not_english)}", highlight=False
+        )
     out.print(summary.line(), highlight=False)
     raise typer.Exit(1 if summary.refused else 0)
+
+
+def not_english_warning(origins: list[str], named: int = 5) -> str:
+    """One line for every article that looks clearly not English (stored all the same)."""
+    count = len(origins)
+    listed = ", ".join(origins[:named]) + (f" and {count - named} more" if count > named else "")
+    return (
+        f"{count} article{'s' if count > 1 else ''} look{'' if count > 1 else 's'} clearly not "
+        f"English and may have few or no quotes (extraction is English-only): {listed}"
+    )
 
 
 RERUN_HINT = (
