@@ -171,7 +171,7 @@ def wait_until_indexed(factory: sessionmaker[Session], response: httpx.Response)
         time.sleep(0.02)
 
 
-INDEX_WAIT = 10.0
+INDEX_WAIT = 3.0
 
 
 class _Server(uvicorn.Server):
