@@ -22,6 +22,7 @@ from indexer.extract.lang.en.clauses import (
 )
 from indexer.extract.lang.en.cues import (
     CUE_PARTICLES,
+    CLAUSE_PARTICIPLES,
     CUE_WORDS,
     INDIRECT_CUES,
     INTENT_CUES,
@@ -307,12 +308,16 @@ def _object_start(tokens: list[Token], ci: int) -> int | None:
 
 
 def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
-    """Reported clauses end at the sentence end or at ', but <subject> <cue>'."""
+    """Reported clauses end at the sentence end, at ', but <subject> <cue>', or where a
+    participle cue hangs a second attribution on the same speaker ('X said …, arguing that
+    …'); 'referring to' only says what the clause was about, and stays in it."""
     for k in range(start_i + 1, len(tokens) - 2):
-        if (
-            tokens[k].text in {",", ";"}
-            and tokens[k + 1].lower in {"but", "while", "and"}
-            and any(t.lower in CUE_WORDS for t in tokens[k + 2 : k + 7])
+        if tokens[k].text in {",", ";"} and (
+            (
+                tokens[k + 1].lower in {"but", "while", "and"}
+                and any(t.lower in CUE_WORDS for t in tokens[k + 2 : k + 7])
+            )
+            or tokens[k + 1].lower in CLAUSE_PARTICIPLES
         ):
             return tokens[k].start
     return s.end

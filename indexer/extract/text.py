@@ -65,7 +65,7 @@ _ABBREVIATIONS = {
 }
 # Quotation marks: curly, guillemets, straight, and the doubled apostrophes some archives use.
 _QUOTE_MARK = re.compile(r"''|``|[\"“”„«»]")
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?]+(?:''|[\"”’')\]])*(?=\s+(?:''|``|[\"“‘(\[])?[A-Z0-9])")
 
 
 @dataclass(frozen=True)

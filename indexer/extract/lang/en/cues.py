@@ -312,6 +312,10 @@ PARTICIPLE_LEMMAS = {
     "hoping": "hope",
 }
 
+# Participles after a comma that end a reported clause: what follows is a second attribution
+# to the same speaker ('X said …, arguing that …'), not part of the first.
+CLAUSE_PARTICIPLES = (PARTICIPLE_CUES | set(PARTICIPLE_LEMMAS)) - {"referring", "describing"}
+
 # Base forms that are cues after a plural or first-person subject: "Republicans believe …"
 _BASE_FORM_CUES = {
     "believe",

@@ -1,0 +1,26 @@
+"""Recall patterns, on sentences written for these tests: reported speech and quotations
+that the extractor must find, with their spans cut where the attribution ends."""
+
+from __future__ import annotations
+
+from indexer.extract import extract_quotes
+
+
+def by_text(text: str) -> dict[str, str | None]:
+    return {q.text: q.speaker for q in extract_quotes(text)}
+
+
+def test_participle_after_a_reported_clause_is_a_second_attribution() -> None:
+    found = by_text(
+        "Mayor Ilse Brandvold said the ferry would run all winter, arguing that the harbour "
+        "needed the trade."
+    )
+    assert found.get("the ferry would run all winter") == "Ilse Brandvold"
+    assert found.get("the harbour needed the trade") == "Ilse Brandvold"
+
+
+def test_a_sentence_ends_before_doubled_apostrophe_quotes() -> None:
+    text = "Ann Oyelaran said she had not seen the report. ''Nobody sent it to me,'' she added."
+    found = by_text(text)
+    assert found.get("she had not seen the report") == "Ann Oyelaran"
+    assert "''Nobody sent it to me,''" in found
