@@ -24,3 +24,19 @@ def test_a_sentence_ends_before_doubled_apostrophe_quotes() -> None:
     found = by_text(text)
     assert found.get("she had not seen the report") == "Ann Oyelaran"
     assert "''Nobody sent it to me,''" in found
+
+
+def test_a_second_cue_after_and_starts_a_second_attribution() -> None:
+    found = by_text(
+        "Ann Berg said the new quay had given the town a future and said that the council "
+        "would vote in May."
+    )
+    assert found.get("the new quay had given the town a future") == "Ann Berg"
+    assert found.get("the council would vote in May") == "Ann Berg"
+
+
+def test_reported_speech_before_a_quotation_hung_on_a_participle() -> None:
+    text = 'Rolf Amundsen said the ferry contract had been signed, adding, "We start in spring."'
+    found = by_text(text)
+    assert found.get("the ferry contract had been signed") == "Rolf Amundsen"
+    assert found.get('"We start in spring."') == "Rolf Amundsen"

@@ -75,6 +75,38 @@ def reported_in_sentence(art: Article, s: Sentence, tokens: list[Token]) -> list
     return sorted(chosen, key=lambda f: f.start)
 
 
+def reported_before_quotation(
+    art: Article, s: Sentence, tokens: list[Token], quoted: list[Found]
+) -> list[Found]:
+    """'Ann Li said the port would close, adding, "…"': reported speech in the frame before a
+    sentence's first quotation, when the quotation's own attribution leaves that frame out."""
+    first_q = next(i for i, t in enumerate(tokens) if is_quote_token(t))
+    if any(f.start < tokens[first_q].start for f in quoted):
+        return []
+    k = first_q
+    while k > 0 and tokens[k - 1].text in {",", ":", ";", "-", "—", "–"}:
+        k -= 1
+    if k < 6 or not _hands_on(tokens, k - 1):
+        return []
+    head = Sentence(s.start, tokens[k - 1].end, s.paragraph, s.index)
+    found = [
+        f for f in reported_in_sentence(art, head, tokens[:k]) if f.attribution.rule != CUE_AFTER
+    ]
+    for f in found:
+        f.sentence = s
+    return found
+
+
+def _hands_on(tokens: list[Token], k: int) -> bool:
+    """The frame before a quotation ends in a participle ('…, adding:') or a second cue of the
+    same subject ('… and then said,'): the quotation is a new attribution, the frame before
+    it may hold one of its own."""
+    last = tokens[k]
+    if last.lower in PARTICIPLE_CUES:
+        return True
+    return last.lower in CUE_WORDS and tokens[k - 1].lower in {"and", "then", "but", "also"}
+
+
 _REFUSALS = {"declined", "declines", "refused", "refuses"}
 _NO_REPLY = {"respond", "return", "reply"}
 
@@ -197,6 +229,8 @@ def _cue_with_complement(art: Article, s: Sentence, tokens: list[Token], ci: int
     if mention is None:
         return None
     complement, has_that = _complement_start(tokens, ci)
+    if complement is not None and complement >= len(tokens) - 1:
+        return None
     if complement is None:
         complement = _object_start(tokens, ci)
         if complement is None:
@@ -311,7 +345,7 @@ def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
     """Reported clauses end at the sentence end, at ', but <subject> <cue>', or where a
     participle cue hangs a second attribution on the same speaker ('X said …, arguing that
     …'); 'referring to' only says what the clause was about, and stays in it."""
-    for k in range(start_i + 1, len(tokens) - 2):
+    for k in range(start_i + 1, len(tokens) - 1):
         if tokens[k].text in {",", ";"} and (
             (
                 tokens[k + 1].lower in {"but", "while", "and"}
@@ -320,7 +354,20 @@ def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
             or tokens[k + 1].lower in CLAUSE_PARTICIPLES
         ):
             return tokens[k].start
+        if tokens[k].lower in {"and", "but"} and _finite_cue(tokens, k + 1):
+            return tokens[k - 1].end if tokens[k - 1].text == "," else tokens[k].start
     return s.end
+
+
+def _finite_cue(tokens: list[Token], k: int) -> bool:
+    """'… and said that …', '… but also insists …': a second cue verb sharing the subject
+    (past or present tense: 'and say' after a noun is rarely a verb of the same speaker)."""
+    if k < len(tokens) and tokens[k].lower in {"also", "then", "later"}:
+        k += 1
+    if k >= len(tokens) or not tokens[k].text.islower():
+        return False
+    word = tokens[k].lower
+    return CUE_WORDS.get(word) in INDIRECT_CUES and word.endswith(("ed", "s", "id", "ld", "te"))
 
 
 def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:
