@@ -40,3 +40,14 @@ def test_reported_speech_before_a_quotation_hung_on_a_participle() -> None:
     found = by_text(text)
     assert found.get("the ferry contract had been signed") == "Rolf Amundsen"
     assert found.get('"We start in spring."') == "Rolf Amundsen"
+
+
+def test_speaker_nouns_for_texts_and_institutions() -> None:
+    found = extract_quotes(
+        'As the bells rang, the announcer said, "The polls in Norland are now closed."'
+    )
+    assert [(q.type, q.speaker) for q in found] == [("direct", "announcer")]
+    filing = extract_quotes(
+        "The harbour board broke the lease, the filing says, and owes the town damages."
+    )
+    assert [q.speaker for q in filing] == ["filing"]
