@@ -51,3 +51,12 @@ def test_speaker_nouns_for_texts_and_institutions() -> None:
         "The harbour board broke the lease, the filing says, and owes the town damages."
     )
     assert [q.speaker for q in filing] == ["filing"]
+
+
+def test_party_tags_and_parentheses_before_an_apposition() -> None:
+    found = by_text(
+        '"The bridge is a wreck," Rep. Tove Lindqvist (R-Ohio), a member of the transport '
+        "panel, said on Monday. Sen. Per Holm, D-N.Y., said the vote would wait."
+    )
+    assert found.get('"The bridge is a wreck,"') == "Tove Lindqvist"
+    assert found.get("the vote would wait") == "Per Holm"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import (
     DETERMINERS,
@@ -47,6 +49,8 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
         inner = tokens[k + 1 : j]
         if k >= 1 and len(inner) == 1 and inner[0].text.isdigit():
             return _np_ending_at(tokens, k - 1)  # 'Ann Li, 58, said'
+        if k >= 1 and tokens[k].text == "," and _party_tag(inner):
+            return _np_ending_at(tokens, k - 1)  # 'Ann Li, D-Ohio, said'
         if (
             inner
             and len(inner) <= 5
@@ -95,7 +99,7 @@ def _chain_head(tokens: list[Token], k: int) -> Mention | None:
     """The name an appositive after tokens[k] (a comma) describes. A name that is the object
     of a preposition sits inside an earlier appositive ('Ann Li, the mayor of Norland, a port
     town, said'): the chain is followed back to the name that opens it."""
-    mention = _np_ending_at(tokens, k - 1)
+    mention = _np_ending_at(tokens, _before_parenthesis(tokens, k - 1))
     for _ in range(3):
         if mention is None or mention.kind != "name":
             return mention
@@ -112,6 +116,24 @@ def _chain_head(tokens: list[Token], k: int) -> Mention | None:
             return mention
         mention = _np_ending_at(tokens, p - 1)
     return mention
+
+
+_PARTY_TAG = re.compile(r"[RDI]-[A-Z][\w.]*\.?$")
+
+
+def _party_tag(inner: list[Token]) -> bool:
+    """'R-Ky.', 'D-N.Y.': a party and state set off by commas after a name."""
+    return bool(inner) and _PARTY_TAG.match("".join(t.text for t in inner)) is not None
+
+
+def _before_parenthesis(tokens: list[Token], j: int) -> int:
+    """The index before a parenthesis ending at tokens[j] ('Ann Li (D-Ohio)'), else j."""
+    if j < 1 or tokens[j].text != ")":
+        return j
+    k = j - 1
+    while k > 0 and tokens[k].text != "(" and j - k < 12:
+        k -= 1
+    return k - 1 if tokens[k].text == "(" and k >= 1 else j
 
 
 _ADVERBS = {"now", "also", "then", "still", "again", "too", "already", "later", "once", "since"}
