@@ -60,3 +60,12 @@ def test_party_tags_and_parentheses_before_an_apposition() -> None:
     )
     assert found.get('"The bridge is a wreck,"') == "Tove Lindqvist"
     assert found.get("the vote would wait") == "Per Holm"
+
+
+def test_a_quotation_after_a_quoted_fragment_goes_to_its_speaker() -> None:
+    text = (
+        'The town needs the levy because "the quay is falling apart," Ilse Brandvold said. '
+        '"Nobody else will pay for it."'
+    )
+    found = by_text(text)
+    assert found.get('"Nobody else will pay for it."') == "Ilse Brandvold"

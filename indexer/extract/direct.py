@@ -69,6 +69,11 @@ def quotations_in_sentence(
             # a quotation running on from the previous one, in its paragraph or the next
             attribution = previous.attribution
             return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s, True)]
+        if attribution is None and _runs_on_from_fragment(previous, s) and not [
+            t for t in after if t.text not in {".", ",", "!", "?"}
+        ]:
+            # 'She chose it because "…," she said. "…"': a quotation of its own, same speaker
+            return [Found(quotes[0].start, quotes[-1].end, "direct", previous.attribution, s)]
         if attribution is None:
             attribution = _dash_attribution(tokens, last_q)
         if attribution is None:
@@ -118,6 +123,18 @@ def quotations_in_sentence(
             start = tokens[comma + 1].start
     start, end = strip_span(text, start, max(quotes[-1].end, _clause_end(tokens, last_q)))
     return [Found(start, end, "mixed", attribution, s)]
+
+
+def _runs_on_from_fragment(previous: Found | None, s: Sentence) -> bool:
+    """The sentence before, in the same paragraph, ended on a quoted fragment with its cue
+    after it ('… because "…," she said.'): a quotation alone in this sentence is hers."""
+    return (
+        previous is not None
+        and previous.type == "mixed"
+        and previous.attribution.rule == CUE_AFTER
+        and previous.sentence.index == s.index - 1
+        and previous.sentence.paragraph == s.paragraph
+    )
 
 
 def _a_crowd(mention: Mention | None) -> bool:
