@@ -69,3 +69,12 @@ def test_a_quotation_after_a_quoted_fragment_goes_to_its_speaker() -> None:
     )
     found = by_text(text)
     assert found.get('"Nobody else will pay for it."') == "Ilse Brandvold"
+
+
+def test_more_group_speakers_and_a_contracted_clause_opener() -> None:
+    found = by_text(
+        "Near the pier, the fishermen's wives said nothing. Later the mourners say the storm "
+        "came without warning. Kjell Aas said that’s what the harbour master had feared."
+    )
+    assert found.get("the storm came without warning") == "mourners"
+    assert found.get("that’s what the harbour master had feared") == "Kjell Aas"

@@ -16,6 +16,7 @@ from indexer.extract.lang.en.clauses import (
     ADDRESSEE_PRONOUNS,
     BARE_CLAUSE_CUES,
     CLAUSE_OPENERS,
+    CONTRACTED_OPENERS,
     NOT_CLAUSE_OPENERS,
     PASSIVE_AUXILIARIES,
     REPORTING_OBJECTS,
@@ -109,6 +110,9 @@ def _hands_on(tokens: list[Token], k: int) -> bool:
 
 _REFUSALS = {"declined", "declines", "refused", "refuses"}
 _NO_REPLY = {"respond", "return", "reply"}
+
+
+_CONTRACTION = re.compile(r"[’'](?:s|re|ll|d|ve)$")
 
 
 def _no_comment(art: Article, s: Sentence, tokens: list[Token]) -> Found | None:
@@ -391,6 +395,8 @@ def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:
     word = re.split(r"[’']", nxt.lower)[0]
     if word in CLAUSE_OPENERS or (nxt.capitalized and word not in NOT_CLAUSE_OPENERS):
         return nxt_i, False
+    if word in CONTRACTED_OPENERS and _CONTRACTION.search(nxt.lower):
+        return nxt_i, False  # 'said that’s what …', 'says what’s needed …'
     if nxt.text.isalpha() and nxt.text.islower() and word not in NOT_CLAUSE_OPENERS:
         return nxt_i, False  # 'said closed primaries deny …'
     return None, False

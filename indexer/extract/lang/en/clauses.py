@@ -229,6 +229,9 @@ CLAUSE_OPENERS = {
     "once",
 }
 
+# Words whose contraction opens a reported clause after a bare cue: 'said that’s wrong'.
+CONTRACTED_OPENERS = {"that", "what", "here", "who"}
+
 # Auxiliaries before a participle that make it passive: 'was criticized', 'has been cited'.
 PASSIVE_AUXILIARIES = {"is", "are", "was", "were", "be", "been", "being", "get", "got"}
 
