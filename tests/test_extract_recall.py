@@ -78,3 +78,20 @@ def test_more_group_speakers_and_a_contracted_clause_opener() -> None:
     )
     assert found.get("the storm came without warning") == "mourners"
     assert found.get("that’s what the harbour master had feared") == "Kjell Aas"
+
+
+def test_where_and_when_after_a_closing_cue() -> None:
+    found = by_text(
+        "The levy would fall on the harbour traders, council aides said on Friday in an "
+        "interview with the Norland Post. The ferry will stop in May, the aides said Friday "
+        "afternoon, as the council met."
+    )
+    assert found.get("The levy would fall on the harbour traders") == "council aides"
+    assert found.get("The ferry will stop in May") == "aides"
+
+
+def test_an_opening_adverbial_is_no_content() -> None:
+    found = by_text(
+        "In an interview with the Norland Post, Mayor Sigrid Lund said the ferry would run."
+    )
+    assert found == {"the ferry would run": "Sigrid Lund"}

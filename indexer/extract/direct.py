@@ -69,9 +69,11 @@ def quotations_in_sentence(
             # a quotation running on from the previous one, in its paragraph or the next
             attribution = previous.attribution
             return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s, True)]
-        if attribution is None and _runs_on_from_fragment(previous, s) and not [
-            t for t in after if t.text not in {".", ",", "!", "?"}
-        ]:
+        if (
+            attribution is None
+            and _runs_on_from_fragment(previous, s)
+            and not [t for t in after if t.text not in {".", ",", "!", "?"}]
+        ):
             # 'She chose it because "…," she said. "…"': a quotation of its own, same speaker
             return [Found(quotes[0].start, quotes[-1].end, "direct", previous.attribution, s)]
         if attribution is None:

@@ -20,10 +20,12 @@ from indexer.extract.lang.en.clauses import (
     NOT_CLAUSE_OPENERS,
     PASSIVE_AUXILIARIES,
     REPORTING_OBJECTS,
+    TAIL_SUBORDINATORS,
+    VERBISH,
 )
 from indexer.extract.lang.en.cues import (
-    CUE_PARTICLES,
     CLAUSE_PARTICIPLES,
+    CUE_PARTICLES,
     CUE_WORDS,
     INDIRECT_CUES,
     INTENT_CUES,
@@ -34,6 +36,7 @@ from indexer.extract.lang.en.cues import (
     SPEECH_CUES,
     THAT_ONLY_CUES,
 )
+from indexer.extract.lang.en.nouns import PREPOSITIONS, TIME_WORDS
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import ACCORDING_TO, CUE_AFTER, CUE_BEFORE, PARTICIPLE
 from indexer.extract.subjects import (
@@ -200,6 +203,8 @@ def _cue_at_end(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Foun
         return None
     if any(is_quote_token(t) for t in tokens[:k]):
         return None  # a quotation: the direct-quote rules own it
+    if _only_adverbial(tokens[:k]):
+        return None  # 'In an interview with the Herald, Li said …': no content before the cue
     tail = tokens[after:] if after is not None else []
     span_end = tokens[k].start
     ends_sentence = all(t.text in ".!?" for t in tail)
@@ -208,15 +213,50 @@ def _cue_at_end(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Foun
         parenthetical = not inverted and len(rest) >= 4 and rest[0].lower not in PARTICIPLE_CUES
         if parenthetical:
             span_end = s.end
-    elif not ends_sentence and not (
-        CUE_WORDS.get(tok.lower) in {"tell", "write", "say"}
-        and len(tail) <= 6
-        and all(t.text in ".!?" or t.capitalized or t.lower in REPORTING_OBJECTS for t in tail)
+    elif (
+        not ends_sentence
+        and not (
+            CUE_WORDS.get(tok.lower) in {"tell", "write", "say"}
+            and len(tail) <= 6
+            and all(t.text in ".!?" or t.capitalized or t.lower in REPORTING_OBJECTS for t in tail)
+        )
+        and (inverted or not _adverbial_tail(tail))
     ):
         return None
     start, end = strip_span(art.text, s.start, span_end)
     attribution = Attribution(mention, tok.text, rule=CUE_AFTER)
     return Found(start, end, "indirect", attribution, s)
+
+
+def _adverbial_tail(tail: list[Token]) -> bool:
+    """'… said on Friday in an interview with the Herald.', '… said Friday afternoon, as
+    they …': after the cue only where and when it was said, up to the end or to a comma
+    that hangs a participle or a subordinate clause on the sentence."""
+    first = tail[0]
+    if first.lower not in PREPOSITIONS | TIME_WORDS and not first.capitalized:
+        return False
+    for n, t in enumerate(tail):
+        if t.text in ".!?":
+            return n == len(tail) - 1
+        if t.text == ",":
+            rest = tail[n + 1 : n + 2]
+            return bool(rest) and rest[0].lower in CLAUSE_PARTICIPLES | TAIL_SUBORDINATORS
+        if t.lower in VERBISH or t.lower in CUE_WORDS or is_quote_token(t):
+            return False
+        if t.text.islower() and t.lower.endswith("ed") and t.lower not in PREPOSITIONS:
+            return False
+    return True
+
+
+def _only_adverbial(head: list[Token]) -> bool:
+    """A stretch that opens with a preposition and holds no verb: where or when, not what."""
+    if not head or head[0].lower not in PREPOSITIONS:
+        return False
+    return not any(
+        t.lower in VERBISH - {"as", "that", "it", "this"}
+        or (t.text.islower() and t.lower.endswith(("ed", "es")))
+        for t in head
+    )
 
 
 def _cue_with_complement(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Found | None:

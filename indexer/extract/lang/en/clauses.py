@@ -229,6 +229,9 @@ CLAUSE_OPENERS = {
     "once",
 }
 
+# Words after a comma that end an adverbial tail behind a cue: '… , officials said Friday, as …'.
+TAIL_SUBORDINATORS = {"as", "while", "when", "after", "before", "because", "although", "though"}
+
 # Words whose contraction opens a reported clause after a bare cue: 'said that’s wrong'.
 CONTRACTED_OPENERS = {"that", "what", "here", "who"}
 
