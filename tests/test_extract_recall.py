@@ -95,3 +95,20 @@ def test_an_opening_adverbial_is_no_content() -> None:
         "In an interview with the Norland Post, Mayor Sigrid Lund said the ferry would run."
     )
     assert found == {"the ferry would run": "Sigrid Lund"}
+
+
+def test_groups_with_a_modifier_and_quantities_speak() -> None:
+    found = by_text(
+        "Experts on tidal power and coastal erosion said the new dam could change that. "
+        "Most of them said the council had waited too long. Some say the money is gone."
+    )
+    assert (
+        found.get("the new dam could change that") == "Experts on tidal power and coastal erosion"
+    )
+    assert found.get("the council had waited too long") == "Most of them"
+    assert found.get("the money is gone") == "Some"
+
+
+def test_a_preposition_before_a_group_makes_it_no_subject() -> None:
+    found = by_text("The mayor met with fishermen from the northern villages said to be angry.")
+    assert "fishermen from the northern villages" not in found.values()

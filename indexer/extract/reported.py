@@ -419,8 +419,8 @@ def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:
     if ci + 1 >= len(tokens):
         return None, False
     for k in range(ci + 1, min(len(tokens), ci + 9)):
-        if tokens[k].lower == "that":
-            return k + 1, True
+        if tokens[k].lower == "that" and k + 1 < len(tokens) and tokens[k + 1].text[:1].isalnum():
+            return k + 1, True  # not 'could change that.': a demonstrative ends no cue
         if tokens[k].text in {".", ";"} or is_quote_token(tokens[k]):
             break
     nxt = tokens[ci + 1]
