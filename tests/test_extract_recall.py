@@ -112,3 +112,14 @@ def test_groups_with_a_modifier_and_quantities_speak() -> None:
 def test_a_preposition_before_a_group_makes_it_no_subject() -> None:
     found = by_text("The mayor met with fishermen from the northern villages said to be angry.")
     assert "fishermen from the northern villages" not in found.values()
+
+
+def test_a_sentence_with_its_own_quotation_is_not_an_attribution_tail() -> None:
+    text = (
+        'Ann Berg said that the plan "was reckless and unfair." She writes that "no town '
+        'should pay for it."'
+    )
+    found = extract_quotes(text)
+    assert len(found) == 2
+    assert found[0].text.endswith('"was reckless and unfair."')
+    assert found[1].text.startswith('"no town') or found[1].text.startswith("no town")

@@ -199,6 +199,7 @@ def _join_attribution_tails(
                 prev[2] == span[2]
                 and text[prev[1] - 1] in "\"”»'"
                 and len(tail) < 90
+                and not _QUOTE_MARK.search(tail)  # 'He writes that "…"' has words of its own
                 and _is_attribution_tail(tail)
             ):
                 joined[-1] = (prev[0], span[1], prev[2])
