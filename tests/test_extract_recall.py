@@ -123,3 +123,17 @@ def test_a_sentence_with_its_own_quotation_is_not_an_attribution_tail() -> None:
     assert len(found) == 2
     assert found[0].text.endswith('"was reckless and unfair."')
     assert found[1].text.startswith('"no town') or found[1].text.startswith("no town")
+
+
+def test_a_participle_after_a_closing_cue_opens_a_second_attribution() -> None:
+    quoted = by_text('"We are done," Ann Berg said, adding later, "The port is closed."')
+    assert quoted == {'"We are done,"': "Ann Berg", '"The port is closed."': "Ann Berg"}
+    reported = extract_quotes(
+        '"We will send a message," Ann Berg said, adding that the town would send a '
+        '"strong message" to the ministry.'
+    )
+    assert [(q.type, q.speaker) for q in reported] == [
+        ("direct", "Ann Berg"),
+        ("mixed", "Ann Berg"),
+    ]
+    assert reported[1].text == 'the town would send a "strong message" to the ministry'

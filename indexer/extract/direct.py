@@ -81,7 +81,9 @@ def quotations_in_sentence(
         if attribution is None:
             return []
         end = quotes[-1].end
-        return [Found(quotes[0].start, end, "direct", attribution, s)]
+        return _split_at_participle(art, s, tokens, quotes, attribution) or [
+            Found(quotes[0].start, end, "direct", attribution, s)
+        ]
 
     # 'Zelensky said: "…"' / 'Zelensky said, "…"' : cue and colon or comma right before
     lead = before[-1].text if before else ""
@@ -125,6 +127,40 @@ def quotations_in_sentence(
             start = tokens[comma + 1].start
     start, end = strip_span(text, start, max(quotes[-1].end, _clause_end(tokens, last_q)))
     return [Found(start, end, "mixed", attribution, s)]
+
+
+def _split_at_participle(
+    art: Article, s: Sentence, tokens: list[Token], quotes: list[QuotedSpan], said: Attribution
+) -> list[Found]:
+    """'"…," she said, adding, "…"' / '…, adding that …': the participle after the cue opens
+    a second attribution of the same speaker (a quotation, or reported speech after it)."""
+    first_q = next(i for i, t in enumerate(tokens) if is_quote_token(t))
+    pi = next(
+        (
+            i
+            for i in range(first_q + 2, len(tokens) - 1)
+            if tokens[i].lower in PARTICIPLE_CUES and tokens[i - 1].text in {",", "before", "later"}
+        ),
+        None,
+    )
+    if pi is None or said.mention is None:
+        return []
+    cut = tokens[pi].start
+    head = [q for q in quotes if q.start < cut]
+    rest = [q for q in quotes if q.start > cut]
+    if not head:
+        return []
+    first = Found(head[0].start, head[-1].end, "direct", said, s)
+    second = Attribution(said.mention, tokens[pi].text, rule=PARTICIPLE)
+    k = pi + 1
+    while k < len(tokens) and tokens[k].text in {",", ":", "that", "later", "then"}:
+        k += 1
+    if rest and k < len(tokens) and is_quote_token(tokens[k]):
+        return [first, Found(rest[0].start, rest[-1].end, "direct", second, s)]
+    if k >= len(tokens) - 3 or not tokens[k].text[:1].isalnum():
+        return []
+    start, end = strip_span(art.text, tokens[k].start, s.end)
+    return [first, Found(start, end, "mixed" if rest else "indirect", second, s)]
 
 
 def _runs_on_from_fragment(previous: Found | None, s: Sentence) -> bool:
