@@ -137,3 +137,15 @@ def test_a_participle_after_a_closing_cue_opens_a_second_attribution() -> None:
         ("mixed", "Ann Berg"),
     ]
     assert reported[1].text == 'the town would send a "strong message" to the ministry'
+
+
+def test_a_colon_after_the_owner_of_the_words() -> None:
+    assert by_text('Lindqvist’s reply: "The quay stays open."') == {
+        '"The quay stays open."': "Lindqvist"
+    }
+    assert by_text('Harbour report - More from Sigrid Lund: "Tolls will rise in May."') == {
+        '"Tolls will rise in May."': "Sigrid Lund"
+    }
+    assert by_text('Per Holm, Norland Post: "The council has lost the plot."') == {
+        '"The council has lost the plot."': "Per Holm"
+    }

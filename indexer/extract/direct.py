@@ -13,6 +13,7 @@ from indexer.extract.cue import (
 )
 from indexer.extract.lang.en.clauses import NOT_SPEECH
 from indexer.extract.lang.en.cues import CUE_WORDS, PARTICIPLE_CUES, SPEECH_CUES
+from indexer.extract.lang.en.nouns import WORDS_NOUNS
 from indexer.extract.mentions import Mention
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import (
@@ -88,6 +89,9 @@ def quotations_in_sentence(
     # 'Zelensky said: "…"' / 'Zelensky said, "…"' : cue and colon or comma right before
     lead = before[-1].text if before else ""
     headed = _name_after_dash(before) if lead == ":" else None
+    if headed is None and lead == ":":
+        owner = _owner_of_words(before)  # 'Abedin's reply: "…"'
+        headed = Attribution(owner, ":", rule=COLON) if owner is not None else None
     if headed is not None:
         return [Found(quotes[0].start, quotes[-1].end, "direct", headed, s)]
     if lead in {":", ","} and cue_indices(before, SPEECH_CUES):
@@ -304,9 +308,57 @@ def colon_attribution(tokens: list[Token]) -> Attribution | None:
     found = attribution_near(tokens, 0, len(tokens) - 1, CUE_BEFORE)
     if found is not None:
         return Attribution(found.mention, found.cue, rule=COLON)
+    owner = _owner_of_words(tokens)
+    if owner is not None:
+        return Attribution(owner, ":", rule=COLON)
     if len(tokens) > 8:
         return None
     subject = sentence_subject(tokens, len(tokens) - 1)
     if subject is None or subject.kind != "name":
         return None
     return Attribution(subject, ":", rule=COLON)
+
+
+def _owner_of_words(tokens: list[Token]) -> Mention | None:
+    """'Abedin's reply:', 'Her response was:', 'More from Ann Li:': the words after the colon
+    belong to the one named before a noun of speech, or after 'from'."""
+    k = len(tokens) - 1  # the colon
+    if k >= 2 and tokens[k - 1].lower in {"was", "is", "were"}:
+        k -= 1
+    noun = tokens[k - 1] if k >= 2 else None
+    if noun is not None and noun.lower in WORDS_NOUNS:
+        owner = tokens[k - 2]
+        if owner.lower in _POSSESSIVE_GENDER:
+            return Mention(
+                owner.text,
+                owner.start,
+                owner.end,
+                "pronoun",
+                gender=_POSSESSIVE_GENDER[owner.lower],
+            )
+        if owner.text.endswith(("’s", "'s")) and is_name_token(owner):
+            name = owner.text[:-2]
+            first = k - 2
+            while first > 0 and is_name_token(tokens[first - 1]) and first > k - 5:
+                first -= 1
+            words = [t.text for t in tokens[first : k - 2]] + [name]
+            full = " ".join(words)
+            return Mention(full, tokens[first].start, owner.end - 2, "name", name=full)
+    commas = [n for n, t in enumerate(tokens[:k]) if t.text == ","]
+    if len(commas) == 1 and 0 < commas[0] < 5 and k - commas[0] <= 5:
+        names = [t for n, t in enumerate(tokens[:k]) if n != commas[0]]
+        if all(is_name_token(t) or t.lower in {"the", "of"} for t in names):
+            mention = sentence_subject(tokens[: commas[0]], commas[0])
+            if mention is not None and mention.kind == "name":
+                return mention  # 'Ann Li, Norland Post: "…"': a roundup of voices
+    f = max((n for n, t in enumerate(tokens[:k]) if t.lower == "from"), default=None)
+    if f is not None and f >= k - 5 and f + 1 < k:
+        name = tokens[f + 1 : k]
+        if all(is_name_token(t) for t in name):
+            mention = sentence_subject(name, len(name))
+            if mention is not None and mention.kind == "name":
+                return mention
+    return None
+
+
+_POSSESSIVE_GENDER = {"his": "m", "her": "f", "their": "p"}
