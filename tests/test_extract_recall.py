@@ -149,3 +149,13 @@ def test_a_colon_after_the_owner_of_the_words() -> None:
     assert by_text('Per Holm, Norland Post: "The council has lost the plot."') == {
         '"The council has lost the plot."': "Per Holm"
     }
+
+
+def test_a_reported_clause_ends_where_another_clause_with_a_cue_begins() -> None:
+    found = by_text(
+        "Ann Berg said the ferry would be back by May, though she acknowledged the date "
+        "might slip. Per Holm said tolls would rise; the council puts the figure lower."
+    )
+    assert found.get("the ferry would be back by May") == "Ann Berg"
+    assert found.get("the date might slip") == "Ann Berg"
+    assert found.get("tolls would rise") == "Per Holm"

@@ -15,6 +15,7 @@ from indexer.extract.lang.en.clauses import (
     ADDRESSEE_NOUNS,
     ADDRESSEE_PRONOUNS,
     BARE_CLAUSE_CUES,
+    CLAUSE_JOINERS,
     CLAUSE_OPENERS,
     CONTRACTED_OPENERS,
     NOT_CLAUSE_OPENERS,
@@ -392,12 +393,14 @@ def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
     for k in range(start_i + 1, len(tokens) - 1):
         if tokens[k].text in {",", ";"} and (
             (
-                tokens[k + 1].lower in {"but", "while", "and"}
+                tokens[k + 1].lower in CLAUSE_JOINERS
                 and any(t.lower in CUE_WORDS for t in tokens[k + 2 : k + 7])
             )
             or tokens[k + 1].lower in CLAUSE_PARTICIPLES
         ):
             return tokens[k].start
+        if tokens[k].text == ";":
+            return tokens[k].start  # '… would raise $1 trillion; the Tax Foundation puts …'
         if tokens[k].lower in {"and", "but"} and _finite_cue(tokens, k + 1):
             return tokens[k - 1].end if tokens[k - 1].text == "," else tokens[k].start
     return s.end
@@ -411,7 +414,7 @@ def _finite_cue(tokens: list[Token], k: int) -> bool:
     if k >= len(tokens) or not tokens[k].text.islower():
         return False
     word = tokens[k].lower
-    return CUE_WORDS.get(word) in INDIRECT_CUES and word.endswith(("ed", "s", "id", "ld", "te"))
+    return word in CUE_WORDS and word.endswith(("ed", "s", "id", "ld", "te"))
 
 
 def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:

@@ -229,6 +229,10 @@ CLAUSE_OPENERS = {
     "once",
 }
 
+# Words after a comma that open a second clause, ending a reported one when a cue follows:
+# '… , though she acknowledged …'.
+CLAUSE_JOINERS = {"but", "while", "and", "though", "although", "as", "even", "whereas"}
+
 # Words after a comma that end an adverbial tail behind a cue: '… , officials said Friday, as …'.
 TAIL_SUBORDINATORS = {"as", "while", "when", "after", "before", "because", "although", "though"}
 
