@@ -159,3 +159,14 @@ def test_a_reported_clause_ends_where_another_clause_with_a_cue_begins() -> None
     assert found.get("the ferry would be back by May") == "Ann Berg"
     assert found.get("the date might slip") == "Ann Berg"
     assert found.get("tolls would rise") == "Per Holm"
+
+
+def test_a_second_cue_after_and_splits_a_mixed_quotation() -> None:
+    found = extract_quotes(
+        'Ann Berg called the toll "a disgrace" and said the council would face "a day of '
+        'reckoning" in May.'
+    )
+    assert [(q.type, q.speaker, q.text) for q in found] == [
+        ("mixed", "Ann Berg", 'the toll "a disgrace"'),
+        ("mixed", "Ann Berg", 'the council would face "a day of reckoning" in May'),
+    ]

@@ -151,6 +151,17 @@ def _inverts(tokens: list[Token], cue_i: int) -> bool:
     )
 
 
+def finite_cue(tokens: list[Token], k: int) -> bool:
+    """'… and said that …', '… but also insists …': a second cue verb sharing the subject
+    (past or present tense: 'and say' after a noun is rarely a verb of the same speaker)."""
+    if k < len(tokens) and tokens[k].lower in {"also", "then", "later"}:
+        k += 1
+    if k >= len(tokens) or not tokens[k].text.islower():
+        return False
+    word = tokens[k].lower
+    return word in CUE_WORDS and word.endswith(("ed", "s", "id", "ld", "te"))
+
+
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in TRAILING:
         end -= 1

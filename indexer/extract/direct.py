@@ -8,10 +8,11 @@ from indexer.extract.cue import (
     according_to,
     attribution_near,
     cue_indices,
+    finite_cue,
     is_quote_token,
     strip_span,
 )
-from indexer.extract.lang.en.clauses import NOT_SPEECH
+from indexer.extract.lang.en.clauses import NOT_SPEECH, VERBISH
 from indexer.extract.lang.en.cues import CUE_WORDS, PARTICIPLE_CUES, SPEECH_CUES
 from indexer.extract.lang.en.nouns import WORDS_NOUNS
 from indexer.extract.mentions import Mention
@@ -130,7 +131,40 @@ def quotations_in_sentence(
         if comma is not None:
             start = tokens[comma + 1].start
     start, end = strip_span(text, start, max(quotes[-1].end, _clause_end(tokens, last_q)))
-    return [Found(start, end, "mixed", attribution, s)]
+    return _split_at_second_cue(art, s, tokens, start, end, attribution) or [
+        Found(start, end, "mixed", attribution, s)
+    ]
+
+
+def _split_at_second_cue(
+    art: Article, s: Sentence, tokens: list[Token], start: int, end: int, said: Attribution
+) -> list[Found]:
+    """'Li called it "a con" and urged voters to "look away"': a second cue verb of the same
+    subject after 'and' opens a second attribution; each keeps its own quoted words."""
+    k = next(
+        (
+            k
+            for k, t in enumerate(tokens[:-3])
+            if start < t.start < end and t.lower in {"and", "but"} and finite_cue(tokens, k + 1)
+        ),
+        None,
+    )
+    if k is None or said.mention is None:
+        return []
+    c = k + 2 if tokens[k + 1].lower in {"also", "then", "later"} else k + 1
+    b = c + 1
+    if c + 2 < len(tokens) and tokens[c + 1].lower == "that" and tokens[c + 2].lower not in VERBISH:
+        b = c + 2  # 'and said that the …', but 'and said that was …' keeps its 'that'
+    first_end = tokens[k - 1].end
+    if b >= len(tokens) or tokens[b].start >= end or first_end - start < 8:
+        return []
+    second = Attribution(said.mention, tokens[c].text, rule=CUE_BEFORE)
+    found = []
+    for lo, hi, who in ((start, first_end, said), (tokens[b].start, end, second)):
+        lo, hi = strip_span(art.text, lo, hi)
+        quoted = any(lo <= q.start < hi for q in art.quotes)
+        found.append(Found(lo, hi, "mixed" if quoted else "indirect", who, s))
+    return found
 
 
 def _split_at_participle(
@@ -233,9 +267,14 @@ def _dash_attribution(tokens: list[Token], last_q: int) -> Attribution | None:
 
 
 def _clause_end(tokens: list[Token], from_index: int) -> int:
+    """Where a mixed quotation's clause ends after its last quotation: at a comma or
+    semicolon before another cue, or at 'and <cue verb>' ('… "a con" and encouraged …')."""
     end = tokens[from_index].end
-    for t in tokens[from_index + 1 :]:
+    for k in range(from_index + 1, len(tokens)):
+        t = tokens[k]
         if t.text in {",", ";"} and CUE_WORDS.get(_peek_word(tokens, t)) in SPEECH_CUES:
+            break
+        if t.lower in {"and", "but"} and finite_cue(tokens, k + 1):
             break
         end = t.end
     return end

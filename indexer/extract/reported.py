@@ -10,7 +10,7 @@ from indexer.extract.clause_subjects import (
     fronted_subject,
     relative_subject,
 )
-from indexer.extract.cue import according_to, cue_indices, is_quote_token, strip_span
+from indexer.extract.cue import according_to, cue_indices, finite_cue, is_quote_token, strip_span
 from indexer.extract.lang.en.clauses import (
     ADDRESSEE_NOUNS,
     ADDRESSEE_PRONOUNS,
@@ -401,20 +401,9 @@ def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
             return tokens[k].start
         if tokens[k].text == ";":
             return tokens[k].start  # '… would raise $1 trillion; the Tax Foundation puts …'
-        if tokens[k].lower in {"and", "but"} and _finite_cue(tokens, k + 1):
+        if tokens[k].lower in {"and", "but"} and finite_cue(tokens, k + 1):
             return tokens[k - 1].end if tokens[k - 1].text == "," else tokens[k].start
     return s.end
-
-
-def _finite_cue(tokens: list[Token], k: int) -> bool:
-    """'… and said that …', '… but also insists …': a second cue verb sharing the subject
-    (past or present tense: 'and say' after a noun is rarely a verb of the same speaker)."""
-    if k < len(tokens) and tokens[k].lower in {"also", "then", "later"}:
-        k += 1
-    if k >= len(tokens) or not tokens[k].text.islower():
-        return False
-    word = tokens[k].lower
-    return word in CUE_WORDS and word.endswith(("ed", "s", "id", "ld", "te"))
 
 
 def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:
