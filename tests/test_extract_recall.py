@@ -170,3 +170,8 @@ def test_a_second_cue_after_and_splits_a_mixed_quotation() -> None:
         ("mixed", "Ann Berg", 'the toll "a disgrace"'),
         ("mixed", "Ann Berg", 'the council would face "a day of reckoning" in May'),
     ]
+
+
+def test_a_role_noun_before_a_name_after_an_inverted_cue() -> None:
+    found = by_text('"It is a hard sell," said Norland political consultant Ivar Dahl.')
+    assert found == {'"It is a hard sell,"': "Ivar Dahl"}
