@@ -175,3 +175,13 @@ def test_a_second_cue_after_and_splits_a_mixed_quotation() -> None:
 def test_a_role_noun_before_a_name_after_an_inverted_cue() -> None:
     found = by_text('"It is a hard sell," said Norland political consultant Ivar Dahl.')
     assert found == {'"It is a hard sell,"': "Ivar Dahl"}
+
+
+def test_a_quoted_title_in_an_opening_adverbial_is_no_quotation() -> None:
+    found = extract_quotes(
+        'In an interview on the Norland Post\'s "Morning Hour," Mayor Ann Berg said the storms '
+        'demand that all residents engage in "more listening."'
+    )
+    assert [(q.type, q.speaker, q.text) for q in found] == [
+        ("mixed", "Ann Berg", 'the storms demand that all residents engage in "more listening."')
+    ]

@@ -14,9 +14,10 @@ from indexer.extract.cue import (
 )
 from indexer.extract.lang.en.clauses import NOT_SPEECH, VERBISH
 from indexer.extract.lang.en.cues import CUE_WORDS, PARTICIPLE_CUES, SPEECH_CUES
-from indexer.extract.lang.en.nouns import WORDS_NOUNS
+from indexer.extract.lang.en.nouns import PREPOSITIONS, WORDS_NOUNS
 from indexer.extract.mentions import Mention
 from indexer.extract.model import Article, Attribution, Found
+from indexer.extract.reported import reported_in_sentence
 from indexer.extract.rules import (
     ACCORDING_TO,
     COLON,
@@ -50,6 +51,12 @@ def quotations_in_sentence(
 
     q_positions = [i for i, t in enumerate(tokens) if is_quote_token(t)]
     first_q, last_q = q_positions[0], q_positions[-1]
+    opener = _titled_opener(text, tokens, quotes, first_q)
+    if opener is not None:  # 'On "Face the Nation," Ryan said …': the title is no quotation
+        rest = [q for q in quotes if q.start > tokens[opener].start]
+        if not rest:
+            return reported_in_sentence(art, s, tokens[opener + 1 :])
+        return quotations_in_sentence(art, s, rest, tokens[opener + 1 :], previous)
     before = tokens[:first_q]
     after = tokens[last_q + 1 :]
     lead_is_quote = not before
@@ -165,6 +172,29 @@ def _split_at_second_cue(
         quoted = any(lo <= q.start < hi for q in art.quotes)
         found.append(Found(lo, hi, "mixed" if quoted else "indirect", who, s))
     return found
+
+
+def _titled_opener(
+    text: str, tokens: list[Token], quotes: list[QuotedSpan], first_q: int
+) -> int | None:
+    """The comma closing an opening adverbial that holds only short quoted titles ('On
+    Tuesday's episode of "The Morning Show,"', 'In an interview on CBS's "Face the Nation,"'),
+    or None: the sentence proper, with its cue and quotations, starts after it."""
+    if not tokens or tokens[0].lower not in PREPOSITIONS or first_q > 12:
+        return None
+    quoted = text[tokens[first_q].start : tokens[first_q].end]
+    comma = first_q if quoted.rstrip("\"”'’ ").endswith(",") else None  # 'of "Face the Nation,"'
+    for k in range(first_q + 1, min(len(tokens), first_q + 3)):
+        if comma is None and tokens[k].text == ",":
+            comma = k
+    if comma is None or comma + 4 >= len(tokens):
+        return None
+    if any(t.lower in CUE_WORDS for t in tokens[:comma]):
+        return None
+    titles = [q for q in quotes if q.start < tokens[comma].end]
+    if not titles or not all(_quote_is_scare(text, q) for q in titles):
+        return None
+    return comma
 
 
 def _split_at_participle(
@@ -313,12 +343,22 @@ def _subject_attribution(
     return None
 
 
+def _a_verb(tok: Token) -> bool:
+    """A word that is likely a finite verb inside the reported clause ('demand', 'is')."""
+    low = tok.lower
+    if low in VERBISH - {"that", "it", "this", "as", "if", "when", "while"}:
+        return True
+    return tok.text.islower() and low.endswith(("s", "ed")) and low not in PREPOSITIONS | {"has"}
+
+
 def _content_start(tokens: list[Token], attribution: Attribution, first_q: int) -> int:
     cue_positions = [i for i, t in enumerate(tokens[:first_q]) if t.text == attribution.cue]
     if not cue_positions:
         return tokens[first_q].start
     i = cue_positions[-1] + 1
     that = next((k for k in range(i, min(first_q, i + 10)) if tokens[k].lower == "that"), None)
+    if that is not None and any(_a_verb(t) for t in tokens[i:that]):
+        that = None  # 'said the storms demand that …': 'that' belongs to the reported clause
     if that is not None:
         return tokens[that + 1].start if that + 1 < len(tokens) else tokens[first_q].start
     return tokens[i].start if i < len(tokens) else tokens[first_q].start
