@@ -185,3 +185,12 @@ def test_a_quoted_title_in_an_opening_adverbial_is_no_quotation() -> None:
     assert [(q.type, q.speaker, q.text) for q in found] == [
         ("mixed", "Ann Berg", 'the storms demand that all residents engage in "more listening."')
     ]
+
+
+def test_a_clause_ends_at_and_with_an_auxiliary_or_a_participle() -> None:
+    found = by_text(
+        "Ann Berg often questions the harbour board's ties to the shipyard and has called for "
+        "an audit. Per Holm said he would fund the quay and promising more was unwise."
+    )
+    assert found.get("the harbour board's ties to the shipyard") == "Ann Berg"
+    assert found.get("he would fund the quay") == "Per Holm"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.extract.lang.en.cues import CUE_WORDS, NOUN_MARKERS, SPEECH_CUES
+from indexer.extract.lang.en.cues import CLAUSE_PARTICIPLES, CUE_WORDS, NOUN_MARKERS, SPEECH_CUES
 from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, PHRASE_STOPS
 from indexer.extract.mentions import Mention
 from indexer.extract.model import TRAILING, Attribution
@@ -154,11 +154,13 @@ def _inverts(tokens: list[Token], cue_i: int) -> bool:
 def finite_cue(tokens: list[Token], k: int) -> bool:
     """'… and said that …', '… but also insists …': a second cue verb sharing the subject
     (past or present tense: 'and say' after a noun is rarely a verb of the same speaker)."""
-    if k < len(tokens) and tokens[k].lower in {"also", "then", "later"}:
-        k += 1
+    while k < len(tokens) and tokens[k].lower in {"also", "then", "later", "has", "have", "had"}:
+        k += 1  # '… and has called for …'
     if k >= len(tokens) or not tokens[k].text.islower():
         return False
     word = tokens[k].lower
+    if word in CLAUSE_PARTICIPLES:
+        return True  # '… and promising to …'
     return word in CUE_WORDS and word.endswith(("ed", "s", "id", "ld", "te"))
 
 

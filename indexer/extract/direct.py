@@ -158,7 +158,9 @@ def _split_at_second_cue(
     )
     if k is None or said.mention is None:
         return []
-    c = k + 2 if tokens[k + 1].lower in {"also", "then", "later"} else k + 1
+    c = k + 1
+    while tokens[c].lower in {"also", "then", "later", "has", "have", "had"}:
+        c += 1
     b = c + 1
     if c + 2 < len(tokens) and tokens[c + 1].lower == "that" and tokens[c + 2].lower not in VERBISH:
         b = c + 2  # 'and said that the …', but 'and said that was …' keeps its 'that'
