@@ -194,3 +194,14 @@ def test_a_clause_ends_at_and_with_an_auxiliary_or_a_participle() -> None:
     )
     assert found.get("the harbour board's ties to the shipyard") == "Ann Berg"
     assert found.get("he would fund the quay") == "Per Holm"
+
+
+def test_a_participle_before_a_quotation_ends_the_reported_clause() -> None:
+    found = extract_quotes(
+        "Ann Berg said she saw no need to change the plan, telling the Norland Post that "
+        '"we tell the truth."'
+    )
+    assert [(q.type, q.speaker, q.text) for q in found] == [
+        ("indirect", "Ann Berg", "she saw no need to change the plan"),
+        ("direct", "Ann Berg", '"we tell the truth."'),
+    ]

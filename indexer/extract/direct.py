@@ -138,9 +138,48 @@ def quotations_in_sentence(
         if comma is not None:
             start = tokens[comma + 1].start
     start, end = strip_span(text, start, max(quotes[-1].end, _clause_end(tokens, last_q)))
-    return _split_at_second_cue(art, s, tokens, start, end, attribution) or [
-        Found(start, end, "mixed", attribution, s)
-    ]
+    return (
+        _split_at_participle_before(art, s, tokens, start, end, first_q, attribution)
+        or _split_at_second_cue(art, s, tokens, start, end, attribution)
+        or [Found(start, end, "mixed", attribution, s)]
+    )
+
+
+def _split_at_participle_before(
+    art: Article,
+    s: Sentence,
+    tokens: list[Token],
+    start: int,
+    end: int,
+    first_q: int,
+    said: Attribution,
+) -> list[Found]:
+    """'Li said the plan was dead, telling reporters that "…"': the reported clause ends at
+    the participle, whose own content (with the quotation) is a second attribution."""
+    k = next(
+        (
+            k
+            for k in range(1, first_q - 1)
+            if start < tokens[k].start
+            and tokens[k].text == ","
+            and tokens[k + 1].lower in PARTICIPLE_CUES
+        ),
+        None,
+    )
+    if k is None or said.mention is None or tokens[k - 1].end - start < 12:
+        return []
+    pi = k + 1
+    that = next((j for j in range(pi + 1, min(first_q, pi + 6)) if tokens[j].lower == "that"), None)
+    b = that + 1 if that is not None else pi + 1
+    while b < first_q and tokens[b].text in {",", ":"}:
+        b += 1
+    if that is None and b != first_q and tokens[pi].lower not in {"saying", "adding", "writing"}:
+        return []
+    second = Attribution(said.mention, tokens[pi].text, rule=PARTICIPLE)
+    lo, hi = strip_span(art.text, start, tokens[k - 1].end)
+    first = Found(lo, hi, "indirect", said, s)
+    lo, hi = strip_span(art.text, tokens[b].start, end)
+    return [first, Found(lo, hi, "mixed", second, s)]
 
 
 def _split_at_second_cue(
