@@ -205,3 +205,21 @@ def test_a_participle_before_a_quotation_ends_the_reported_clause() -> None:
         ("indirect", "Ann Berg", "she saw no need to change the plan"),
         ("direct", "Ann Berg", '"we tell the truth."'),
     ]
+
+
+def test_a_sentence_with_a_cue_and_an_infinitive_is_no_attribution_tail() -> None:
+    found = extract_quotes(
+        'Officials urged calm "without delay." Ann Berg plans to visit the port on Sunday, '
+        "according to a campaign aide."
+    )
+    assert found[-1].text == "Ann Berg plans to visit the port on Sunday"
+    assert found[-1].speaker == "campaign aide"
+
+
+def test_according_to_after_a_dash() -> None:
+    found = extract_quotes(
+        "Half of the quay is rotten — or close to it — according to the harbour engineers."
+    )
+    assert [(q.text, q.rule.split(":")[0]) for q in found] == [
+        ("Half of the quay is rotten — or close to it", "reported_according_to")
+    ]

@@ -172,7 +172,7 @@ def _according_to_clause(art: Article, s: Sentence, tokens: list[Token]) -> Foun
         if comma is not None and comma < len(tokens) - 3:
             start, end = strip_span(art.text, tokens[comma + 1].start, s.end)
             return Found(start, end, "indirect", attribution, s)
-    elif i > 3 and tokens[i - 1].text == ",":
+    elif i > 3 and tokens[i - 1].text in {",", "—", "–", "--"}:
         after = [t for t in tokens if t.start >= mention.end]
         span_end = tokens[i - 1].start
         if len(after) > 4 and after[0].text == ",":  # '…, according to X, the rest.'

@@ -182,7 +182,11 @@ def _is_attribution_tail(tail: str) -> bool:
     from indexer.extract.lang.en.cues import CUE_WORDS
 
     match = _TAIL_SUBJECT_FIRST.match(tail) or _TAIL_CUE_FIRST.match(tail)
-    return match is not None and match.group(1) in CUE_WORDS
+    if match is None or match.group(1) not in CUE_WORDS:
+        return False
+    rest = tail[match.end(1) :].strip()
+    # 'Bush said on Friday.' is a tail; 'Li plans to visit the port on Sunday, …' is a sentence
+    return not re.match(r"(?:to|that)\b", rest)
 
 
 def _join_attribution_tails(
