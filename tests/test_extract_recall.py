@@ -223,3 +223,9 @@ def test_according_to_after_a_dash() -> None:
     assert [(q.text, q.rule.split(":")[0]) for q in found] == [
         ("Half of the quay is rotten — or close to it", "reported_according_to")
     ]
+
+
+def test_called_in_is_no_cue() -> None:
+    assert (
+        by_text("Ann Berg called in to the Norland Post's morning program on Monday night.") == {}
+    )

@@ -30,6 +30,7 @@ from indexer.extract.lang.en.cues import (
     CUE_WORDS,
     INDIRECT_CUES,
     INTENT_CUES,
+    NOT_CUE_PARTICLES,
     OBJECT_CUES,
     PARTICIPLE_CUES,
     PARTICIPLE_LEMMAS,
@@ -264,6 +265,8 @@ def _cue_with_complement(art: Article, s: Sentence, tokens: list[Token], ci: int
     """'X said (that) …', 'X plans to …', 'X called for …'."""
     tok = tokens[ci]
     lemma = CUE_WORDS[tok.lower]
+    if ci + 1 < len(tokens) and tokens[ci + 1].lower in NOT_CUE_PARTICLES.get(lemma, ()):
+        return None  # 'called in to the show': no words of hers follow
     mention = (
         subject_before(tokens, ci)
         or coordinate_subject(tokens, ci)

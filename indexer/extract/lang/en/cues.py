@@ -183,6 +183,8 @@ CUE_PARTICLES = {
     "complain": {"about", "of"},
 }
 PARTICLE_ONLY_CUES = {"speak", "talk", "refer", "point", "hint", "lobby", "boast", "brag"}
+# Particles that make a cue verb something else: 'she called in to a radio show'.
+NOT_CUE_PARTICLES = {"call": {"in", "into", "off", "up", "back", "out"}}
 
 # Verbs of intention whose content is a to-infinitive: 'Clinton plans to call on …'.
 INTENT_CUES = {
