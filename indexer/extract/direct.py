@@ -80,6 +80,7 @@ def quotations_in_sentence(
             return [Found(quotes[0].start, quotes[-1].end, "direct", attribution, s, True)]
         if (
             attribution is None
+            and previous is not None
             and _runs_on_from_fragment(previous, s)
             and not [t for t in after if t.text not in {".", ",", "!", "?"}]
         ):
@@ -272,12 +273,11 @@ def _split_at_participle(
     return [first, Found(start, end, "mixed" if rest else "indirect", second, s)]
 
 
-def _runs_on_from_fragment(previous: Found | None, s: Sentence) -> bool:
+def _runs_on_from_fragment(previous: Found, s: Sentence) -> bool:
     """The sentence before, in the same paragraph, ended on a quoted fragment with its cue
     after it ('… because "…," she said.'): a quotation alone in this sentence is hers."""
     return (
-        previous is not None
-        and previous.type == "mixed"
+        previous.type == "mixed"
         and previous.attribution.rule == CUE_AFTER
         and previous.sentence.index == s.index - 1
         and previous.sentence.paragraph == s.paragraph
@@ -473,9 +473,9 @@ def _owner_of_words(tokens: list[Token]) -> Mention | None:
                 return mention  # 'Ann Li, Norland Post: "…"': a roundup of voices
     f = max((n for n, t in enumerate(tokens[:k]) if t.lower == "from"), default=None)
     if f is not None and f >= k - 5 and f + 1 < k:
-        name = tokens[f + 1 : k]
-        if all(is_name_token(t) for t in name):
-            mention = sentence_subject(name, len(name))
+        named = tokens[f + 1 : k]
+        if all(is_name_token(t) for t in named):
+            mention = sentence_subject(named, len(named))
             if mention is not None and mention.kind == "name":
                 return mention
     return None
