@@ -18,7 +18,7 @@ from indexer.extract.lang.en.nouns import (
 )
 from indexer.extract.mentions import Mention, names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
-from indexer.extract.reported import reported_in_sentence
+from indexer.extract.reported import reported_before_quotation, reported_in_sentence
 from indexer.extract.subjects import sentence_subject
 from indexer.extract.text import Sentence
 from indexer.extract.tokens import Token, is_name_token
@@ -50,6 +50,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
             found_here = [f for f in turns if s.start <= f.sentence.start < s.end]
         elif quotes:
             found_here = quotations_in_sentence(art, s, quotes, tokens, previous)
+            found_here = reported_before_quotation(art, s, tokens, found_here) + found_here
         else:
             found_here = reported_in_sentence(art, s, tokens)
         art.colon = colon_attribution(tokens) if not quotes else None
