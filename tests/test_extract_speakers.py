@@ -535,3 +535,11 @@ def test_a_crowd_saying_something_in_a_poll_is_filed_under_the_poll() -> None:
         "Institute poll released Monday."
     )
     assert [s for s, _ in speakers(text)] == ["Harbour Institute"]
+
+
+def test_a_title_role_with_no_one_so_described_goes_to_the_person_in_focus_of_any_gender() -> None:
+    text = (
+        "Mr. Tobias Wren toured the flooded valley on Friday with his aides.\n"
+        '"We will rebuild every bridge," the governor said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Tobias Wren"]

@@ -265,7 +265,7 @@ class EntityRegistry:
             if evidence and not (e.gender or e.roles or e.last_spoke >= 0):
                 return False
             if persons:
-                return e.kind in kinds and e.gender in (None, gender)
+                return e.kind in kinds and (gender is None or e.gender in (None, gender))
             return e.kind in kinds and e.gender is None
 
         recent = [
