@@ -543,3 +543,17 @@ def test_a_title_role_with_no_one_so_described_goes_to_the_person_in_focus_of_an
         '"We will rebuild every bridge," the governor said.'
     )
     assert [s for s, _ in speakers(text)] == ["Tobias Wren"]
+
+
+def test_the_subject_of_a_that_clause_after_the_cue_is_never_the_speaker() -> None:
+    text = (
+        "Mayor Ann Li spoke on Monday. Governor Vera Lund weighed in on Twitter, saying that "
+        'Norland officials should release the files "without delay."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Vera Lund"]
+
+
+def test_a_possessive_after_the_cue_owns_the_clause_subject_and_is_no_speaker() -> None:
+    text = 'Tom Hale, who in 2010 said the Harbour Board\'s real goal was "a private port," left.'
+    assert all(s != "Harbour Board" for s, _ in speakers(text))
+    assert [s for s, _ in speakers('"We won," said Acme\'s chief Tom Hale.')] == ["Tom Hale"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import (
     DETERMINERS,
@@ -154,8 +156,8 @@ def _skip_adverbials(tokens: list[Token], j: int) -> int:
 def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
     """The speaker after an inverted cue: "…," said Mr. Obama / said the Kremlin spokesman."""
     i = cue_index + 1
-    if i >= len(tokens):
-        return None
+    if i >= len(tokens) or tokens[i].lower == "that":
+        return None  # 'saying that Norland officials should …': the clause's subject, no speaker
     if tokens[i].lower in SUBJECT_PRONOUNS:
         return pronoun_mention(tokens[i])
     k = i
@@ -194,7 +196,12 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
             break
     if j == i or (j == i + 1 and tokens[i].lower in DETERMINERS):
         return None
+    if _POSSESSIVE_END.search(tokens[j - 1].text) and j < len(tokens) and tokens[j].text.isalpha():
+        return None  # 'said the GOP's goal was …': the owner of the clause's subject
     return noun_phrase(tokens, i, j - 1)
+
+
+_POSSESSIVE_END = re.compile(r"\w[’']s$")
 
 
 def _description_word(text: str) -> bool:
