@@ -181,7 +181,7 @@ def test_inverted_speech_verb_names_the_speaker_a_pronoun_then_follows() -> None
 def test_a_name_inside_the_reported_clause_does_not_take_the_focus() -> None:
     text = (
         '"The budget is a mess," said Nora Lind, a councillor.\n'
-        "Halvorsen believes that the Maria Holm team ignored the port for years.\n"
+        "Mr. Halvorsen believes that the Maria Holm team ignored the port for years.\n"
         '"They never came here," she said.'
     )
     found = speakers(text)
@@ -557,3 +557,23 @@ def test_a_possessive_after_the_cue_owns_the_clause_subject_and_is_no_speaker() 
     text = 'Tom Hale, who in 2010 said the Harbour Board\'s real goal was "a private port," left.'
     assert all(s != "Harbour Board" for s, _ in speakers(text))
     assert [s for s, _ in speakers('"We won," said Acme\'s chief Tom Hale.')] == ["Tom Hale"]
+
+
+def test_a_surname_spelt_one_letter_off_is_the_person_named_before() -> None:
+    text = (
+        "Two voters, Dalia Hanrahan and Petr Hanak, came to the rally.\n"
+        "Hanrahen said the mayor had ignored the port.\n"
+        '"It is only talk," she said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Dalia Hanrahan", "Dalia Hanrahan"]
+    curly = "Chief Aidan O\u2019Rourke spoke first. \"We are ready,\" said O'Rourke."
+    assert [s for s, _ in speakers(curly)] == ["Aidan O\u2019Rourke"]
+
+
+def test_a_lone_name_that_spoke_is_a_candidate_for_she() -> None:
+    text = (
+        "Ann Li, the mayor, left early.\n"
+        "Okafor said the mayor had ignored the port.\n"
+        '"It is only talk," she said.'
+    )
+    assert [s for s, _ in speakers(text)][-1] == "Okafor"

@@ -106,6 +106,31 @@ def _newcomer(entity: Entity, sentence: int) -> bool:
     )
 
 
+_MISSPELT_MIN = 6  # shorter surnames one letter apart are often different names
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two words differ by one inserted, dropped or changed letter (not the first)."""
+    if a == b or abs(len(a) - len(b)) > 1 or a[:1] != b[:1]:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+def _speaking_unknown(entity: Entity, persons: bool) -> bool:
+    """A lone capitalised word that was named as a speaker ('McLenney said …') is a
+    candidate for 'he'/'she' beside the known people: it may be a misspelt surname."""
+    return (
+        persons
+        and entity.kind == "unknown"
+        and entity.last_spoke >= 0
+        and not _is_place(entity.name)
+        and not _plural(entity.name)
+    )
+
+
 def _plural(name: str) -> bool:
     return name.endswith("s") and not name.endswith("ss")
 
@@ -144,6 +169,17 @@ class EntityRegistry:
                 and e.surname.lower() == lowered
                 and (gender is None or e.gender in (None, gender))  # Mr. Obama is not Michelle
             ]
+            if not matches and name[:1].isupper() and len(lowered) >= _MISSPELT_MIN:
+                matches = [  # 'McLenney' for 'Tyresha McClenney': one letter out, one person
+                    e
+                    for e in self.entities
+                    if e.kind == "person"
+                    and len(e.name.split()) > 1
+                    and (gender is None or e.gender in (None, gender))
+                    and _one_edit(e.surname.lower(), lowered)
+                ]
+                if len(matches) != 1:
+                    matches = []
             if matches:
                 # the article's principal bearer of the surname: most mentioned, then latest
                 return max(
@@ -282,7 +318,7 @@ class EntityRegistry:
             if gender is None and mention.gender == "p"
             else ("org",)
         )
-        candidates = [e for e in recent if compatible(e, wanted)]
+        candidates = [e for e in recent if compatible(e, wanted) or _speaking_unknown(e, persons)]
         if not candidates:  # a lone capitalised word may be a person or an organisation,
             # but "he"/"she" only take one that was a subject or speaker ('Affairs' never is)
             candidates = [
