@@ -577,3 +577,12 @@ def test_a_lone_name_that_spoke_is_a_candidate_for_she() -> None:
         '"It is only talk," she said.'
     )
     assert [s for s, _ in speakers(text)][-1] == "Okafor"
+
+
+def test_a_name_set_off_after_an_owners_kin_noun_is_the_subject_with_that_surname() -> None:
+    text = (
+        "Judge Vera Lund opened the hearing on Monday.\n"
+        "Hale's wife, Ingrid, is expected to testify. She has rarely spoken in public.\n"
+        '"He is innocent," she said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ingrid Hale"]

@@ -18,8 +18,11 @@ from indexer.extract.lang.en.nouns import (
     TIME_WORDS,
 )
 from indexer.extract.lang.en.people import (
+    FAMILY_NOUNS,
     FEMALE_NAMES,
+    FEMALE_NOUNS,
     MALE_NAMES,
+    MALE_NOUNS,
     PERSON_TITLES,
     SUBJECT_PRONOUNS,
     TITLE_WORDS,
@@ -388,8 +391,37 @@ def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
     ):
         end += 1
     if end > start and is_name_token(tokens[end - 1]):
+        if _POSSESSIVE_END.search(tokens[end - 1].text) and end < limit:
+            appositive = _possessed_appositive(tokens, end, limit)
+            if appositive is not None:
+                return appositive
         return noun_phrase(tokens, start, end - 1)
     return None
+
+
+def _possessed_appositive(tokens: list[Token], k: int, limit: int) -> Mention | None:
+    """'Li's wife, Ana, is …': the name set off after the owner's noun is the subject, and a
+    kin noun gives its gender (and usually the owner's surname)."""
+    noun = tokens[k]
+    if not (noun.text.isalpha() and noun.text.islower()) or k + 2 >= limit:
+        return None
+    if tokens[k + 1].text != ",":
+        return None
+    end = k + 2
+    while end < limit and is_name_token(tokens[end]):
+        end += 1
+    if end == k + 2 or end >= len(tokens) or tokens[end].text != ",":
+        return None
+    mention = name_mention(tokens, k + 2, end - 1)
+    if mention is None or mention.name is None:
+        return None
+    if mention.gender is None:
+        female, male = noun.lower in FEMALE_NOUNS, noun.lower in MALE_NOUNS
+        mention.gender = "f" if female else "m" if male else None
+    owner = re.sub(r"[’']s$", "", tokens[k - 1].text)
+    if noun.lower in FAMILY_NOUNS and " " not in mention.name and owner[:1].isupper():
+        mention.name = f"{mention.name} {owner}"  # 'Li's wife, Ana' is Ana Li
+    return mention
 
 
 def _title_of(tokens: list[Token], k: int, limit: int) -> bool:

@@ -328,6 +328,20 @@ MALE_NOUNS = {
     "businessman",
 }
 
+# Kin who usually share a surname: 'Li's wife, Ana' is Ana Li.
+FAMILY_NOUNS = {
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "mother",
+    "father",
+    "widow",
+    "widower",
+}
+
 FEMALE_NAMES = {
     "hillary",
     "nancy",
