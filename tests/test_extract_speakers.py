@@ -586,3 +586,12 @@ def test_a_name_set_off_after_an_owners_kin_noun_is_the_subject_with_that_surnam
         '"He is innocent," she said.'
     )
     assert [s for s, _ in speakers(text)] == ["Ingrid Hale"]
+
+
+def test_a_gendered_noun_set_off_before_a_name_is_its_gender() -> None:
+    text = (
+        "Greta Sommer, a baker from Norland, said the bridge tolls hurt her trade.\n"
+        "Along with her husband, Nils Sommer, a fisherman, she has fought the tolls for years.\n"
+        '"We cannot pay this," she said.'
+    )
+    assert [s for s, _ in speakers(text)][-1] == "Greta Sommer"

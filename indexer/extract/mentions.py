@@ -15,9 +15,11 @@ from indexer.extract.lang.en.nouns import (
 )
 from indexer.extract.lang.en.people import (
     FEMALE_NAMES,
+    FEMALE_NOUNS,
     FEMALE_TITLES,
     I_DEMONYMS,
     MALE_NAMES,
+    MALE_NOUNS,
     MALE_TITLES,
     NOT_DEMONYMS,
     PERSON_TITLES,
@@ -159,6 +161,8 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
             if mention is not None and tag is not None:
                 mention.description = " ".join(filter(None, [mention.description, tag]))
                 j += 3  # '(R-Fla.)' describes the name; it is none
+            if mention is not None and mention.gender is None:
+                mention.gender = _kin_gender(tokens, i)
             if (mention and not (i == 0 or tokens[i - 1].text in '.!?"“”')) or (
                 mention and (j > i or mention.description)
             ):
@@ -167,6 +171,16 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
         else:
             i += 1
     return found
+
+
+def _kin_gender(tokens: list[Token], i: int) -> str | None:
+    """'her husband, Tom Li': a gendered noun set off right before a name is its gender."""
+    if i < 2 or tokens[i - 1].text != ",":
+        return None
+    noun = tokens[i - 2].lower
+    if noun in FEMALE_NOUNS:
+        return "f"
+    return "m" if noun in MALE_NOUNS else None
 
 
 _PARTY_NOUNS = {"republican", "democrat"}
