@@ -595,3 +595,12 @@ def test_a_gendered_noun_set_off_before_a_name_is_its_gender() -> None:
         '"We cannot pay this," she said.'
     )
     assert [s for s, _ in speakers(text)][-1] == "Greta Sommer"
+
+
+def test_a_bare_surname_shared_by_a_man_and_a_woman_follows_the_sentences_he_or_she() -> None:
+    text = (
+        "Ms. Mara Voss ran the port for a decade.\n"
+        "Her husband, former Mayor Karl Voss, backed the plan.\n"
+        'In her memoir, Voss wrote: "I never trusted the harbour board."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Mara Voss"]

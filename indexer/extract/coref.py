@@ -149,6 +149,9 @@ _NOT_TITLES = {"like", "that", "who", "when", "as", "but", "and", "if", "with", 
 class EntityRegistry:
     def __init__(self) -> None:
         self.entities: list[Entity] = []
+        # the one gender of the he/she words in the sentence being read: which of a man and a
+        # woman sharing a surname a bare 'Clinton' there is ('In her book, Clinton wrote …')
+        self.gender_hint: str | None = None
 
     def _by_name(self, name: str, gender: str | None = None) -> Entity | None:
         lowered = name.lower()
@@ -180,6 +183,10 @@ class EntityRegistry:
                 ]
                 if len(matches) != 1:
                     matches = []
+            hint = self.gender_hint
+            hinted = [e for e in matches if e.gender in (None, hint)]
+            if gender is None and hint and hinted and {e.gender for e in matches} >= {"m", "f"}:
+                matches = hinted
             if matches:
                 # the article's principal bearer of the surname: most mentioned, then latest
                 return max(

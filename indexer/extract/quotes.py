@@ -33,6 +33,9 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     previous: Found | None = None
     lines = transcript_lines(art)
     for s in art.sentences:
+        quotes = art.quotes_in(s)
+        tokens = art.frame_tokens(s, quotes)
+        art.registry.gender_hint = _pronoun_gender(tokens)
         for name in names_in(text, s.start, s.end):
             if not any(q.start <= name.start < q.end for q in art.quotes):
                 named = art.registry.observe(name, s.index, subject=False)
@@ -42,8 +45,6 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
                         "that" in before
                     )
                     named.introduced = bool(_APPOSITIVE.match(text, name.end))
-        quotes = art.quotes_in(s)
-        tokens = art.frame_tokens(s, quotes)
         _mark_subject(art, s, tokens)
         turns = [f for f in lines if f.start < s.end and f.end > s.start]
         if turns:
@@ -164,8 +165,7 @@ def _gender_in_clause(art: Article, s: Sentence, tokens: list[Token]) -> str | N
     people = [m for m in names_in(art.text, s.start, s.end) if _may_be_person(art.text, m)]
     if len(people) != 1:
         return None
-    found = {_GENDERED.get(t.lower) for t in tokens} - {None}
-    return found.pop() if len(found) == 1 else None
+    return _pronoun_gender(tokens)
 
 
 def _may_be_person(text: str, m: Mention) -> bool:
@@ -174,6 +174,12 @@ def _may_be_person(text: str, m: Mention) -> bool:
     following = text[m.end : m.end + 30].split()
     head = re.sub(r"[’']s?$", "", following[0].lower().strip(".,;:")) if following else ""
     return not words & (ORG_WORDS | PLACE_WORDS) and head not in ORG_WORDS
+
+
+def _pronoun_gender(tokens: list[Token]) -> str | None:
+    """The one gender of the he/she (his/her) words in a sentence's own words, if only one."""
+    found = {_GENDERED.get(t.lower) for t in tokens} - {None}
+    return found.pop() if len(found) == 1 else None
 
 
 _GENDERED = {
