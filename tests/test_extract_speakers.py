@@ -604,3 +604,8 @@ def test_a_bare_surname_shared_by_a_man_and_a_woman_follows_the_sentences_he_or_
         'In her memoir, Voss wrote: "I never trusted the harbour board."'
     )
     assert [s for s, _ in speakers(text)] == ["Mara Voss"]
+
+
+def test_a_party_tag_set_off_by_commas_is_no_speaker() -> None:
+    text = "Rep. Ann Li, R-Ohio, says the harbour board outlined a plan in which the port wins."
+    assert [s for s, _ in speakers(text)] == ["Ann Li"]

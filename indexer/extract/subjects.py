@@ -52,6 +52,11 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
         inner = tokens[k + 1 : j]
         if k >= 1 and len(inner) == 1 and inner[0].text.isdigit():
             return _np_ending_at(tokens, k - 1)  # 'Ann Li, 58, said'
+        if k >= 1 and len(inner) == 1 and _PARTY_TAG.fullmatch(inner[0].text):
+            mention = _np_ending_at(tokens, k - 1)  # 'Rep. Ann Li, R-Ohio, said'
+            if mention is not None and mention.kind == "name":
+                mention.description = " ".join(filter(None, [mention.description, inner[0].text]))
+            return mention
         if (
             inner
             and len(inner) <= 5
@@ -205,6 +210,7 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
 
 
 _POSSESSIVE_END = re.compile(r"\w[’']s$")
+_PARTY_TAG = re.compile(r"[RDI]-[A-Z][A-Za-z.]*")  # 'R-Ohio', 'D-N.Y.', 'I-Vt.' after a name
 
 
 def _description_word(text: str) -> bool:
