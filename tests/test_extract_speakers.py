@@ -609,3 +609,21 @@ def test_a_bare_surname_shared_by_a_man_and_a_woman_follows_the_sentences_he_or_
 def test_a_party_tag_set_off_by_commas_is_no_speaker() -> None:
     text = "Rep. Ann Li, R-Ohio, says the harbour board outlined a plan in which the port wins."
     assert [s for s, _ in speakers(text)] == ["Ann Li"]
+
+
+def test_a_generational_suffix_and_a_leading_initial_stay_out_of_the_filed_name() -> None:
+    text = (
+        '"The pier is safe," said C. Tobias Wren Jr., a harbour engineer.\n'
+        '"We checked it twice," Mr. Wren added.'
+    )
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["Tobias Wren", "Tobias Wren"]
+    assert "C. Tobias Wren Jr." in quotes[0].speaker_aliases
+
+
+def test_a_generational_suffix_stays_when_a_namesake_needs_it() -> None:
+    text = (
+        "Pastor Karl Ode Jr. led the service with his son, Karl Ode III.\n"
+        '"He gave everything to this town," said Karl Ode III.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Karl Ode III"]

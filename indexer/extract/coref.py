@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
-from indexer.extract.lang.en.people import FEMALE_NOUNS, MALE_NOUNS
+from indexer.extract.lang.en.people import FEMALE_NOUNS, GENERATIONAL_SUFFIXES, MALE_NOUNS
 from indexer.extract.mentions import Mention
 
 
@@ -43,7 +43,10 @@ class Entity:
 
     @property
     def surname(self) -> str:
-        return self.name.split()[-1]
+        words = self.name.split()
+        if len(words) > 2 and words[-1].lower().strip(".,") in GENERATIONAL_SUFFIXES:
+            return words[-2].rstrip(",")  # 'John G. Roberts Jr.' is a Roberts
+        return words[-1]
 
     def add_alias(self, alias: str) -> None:
         if alias and alias != self.name and alias not in self.aliases:
@@ -129,6 +132,17 @@ def _speaking_unknown(entity: Entity, persons: bool) -> bool:
         and not _is_place(entity.name)
         and not _plural(entity.name)
     )
+
+
+def _plain_name(name: str) -> str:
+    """'C. Ann Li Jr.' → 'Ann Li': no generational suffix, no initial before a given name."""
+    words = name.split()
+    if len(words) > 2 and words[-1].lower().strip(".,") in GENERATIONAL_SUFFIXES:
+        words = words[:-1]
+        words[-1] = words[-1].rstrip(",")
+    if len(words) > 2 and re.fullmatch(r"[A-Z]\.", words[0]) and len(words[1].rstrip(".")) > 1:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _plural(name: str) -> bool:
@@ -427,6 +441,20 @@ class EntityRegistry:
             # focus, among those the article showed to be people
             return self._salient(sentence, mention, persons=True, window=4, evidence=True)
         return None
+
+    def display_name(self, entity: Entity) -> str:
+        """The name a reader files a person under: 'C. Ann Li Jr.' is Ann Li, without the
+        generational suffix unless a namesake in the article needs it, and without a leading
+        initial before a full given name (the full form stays an alias)."""
+        if entity.kind != "person":
+            return entity.name
+        name = _plain_name(entity.name)
+        if name == entity.name:
+            return name
+        namesakes = [
+            e for e in self.entities if e is not entity and _plain_name(e.name) == name
+        ]
+        return entity.name if namesakes else name
 
     def spoke(self, entity: Entity, sentence: int, at: int) -> None:
         entity.last_spoke = sentence
