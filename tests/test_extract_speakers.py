@@ -566,7 +566,7 @@ def test_a_surname_spelt_one_letter_off_is_the_person_named_before() -> None:
         '"It is only talk," she said.'
     )
     assert [s for s, _ in speakers(text)] == ["Dalia Hanrahan", "Dalia Hanrahan"]
-    curly = "Chief Aidan O\u2019Rourke spoke first. \"We are ready,\" said O'Rourke."
+    curly = 'Chief Aidan O\u2019Rourke spoke first. "We are ready," said O\'Rourke.'
     assert [s for s, _ in speakers(curly)] == ["Aidan O\u2019Rourke"]
 
 

@@ -451,9 +451,7 @@ class EntityRegistry:
         name = _plain_name(entity.name)
         if name == entity.name:
             return name
-        namesakes = [
-            e for e in self.entities if e is not entity and _plain_name(e.name) == name
-        ]
+        namesakes = [e for e in self.entities if e is not entity and _plain_name(e.name) == name]
         return entity.name if namesakes else name
 
     def spoke(self, entity: Entity, sentence: int, at: int) -> None:
