@@ -627,3 +627,16 @@ def test_a_generational_suffix_stays_when_a_namesake_needs_it() -> None:
         '"He gave everything to this town," said Karl Ode III.'
     )
     assert [s for s, _ in speakers(text)] == ["Karl Ode III"]
+
+
+def test_the_organisation_noun_opening_a_sentence_is_the_organisation_of_that_kind() -> None:
+    text = "Acme Bank paid a fine on Monday. The bank said it had fixed the errors in its accounts."
+    assert [s for s, _ in speakers(text)] == ["Acme Bank"]
+
+
+def test_an_organisation_noun_with_no_name_of_its_kind_is_the_organisation_in_focus() -> None:
+    text = (
+        "The Norland Golf Foundation counted 300 closed courses last year.\n"
+        "Fewer young players took up the game, the group said on Tuesday."
+    )
+    assert [s for s, _ in speakers(text)] == ["Norland Golf Foundation"]

@@ -407,7 +407,7 @@ class EntityRegistry:
                     return entity
                 if words & signs and (entity.kind == "org" or not entity.gender):
                     return entity  # 'the Norland Herald', whatever kind it was taken for
-            return None
+            return self._organisation_in_focus(mention, sentence)
 
         described = [
             e
@@ -441,6 +441,20 @@ class EntityRegistry:
             # focus, among those the article showed to be people
             return self._salient(sentence, mention, persons=True, window=4, evidence=True)
         return None
+
+    def _organisation_in_focus(self, mention: Mention, sentence: int) -> Entity | None:
+        """'Wells Fargo paid … The bank said': with no name that shows what it is, an
+        organisation noun goes to the organisation that was the subject or speaker of this
+        sentence or the one before, never a place or a person."""
+        candidates = [
+            e
+            for e in self.entities
+            if e.kind == "org"
+            and e.first_at < mention.start
+            and e.focus >= sentence - 1
+            and not _is_place(e.name)
+        ]
+        return max(candidates, key=lambda e: (e.focus, e.focus_at), default=None)
 
     def display_name(self, entity: Entity) -> str:
         """The name a reader files a person under: 'C. Ann Li Jr.' is Ann Li, without the
@@ -504,6 +518,15 @@ _ORG_ROLES = {
     "party",
     "committee",
     "court",
+    "group",
+    "firm",
+    "foundation",
+    "institute",
+    "university",
+    "association",
+    "council",
+    "commission",
+    "board",
 }
 # Organisations a person's name owns: 'the Trump campaign', 'Obama's administration'.
 OWNED_ORGANISATIONS = {"campaign", "administration", "government", "team", "office"}
