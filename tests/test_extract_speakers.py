@@ -640,3 +640,10 @@ def test_an_organisation_noun_with_no_name_of_its_kind_is_the_organisation_in_fo
         "Fewer young players took up the game, the group said on Tuesday."
     )
     assert [s for s, _ in speakers(text)] == ["Norland Golf Foundation"]
+
+
+def test_a_capitalised_title_run_before_two_names_stays_out_of_the_name() -> None:
+    text = 'Norland Harbour Board Senior Adviser Ravi Okoro said the plan was "a good start."'
+    assert [s for s, _ in speakers(text)] == ["Ravi Okoro"]
+    command = 'The Norland Coastal Command said the plan was "a good start."'
+    assert [s for s, _ in speakers(command)] == ["Norland Coastal Command"]
