@@ -647,3 +647,12 @@ def test_a_capitalised_title_run_before_two_names_stays_out_of_the_name() -> Non
     assert [s for s, _ in speakers(text)] == ["Ravi Okoro"]
     command = 'The Norland Coastal Command said the plan was "a good start."'
     assert [s for s, _ in speakers(command)] == ["Norland Coastal Command"]
+
+
+def test_a_lone_given_name_after_his_or_her_kin_noun_takes_the_owners_surname() -> None:
+    text = (
+        "Tom Hale runs the shipyard.\n"
+        "Hale barred his first wife, Ingrid, from writing about the yard.\n"
+        '"I regret signing it," she said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ingrid Hale"]

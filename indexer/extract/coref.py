@@ -233,6 +233,10 @@ class EntityRegistry:
         entity = self._by_name(name)
         return entity is not None and (len(entity.name.split()) > 1 or entity.kind == "org")
 
+    def lookup(self, name: str) -> Entity | None:
+        """The entity a name (or a person's surname) stands for, if it was registered."""
+        return self._by_name(name)
+
     def known(self, name: str) -> bool:
         """Whether a name (or a surname of a person) was registered before."""
         return self._by_name(name) is not None
