@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
-from indexer.extract.lang.en.people import FEMALE_NOUNS, MALE_NOUNS
+from indexer.extract.lang.en.people import FEMALE_NOUNS, GENERATIONAL_SUFFIXES, MALE_NOUNS
 from indexer.extract.mentions import Mention
 
 
@@ -43,7 +43,10 @@ class Entity:
 
     @property
     def surname(self) -> str:
-        return self.name.split()[-1]
+        words = self.name.split()
+        if len(words) > 2 and words[-1].lower().strip(".,") in GENERATIONAL_SUFFIXES:
+            return words[-2].rstrip(",")  # 'John G. Roberts Jr.' is a Roberts
+        return words[-1]
 
     def add_alias(self, alias: str) -> None:
         if alias and alias != self.name and alias not in self.aliases:
@@ -106,6 +109,42 @@ def _newcomer(entity: Entity, sentence: int) -> bool:
     )
 
 
+_MISSPELT_MIN = 6  # shorter surnames one letter apart are often different names
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two words differ by one inserted, dropped or changed letter (not the first)."""
+    if a == b or abs(len(a) - len(b)) > 1 or a[:1] != b[:1]:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+def _speaking_unknown(entity: Entity, persons: bool) -> bool:
+    """A lone capitalised word that was named as a speaker ('McLenney said …') is a
+    candidate for 'he'/'she' beside the known people: it may be a misspelt surname."""
+    return (
+        persons
+        and entity.kind == "unknown"
+        and entity.last_spoke >= 0
+        and not _is_place(entity.name)
+        and not _plural(entity.name)
+    )
+
+
+def _plain_name(name: str) -> str:
+    """'C. Ann Li Jr.' → 'Ann Li': no generational suffix, no initial before a given name."""
+    words = name.split()
+    if len(words) > 2 and words[-1].lower().strip(".,") in GENERATIONAL_SUFFIXES:
+        words = words[:-1]
+        words[-1] = words[-1].rstrip(",")
+    if len(words) > 2 and re.fullmatch(r"[A-Z]\.", words[0]) and len(words[1].rstrip(".")) > 1:
+        words = words[1:]
+    return " ".join(words)
+
+
 def _plural(name: str) -> bool:
     return name.endswith("s") and not name.endswith("ss")
 
@@ -124,6 +163,9 @@ _NOT_TITLES = {"like", "that", "who", "when", "as", "but", "and", "if", "with", 
 class EntityRegistry:
     def __init__(self) -> None:
         self.entities: list[Entity] = []
+        # the one gender of the he/she words in the sentence being read: which of a man and a
+        # woman sharing a surname a bare 'Clinton' there is ('In her book, Clinton wrote …')
+        self.gender_hint: str | None = None
 
     def _by_name(self, name: str, gender: str | None = None) -> Entity | None:
         lowered = name.lower()
@@ -144,6 +186,21 @@ class EntityRegistry:
                 and e.surname.lower() == lowered
                 and (gender is None or e.gender in (None, gender))  # Mr. Obama is not Michelle
             ]
+            if not matches and name[:1].isupper() and len(lowered) >= _MISSPELT_MIN:
+                matches = [  # 'McLenney' for 'Tyresha McClenney': one letter out, one person
+                    e
+                    for e in self.entities
+                    if e.kind == "person"
+                    and len(e.name.split()) > 1
+                    and (gender is None or e.gender in (None, gender))
+                    and _one_edit(e.surname.lower(), lowered)
+                ]
+                if len(matches) != 1:
+                    matches = []
+            hint = self.gender_hint
+            hinted = [e for e in matches if e.gender in (None, hint)]
+            if gender is None and hint and hinted and {e.gender for e in matches} >= {"m", "f"}:
+                matches = hinted
             if matches:
                 # the article's principal bearer of the surname: most mentioned, then latest
                 return max(
@@ -175,6 +232,10 @@ class EntityRegistry:
         """Whether a name was seen before as part of a fuller name (not just capitalised)."""
         entity = self._by_name(name)
         return entity is not None and (len(entity.name.split()) > 1 or entity.kind == "org")
+
+    def lookup(self, name: str) -> Entity | None:
+        """The entity a name (or a person's surname) stands for, if it was registered."""
+        return self._by_name(name)
 
     def known(self, name: str) -> bool:
         """Whether a name (or a surname of a person) was registered before."""
@@ -265,7 +326,7 @@ class EntityRegistry:
             if evidence and not (e.gender or e.roles or e.last_spoke >= 0):
                 return False
             if persons:
-                return e.kind in kinds and e.gender in (None, gender)
+                return e.kind in kinds and (gender is None or e.gender in (None, gender))
             return e.kind in kinds and e.gender is None
 
         recent = [
@@ -282,7 +343,7 @@ class EntityRegistry:
             if gender is None and mention.gender == "p"
             else ("org",)
         )
-        candidates = [e for e in recent if compatible(e, wanted)]
+        candidates = [e for e in recent if compatible(e, wanted) or _speaking_unknown(e, persons)]
         if not candidates:  # a lone capitalised word may be a person or an organisation,
             # but "he"/"she" only take one that was a subject or speaker ('Affairs' never is)
             candidates = [
@@ -350,7 +411,7 @@ class EntityRegistry:
                     return entity
                 if words & signs and (entity.kind == "org" or not entity.gender):
                     return entity  # 'the Norland Herald', whatever kind it was taken for
-            return None
+            return self._organisation_in_focus(mention, sentence)
 
         described = [
             e
@@ -384,6 +445,32 @@ class EntityRegistry:
             # focus, among those the article showed to be people
             return self._salient(sentence, mention, persons=True, window=4, evidence=True)
         return None
+
+    def _organisation_in_focus(self, mention: Mention, sentence: int) -> Entity | None:
+        """'Wells Fargo paid … The bank said': with no name that shows what it is, an
+        organisation noun goes to the organisation that was the subject or speaker of this
+        sentence or the one before, never a place or a person."""
+        candidates = [
+            e
+            for e in self.entities
+            if e.kind == "org"
+            and e.first_at < mention.start
+            and e.focus >= sentence - 1
+            and not _is_place(e.name)
+        ]
+        return max(candidates, key=lambda e: (e.focus, e.focus_at), default=None)
+
+    def display_name(self, entity: Entity) -> str:
+        """The name a reader files a person under: 'C. Ann Li Jr.' is Ann Li, without the
+        generational suffix unless a namesake in the article needs it, and without a leading
+        initial before a full given name (the full form stays an alias)."""
+        if entity.kind != "person":
+            return entity.name
+        name = _plain_name(entity.name)
+        if name == entity.name:
+            return name
+        namesakes = [e for e in self.entities if e is not entity and _plain_name(e.name) == name]
+        return entity.name if namesakes else name
 
     def spoke(self, entity: Entity, sentence: int, at: int) -> None:
         entity.last_spoke = sentence
@@ -435,6 +522,15 @@ _ORG_ROLES = {
     "party",
     "committee",
     "court",
+    "group",
+    "firm",
+    "foundation",
+    "institute",
+    "university",
+    "association",
+    "council",
+    "commission",
+    "board",
 }
 # Organisations a person's name owns: 'the Trump campaign', 'Obama's administration'.
 OWNED_ORGANISATIONS = {"campaign", "administration", "government", "team", "office"}

@@ -16,6 +16,7 @@ from indexer.extract.lang.en.nouns import (
     PLACE_WORDS,
     PREPOSITIONS,
 )
+from indexer.extract.lang.en.people import FAMILY_NOUNS, FEMALE_NOUNS, MALE_NOUNS
 from indexer.extract.mentions import Mention, names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_before_quotation, reported_in_sentence
@@ -33,17 +34,22 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     previous: Found | None = None
     lines = transcript_lines(art)
     for s in art.sentences:
+        quotes = art.quotes_in(s)
+        tokens = art.frame_tokens(s, quotes)
+        art.registry.gender_hint = _pronoun_gender(_before_first_name(tokens))
+        owner = _opening_person(art, tokens)  # the latest person named in this sentence
         for name in names_in(text, s.start, s.end):
             if not any(q.start <= name.start < q.end for q in art.quotes):
+                _kin_of(text[s.start : name.start], name, owner)
                 named = art.registry.observe(name, s.index, subject=False)
+                if named.kind == "person" and " " in named.name:
+                    owner = named
                 if named.mentions == 1:
                     before = text[s.start : name.start].lower().split()
                     named.first_in_clause = any(w in CUE_WORDS for w in before) and (
                         "that" in before
                     )
                     named.introduced = bool(_APPOSITIVE.match(text, name.end))
-        quotes = art.quotes_in(s)
-        tokens = art.frame_tokens(s, quotes)
         _mark_subject(art, s, tokens)
         turns = [f for f in lines if f.start < s.end and f.end > s.start]
         if turns:
@@ -69,6 +75,37 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
             found_all.append((found, entity))
             previous = found
     return [to_quote(art, f, e) for f, e in found_all if attributable(f, e)]
+
+
+def _opening_person(art: Article, tokens: list[Token]) -> Entity | None:
+    """The known person a sentence opens with ('Li prevented …'), if any."""
+    if not tokens or not is_name_token(tokens[0]):
+        return None
+    entity = art.registry.lookup(tokens[0].text)
+    return entity if entity is not None and entity.kind == "person" else None
+
+
+def _kin_of(before: str, name: Mention, owner: Entity | None) -> None:
+    """'Li prevented his first wife, Ana, from …': a lone given name set off after 'his/her
+    (…) wife' takes the surname of the person named before it in the sentence."""
+    match = _KIN_APPOSITIVE.search(before)
+    if match is None or owner is None or name.name is None or " " in name.name:
+        return
+    if match.group(2).lower() not in FAMILY_NOUNS:
+        return
+    gender = "m" if match.group(1).lower() == "his" else "f"
+    if owner.gender not in (None, gender):
+        return
+    name.name = f"{name.name} {owner.surname}"
+    if name.gender is None:
+        name.gender = _kin_gender_of(match.group(2).lower())
+
+
+def _kin_gender_of(noun: str) -> str | None:
+    return "f" if noun in FEMALE_NOUNS else "m" if noun in MALE_NOUNS else None
+
+
+_KIN_APPOSITIVE = re.compile(r"\b(his|her)\s+(?:[a-z-]+\s+)?([a-z]+),\s*$", re.IGNORECASE)
 
 
 def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
@@ -165,8 +202,7 @@ def _gender_in_clause(art: Article, s: Sentence, tokens: list[Token]) -> str | N
     people = [m for m in names_in(art.text, s.start, s.end) if _may_be_person(art.text, m)]
     if len(people) != 1:
         return None
-    found = {_GENDERED.get(t.lower) for t in tokens} - {None}
-    return found.pop() if len(found) == 1 else None
+    return _pronoun_gender(tokens)
 
 
 def _may_be_person(text: str, m: Mention) -> bool:
@@ -175,6 +211,19 @@ def _may_be_person(text: str, m: Mention) -> bool:
     following = text[m.end : m.end + 30].split()
     head = re.sub(r"[’']s?$", "", following[0].lower().strip(".,;:")) if following else ""
     return not words & (ORG_WORDS | PLACE_WORDS) and head not in ORG_WORDS
+
+
+def _before_first_name(tokens: list[Token]) -> list[Token]:
+    """The words of a sentence before its first capitalised name (the first word aside):
+    'In her memoir, Voss wrote …' — a he/she there is about the name that follows."""
+    first = next((k for k, t in enumerate(tokens) if k > 0 and is_name_token(t)), len(tokens))
+    return tokens[:first]
+
+
+def _pronoun_gender(tokens: list[Token]) -> str | None:
+    """The one gender of the he/she (his/her) words in a sentence's own words, if only one."""
+    found = {_GENDERED.get(t.lower) for t in tokens} - {None}
+    return found.pop() if len(found) == 1 else None
 
 
 _GENDERED = {

@@ -19,8 +19,11 @@ from indexer.extract.lang.en.nouns import (
     TIME_WORDS,
 )
 from indexer.extract.lang.en.people import (
+    FAMILY_NOUNS,
     FEMALE_NAMES,
+    FEMALE_NOUNS,
     MALE_NAMES,
+    MALE_NOUNS,
     PERSON_TITLES,
     SUBJECT_PRONOUNS,
     TITLE_WORDS,
@@ -51,7 +54,11 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
         if k >= 1 and len(inner) == 1 and inner[0].text.isdigit():
             return _np_ending_at(tokens, k - 1)  # 'Ann Li, 58, said'
         if k >= 1 and tokens[k].text == "," and _party_tag(inner):
-            return _np_ending_at(tokens, k - 1)  # 'Ann Li, D-Ohio, said'
+            mention = _np_ending_at(tokens, k - 1)  # 'Rep. Ann Li, R-Ohio, said'
+            if mention is not None and mention.kind == "name":
+                tag = "".join(t.text for t in inner)
+                mention.description = " ".join(filter(None, [mention.description, tag]))
+            return mention
         if (
             inner
             and len(inner) <= 5
@@ -195,8 +202,8 @@ def _skip_adverbials(tokens: list[Token], j: int) -> int:
 def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
     """The speaker after an inverted cue: "…," said Mr. Obama / said the Kremlin spokesman."""
     i = cue_index + 1
-    if i >= len(tokens):
-        return None
+    if i >= len(tokens) or tokens[i].lower == "that":
+        return None  # 'saying that Norland officials should …': the clause's subject, no speaker
     if tokens[i].lower in SUBJECT_PRONOUNS:
         return pronoun_mention(tokens[i])
     k = i
@@ -235,9 +242,12 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
             break
     if j == i or (j == i + 1 and tokens[i].lower in DETERMINERS):
         return None
+    if _POSSESSIVE_END.search(tokens[j - 1].text) and j < len(tokens) and tokens[j].text.isalpha():
+        return None  # 'said the GOP's goal was …': the owner of the clause's subject
     return noun_phrase(tokens, i, j - 1)
 
 
+_POSSESSIVE_END = re.compile(r"\w[’']s$")
 def _description_word(text: str) -> bool:
     """A word of a description before a name: 'longtime', 'self-described', '9/11 widow'."""
     if text == "/" or text.isdigit():
@@ -505,8 +515,37 @@ def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
     ):
         end += 1
     if end > start and is_name_token(tokens[end - 1]):
+        if _POSSESSIVE_END.search(tokens[end - 1].text) and end < limit:
+            appositive = _possessed_appositive(tokens, end, limit)
+            if appositive is not None:
+                return appositive
         return noun_phrase(tokens, start, end - 1)
     return None
+
+
+def _possessed_appositive(tokens: list[Token], k: int, limit: int) -> Mention | None:
+    """'Li's wife, Ana, is …': the name set off after the owner's noun is the subject, and a
+    kin noun gives its gender (and usually the owner's surname)."""
+    noun = tokens[k]
+    if not (noun.text.isalpha() and noun.text.islower()) or k + 2 >= limit:
+        return None
+    if tokens[k + 1].text != ",":
+        return None
+    end = k + 2
+    while end < limit and is_name_token(tokens[end]):
+        end += 1
+    if end == k + 2 or end >= len(tokens) or tokens[end].text != ",":
+        return None
+    mention = name_mention(tokens, k + 2, end - 1)
+    if mention is None or mention.name is None:
+        return None
+    if mention.gender is None:
+        female, male = noun.lower in FEMALE_NOUNS, noun.lower in MALE_NOUNS
+        mention.gender = "f" if female else "m" if male else None
+    owner = re.sub(r"[’']s$", "", tokens[k - 1].text)
+    if noun.lower in FAMILY_NOUNS and " " not in mention.name and owner[:1].isupper():
+        mention.name = f"{mention.name} {owner}"  # 'Li's wife, Ana' is Ana Li
+    return mention
 
 
 def _title_of(tokens: list[Token], k: int, limit: int) -> bool:

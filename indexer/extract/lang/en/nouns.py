@@ -6,6 +6,7 @@ ORG_WORDS = {
     "kremlin",
     "house",
     "ministry",
+    "command",
     "department",
     "party",
     "campaign",
