@@ -3,7 +3,9 @@
 # Build:  docker build -t onrecord .
 # Run:    see compose.yaml (needs PostgreSQL and Meilisearch URLs in the environment).
 
-FROM python:3.11-slim AS build
+# Debian 12 (bookworm) in both stages: its postgresql-client-15 matches compose's PostgreSQL 15,
+# the pg_dump/pg_restore that `onrecord backup` and `onrecord restore` run.
+FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 RUN python -m venv /opt/onrecord
@@ -15,13 +17,17 @@ COPY migrations ./migrations
 COPY onrecord ./onrecord
 RUN /opt/onrecord/bin/pip install .
 
-FROM python:3.11-slim
-ENV PATH=/opt/onrecord/bin:$PATH \
+FROM python:3.11-slim-bookworm
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-15 \
+ && rm -rf /var/lib/apt/lists/*
+ENV PATH=/opt/onrecord/bin:/usr/lib/postgresql/15/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     ONRECORD_HOME=/home/onrecord/.onrecord
 RUN groupadd --system --gid 10001 onrecord \
- && useradd --system --uid 10001 --gid onrecord --create-home onrecord
+ && useradd --system --uid 10001 --gid onrecord --create-home onrecord \
+ && install -d -o onrecord -g onrecord /backups  # a named volume there starts owned by onrecord
 COPY --from=build /opt/onrecord /opt/onrecord
 USER onrecord
 WORKDIR /home/onrecord

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.extraction import ExtractionBusy
 from api.schemas import ErrorResponse
 from api.web import page
 from db.search_index import SearchIndexError
@@ -111,6 +113,19 @@ def install(app: FastAPI) -> None:
             503,
             "search_unavailable",
             "The search index is unavailable; try again shortly.",
+            {"Retry-After": "5"},
+        )
+
+    @app.exception_handler(ExtractionBusy)
+    @app.exception_handler(BrokenProcessPool)
+    async def extraction_unavailable(
+        request: Request, exc: ExtractionBusy | BrokenProcessPool
+    ) -> Response:
+        return error_response(
+            request,
+            503,
+            "extraction_busy",
+            "Every extraction worker is busy with other articles; try again shortly.",
             {"Retry-After": "5"},
         )
 

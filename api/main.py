@@ -18,6 +18,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors
+from api.extraction import ExtractionPool
 from api.headers import CrossOriginAndFraming
 from api.middleware import (
     BodyLimitMiddleware,
@@ -28,6 +29,7 @@ from api.middleware import (
 from api.routes import (
     admin,
     articles,
+    docs,
     editor,
     editor_pages,
     embeds,
@@ -75,6 +77,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     migrate.ensure_migrated(stores.engine)
     searcher = AsyncSearcher(index)
     worker = IndexWorker(factory, index, settings.index_batch_size, settings.index_worker_interval)
+    extraction = ExtractionPool(extract, settings.extract_workers, settings.extract_waiting)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -90,6 +93,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
         worker.start()
         yield
         worker.stop()
+        extraction.close()
         await searcher.close()
         stores.close()
 
@@ -99,6 +103,8 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        docs_url=None,  # served by routes/docs.py from local files
+        redoc_url=None,
     )
     app.openapi = _with_security_schemes(app)  # type: ignore[method-assign]
     app.state.settings = settings
@@ -109,7 +115,7 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
     app.state.rate_limits = RateLimits(
         settings.rate_limit_search, settings.rate_limit_write, settings.rate_limit_auth_failure
     )
-    app.state.extract = extract
+    app.state.extract = extraction.extract
     errors.install(app)
     for module in (
         health,
@@ -119,12 +125,14 @@ def create_app(stores: Stores, extract: Extractor) -> FastAPI:
         speakers,
         articles,
         admin,
+        docs,
         pages,
         embeds,
         editor,
         editor_pages,
     ):
         app.include_router(module.router)
+    app.mount(docs.SWAGGER_UI_URL, StaticFiles(directory=docs.SWAGGER_UI_DIR), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Outermost last: the log sees every request, the proxy rewrite happens before limits,
     # HEAD runs as GET through all the rest.

@@ -20,6 +20,7 @@ from api.pagination import BadCursor, decode_cursor
 from api.schemas import Facet, SearchIn, SortOrder
 from api.security import limit_search
 from api.services.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
+from db.records import MAX_FILTER_VALUE_BYTES, filterable
 from db.search_index import QUOTE_WORDS, SearchQuery
 from db.vocabulary import QuoteType
 
@@ -106,6 +107,11 @@ class SearchParams(BaseModel):
         ):
             if len(values) > MAX_FILTER_VALUES:
                 return f"at most {MAX_FILTER_VALUES} {name} values"
+            if any(isinstance(v, str) and not filterable(v) for v in values):
+                return (
+                    f"a {name} value is too long to filter by: at most "
+                    f"{MAX_FILTER_VALUE_BYTES} bytes (fewer for accented letters)"
+                )
         if self.page * self.per_page > MAX_RESULT_WINDOW:
             return (
                 f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "

@@ -141,6 +141,17 @@ class Generator:
             }
 
 
+def long_article(quotes: int, seed: int = 7, speakers: int = 5000) -> str:
+    """One article of about `quotes` attributed quotes (a live blog, a transcript dump): the
+    paragraphs of many ordinary articles run together under one headline."""
+    generator = Generator(seed, speakers)
+    published = date(2022, 4, 23)
+    paragraphs: list[str] = []
+    while len(paragraphs) < quotes * 1.1:  # ~9 quotes per 10 paragraphs
+        paragraphs += generator._paragraphs(published)
+    return "Live: the week in review\n" + "\n".join(paragraphs)
+
+
 def write_jsonl(path: Path, count: int, seed: int = 7) -> Path:
     with path.open("w", encoding="utf-8") as handle:
         for article in Generator(seed).articles(count):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -52,6 +53,20 @@ def http_url(value: str | None) -> str | None:
     return value
 
 
+# Meilisearch (1.21) filters on a string only if its normalised form fits in an index key:
+# 500 bytes less 32 (MAX_FACET_VALUE_LENGTH in milli). Longer values are stored but never
+# match a filter, so they are refused where they come in.
+MAX_FILTER_VALUE_BYTES = 468
+
+
+def filterable(value: str) -> bool:
+    """Whether a filter on this value can match: measured after lower-casing and Unicode
+    decomposition (é counts as e + accent, as the index normalises it), which is the longest
+    form the index may give it."""
+    normalised = unicodedata.normalize("NFKD", value.lower())
+    return len(normalised.encode()) <= MAX_FILTER_VALUE_BYTES
+
+
 class ArticleIn(BaseModel):
     """An article as fed in: one `.jsonl` line, a `POST /v1/articles` body, or a parsed file."""
 
@@ -98,6 +113,15 @@ class ArticleIn(BaseModel):
         if isinstance(value, str):
             value = " ".join(clean_text(value).split())
             return value or None
+        return value
+
+    @field_validator("outlet")
+    @classmethod
+    def _outlet_filterable(cls, value: str | None) -> str | None:
+        if value is not None and not filterable(value):
+            raise ValueError(
+                f"outlet is too long to search by (at most {MAX_FILTER_VALUE_BYTES} bytes)"
+            )
         return value
 
     @field_validator("published_at", mode="before")

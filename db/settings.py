@@ -44,6 +44,16 @@ class Settings(BaseSettings):
         default=10_000,
         description="Most quotes per Meilisearch write (large batches index fastest).",
     )
+    extract_workers: int = Field(
+        default=1,
+        ge=1,
+        description="Processes that extract the articles posted to the API (off its interpreter).",
+    )
+    extract_waiting: int = Field(
+        default=16,
+        ge=0,
+        description="Posted articles that may wait for an extraction worker; more get 503.",
+    )
     index_worker_interval: float = Field(
         default=1.0, description="Seconds between outbox checks of the `serve` index worker."
     )

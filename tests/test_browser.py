@@ -260,3 +260,16 @@ def test_phone_shows_results_first_and_facets_stay_disjunctive(site) -> None:
     page.get_by_label("Search quotes").fill("ferries")
     sync_api.expect(page.locator("#summary")).to_contain_text("for “ferries”")
     assert "sort=date" in page.url and page.get_by_label("Sort").input_value() == "date"
+
+
+def test_api_docs_render_from_our_own_files(site) -> None:
+    base, page = site
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    page.goto(f"{base}/docs")
+    page.wait_for_selector(".opblock", timeout=30_000)  # the operations, from /openapi.json
+    assert "/v1/search" in page.inner_text("#swagger-ui")
+    assert not outside, outside
+    assert not refused, refused

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import threading
 import time
@@ -422,3 +423,125 @@ def test_a_cluster_that_trusted_local_users_is_secured_on_start(tmp_path: Path) 
         engine.dispose()
     finally:
         cluster.stop()
+
+
+def long_article(quotes: int) -> dict:
+    """A fictional live blog with about `quotes` attributed quotes (issue 14, item 6)."""
+    lines = [
+        f'"We will rebuild pier {n} this year," harbour master Ivo Rask said on Monday.'
+        for n in range(quotes)
+    ]
+    return {"title": "Pier live", "url": "https://example.org/pier-live", "text": "\n".join(lines)}
+
+
+def test_posted_articles_are_extracted_off_the_api_process_with_a_bound(settings) -> None:
+    """A huge article is extracted in a worker process while searches are answered; with the
+    one worker busy and no waiting place, another post gets 503 + Retry-After, not a queue."""
+    bounded = settings.model_copy(
+        update={
+            "extract_workers": 1,
+            "extract_waiting": 0,
+            "rate_limit_write": "1000/minute",
+            "rate_limit_search": "100000/minute",
+        }
+    )
+    with serve_app(bounded) as api:
+        base = str(api.base_url)
+        answers: list[httpx.Response] = []
+
+        def post() -> None:
+            with httpx.Client(base_url=base, timeout=120) as client:
+                answers.append(client.post("/v1/articles", json=long_article(4000), headers=KEY))
+
+        huge = threading.Thread(target=post)
+        huge.start()
+        searched = 0
+        second: httpx.Response | None = None
+        while huge.is_alive():
+            assert api.get("/v1/search", params={"q": "pier"}).status_code == 200
+            searched += 1
+            time.sleep(0.05)
+            if second is None and searched == 3:
+                second = api.post("/v1/articles", json=version_of(1), headers=KEY)
+        huge.join()
+        assert second is not None, "the huge article was extracted before three searches"
+        assert second.status_code == 503, second.text
+        assert second.headers["Retry-After"] == "5"
+        assert second.json()["error"]["code"] == "extraction_busy"
+        assert answers[0].status_code == 201, answers[0].text
+        assert len(answers[0].json()["quotes"]) == 4000
+        assert api.post("/v1/articles", json=version_of(1), headers=KEY).status_code == 201
+
+
+def test_a_repost_with_corrected_metadata_applies_it_everywhere(api: httpx.Client, settings):
+    """Item 12: the same text again with another outlet, URL, date or title is no longer
+    'unchanged': the article, its quotes' dates and the index all follow."""
+    first = api.post("/v1/articles", json=version_of(1), headers=KEY)
+    assert first.status_code == 201, first.text
+    ids = [q["id"] for q in first.json()["quotes"]]
+    assert api.post("/v1/articles", json=version_of(1), headers=KEY).status_code == 200
+
+    fixed = {**version_of(1), "outlet": "Harbour Herald", "url": "https://example.org/pier-2"}
+    second = api.post("/v1/articles", json=fixed, headers=KEY)
+    assert second.json()["status"] == "updated", second.text
+    assert [q["id"] for q in second.json()["quotes"]] == ids  # quotes and permalinks kept
+    stored = api.get(f"/v1/articles/{first.json()['id']}").json()
+    assert (stored["outlet"], stored["url"]) == ("Harbour Herald", "https://example.org/pier-2")
+    run_cli(settings, "sync")
+    found = api.get("/v1/search", params={"outlet": "Harbour Herald"}).json()
+    assert sorted(h["id"] for h in found["hits"]) == sorted(ids)
+    assert api.get("/v1/search", params={"outlet": "Pier Gazette"}).json()["total"] == 0
+
+    redated = {**fixed, "published_at": "2024-06-12", "outlet": None}  # a Wednesday
+    third = api.post("/v1/articles", json=redated, headers=KEY)
+    assert third.json()["status"] == "updated", third.text
+    body = third.json()
+    assert body["outlet"] == "Harbour Herald"  # left out: kept
+    assert body["published_at"].startswith("2024-06-12")
+    said = {q["said_on"] for q in body["quotes"]}
+    assert said == {"2024-06-10", "2024-06-12"}, said  # 'on Monday' follows the new date
+
+    retitled = {**redated, "title": "Pier story, corrected"}
+    fourth = api.post("/v1/articles", json=retitled, headers=KEY)
+    assert fourth.json()["status"] == "updated"
+    assert fourth.json()["title"] == "Pier story, corrected"
+    run_cli(settings, "sync")
+    hits = api.get("/v1/search", params={"q": "pier", "outlet": "Harbour Herald"}).json()["hits"]
+    assert {h["article"]["title"] for h in hits} == {"Pier story, corrected"}
+    assert {h["article"]["published_at"][:10] for h in hits} == {"2024-06-12"}
+    check = run_cli(settings, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_filter_values_longer_than_the_index_filters_are_refused(api: httpx.Client, settings):
+    """Item 12: Meilisearch never matches a filter on a value whose normalised form is over
+    468 bytes; such outlets are refused on the way in and as filters, with the reason."""
+    at_limit = "中" * 156  # 468 bytes
+    accented = "é" * 156  # 312 bytes, 468 once decomposed as the index does
+    for n, outlet in enumerate((at_limit, accented)):
+        article = {**version_of(n, f"https://example.org/pier-{n}"), "outlet": outlet}
+        assert api.post("/v1/articles", json=article, headers=KEY).status_code == 201
+    run_cli(settings, "sync")
+    for outlet in (at_limit, accented):
+        assert api.get("/v1/search", params={"outlet": outlet}).json()["total"] == 2
+    over = {**version_of(9, "https://example.org/pier-9"), "outlet": at_limit + "中"}
+    refused = api.post("/v1/articles", json=over, headers=KEY)
+    assert refused.status_code == 422 and "too long to search by" in refused.text
+    for outlet in (at_limit + "中", accented + "é", "x" * 469):
+        answer = api.get("/v1/search", params={"outlet": outlet})
+        assert answer.status_code == 400, answer.text
+        assert "too long to filter by" in answer.json()["error"]["message"]
+    assert api.get("/v1/search", params={"speaker": "y" * 469}).status_code == 400
+
+
+def test_docs_load_no_script_from_elsewhere(api: httpx.Client) -> None:
+    """Item 12: /docs served Swagger UI from a CDN without integrity; now every file is ours
+    (the pinned swagger-ui-bundle package) and a CSP allows scripts from this origin only."""
+    page = api.get("/docs")
+    assert page.status_code == 200
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(s.startswith("/static/") for s in sources), sources
+    for source in sources:
+        assert api.get(source).status_code == 200, source
+    assert api.get("/redoc").status_code == 404

@@ -80,6 +80,24 @@ def ids_by_hash(session: Session, hashes: Iterable[str]) -> dict[str, int]:
     return {digest: article_id for digest, article_id in rows}
 
 
+def metadata_of(session: Session, article_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Each article's metadata that a re-post of the same content may correct."""
+    rows = session.execute(
+        select(Article.id, Article.url, Article.outlet, Article.author, Article.published_at).where(
+            Article.id.in_(article_ids)
+        )
+    )
+    return {
+        row.id: {
+            "url": row.url,
+            "outlet": row.outlet,
+            "author": row.author,
+            "published_at": row.published_at,
+        }
+        for row in rows
+    }
+
+
 def ids_by_url(session: Session, urls: Iterable[str]) -> dict[str, int]:
     rows = session.execute(select(Article.url, Article.id).where(Article.url.in_(list(urls))))
     return {url: article_id for url, article_id in rows if url is not None}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -30,6 +30,8 @@ _ARTICLE_COLUMNS = (
     *("url", "outlet", "title", "author", "published_at", "text", "content_hash"),
     *("source", "source_offset"),
 )
+# What a re-post of stored content may correct (the title is part of the content's hash).
+_METADATA = ("url", "outlet", "author", "published_at")
 # A quote's own columns, in the order `_quote_values` gives them.
 _QUOTE_COLUMNS = (
     "mention",
@@ -64,6 +66,7 @@ class _Planned:
     digest: str
     article_id: int = 0
     status: StoreStatus = StoreStatus.new
+    corrected: dict[str, object] = field(default_factory=dict)  # metadata a re-post changes
 
 
 def write_articles(
@@ -71,8 +74,11 @@ def write_articles(
 ) -> list[StoredArticle]:
     """Store articles and their quotes in this transaction; results in the batch's order.
 
-    Known content is `unchanged`; a known URL with new content is `updated` (its quotes are
-    replaced); the rest is `new`. Every quote written or removed gets an outbox event.
+    Known content is `unchanged`, unless the re-post corrects its URL, outlet, author or
+    date: then it is `updated` (a new date re-extracts its quotes, since dates said depend on
+    it; the rest keeps them and re-indexes them). A known URL with new content is `updated`
+    (its quotes are replaced); the rest is `new`. Every quote written or removed gets an
+    outbox event.
     """
     outcomes: dict[int, StoredArticle] = {}
     for round_ in _rounds(batch):
@@ -102,18 +108,22 @@ def _write_round(
     session: Session, round_: list[_Planned], cache: SpeakerCache
 ) -> list[tuple[_Planned, StoredArticle]]:
     _classify(session, round_)
-    unchanged = [p for p in round_ if p.status == StoreStatus.unchanged]
-    updated = [p for p in round_ if p.status == StoreStatus.updated]
+    # re-posts that correct only metadata keep their quotes (and their ids): re-tagged
+    retagged = [p for p in round_ if p.corrected and "published_at" not in p.corrected]
+    kept = [p for p in round_ if p.status == StoreStatus.unchanged or p in retagged]
+    updated = [p for p in round_ if p.status == StoreStatus.updated and p not in retagged]
     new = [p for p in round_ if p.status == StoreStatus.new]
     removed = _replace_updated(session, updated)
     _insert_new(session, new)
-    written = [p for p in round_ if p.status != StoreStatus.unchanged]
-    quote_ids = _insert_quotes(session, written, cache)
-    enqueue(session, [*_flat(removed), *_flat(quote_ids)])
+    for p in retagged:
+        repository.update_article(session, p.article_id, p.corrected)
+    quote_ids = _insert_quotes(session, [*updated, *new], cache)
+    existing = repository.quote_ids_of(session, [p.article_id for p in kept])
+    retagged_ids = [i for p in retagged for i in existing[p.article_id]]  # new metadata
+    enqueue(session, [*_flat(removed), *_flat(quote_ids), *retagged_ids])
     rejected = reapply_corrections(session, [p.article_id for p in updated])
     quote_ids = {pos: [i for i in ids if i not in rejected] for pos, ids in quote_ids.items()}
-    existing = repository.quote_ids_of(session, [p.article_id for p in unchanged])
-    for p in unchanged:
+    for p in kept:
         quote_ids[p.position] = existing[p.article_id]
     return [(p, StoredArticle(p.article_id, p.status, quote_ids[p.position])) for p in round_]
 
@@ -127,6 +137,35 @@ def _classify(session: Session, round_: list[_Planned]) -> None:
             planned.status, planned.article_id = StoreStatus.unchanged, by_hash[planned.digest]
         elif planned.article.url in by_url:
             planned.status, planned.article_id = StoreStatus.updated, by_url[planned.article.url]
+    known = [p for p in round_ if p.status != StoreStatus.new]
+    stored = repository.metadata_of(session, [p.article_id for p in known])
+    for planned in known:
+        if planned.status == StoreStatus.unchanged:
+            _correct_metadata(planned, stored[planned.article_id], by_url)
+        else:
+            _keep_left_out(planned, stored[planned.article_id])
+
+
+def _correct_metadata(planned: _Planned, stored: dict[str, object], by_url: dict[str, int]) -> None:
+    """A re-post of stored content with another URL, outlet, author or date corrects them
+    (a value it leaves out keeps the stored one; a URL another article holds stays there)."""
+    given = {name: getattr(planned.article, name) for name in _METADATA}
+    corrected = {
+        name: value for name, value in given.items() if value is not None and value != stored[name]
+    }
+    url = corrected.get("url")
+    if url is not None and by_url.get(str(url), planned.article_id) != planned.article_id:
+        del corrected["url"]
+    if not corrected:
+        return
+    planned.status, planned.corrected = StoreStatus.updated, corrected
+    _keep_left_out(planned, stored)
+
+
+def _keep_left_out(planned: _Planned, stored: dict[str, object]) -> None:
+    """Metadata a re-post leaves out keeps its stored value."""
+    kept = {name: stored[name] for name in _METADATA if getattr(planned.article, name) is None}
+    planned.article = planned.article.model_copy(update=kept)
 
 
 def _article_values(planned: _Planned) -> tuple[object, ...]:

@@ -143,9 +143,7 @@ def _parts(art: Article, found: Found, kind: str) -> tuple[tuple[int, int], ...]
     if kind == "indirect":
         return ((found.start, found.end),)
     parts: list[tuple[int, int]] = []
-    for q in art.quotes:
-        if not (found.start <= q.start < found.end):
-            continue
+    for q in art.quotes_starting_in(found.start, found.end):
         end = min(q.end, found.end)
         if q.closed and end == q.end:
             end -= 2 if art.text[end - 2 : end] == "''" else 1

@@ -11,6 +11,7 @@ description holds the role word.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
@@ -63,17 +64,19 @@ def _alias_words(entity: Entity) -> set[str]:
     return {alias.lower() for alias in entity.aliases if " " not in alias}
 
 
-def _acronym_of(name: str, entities: list[Entity]) -> Entity | None:
-    """'IMF' or 'the I.R.S.' after 'International Monetary Fund' / 'Internal Revenue
-    Service': an all-capitals name standing for the initials of a fuller one seen before."""
+def _acronym_letters(name: str) -> str | None:
+    """'IMF' or 'the I.R.S.' may stand for 'International Monetary Fund' / 'Internal Revenue
+    Service': the letters of an all-capitals name that could be an acronym."""
     letters = name.replace(".", "")
     if " " in name or len(letters) < 2 or not letters.isalpha() or not letters.isupper():
         return None
-    for entity in reversed(entities):
-        words = [w for w in entity.name.split() if w.lower() not in _ACRONYM_SKIPS]
-        if len(words) >= 2 and "".join(w[0] for w in words).upper() == letters:
-            return entity
-    return None
+    return letters
+
+
+def _initials(name: str) -> str | None:
+    """The acronym a name of two or more words would have ('of', 'the', … skipped)."""
+    words = [w for w in name.split() if w.lower() not in _ACRONYM_SKIPS]
+    return "".join(w[0] for w in words).upper() if len(words) >= 2 else None
 
 
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -122,6 +125,12 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
+def _one_letter_less(word: str) -> set[str]:
+    """The word and the word less one letter after the first: two words one edit apart
+    (`_one_edit`) share one of these, so misspelt surnames are found by lookup."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(1, len(word))}
+
+
 def _speaking_unknown(entity: Entity, persons: bool) -> bool:
     """A lone capitalised word that was named as a speaker ('McLenney said …') is a
     candidate for 'he'/'she' beside the known people: it may be a misspelt surname."""
@@ -161,35 +170,114 @@ _NOT_TITLES = {"like", "that", "who", "when", "as", "but", "and", "if", "with", 
 
 
 class EntityRegistry:
+    """The article's entities in order of registration, indexed by name, surname, name
+    suffix, initials and the sentence last seen in: an article with thousands of quotes and
+    speakers looks names up without scanning every entity (extraction stays linear)."""
+
     def __init__(self) -> None:
         self.entities: list[Entity] = []
         # the one gender of the he/she words in the sentence being read: which of a man and a
         # woman sharing a surname a bare 'Clinton' there is ('In her book, Clinton wrote …')
         self.gender_hint: str | None = None
+        self._order: dict[int, int] = {}  # id(entity) → its place in `entities`
+        self._keys: dict[int, list[tuple[dict[str, list[Entity]], str]]] = {}
+        self._named: dict[str, list[Entity]] = {}  # lowered name
+        self._surnamed: dict[str, list[Entity]] = {}  # lowered last word
+        self._suffixed: dict[str, list[Entity]] = {}  # lowered name after each of its spaces
+        self._initialled: dict[str, list[Entity]] = {}  # acronym of the name
+        self._misspelt: dict[str, list[Entity]] = {}  # lowered surname less one letter
+        self._plain: dict[str, list[Entity]] = {}  # the name as filed (`_plain_name`)
+        self._focused_in: dict[int, list[Entity]] = {}  # sentence → its subjects and speakers
+        self._latest_focus = -1
+        self._seen_in: dict[int, list[Entity]] = {}  # last_seen → entities (some moved on)
+        self._latest_seen = -1
+
+    def _add(self, entity: Entity) -> None:
+        self._order[id(entity)] = len(self.entities)
+        self.entities.append(entity)
+        self._index(entity)
+
+    def _rename(self, entity: Entity, name: str) -> None:
+        for table, key in self._keys.pop(id(entity)):
+            table[key].remove(entity)
+        entity.name = name
+        self._index(entity)
+
+    def _index(self, entity: Entity) -> None:
+        lowered = entity.name.lower()
+        keys = [(self._named, lowered), (self._surnamed, entity.surname.lower())]
+        keys += [(self._suffixed, lowered[i + 1 :]) for i, c in enumerate(lowered) if c == " "]
+        initials = _initials(entity.name)
+        if initials:
+            keys.append((self._initialled, initials))
+        keys += [(self._misspelt, key) for key in _one_letter_less(entity.surname.lower())]
+        keys.append((self._plain, _plain_name(entity.name)))
+        for table, key in keys:
+            table.setdefault(key, []).append(entity)
+        self._keys[id(entity)] = keys
+
+    def _in_order(self, entities: list[Entity]) -> list[Entity]:
+        return sorted(entities, key=lambda e: self._order[id(e)])
+
+    def _seen(self, entity: Entity, sentence: int) -> None:
+        if sentence > entity.last_seen:
+            entity.last_seen = sentence
+            self._seen_in.setdefault(sentence, []).append(entity)
+            self._latest_seen = max(self._latest_seen, sentence)
+
+    def _seen_since(self, sentence: int) -> list[Entity]:
+        """The entities last seen in `sentence` or later, in order of registration."""
+        return self._in_order(
+            [
+                e
+                for seen in range(max(sentence, 0), self._latest_seen + 1)
+                for e in self._seen_in.get(seen, ())
+                if e.last_seen == seen
+            ]
+        )
+
+    def focus_on(self, entity: Entity, sentence: int, at: int) -> None:
+        """The entity was the subject of `sentence` (at offset `at`): it is in focus."""
+        entity.last_subject = sentence
+        entity.focus_at = max(entity.focus_at, at)
+        self._focused(entity, sentence)
+
+    def _focused(self, entity: Entity, sentence: int) -> None:
+        self._focused_in.setdefault(sentence, []).append(entity)
+        self._latest_focus = max(self._latest_focus, sentence)
+
+    def _latest_first(self) -> Iterator[Entity]:
+        """Every entity, the latest seen first (registration order among equals)."""
+        for seen in range(self._latest_seen, -1, -1):
+            yield from self._in_order(
+                [e for e in self._seen_in.get(seen, ()) if e.last_seen == seen]
+            )
 
     def _by_name(self, name: str, gender: str | None = None) -> Entity | None:
         lowered = name.lower()
-        for entity in self.entities:
-            if entity.name.lower() == lowered:
-                return entity
+        if self._named.get(lowered):
+            return self._in_order(self._named[lowered])[0]
         parts = name.split()
-        acronym = _acronym_of(name, self.entities)
-        if acronym is not None:
-            return acronym
+        letters = _acronym_letters(name)
+        if letters is not None and self._initialled.get(letters):
+            return self._in_order(self._initialled[letters])[-1]
         if len(parts) == 1:
             # a surname: the latest person of that surname
             matches = [
                 e
-                for e in self.entities
+                for e in self._in_order(self._surnamed.get(lowered, []))
                 if e.kind != "org"
                 and len(e.name.split()) > 1
                 and e.surname.lower() == lowered
                 and (gender is None or e.gender in (None, gender))  # Mr. Obama is not Michelle
             ]
             if not matches and name[:1].isupper() and len(lowered) >= _MISSPELT_MIN:
+                near = {
+                    id(e): e for k in _one_letter_less(lowered) for e in self._misspelt.get(k, ())
+                }
                 matches = [  # 'McLenney' for 'Tyresha McClenney': one letter out, one person
                     e
-                    for e in self.entities
+                    for e in near.values()
                     if e.kind == "person"
                     and len(e.name.split()) > 1
                     and (gender is None or e.gender in (None, gender))
@@ -207,7 +295,8 @@ class EntityRegistry:
                     matches, key=lambda e: (lowered in _alias_words(e), e.mentions, e.last_seen)
                 )
         else:
-            for entity in self.entities:  # 'Leo Butz' after 'Norbert Leo Butz'
+            for entity in self._in_order(self._suffixed.get(lowered, [])):
+                # 'Leo Butz' after 'Norbert Leo Butz'
                 if (
                     entity.kind == "person"
                     and entity.name.lower().endswith(" " + lowered)
@@ -215,7 +304,7 @@ class EntityRegistry:
                 ):
                     return entity
             # a fuller name for an entity known by surname only: upgrade it
-            for entity in self.entities:
+            for entity in self._in_order(self._named.get(parts[-1].lower(), [])):
                 if (
                     len(entity.name.split()) == 1
                     and entity.name.lower() == parts[-1].lower()
@@ -223,7 +312,7 @@ class EntityRegistry:
                     and (gender is None or entity.gender in (None, gender))
                 ):
                     entity.add_alias(entity.name)
-                    entity.name = name
+                    self._rename(entity, name)
                     entity.kind = "person"
                     return entity
         return None
@@ -256,11 +345,11 @@ class EntityRegistry:
             if _DOTTED_INITIALS.fullmatch(name) and name not in {"U.S.", "U.K."}:
                 name = name.replace(".", "")  # 'the F.B.I.' is the FBI
             entity = Entity(name, kind, first_at=mention.start, first_sentence=sentence)
-            self.entities.append(entity)
+            self._add(entity)
         elif entity.kind == "unknown" and (mention.gender or mention.description):
             entity.kind = "person"
         if entity.name.isupper() and not mention.name.isupper():
-            entity.name = mention.name  # 'JAKE TAPPER:' in a transcript is Jake Tapper
+            self._rename(entity, mention.name)  # 'JAKE TAPPER:' in a transcript is Jake Tapper
             if entity.kind == "org" and not _looks_like_org(entity.name):
                 entity.kind = "person" if " " in entity.name else "unknown"
         entity.add_alias(mention.name)
@@ -273,11 +362,10 @@ class EntityRegistry:
         if mention.description:
             entity.description = entity.description or mention.description
             entity.roles |= _role_words(mention.description)
-        entity.last_seen = max(entity.last_seen, sentence)
+        self._seen(entity, sentence)
         entity.mentions += 1
         if subject:
-            entity.last_subject = sentence
-            entity.focus_at = max(entity.focus_at, mention.start)
+            self.focus_on(entity, sentence, mention.start)
         return entity
 
     def observe_group(self, mention: Mention, sentence: int) -> Entity:
@@ -331,9 +419,8 @@ class EntityRegistry:
 
         recent = [
             e
-            for e in self.entities
-            if sentence - e.last_seen <= window
-            and e.first_at < mention.start
+            for e in self._seen_since(sentence - window)
+            if e.first_at < mention.start
             and not (mention.gender == "p" and _is_place(e.name))  # 'they' is never a place
         ]
         wanted = (
@@ -403,7 +490,7 @@ class EntityRegistry:
                 named = Mention(name, mention.start, mention.end, "name", name=name)
                 return self.observe(named, sentence, subject=True)
             signs = _ORG_KINDS.get(head, {head})
-            for entity in sorted(self.entities, key=lambda e: -e.last_seen):
+            for entity in self._latest_first():
                 if entity.first_at > mention.start:
                     continue
                 words = {w.lower().strip(".,") for w in entity.name.split()}
@@ -415,11 +502,8 @@ class EntityRegistry:
 
         described = [
             e
-            for e in self.entities
-            if e.kind == "person"
-            and head in e.roles
-            and e.first_at < mention.start
-            and sentence - e.last_seen <= 30
+            for e in self._seen_since(sentence - 30)
+            if e.kind == "person" and head in e.roles and e.first_at < mention.start
         ]
         proper = _role_words(" ".join(w for w in mention.text.split()[1:-1] if w[:1].isupper()))
         if described:
@@ -429,11 +513,8 @@ class EntityRegistry:
             )
         matching = [
             e
-            for e in self.entities
-            if e.kind == "person"
-            and proper & e.roles
-            and e.first_at < mention.start
-            and sentence - e.last_seen <= 30
+            for e in self._seen_since(sentence - 30)
+            if e.kind == "person" and proper & e.roles and e.first_at < mention.start
         ]
         if head in _TITLE_ROLES and matching:  # 'the Republican nominee' → the one person
             # described as Republican, when no one was described as nominee
@@ -450,9 +531,14 @@ class EntityRegistry:
         """'Wells Fargo paid … The bank said': with no name that shows what it is, an
         organisation noun goes to the organisation that was the subject or speaker of this
         sentence or the one before, never a place or a person."""
+        focused = {
+            id(e): e
+            for at in range(sentence - 1, self._latest_focus + 1)
+            for e in self._focused_in.get(at, ())
+        }
         candidates = [
             e
-            for e in self.entities
+            for e in focused.values()
             if e.kind == "org"
             and e.first_at < mention.start
             and e.focus >= sentence - 1
@@ -469,13 +555,14 @@ class EntityRegistry:
         name = _plain_name(entity.name)
         if name == entity.name:
             return name
-        namesakes = [e for e in self.entities if e is not entity and _plain_name(e.name) == name]
+        namesakes = [e for e in self._plain.get(name, ()) if e is not entity]
         return entity.name if namesakes else name
 
     def spoke(self, entity: Entity, sentence: int, at: int) -> None:
         entity.last_spoke = sentence
         entity.focus_at = max(entity.focus_at, at)
-        entity.last_seen = max(entity.last_seen, sentence)
+        self._focused(entity, sentence)
+        self._seen(entity, sentence)
 
 
 def names_a_holder(mention: Mention) -> bool:

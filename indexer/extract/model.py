@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 
 from indexer.extract.coref import Entity, EntityRegistry
 from indexer.extract.mentions import Mention
@@ -80,14 +82,27 @@ class Article:
         self.text = text
         self.published = published
         self.paras = paragraphs(text)
-        self.quotes = quoted_spans(text, self.paras)
+        self.quotes = quoted_spans(text, self.paras)  # in text order, never overlapping
+        self._quote_starts = [q.start for q in self.quotes]
+        self._quote_ends_so_far = list(accumulate((q.end for q in self.quotes), max))
         self.sentences = sentences(text, self.paras, self.quotes)
         self.registry = EntityRegistry()
         # 'Name said:' / 'Name's reply:' closing the previous sentence, waiting for its quotation
         self.colon: Attribution | None = None
 
     def quotes_in(self, sentence: Sentence) -> list[QuotedSpan]:
-        return [q for q in self.quotes if q.start >= sentence.start and q.start < sentence.end]
+        return self.quotes_starting_in(sentence.start, sentence.end)
+
+    def quotes_starting_in(self, start: int, end: int) -> list[QuotedSpan]:
+        """The quotations opening in [start, end), found by bisection: an article with
+        thousands of quotations must not scan them all for every sentence."""
+        starts = self._quote_starts
+        return self.quotes[bisect_left(starts, start) : bisect_left(starts, end)]
+
+    def in_quotation(self, pos: int) -> bool:
+        """Whether a quotation covers the offset (opens at or before it, closes after it)."""
+        k = bisect_right(self._quote_starts, pos)
+        return k > 0 and self._quote_ends_so_far[k - 1] > pos
 
     def frame_tokens(self, sentence: Sentence, quotes: list[QuotedSpan]) -> list[Token]:
         """Tokens of the sentence outside quotation marks, plus a marker token per quotation."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date
 
 from indexer.extract.assemble import attributable, to_quote
@@ -32,14 +33,15 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     art = Article(text, published)
     found_all: list[tuple[Found, Entity | None]] = []
     previous: Found | None = None
-    lines = transcript_lines(art)
+    lines = transcript_lines(art)  # in text order, one per paragraph: found by bisection
+    line_starts, line_ends = [f.start for f in lines], [f.end for f in lines]
     for s in art.sentences:
         quotes = art.quotes_in(s)
         tokens = art.frame_tokens(s, quotes)
         art.registry.gender_hint = _pronoun_gender(_before_first_name(tokens))
         owner = _opening_person(art, tokens)  # the latest person named in this sentence
         for name in names_in(text, s.start, s.end):
-            if not any(q.start <= name.start < q.end for q in art.quotes):
+            if not art.in_quotation(name.start):
                 _kin_of(text[s.start : name.start], name, owner)
                 named = art.registry.observe(name, s.index, subject=False)
                 if named.kind == "person" and " " in named.name:
@@ -51,7 +53,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
                     )
                     named.introduced = bool(_APPOSITIVE.match(text, name.end))
         _mark_subject(art, s, tokens)
-        turns = [f for f in lines if f.start < s.end and f.end > s.start]
+        turns = lines[bisect_right(line_ends, s.start) : bisect_left(line_starts, s.end)]
         if turns:
             found_here = [f for f in turns if s.start <= f.sentence.start < s.end]
         elif quotes:
@@ -123,8 +125,7 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
     if subject is not None and subject.kind == "pronoun" and subject.gender in ("m", "f"):
         entity = art.registry.resolve(subject, s.index)
         if entity is not None:
-            entity.last_subject = s.index
-            entity.focus_at = max(entity.focus_at, subject.start)
+            art.registry.focus_on(entity, s.index, subject.start)
         return
     if subject is not None and subject.kind == "name" and subject.name:
         single = " " not in subject.name and not subject.description and not subject.gender
@@ -135,7 +136,7 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
             return
     head = min(s.end, s.start + 80)
     for m in names_in(art.text, s.start, head):
-        if m.start - s.start >= 40 or any(q.start <= m.start < q.end for q in art.quotes):
+        if m.start - s.start >= 40 or art.in_quotation(m.start):
             continue
         before = art.text[s.start : m.start].split()
         if any(word.lower() in CUE_WORDS or word.lower() == "that" for word in before):

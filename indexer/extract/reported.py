@@ -157,7 +157,10 @@ def _preference(art: Article, found: Found) -> tuple[bool, bool]:
     """Of overlapping readings, prefer a cue after its content or before a 'that' clause, then
     a definite or named speaker over 'some experts'."""
     mention = found.attribution.mention
-    after_that = art.text[: found.start].rstrip().lower().endswith("that")
+    end = found.start  # the words before the content, without copying the text before it
+    while end > 0 and art.text[end - 1].isspace():
+        end -= 1
+    after_that = art.text[max(end - 8, 0) : end].lower().endswith("that")
     vague = mention is not None and mention.kind in {"nominal", "group"} and not mention.definite
     return (found.attribution.rule == CUE_AFTER or after_that, not vague)
 

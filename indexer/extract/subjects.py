@@ -248,6 +248,8 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
 
 
 _POSSESSIVE_END = re.compile(r"\w[’']s$")
+
+
 def _description_word(text: str) -> bool:
     """A word of a description before a name: 'longtime', 'self-described', '9/11 widow'."""
     if text == "/" or text.isdigit():

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 OPEN_QUOTES = "“„«"
 CLOSE_QUOTES = "”»"
@@ -147,13 +149,15 @@ def _join_runs(text: str, spans: list[QuotedSpan], paras: list[Span]) -> list[Qu
 def sentences(text: str, paras: list[Span], quotes: list[QuotedSpan]) -> list[Sentence]:
     """Split paragraphs into sentences, never inside a quotation; a quotation that runs over
     paragraphs makes one unit of the sentences it spans, so its closing cue is found."""
-    inside = [(q.start, q.end) for q in quotes]
+    starts = [q.start for q in quotes]  # in text order: bisection keeps this linear
+    ends_so_far = list(accumulate((q.end for q in quotes), max))
     spans: list[tuple[int, int, int]] = []
     for number, para in enumerate(paras):
         start = para.start
         for match in _SENTENCE_END.finditer(text, para.start, para.end):
             cut = match.end()
-            if any(a < cut < b for a, b in inside):
+            opened = bisect_left(starts, cut)  # the quotations opening before the cut
+            if opened and ends_so_far[opened - 1] > cut:
                 continue
             if _ends_with_abbreviation(text, start, match.start()):
                 continue
@@ -163,13 +167,36 @@ def sentences(text: str, paras: list[Span], quotes: list[QuotedSpan]) -> list[Se
                 start += 1
         if start < para.end:
             spans.append((start, para.end, number))
-    spans = _join_attribution_tails(text, spans)
+    joined = _join_quotations(_join_attribution_tails(text, spans), quotes)
+    return [Sentence(a, b, p, i) for i, (a, b, p) in enumerate(joined)]
+
+
+def _join_quotations(
+    spans: list[tuple[int, int, int]], quotes: list[QuotedSpan]
+) -> list[tuple[int, int, int]]:
+    """One span for the sentences a quotation opens and closes in. Spans are disjoint and in
+    order, so each quotation's first and last span are found by bisection, and the runs to
+    join (overlapping runs are one) are joined in one pass."""
+    span_starts = [a for a, _, _ in spans]
+    runs: list[list[int]] = []
     for q in quotes:
-        first = next((i for i, sp in enumerate(spans) if sp[0] <= q.start < sp[1]), None)
-        last = next((i for i, sp in enumerate(spans) if sp[0] < q.end <= sp[1]), None)
-        if first is not None and last is not None and last > first:
-            spans[first : last + 1] = [(spans[first][0], spans[last][1], spans[last][2])]
-    return [Sentence(a, b, p, i) for i, (a, b, p) in enumerate(spans)]
+        first = bisect_right(span_starts, q.start) - 1
+        last = bisect_left(span_starts, q.end) - 1
+        if first < 0 or q.start >= spans[first][1] or last < 0 or q.end > spans[last][1]:
+            continue
+        if last <= first:
+            continue
+        if runs and first <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], last)
+        else:
+            runs.append([first, last])
+    joined: list[tuple[int, int, int]] = []
+    pos = 0
+    for first, last in runs:
+        joined += spans[pos:first]
+        joined.append((spans[first][0], spans[last][1], spans[last][2]))
+        pos = last + 1
+    return joined + spans[pos:]
 
 
 _TAIL_SUBJECT_FIRST = re.compile(

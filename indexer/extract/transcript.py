@@ -4,6 +4,7 @@ a paragraph of an interview or debate transcript; the rest of the paragraph is w
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from indexer.extract.mentions import Mention
 from indexer.extract.model import Article, Attribution, Found
@@ -46,13 +47,14 @@ def transcript_lines(art: Article) -> list[Found]:
         if match and match.end() < para.end and match.group(1) not in _NOT_SPEAKERS:
             labelled.append((number, match))
     found = []
+    sentence_ends = [s.end for s in art.sentences]
     for number, match in labelled:
         para = art.paras[number]
         label = match.group(1)
         name = " ".join(word.capitalize() for word in label.split())
         if len(labelled) < 2 and " " not in name:
             continue
-        index = next(s.index for s in art.sentences if s.end > para.start)
+        index = art.sentences[bisect_right(sentence_ends, para.start)].index
         sentence = Sentence(para.start, para.end, number, index)
         mention = Mention(label, match.start(1), match.end(1), "name", name=name)
         attribution = Attribution(mention, ":", rule=TRANSCRIPT)

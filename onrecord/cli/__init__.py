@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from onrecord.cli import articles, database, keys, quotes, services, speakers
+from onrecord.cli.backup import backup_command, restore_command
 from onrecord.cli.export import export_command
 from onrecord.cli.index import check_command, reindex_command, sync_command
 from onrecord.cli.ingest import extract_command, ingest_command
@@ -23,6 +24,8 @@ app.command("sync")(sync_command)
 app.command("reindex")(reindex_command)
 app.command("check")(check_command)
 app.command("export")(export_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 app.command("serve")(serve_command)
 app.add_typer(database.app, name="db")
 app.add_typer(articles.app, name="articles")
