@@ -656,3 +656,36 @@ def test_a_lone_given_name_after_his_or_her_kin_noun_takes_the_owners_surname() 
         '"I regret signing it," she said.'
     )
     assert [s for s, _ in speakers(text)] == ["Ingrid Hale"]
+
+
+def test_a_bare_document_speaks_for_the_author_named_with_it_before() -> None:
+    memoir = (
+        "Dr. Petra Voss published a memoir of her years at the harbour clinic.\n"
+        "The clinic closed in 2009.\n"
+        '"Nobody asked the nurses what they needed," the book said.'
+    )
+    assert [s for s, _ in speakers(memoir)] == ["Petra Voss"]
+    video = (
+        "A web video by the Norland Shipping Council ran on Friday night.\n"
+        '"The toll is a tax on every family," the clip says.'
+    )
+    assert [s for s, _ in speakers(video)] == ["Norland Shipping Council"]
+    owned = (
+        "Tomas Lind read out Mara Holt's letter at the meeting.\n"
+        '"The pier must stay open," the letter said.'
+    )
+    assert [s for s, _ in speakers(owned)] == ["Mara Holt"]
+
+
+def test_a_document_owned_by_something_unnamed_is_not_given_its_sentence_subject() -> None:
+    text = (
+        "Tomas Lind answered the newspaper's editorial on Monday.\n"
+        '"The pier must stay open," the editorial said.'
+    )
+    assert [s for s, _ in speakers(text)] != ["Tomas Lind"]
+    far = (
+        "Dr. Petra Voss published a memoir of her years at the harbour clinic.\n"
+        + "The clinic had many patients.\n" * 9
+        + '"Nobody asked the nurses what they needed," the book said.'
+    )
+    assert "Petra Voss" not in [s for s, _ in speakers(far)]

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
+from indexer.extract.lang.en.nouns import DOCUMENT_KINDS, DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
 from indexer.extract.lang.en.people import FEMALE_NOUNS, GENERATIONAL_SUFFIXES, MALE_NOUNS
 from indexer.extract.mentions import Mention
 
@@ -169,6 +169,9 @@ def _is_titled_name(text: str, name: str) -> bool:
 _NOT_TITLES = {"like", "that", "who", "when", "as", "but", "and", "if", "with", "for", "by"}
 
 
+_DOCUMENT_WINDOW = 8  # sentences a bare 'the report' may look back for the one named
+
+
 class EntityRegistry:
     """The article's entities in order of registration, indexed by name, surname, name
     suffix, initials and the sentence last seen in: an article with thousands of quotes and
@@ -189,6 +192,7 @@ class EntityRegistry:
         self._plain: dict[str, list[Entity]] = {}  # the name as filed (`_plain_name`)
         self._focused_in: dict[int, list[Entity]] = {}  # sentence → its subjects and speakers
         self._latest_focus = -1
+        self._documents: dict[str, list[tuple[int, Entity]]] = {}  # kind → (sentence, author)
         self._seen_in: dict[int, list[Entity]] = {}  # last_seen → entities (some moved on)
         self._latest_seen = -1
 
@@ -245,6 +249,20 @@ class EntityRegistry:
     def _focused(self, entity: Entity, sentence: int) -> None:
         self._focused_in.setdefault(sentence, []).append(entity)
         self._latest_focus = max(self._latest_focus, sentence)
+
+    def subject_of(self, sentence: int, before: int) -> Entity | None:
+        """The latest subject of `sentence` named before offset `before`, if any."""
+        subjects = [
+            e
+            for e in self._focused_in.get(sentence, ())
+            if e.last_subject == sentence and e.focus_at < before
+        ]
+        return max(subjects, key=lambda e: e.focus_at, default=None)
+
+    def document_seen(self, noun: str, author: Entity, sentence: int) -> None:
+        """A document named in `sentence` is by `author` ('Li wrote a memoir', 'a video by
+        Acme'): a later bare 'the book said' speaks for them."""
+        self._documents.setdefault(DOCUMENT_KINDS.get(noun, noun), []).append((sentence, author))
 
     def _latest_first(self) -> Iterator[Entity]:
         """Every entity, the latest seen first (registration order among equals)."""
@@ -462,10 +480,21 @@ class EntityRegistry:
         words = [w for w in mention.text.split()[:-1] if w[:1].isupper()]
         words = [w for w in words if w.lower() not in {"the", "a", "an", "this", "that"}]
         if not words:
-            return None
+            bare = mention.definite and not any(_POSSESSIVE.search(w) for w in mention.text.split())
+            return self._document_before(mention, sentence) if bare else None
         name = re.sub(r"[’']s$", "", " ".join(words))
         author = Mention(name, mention.start, mention.end, "name", name=name)
         return self.observe(author, sentence, subject=True)
+
+    def _document_before(self, mention: Mention, sentence: int) -> Entity | None:
+        """'Mariano wrote a memoir … “…,” the book said': a bare definite document is the
+        one last named in an earlier sentence nearby, and speaks for its author."""
+        for seen, author in reversed(
+            self._documents.get(DOCUMENT_KINDS.get(mention.head or "", mention.head or ""), [])
+        ):
+            if seen < sentence:
+                return author if sentence - seen <= _DOCUMENT_WINDOW else None
+        return None
 
     def _role(self, mention: Mention, sentence: int) -> Entity | None:
         """'the Indiana governor' → the person described as governor (preferring one whose

@@ -12,6 +12,7 @@ from indexer.extract.direct import colon_attribution, quotations_in_sentence
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import (
     DETERMINERS,
+    DOCUMENT_NOUNS,
     GROUP_NOUNS,
     ORG_WORDS,
     PLACE_WORDS,
@@ -53,6 +54,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
                     )
                     named.introduced = bool(_APPOSITIVE.match(text, name.end))
         _mark_subject(art, s, tokens)
+        _note_documents(art, s, tokens)
         turns = lines[bisect_right(line_ends, s.start) : bisect_left(line_starts, s.end)]
         if turns:
             found_here = [f for f in turns if s.start <= f.sentence.start < s.end]
@@ -77,6 +79,48 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
             found_all.append((found, entity))
             previous = found
     return [to_quote(art, f, e) for f, e in found_all if attributable(f, e)]
+
+
+def _note_documents(art: Article, s: Sentence, tokens: list[Token]) -> None:
+    """Who each document named in the sentence is by, for a later bare 'the book said': the
+    owner before 's ('Li's letter'; none for 'the paper's editorial'), the name right after
+    'by' ('a web video by Acme'), else the sentence's subject named before it ('Li wrote a
+    memoir')."""
+    for i, tok in enumerate(tokens):
+        if i == 0 or tok.lower not in DOCUMENT_NOUNS:
+            continue
+        owner = _possessive_before(tokens, i)
+        if owner is not None:
+            author = art.registry.lookup(owner) if owner[:1].isupper() else None
+        elif i + 1 < len(tokens) and tokens[i + 1].lower == "by":
+            author = _name_after(art, s, tokens[i + 1].end)
+        else:
+            author = art.registry.subject_of(s.index, tok.start)
+        if author is not None:
+            art.registry.document_seen(tok.lower, author, s.index)
+
+
+def _possessive_before(tokens: list[Token], i: int) -> str | None:
+    """The owner word of a possessive within three words before tokens[i] ('Li’s new'), if any."""
+    for j in range(i - 1, max(-1, i - 4), -1):
+        owner = _POSSESSIVE_WORD.fullmatch(tokens[j].text)
+        if owner is not None:
+            return owner.group(1)
+        if not tokens[j].text.isalpha():
+            return None
+    return None
+
+
+_POSSESSIVE_WORD = re.compile(r"([\w-]+)[’']s")
+
+
+def _name_after(art: Article, s: Sentence, at: int) -> Entity | None:
+    """The entity named right after offset `at` ('by the Acme Group'), if any."""
+    for m in names_in(art.text, at, s.end):
+        if m.start - at <= 6 and m.name is not None:
+            return art.registry.lookup(m.name)
+        break
+    return None
 
 
 def _opening_person(art: Article, tokens: list[Token]) -> Entity | None:

@@ -871,7 +871,12 @@ DOCUMENT_NOUNS = {
     "order",
     "indictment",
     "analysis",
+    "book",
+    "memoir",
+    "brief",
 }
+# Document nouns for the same thing: 'Li wrote a memoir … the book said'.
+DOCUMENT_KINDS = {"clip": "ad", "video": "ad", "advertisement": "ad", "memoir": "book"}
 
 # Nouns for what someone said, before a colon and the quotation: "Abedin's reply: '…'".
 WORDS_NOUNS = {
