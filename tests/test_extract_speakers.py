@@ -689,3 +689,10 @@ def test_a_document_owned_by_something_unnamed_is_not_given_its_sentence_subject
         + '"Nobody asked the nurses what they needed," the book said.'
     )
     assert "Petra Voss" not in [s for s, _ in speakers(far)]
+
+
+def test_a_dateline_before_a_dash_is_no_subject_of_a_participle_cue() -> None:
+    text = "NORLAND — Sen. Ann Lind defended her plan, saying the toll would pay for the bridge."
+    assert [s for s, _ in speakers(text)] == ["Ann Lind"]
+    agency = "PORT ELLEN (AP) — Tomas Lind defended the plan, arguing the toll was fair."
+    assert [s for s, _ in speakers(agency)] == ["Tomas Lind"]

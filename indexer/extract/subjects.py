@@ -484,11 +484,27 @@ def _index_at(tokens: list[Token], start: int) -> int:
     return next(n for n, t in enumerate(tokens) if t.start == start)
 
 
+_DASHES = {"—", "–", "--"}
+
+
+def _after_dateline(tokens: list[Token]) -> int:
+    """Where a sentence starts after a dateline ('NORLAND — Sen. Ann Li …', 'PARIS (AP) —'):
+    the dateline is no subject."""
+    for k, tok in enumerate(tokens[:8]):
+        if tok.text in _DASHES:
+            return k + 1 if k >= 1 else 0
+        if not (tok.text.isupper() or tok.text in {",", ".", "(", ")"}):
+            return 0
+    return 0
+
+
 def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
     """The subject of a sentence's main clause, for participle cues ('…, saying "…"')."""
-    start = 0
-    if tokens and (tokens[0].lower in OPENERS or _participial_opener(tokens)):
-        comma = next((k for k, t in enumerate(tokens[:limit]) if t.text == ","), None)
+    start = _after_dateline(tokens)
+    if start < len(tokens) and (
+        tokens[start].lower in OPENERS or _participial_opener(tokens[start:])
+    ):
+        comma = next((k for k in range(start, limit) if tokens[k].text == ","), None)
         if comma is None:
             return None
         start = comma + 1
