@@ -696,3 +696,11 @@ def test_a_dateline_before_a_dash_is_no_subject_of_a_participle_cue() -> None:
     assert [s for s, _ in speakers(text)] == ["Ann Lind"]
     agency = "PORT ELLEN (AP) — Tomas Lind defended the plan, arguing the toll was fair."
     assert [s for s, _ in speakers(agency)] == ["Tomas Lind"]
+
+
+def test_a_document_before_a_colon_is_not_who_speaks_after_it() -> None:
+    text = (
+        'Gov. Ann Lind said, "We are ready." Transcript as follows:\n'
+        '"Tonight we arrived in Norland and we went to a restaurant."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Lind"]

@@ -14,7 +14,7 @@ from indexer.extract.cue import (
 )
 from indexer.extract.lang.en.clauses import NOT_SPEECH, VERBISH
 from indexer.extract.lang.en.cues import CUE_WORDS, PARTICIPLE_CUES, SPEECH_CUES
-from indexer.extract.lang.en.nouns import PREPOSITIONS, WORDS_NOUNS
+from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, PREPOSITIONS, WORDS_NOUNS
 from indexer.extract.mentions import Mention
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.reported import reported_in_sentence
@@ -436,6 +436,8 @@ def colon_attribution(tokens: list[Token]) -> Attribution | None:
     subject = sentence_subject(tokens, len(tokens) - 1)
     if subject is None or subject.kind != "name":
         return None
+    if subject.text.lower() in DOCUMENT_NOUNS | WORDS_NOUNS:
+        return None  # 'Transcript as follows:', 'Statement:': a document, not who speaks
     return Attribution(subject, ":", rule=COLON)
 
 

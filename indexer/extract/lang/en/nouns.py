@@ -874,6 +874,8 @@ DOCUMENT_NOUNS = {
     "book",
     "memoir",
     "brief",
+    "transcript",
+    "excerpt",
 }
 # Document nouns for the same thing: 'Li wrote a memoir … the book said'.
 DOCUMENT_KINDS = {"clip": "ad", "video": "ad", "advertisement": "ad", "memoir": "book"}
