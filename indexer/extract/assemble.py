@@ -42,9 +42,9 @@ def attributable(found: Found, entity: Entity | None) -> bool:
     return found.end > found.start
 
 
-def _speaker_name(found: Found, entity: Entity | None) -> str | None:
+def _speaker_name(art: Article, found: Found, entity: Entity | None) -> str | None:
     if entity is not None:
-        return entity.name
+        return art.registry.display_name(entity)
     mention = found.attribution.mention
     if mention is None:
         return None
@@ -54,6 +54,15 @@ def _speaker_name(found: Found, entity: Entity | None) -> str | None:
     if words and words[0].lower() in {"a", "an", "the", "one", "another"}:
         words = words[1:]
     return " ".join(words) or None
+
+
+def _aliases(art: Article, entity: Entity | None) -> tuple[str, ...]:
+    """Every other name the speaker went by, the full form of a shortened name included."""
+    if entity is None:
+        return ()
+    names = [entity.name, *entity.aliases]
+    shown = art.registry.display_name(entity)
+    return tuple(dict.fromkeys(n for n in names if n != shown))
 
 
 def _speaker_kind(found: Found, entity: Entity | None) -> str | None:
@@ -85,7 +94,7 @@ def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuot
         type=kind,
         start=found.start,
         end=found.end,
-        speaker=_speaker_name(found, entity),
+        speaker=_speaker_name(art, found, entity),
         mention=mention.text if mention else None,
         mention_start=mention.start if mention else None,
         mention_end=mention.end if mention else None,
@@ -100,7 +109,7 @@ def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuot
         or art.published,
         confidence=confidence_of(rule),
         speaker_kind=_speaker_kind(found, entity),
-        speaker_aliases=tuple(entity.aliases) if entity else (),
+        speaker_aliases=_aliases(art, entity),
         speaker_description=entity.description if entity else None,
         rule=rule,
         parts=parts,

@@ -100,6 +100,9 @@ def clause_initial_subject(tokens: list[Token], ci: int) -> Mention | None:
     if not head.text.isalpha() or head.lower in DETERMINERS:
         return None
     text = " ".join(t.text for t in span)
+    if span[0].lower == "the" and not head.lower.endswith("s"):
+        # 'The bank said': one definite holder the article named before, not a crowd
+        return Mention(text, span[0].start, span[-1].end, "nominal", definite=True)
     return Mention(text, span[0].start, span[-1].end, "group", definite=False)
 
 

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
-from indexer.extract.lang.en.people import FEMALE_NOUNS, MALE_NOUNS
+from indexer.extract.lang.en.nouns import DOCUMENT_KINDS, DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
+from indexer.extract.lang.en.people import FEMALE_NOUNS, GENERATIONAL_SUFFIXES, MALE_NOUNS
 from indexer.extract.mentions import Mention
 
 
@@ -44,7 +44,10 @@ class Entity:
 
     @property
     def surname(self) -> str:
-        return self.name.split()[-1]
+        words = self.name.split()
+        if len(words) > 2 and words[-1].lower().strip(".,") in GENERATIONAL_SUFFIXES:
+            return words[-2].rstrip(",")  # 'John G. Roberts Jr.' is a Roberts
+        return words[-1]
 
     def add_alias(self, alias: str) -> None:
         if alias and alias != self.name and alias not in self.aliases:
@@ -109,6 +112,48 @@ def _newcomer(entity: Entity, sentence: int) -> bool:
     )
 
 
+_MISSPELT_MIN = 6  # shorter surnames one letter apart are often different names
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two words differ by one inserted, dropped or changed letter (not the first)."""
+    if a == b or abs(len(a) - len(b)) > 1 or a[:1] != b[:1]:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+def _one_letter_less(word: str) -> set[str]:
+    """The word and the word less one letter after the first: two words one edit apart
+    (`_one_edit`) share one of these, so misspelt surnames are found by lookup."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(1, len(word))}
+
+
+def _speaking_unknown(entity: Entity, persons: bool) -> bool:
+    """A lone capitalised word that was named as a speaker ('McLenney said …') is a
+    candidate for 'he'/'she' beside the known people: it may be a misspelt surname."""
+    return (
+        persons
+        and entity.kind == "unknown"
+        and entity.last_spoke >= 0
+        and not _is_place(entity.name)
+        and not _plural(entity.name)
+    )
+
+
+def _plain_name(name: str) -> str:
+    """'C. Ann Li Jr.' → 'Ann Li': no generational suffix, no initial before a given name."""
+    words = name.split()
+    if len(words) > 2 and words[-1].lower().strip(".,") in GENERATIONAL_SUFFIXES:
+        words = words[:-1]
+        words[-1] = words[-1].rstrip(",")
+    if len(words) > 2 and re.fullmatch(r"[A-Z]\.", words[0]) and len(words[1].rstrip(".")) > 1:
+        words = words[1:]
+    return " ".join(words)
+
+
 def _plural(name: str) -> bool:
     return name.endswith("s") and not name.endswith("ss")
 
@@ -124,6 +169,9 @@ def _is_titled_name(text: str, name: str) -> bool:
 _NOT_TITLES = {"like", "that", "who", "when", "as", "but", "and", "if", "with", "for", "by"}
 
 
+_DOCUMENT_WINDOW = 8  # sentences a bare 'the report' may look back for the one named
+
+
 class EntityRegistry:
     """The article's entities in order of registration, indexed by name, surname, name
     suffix, initials and the sentence last seen in: an article with thousands of quotes and
@@ -131,12 +179,20 @@ class EntityRegistry:
 
     def __init__(self) -> None:
         self.entities: list[Entity] = []
+        # the one gender of the he/she words in the sentence being read: which of a man and a
+        # woman sharing a surname a bare 'Clinton' there is ('In her book, Clinton wrote …')
+        self.gender_hint: str | None = None
         self._order: dict[int, int] = {}  # id(entity) → its place in `entities`
         self._keys: dict[int, list[tuple[dict[str, list[Entity]], str]]] = {}
         self._named: dict[str, list[Entity]] = {}  # lowered name
         self._surnamed: dict[str, list[Entity]] = {}  # lowered last word
         self._suffixed: dict[str, list[Entity]] = {}  # lowered name after each of its spaces
         self._initialled: dict[str, list[Entity]] = {}  # acronym of the name
+        self._misspelt: dict[str, list[Entity]] = {}  # lowered surname less one letter
+        self._plain: dict[str, list[Entity]] = {}  # the name as filed (`_plain_name`)
+        self._focused_in: dict[int, list[Entity]] = {}  # sentence → its subjects and speakers
+        self._latest_focus = -1
+        self._documents: dict[str, list[tuple[int, Entity]]] = {}  # kind → (sentence, author)
         self._seen_in: dict[int, list[Entity]] = {}  # last_seen → entities (some moved on)
         self._latest_seen = -1
 
@@ -158,6 +214,8 @@ class EntityRegistry:
         initials = _initials(entity.name)
         if initials:
             keys.append((self._initialled, initials))
+        keys += [(self._misspelt, key) for key in _one_letter_less(entity.surname.lower())]
+        keys.append((self._plain, _plain_name(entity.name)))
         for table, key in keys:
             table.setdefault(key, []).append(entity)
         self._keys[id(entity)] = keys
@@ -181,6 +239,30 @@ class EntityRegistry:
                 if e.last_seen == seen
             ]
         )
+
+    def focus_on(self, entity: Entity, sentence: int, at: int) -> None:
+        """The entity was the subject of `sentence` (at offset `at`): it is in focus."""
+        entity.last_subject = sentence
+        entity.focus_at = max(entity.focus_at, at)
+        self._focused(entity, sentence)
+
+    def _focused(self, entity: Entity, sentence: int) -> None:
+        self._focused_in.setdefault(sentence, []).append(entity)
+        self._latest_focus = max(self._latest_focus, sentence)
+
+    def subject_of(self, sentence: int, before: int) -> Entity | None:
+        """The latest subject of `sentence` named before offset `before`, if any."""
+        subjects = [
+            e
+            for e in self._focused_in.get(sentence, ())
+            if e.last_subject == sentence and e.focus_at < before
+        ]
+        return max(subjects, key=lambda e: e.focus_at, default=None)
+
+    def document_seen(self, noun: str, author: Entity, sentence: int) -> None:
+        """A document named in `sentence` is by `author` ('Li wrote a memoir', 'a video by
+        Acme'): a later bare 'the book said' speaks for them."""
+        self._documents.setdefault(DOCUMENT_KINDS.get(noun, noun), []).append((sentence, author))
 
     def _latest_first(self) -> Iterator[Entity]:
         """Every entity, the latest seen first (registration order among equals)."""
@@ -207,6 +289,24 @@ class EntityRegistry:
                 and e.surname.lower() == lowered
                 and (gender is None or e.gender in (None, gender))  # Mr. Obama is not Michelle
             ]
+            if not matches and name[:1].isupper() and len(lowered) >= _MISSPELT_MIN:
+                near = {
+                    id(e): e for k in _one_letter_less(lowered) for e in self._misspelt.get(k, ())
+                }
+                matches = [  # 'McLenney' for 'Tyresha McClenney': one letter out, one person
+                    e
+                    for e in near.values()
+                    if e.kind == "person"
+                    and len(e.name.split()) > 1
+                    and (gender is None or e.gender in (None, gender))
+                    and _one_edit(e.surname.lower(), lowered)
+                ]
+                if len(matches) != 1:
+                    matches = []
+            hint = self.gender_hint
+            hinted = [e for e in matches if e.gender in (None, hint)]
+            if gender is None and hint and hinted and {e.gender for e in matches} >= {"m", "f"}:
+                matches = hinted
             if matches:
                 # the article's principal bearer of the surname: most mentioned, then latest
                 return max(
@@ -239,6 +339,10 @@ class EntityRegistry:
         """Whether a name was seen before as part of a fuller name (not just capitalised)."""
         entity = self._by_name(name)
         return entity is not None and (len(entity.name.split()) > 1 or entity.kind == "org")
+
+    def lookup(self, name: str) -> Entity | None:
+        """The entity a name (or a person's surname) stands for, if it was registered."""
+        return self._by_name(name)
 
     def known(self, name: str) -> bool:
         """Whether a name (or a surname of a person) was registered before."""
@@ -279,8 +383,7 @@ class EntityRegistry:
         self._seen(entity, sentence)
         entity.mentions += 1
         if subject:
-            entity.last_subject = sentence
-            entity.focus_at = max(entity.focus_at, mention.start)
+            self.focus_on(entity, sentence, mention.start)
         return entity
 
     def observe_group(self, mention: Mention, sentence: int) -> Entity:
@@ -329,7 +432,7 @@ class EntityRegistry:
             if evidence and not (e.gender or e.roles or e.last_spoke >= 0):
                 return False
             if persons:
-                return e.kind in kinds and e.gender in (None, gender)
+                return e.kind in kinds and (gender is None or e.gender in (None, gender))
             return e.kind in kinds and e.gender is None
 
         recent = [
@@ -345,7 +448,7 @@ class EntityRegistry:
             if gender is None and mention.gender == "p"
             else ("org",)
         )
-        candidates = [e for e in recent if compatible(e, wanted)]
+        candidates = [e for e in recent if compatible(e, wanted) or _speaking_unknown(e, persons)]
         if not candidates:  # a lone capitalised word may be a person or an organisation,
             # but "he"/"she" only take one that was a subject or speaker ('Affairs' never is)
             candidates = [
@@ -377,10 +480,21 @@ class EntityRegistry:
         words = [w for w in mention.text.split()[:-1] if w[:1].isupper()]
         words = [w for w in words if w.lower() not in {"the", "a", "an", "this", "that"}]
         if not words:
-            return None
+            bare = mention.definite and not any(_POSSESSIVE.search(w) for w in mention.text.split())
+            return self._document_before(mention, sentence) if bare else None
         name = re.sub(r"[’']s$", "", " ".join(words))
         author = Mention(name, mention.start, mention.end, "name", name=name)
         return self.observe(author, sentence, subject=True)
+
+    def _document_before(self, mention: Mention, sentence: int) -> Entity | None:
+        """'Mariano wrote a memoir … “…,” the book said': a bare definite document is the
+        one last named in an earlier sentence nearby, and speaks for its author."""
+        for seen, author in reversed(
+            self._documents.get(DOCUMENT_KINDS.get(mention.head or "", mention.head or ""), [])
+        ):
+            if seen < sentence:
+                return author if sentence - seen <= _DOCUMENT_WINDOW else None
+        return None
 
     def _role(self, mention: Mention, sentence: int) -> Entity | None:
         """'the Indiana governor' → the person described as governor (preferring one whose
@@ -413,7 +527,7 @@ class EntityRegistry:
                     return entity
                 if words & signs and (entity.kind == "org" or not entity.gender):
                     return entity  # 'the Norland Herald', whatever kind it was taken for
-            return None
+            return self._organisation_in_focus(mention, sentence)
 
         described = [
             e
@@ -442,9 +556,41 @@ class EntityRegistry:
             return self._salient(sentence, mention, persons=True, window=4, evidence=True)
         return None
 
+    def _organisation_in_focus(self, mention: Mention, sentence: int) -> Entity | None:
+        """'Wells Fargo paid … The bank said': with no name that shows what it is, an
+        organisation noun goes to the organisation that was the subject or speaker of this
+        sentence or the one before, never a place or a person."""
+        focused = {
+            id(e): e
+            for at in range(sentence - 1, self._latest_focus + 1)
+            for e in self._focused_in.get(at, ())
+        }
+        candidates = [
+            e
+            for e in focused.values()
+            if e.kind == "org"
+            and e.first_at < mention.start
+            and e.focus >= sentence - 1
+            and not _is_place(e.name)
+        ]
+        return max(candidates, key=lambda e: (e.focus, e.focus_at), default=None)
+
+    def display_name(self, entity: Entity) -> str:
+        """The name a reader files a person under: 'C. Ann Li Jr.' is Ann Li, without the
+        generational suffix unless a namesake in the article needs it, and without a leading
+        initial before a full given name (the full form stays an alias)."""
+        if entity.kind != "person":
+            return entity.name
+        name = _plain_name(entity.name)
+        if name == entity.name:
+            return name
+        namesakes = [e for e in self._plain.get(name, ()) if e is not entity]
+        return entity.name if namesakes else name
+
     def spoke(self, entity: Entity, sentence: int, at: int) -> None:
         entity.last_spoke = sentence
         entity.focus_at = max(entity.focus_at, at)
+        self._focused(entity, sentence)
         self._seen(entity, sentence)
 
 
@@ -492,6 +638,15 @@ _ORG_ROLES = {
     "party",
     "committee",
     "court",
+    "group",
+    "firm",
+    "foundation",
+    "institute",
+    "university",
+    "association",
+    "council",
+    "commission",
+    "board",
 }
 # Organisations a person's name owns: 'the Trump campaign', 'Obama's administration'.
 OWNED_ORGANISATIONS = {"campaign", "administration", "government", "team", "office"}

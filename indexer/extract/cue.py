@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.extract.lang.en.cues import CUE_WORDS, NOUN_MARKERS, SPEECH_CUES
+from indexer.extract.lang.en.cues import CLAUSE_PARTICIPLES, CUE_WORDS, NOUN_MARKERS, SPEECH_CUES
 from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, PHRASE_STOPS
 from indexer.extract.mentions import Mention
 from indexer.extract.model import TRAILING, Attribution
@@ -149,6 +149,19 @@ def _inverts(tokens: list[Token], cue_i: int) -> bool:
         and cue_i >= 2
         and tokens[cue_i - 2].lower in {"the", "a", "an", "this", "that", "its"}
     )
+
+
+def finite_cue(tokens: list[Token], k: int) -> bool:
+    """'… and said that …', '… but also insists …': a second cue verb sharing the subject
+    (past or present tense: 'and say' after a noun is rarely a verb of the same speaker)."""
+    while k < len(tokens) and tokens[k].lower in {"also", "then", "later", "has", "have", "had"}:
+        k += 1  # '… and has called for …'
+    if k >= len(tokens) or not tokens[k].text.islower():
+        return False
+    word = tokens[k].lower
+    if word in CLAUSE_PARTICIPLES:
+        return True  # '… and promising to …'
+    return word in CUE_WORDS and word.endswith(("ed", "s", "id", "ld", "te"))
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:

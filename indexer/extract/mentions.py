@@ -9,15 +9,19 @@ from indexer.extract.lang.en.nouns import (
     DETERMINERS,
     GROUP_NOUNS,
     NAME_CONNECTORS,
+    ORG_WORDS,
+    PLACE_WORDS,
     POLITICAL_ADJECTIVES,
     ROLE_NOUNS,
     STOP_CAPITALS,
 )
 from indexer.extract.lang.en.people import (
     FEMALE_NAMES,
+    FEMALE_NOUNS,
     FEMALE_TITLES,
     I_DEMONYMS,
     MALE_NAMES,
+    MALE_NOUNS,
     MALE_TITLES,
     NOT_DEMONYMS,
     PERSON_TITLES,
@@ -67,6 +71,7 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
             split += 1
     if split == 0:
         split = _title_before_given_name(words)
+    split = max(split, _title_before_two_names(words))
     if all(w.bare in TITLE_WORDS for w in words[split:]):
         split = 0  # "White House", "Mr. President": the whole phrase is the name
     name_words = [w for w in words[split:] if w.text not in {"'s", "’s"}]
@@ -108,6 +113,22 @@ def _title_before_given_name(words: list[Token]) -> int:
         if words[i].bare in MALE_NAMES | FEMALE_NAMES and words[i - 1].bare in TITLE_WORDS:
             return i
     return 0
+
+
+def _title_before_two_names(words: list[Token]) -> int:
+    """'Acme Party Research Director Ann Li': a capitalised title word after other capitalised
+    words, with exactly two plain name words after it, ends a description; the two are the
+    name. 0 when the words do not have that shape."""
+    if len(words) < 4:
+        return 0
+    title, first, last = words[-3], words[-2], words[-1]
+    if title.bare not in TITLE_WORDS or not title.capitalized:
+        return 0
+    if any(w.bare in TITLE_WORDS | ORG_WORDS | PLACE_WORDS for w in (first, last)):
+        return 0
+    if not all(re.fullmatch(r"[A-Z][a-z’'\-]+", w.text) for w in (first, last)):
+        return 0
+    return len(words) - 2
 
 
 def _describes(word: Token) -> bool:
@@ -159,6 +180,8 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
             if mention is not None and tag is not None:
                 mention.description = " ".join(filter(None, [mention.description, tag]))
                 j += 3  # '(R-Fla.)' describes the name; it is none
+            if mention is not None and mention.gender is None:
+                mention.gender = _kin_gender(tokens, i)
             if (mention and not (i == 0 or tokens[i - 1].text in '.!?"“”')) or (
                 mention and (j > i or mention.description)
             ):
@@ -167,6 +190,16 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
         else:
             i += 1
     return found
+
+
+def _kin_gender(tokens: list[Token], i: int) -> str | None:
+    """'her husband, Tom Li': a gendered noun set off right before a name is its gender."""
+    if i < 2 or tokens[i - 1].text != ",":
+        return None
+    noun = tokens[i - 2].lower
+    if noun in FEMALE_NOUNS:
+        return "f"
+    return "m" if noun in MALE_NOUNS else None
 
 
 _PARTY_NOUNS = {"republican", "democrat"}

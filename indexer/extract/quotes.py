@@ -12,14 +12,16 @@ from indexer.extract.direct import colon_attribution, quotations_in_sentence
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import (
     DETERMINERS,
+    DOCUMENT_NOUNS,
     GROUP_NOUNS,
     ORG_WORDS,
     PLACE_WORDS,
     PREPOSITIONS,
 )
+from indexer.extract.lang.en.people import FAMILY_NOUNS, FEMALE_NOUNS, MALE_NOUNS
 from indexer.extract.mentions import Mention, names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
-from indexer.extract.reported import reported_in_sentence
+from indexer.extract.reported import reported_before_quotation, reported_in_sentence
 from indexer.extract.subjects import sentence_subject
 from indexer.extract.text import Sentence
 from indexer.extract.tokens import Token, is_name_token
@@ -35,23 +37,30 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     lines = transcript_lines(art)  # in text order, one per paragraph: found by bisection
     line_starts, line_ends = [f.start for f in lines], [f.end for f in lines]
     for s in art.sentences:
+        quotes = art.quotes_in(s)
+        tokens = art.frame_tokens(s, quotes)
+        art.registry.gender_hint = _pronoun_gender(_before_first_name(tokens))
+        owner = _opening_person(art, tokens)  # the latest person named in this sentence
         for name in names_in(text, s.start, s.end):
             if not art.in_quotation(name.start):
+                _kin_of(text[s.start : name.start], name, owner)
                 named = art.registry.observe(name, s.index, subject=False)
+                if named.kind == "person" and " " in named.name:
+                    owner = named
                 if named.mentions == 1:
                     before = text[s.start : name.start].lower().split()
                     named.first_in_clause = any(w in CUE_WORDS for w in before) and (
                         "that" in before
                     )
                     named.introduced = bool(_APPOSITIVE.match(text, name.end))
-        quotes = art.quotes_in(s)
-        tokens = art.frame_tokens(s, quotes)
         _mark_subject(art, s, tokens)
+        _note_documents(art, s, tokens)
         turns = lines[bisect_right(line_ends, s.start) : bisect_left(line_starts, s.end)]
         if turns:
             found_here = [f for f in turns if s.start <= f.sentence.start < s.end]
         elif quotes:
             found_here = quotations_in_sentence(art, s, quotes, tokens, previous)
+            found_here = reported_before_quotation(art, s, tokens, found_here) + found_here
         else:
             found_here = reported_in_sentence(art, s, tokens)
         art.colon = colon_attribution(tokens) if not quotes else None
@@ -72,6 +81,79 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     return [to_quote(art, f, e) for f, e in found_all if attributable(f, e)]
 
 
+def _note_documents(art: Article, s: Sentence, tokens: list[Token]) -> None:
+    """Who each document named in the sentence is by, for a later bare 'the book said': the
+    owner before 's ('Li's letter'; none for 'the paper's editorial'), the name right after
+    'by' ('a web video by Acme'), else the sentence's subject named before it ('Li wrote a
+    memoir')."""
+    for i, tok in enumerate(tokens):
+        if i == 0 or tok.lower not in DOCUMENT_NOUNS:
+            continue
+        owner = _possessive_before(tokens, i)
+        if owner is not None:
+            author = art.registry.lookup(owner) if owner[:1].isupper() else None
+        elif i + 1 < len(tokens) and tokens[i + 1].lower == "by":
+            author = _name_after(art, s, tokens[i + 1].end)
+        else:
+            author = art.registry.subject_of(s.index, tok.start)
+        if author is not None:
+            art.registry.document_seen(tok.lower, author, s.index)
+
+
+def _possessive_before(tokens: list[Token], i: int) -> str | None:
+    """The owner word of a possessive within three words before tokens[i] ('Li’s new'), if any."""
+    for j in range(i - 1, max(-1, i - 4), -1):
+        owner = _POSSESSIVE_WORD.fullmatch(tokens[j].text)
+        if owner is not None:
+            return owner.group(1)
+        if not tokens[j].text.isalpha():
+            return None
+    return None
+
+
+_POSSESSIVE_WORD = re.compile(r"([\w-]+)[’']s")
+
+
+def _name_after(art: Article, s: Sentence, at: int) -> Entity | None:
+    """The entity named right after offset `at` ('by the Acme Group'), if any."""
+    for m in names_in(art.text, at, s.end):
+        if m.start - at <= 6 and m.name is not None:
+            return art.registry.lookup(m.name)
+        break
+    return None
+
+
+def _opening_person(art: Article, tokens: list[Token]) -> Entity | None:
+    """The known person a sentence opens with ('Li prevented …'), if any."""
+    if not tokens or not is_name_token(tokens[0]):
+        return None
+    entity = art.registry.lookup(tokens[0].text)
+    return entity if entity is not None and entity.kind == "person" else None
+
+
+def _kin_of(before: str, name: Mention, owner: Entity | None) -> None:
+    """'Li prevented his first wife, Ana, from …': a lone given name set off after 'his/her
+    (…) wife' takes the surname of the person named before it in the sentence."""
+    match = _KIN_APPOSITIVE.search(before)
+    if match is None or owner is None or name.name is None or " " in name.name:
+        return
+    if match.group(2).lower() not in FAMILY_NOUNS:
+        return
+    gender = "m" if match.group(1).lower() == "his" else "f"
+    if owner.gender not in (None, gender):
+        return
+    name.name = f"{name.name} {owner.surname}"
+    if name.gender is None:
+        name.gender = _kin_gender_of(match.group(2).lower())
+
+
+def _kin_gender_of(noun: str) -> str | None:
+    return "f" if noun in FEMALE_NOUNS else "m" if noun in MALE_NOUNS else None
+
+
+_KIN_APPOSITIVE = re.compile(r"\b(his|her)\s+(?:[a-z-]+\s+)?([a-z]+),\s*$", re.IGNORECASE)
+
+
 def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
     """The sentence's subject becomes the entity in focus for later pronouns: a name or a known
     surname opening it (after an opening adverbial), or "he"/"she" continuing the focus."""
@@ -87,8 +169,7 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
     if subject is not None and subject.kind == "pronoun" and subject.gender in ("m", "f"):
         entity = art.registry.resolve(subject, s.index)
         if entity is not None:
-            entity.last_subject = s.index
-            entity.focus_at = max(entity.focus_at, subject.start)
+            art.registry.focus_on(entity, s.index, subject.start)
         return
     if subject is not None and subject.kind == "name" and subject.name:
         single = " " not in subject.name and not subject.description and not subject.gender
@@ -166,8 +247,7 @@ def _gender_in_clause(art: Article, s: Sentence, tokens: list[Token]) -> str | N
     people = [m for m in names_in(art.text, s.start, s.end) if _may_be_person(art.text, m)]
     if len(people) != 1:
         return None
-    found = {_GENDERED.get(t.lower) for t in tokens} - {None}
-    return found.pop() if len(found) == 1 else None
+    return _pronoun_gender(tokens)
 
 
 def _may_be_person(text: str, m: Mention) -> bool:
@@ -176,6 +256,19 @@ def _may_be_person(text: str, m: Mention) -> bool:
     following = text[m.end : m.end + 30].split()
     head = re.sub(r"[’']s?$", "", following[0].lower().strip(".,;:")) if following else ""
     return not words & (ORG_WORDS | PLACE_WORDS) and head not in ORG_WORDS
+
+
+def _before_first_name(tokens: list[Token]) -> list[Token]:
+    """The words of a sentence before its first capitalised name (the first word aside):
+    'In her memoir, Voss wrote …' — a he/she there is about the name that follows."""
+    first = next((k for k, t in enumerate(tokens) if k > 0 and is_name_token(t)), len(tokens))
+    return tokens[:first]
+
+
+def _pronoun_gender(tokens: list[Token]) -> str | None:
+    """The one gender of the he/she (his/her) words in a sentence's own words, if only one."""
+    found = {_GENDERED.get(t.lower) for t in tokens} - {None}
+    return found.pop() if len(found) == 1 else None
 
 
 _GENDERED = {

@@ -10,21 +10,27 @@ from indexer.extract.clause_subjects import (
     fronted_subject,
     relative_subject,
 )
-from indexer.extract.cue import according_to, cue_indices, is_quote_token, strip_span
+from indexer.extract.cue import according_to, cue_indices, finite_cue, is_quote_token, strip_span
 from indexer.extract.lang.en.clauses import (
     ADDRESSEE_NOUNS,
     ADDRESSEE_PRONOUNS,
     BARE_CLAUSE_CUES,
+    CLAUSE_JOINERS,
     CLAUSE_OPENERS,
+    CONTRACTED_OPENERS,
     NOT_CLAUSE_OPENERS,
     PASSIVE_AUXILIARIES,
     REPORTING_OBJECTS,
+    TAIL_SUBORDINATORS,
+    VERBISH,
 )
 from indexer.extract.lang.en.cues import (
+    CLAUSE_PARTICIPLES,
     CUE_PARTICLES,
     CUE_WORDS,
     INDIRECT_CUES,
     INTENT_CUES,
+    NOT_CUE_PARTICLES,
     OBJECT_CUES,
     PARTICIPLE_CUES,
     PARTICIPLE_LEMMAS,
@@ -32,6 +38,7 @@ from indexer.extract.lang.en.cues import (
     SPEECH_CUES,
     THAT_ONLY_CUES,
 )
+from indexer.extract.lang.en.nouns import PREPOSITIONS, TIME_WORDS
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import ACCORDING_TO, CUE_AFTER, CUE_BEFORE, PARTICIPLE
 from indexer.extract.subjects import (
@@ -74,8 +81,43 @@ def reported_in_sentence(art: Article, s: Sentence, tokens: list[Token]) -> list
     return sorted(chosen, key=lambda f: f.start)
 
 
+def reported_before_quotation(
+    art: Article, s: Sentence, tokens: list[Token], quoted: list[Found]
+) -> list[Found]:
+    """'Ann Li said the port would close, adding, "…"': reported speech in the frame before a
+    sentence's first quotation, when the quotation's own attribution leaves that frame out."""
+    first_q = next(i for i, t in enumerate(tokens) if is_quote_token(t))
+    if any(f.start < tokens[first_q].start for f in quoted):
+        return []
+    k = first_q
+    while k > 0 and tokens[k - 1].text in {",", ":", ";", "-", "—", "–"}:
+        k -= 1
+    if k < 6 or not _hands_on(tokens, k - 1):
+        return []
+    head = Sentence(s.start, tokens[k - 1].end, s.paragraph, s.index)
+    found = [
+        f for f in reported_in_sentence(art, head, tokens[:k]) if f.attribution.rule != CUE_AFTER
+    ]
+    for f in found:
+        f.sentence = s
+    return found
+
+
+def _hands_on(tokens: list[Token], k: int) -> bool:
+    """The frame before a quotation ends in a participle ('…, adding:') or a second cue of the
+    same subject ('… and then said,'): the quotation is a new attribution, the frame before
+    it may hold one of its own."""
+    last = tokens[k]
+    if last.lower in PARTICIPLE_CUES:
+        return True
+    return last.lower in CUE_WORDS and tokens[k - 1].lower in {"and", "then", "but", "also"}
+
+
 _REFUSALS = {"declined", "declines", "refused", "refuses"}
 _NO_REPLY = {"respond", "return", "reply"}
+
+
+_CONTRACTION = re.compile(r"[’'](?:s|re|ll|d|ve)$")
 
 
 def _no_comment(art: Article, s: Sentence, tokens: list[Token]) -> Found | None:
@@ -134,7 +176,7 @@ def _according_to_clause(art: Article, s: Sentence, tokens: list[Token]) -> Foun
         if comma is not None and comma < len(tokens) - 3:
             start, end = strip_span(art.text, tokens[comma + 1].start, s.end)
             return Found(start, end, "indirect", attribution, s)
-    elif i > 3 and tokens[i - 1].text == ",":
+    elif i > 3 and tokens[i - 1].text in {",", "—", "–", "--"}:
         after = [t for t in tokens if t.start >= mention.end]
         span_end = tokens[i - 1].start
         if len(after) > 4 and after[0].text == ",":  # '…, according to X, the rest.'
@@ -166,6 +208,8 @@ def _cue_at_end(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Foun
         return None
     if any(is_quote_token(t) for t in tokens[:k]):
         return None  # a quotation: the direct-quote rules own it
+    if _only_adverbial(tokens[:k]):
+        return None  # 'In an interview with the Herald, Li said …': no content before the cue
     tail = tokens[after:] if after is not None else []
     span_end = tokens[k].start
     ends_sentence = all(t.text in ".!?" for t in tail)
@@ -174,10 +218,14 @@ def _cue_at_end(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Foun
         parenthetical = not inverted and len(rest) >= 4 and rest[0].lower not in PARTICIPLE_CUES
         if parenthetical:
             span_end = s.end
-    elif not ends_sentence and not (
-        CUE_WORDS.get(tok.lower) in {"tell", "write", "say"}
-        and len(tail) <= 6
-        and all(t.text in ".!?" or t.capitalized or t.lower in REPORTING_OBJECTS for t in tail)
+    elif (
+        not ends_sentence
+        and not (
+            CUE_WORDS.get(tok.lower) in {"tell", "write", "say"}
+            and len(tail) <= 6
+            and all(t.text in ".!?" or t.capitalized or t.lower in REPORTING_OBJECTS for t in tail)
+        )
+        and (inverted or not _adverbial_tail(tail))
     ):
         return None
     start, end = strip_span(art.text, s.start, span_end)
@@ -185,10 +233,43 @@ def _cue_at_end(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Foun
     return Found(start, end, "indirect", attribution, s)
 
 
+def _adverbial_tail(tail: list[Token]) -> bool:
+    """'… said on Friday in an interview with the Herald.', '… said Friday afternoon, as
+    they …': after the cue only where and when it was said, up to the end or to a comma
+    that hangs a participle or a subordinate clause on the sentence."""
+    first = tail[0]
+    if first.lower not in PREPOSITIONS | TIME_WORDS and not first.capitalized:
+        return False
+    for n, t in enumerate(tail):
+        if t.text in ".!?":
+            return n == len(tail) - 1
+        if t.text == ",":
+            rest = tail[n + 1 : n + 2]
+            return bool(rest) and rest[0].lower in CLAUSE_PARTICIPLES | TAIL_SUBORDINATORS
+        if t.lower in VERBISH or t.lower in CUE_WORDS or is_quote_token(t):
+            return False
+        if t.text.islower() and t.lower.endswith("ed") and t.lower not in PREPOSITIONS:
+            return False
+    return True
+
+
+def _only_adverbial(head: list[Token]) -> bool:
+    """A stretch that opens with a preposition and holds no verb: where or when, not what."""
+    if not head or head[0].lower not in PREPOSITIONS:
+        return False
+    return not any(
+        t.lower in VERBISH - {"as", "that", "it", "this"}
+        or (t.text.islower() and t.lower.endswith(("ed", "es")))
+        for t in head
+    )
+
+
 def _cue_with_complement(art: Article, s: Sentence, tokens: list[Token], ci: int) -> Found | None:
     """'X said (that) …', 'X plans to …', 'X called for …'."""
     tok = tokens[ci]
     lemma = CUE_WORDS[tok.lower]
+    if ci + 1 < len(tokens) and tokens[ci + 1].lower in NOT_CUE_PARTICLES.get(lemma, ()):
+        return None  # 'called in to the show': no words of hers follow
     mention = (
         subject_before(tokens, ci)
         or coordinate_subject(tokens, ci)
@@ -199,6 +280,8 @@ def _cue_with_complement(art: Article, s: Sentence, tokens: list[Token], ci: int
     if mention is None:
         return None
     complement, has_that = _complement_start(tokens, ci)
+    if complement is not None and complement >= len(tokens) - 1:
+        return None
     if complement is None:
         complement = _object_start(tokens, ci)
         if complement is None:
@@ -310,14 +393,22 @@ def _object_start(tokens: list[Token], ci: int) -> int | None:
 
 
 def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
-    """Reported clauses end at the sentence end or at ', but <subject> <cue>'."""
-    for k in range(start_i + 1, len(tokens) - 2):
-        if (
-            tokens[k].text in {",", ";"}
-            and tokens[k + 1].lower in {"but", "while", "and"}
-            and any(t.lower in CUE_WORDS for t in tokens[k + 2 : k + 7])
+    """Reported clauses end at the sentence end, at ', but <subject> <cue>', or where a
+    participle cue hangs a second attribution on the same speaker ('X said …, arguing that
+    …'); 'referring to' only says what the clause was about, and stays in it."""
+    for k in range(start_i + 1, len(tokens) - 1):
+        if tokens[k].text in {",", ";"} and (
+            (
+                tokens[k + 1].lower in CLAUSE_JOINERS
+                and any(t.lower in CUE_WORDS for t in tokens[k + 2 : k + 7])
+            )
+            or tokens[k + 1].lower in CLAUSE_PARTICIPLES
         ):
             return tokens[k].start
+        if tokens[k].text == ";":
+            return tokens[k].start  # '… would raise $1 trillion; the Tax Foundation puts …'
+        if tokens[k].lower in {"and", "but"} and finite_cue(tokens, k + 1):
+            return tokens[k - 1].end if tokens[k - 1].text == "," else tokens[k].start
     return s.end
 
 
@@ -326,8 +417,8 @@ def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:
     if ci + 1 >= len(tokens):
         return None, False
     for k in range(ci + 1, min(len(tokens), ci + 9)):
-        if tokens[k].lower == "that":
-            return k + 1, True
+        if tokens[k].lower == "that" and k + 1 < len(tokens) and tokens[k + 1].text[:1].isalnum():
+            return k + 1, True  # not 'could change that.': a demonstrative ends no cue
         if tokens[k].text in {".", ";"} or is_quote_token(tokens[k]):
             break
     nxt = tokens[ci + 1]
@@ -342,6 +433,8 @@ def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:
     word = re.split(r"[’']", nxt.lower)[0]
     if word in CLAUSE_OPENERS or (nxt.capitalized and word not in NOT_CLAUSE_OPENERS):
         return nxt_i, False
+    if word in CONTRACTED_OPENERS and _CONTRACTION.search(nxt.lower):
+        return nxt_i, False  # 'said that’s what …', 'says what’s needed …'
     if nxt.text.isalpha() and nxt.text.islower() and word not in NOT_CLAUSE_OPENERS:
         return nxt_i, False  # 'said closed primaries deny …'
     return None, False

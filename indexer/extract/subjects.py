@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from indexer.extract.lang.en.clauses import VERBISH
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import (
     DETERMINERS,
@@ -16,8 +19,11 @@ from indexer.extract.lang.en.nouns import (
     TIME_WORDS,
 )
 from indexer.extract.lang.en.people import (
+    FAMILY_NOUNS,
     FEMALE_NAMES,
+    FEMALE_NOUNS,
     MALE_NAMES,
+    MALE_NOUNS,
     PERSON_TITLES,
     SUBJECT_PRONOUNS,
     TITLE_WORDS,
@@ -47,6 +53,12 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
         inner = tokens[k + 1 : j]
         if k >= 1 and len(inner) == 1 and inner[0].text.isdigit():
             return _np_ending_at(tokens, k - 1)  # 'Ann Li, 58, said'
+        if k >= 1 and tokens[k].text == "," and _party_tag(inner):
+            mention = _np_ending_at(tokens, k - 1)  # 'Rep. Ann Li, R-Ohio, said'
+            if mention is not None and mention.kind == "name":
+                tag = "".join(t.text for t in inner)
+                mention.description = " ".join(filter(None, [mention.description, tag]))
+            return mention
         if (
             inner
             and len(inner) <= 5
@@ -95,7 +107,7 @@ def _chain_head(tokens: list[Token], k: int) -> Mention | None:
     """The name an appositive after tokens[k] (a comma) describes. A name that is the object
     of a preposition sits inside an earlier appositive ('Ann Li, the mayor of Norland, a port
     town, said'): the chain is followed back to the name that opens it."""
-    mention = _np_ending_at(tokens, k - 1)
+    mention = _np_ending_at(tokens, _before_parenthesis(tokens, k - 1))
     for _ in range(3):
         if mention is None or mention.kind != "name":
             return mention
@@ -113,6 +125,42 @@ def _chain_head(tokens: list[Token], k: int) -> Mention | None:
         mention = _np_ending_at(tokens, p - 1)
     return mention
 
+
+_PARTY_TAG = re.compile(r"[RDI]-[A-Z][\w.]*\.?$")
+
+
+def _party_tag(inner: list[Token]) -> bool:
+    """'R-Ky.', 'D-N.Y.': a party and state set off by commas after a name."""
+    return bool(inner) and _PARTY_TAG.match("".join(t.text for t in inner)) is not None
+
+
+def _before_parenthesis(tokens: list[Token], j: int) -> int:
+    """The index before a parenthesis ending at tokens[j] ('Ann Li (D-Ohio)'), else j."""
+    if j < 1 or tokens[j].text != ")":
+        return j
+    k = j - 1
+    while k > 0 and tokens[k].text != "(" and j - k < 12:
+        k -= 1
+    return k - 1 if tokens[k].text == "(" and k >= 1 else j
+
+
+# Words that stand for a number of people: 'most of them', 'some say'.
+QUANTIFIERS = {
+    "most",
+    "many",
+    "some",
+    "all",
+    "none",
+    "both",
+    "several",
+    "few",
+    "others",
+    "one",
+    "each",
+    "half",
+    "majority",
+    "number",
+}
 
 _ADVERBS = {"now", "also", "then", "still", "again", "too", "already", "later", "once", "since"}
 
@@ -154,8 +202,8 @@ def _skip_adverbials(tokens: list[Token], j: int) -> int:
 def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
     """The speaker after an inverted cue: "…," said Mr. Obama / said the Kremlin spokesman."""
     i = cue_index + 1
-    if i >= len(tokens):
-        return None
+    if i >= len(tokens) or tokens[i].lower == "that":
+        return None  # 'saying that Norland officials should …': the clause's subject, no speaker
     if tokens[i].lower in SUBJECT_PRONOUNS:
         return pronoun_mention(tokens[i])
     k = i
@@ -194,7 +242,12 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
             break
     if j == i or (j == i + 1 and tokens[i].lower in DETERMINERS):
         return None
+    if _POSSESSIVE_END.search(tokens[j - 1].text) and j < len(tokens) and tokens[j].text.isalpha():
+        return None  # 'said the GOP's goal was …': the owner of the clause's subject
     return noun_phrase(tokens, i, j - 1)
+
+
+_POSSESSIVE_END = re.compile(r"\w[’']s$")
 
 
 def _description_word(text: str) -> bool:
@@ -257,7 +310,90 @@ def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
         if tokens[i].lower not in DETERMINERS:
             i = _coordinated_role(tokens, i)
         return noun_phrase(tokens, i, j)
+    return _modified_group(tokens, j) or _quantifier(tokens, j)
+
+
+# Adjectives between a group noun and its preposition: 'officials familiar with the talks'.
+_POSTMODIFIERS = {"familiar", "close", "briefed", "involved", "knowledgeable", "loyal", "allied"}
+
+
+def _modified_group(tokens: list[Token], j: int) -> Mention | None:
+    """'Experts on North Korea said', 'attorneys for the family said', 'most of them said': a
+    group, role or quantity with a prepositional phrase after it, ending at tokens[j]."""
+    if not tokens[j].text.isalpha() or tokens[j].lower in VERBISH | _NUMBERS:
+        return None  # 'the mother of three said': a role, for the resolver
+    for p in range(j, max(0, j - 9), -1):
+        t = tokens[p]
+        if t.text in _PHRASE_BOUNDARIES or t.lower in CUE_WORDS or t.lower in AUXILIARIES:
+            return None
+        if t.lower in {"who", "which", "that", "but", "or"} or t.text.endswith("ed"):
+            return None
+        if t.lower not in {"on", "for", "of", "from", "in", "at", "with"} or p < 1:
+            continue
+        h = p - 1 if tokens[p - 1].lower not in _POSTMODIFIERS or p < 2 else p - 2
+        head = tokens[h].lower
+        if head in QUANTIFIERS and t.lower == "of":
+            first = h - 1 if h >= 1 and tokens[h - 1].lower in DETERMINERS else h
+            kind = "group"
+        elif head in GROUP_NOUNS or head.rstrip("s") in ROLE_NOUNS:
+            inner = _np_ending_at(tokens, h)
+            if inner is None:
+                return None
+            first = _index_at(tokens, inner.start)
+            kind = inner.kind if inner.kind in {"group", "nominal"} else "nominal"
+        else:
+            return None
+        if not _opens_a_subject(tokens, first):
+            return None  # 'to target voters in swing states', 'with Democrats from …'
+        words = tokens[first : j + 1]
+        return Mention(
+            " ".join(w.text for w in words),
+            words[0].start,
+            words[-1].end,
+            kind,
+            definite=words[0].lower in {"the", "his", "her", "their", "its"},
+        )
     return None
+
+
+def _quantifier(tokens: list[Token], j: int) -> Mention | None:
+    """'Some say …', '…, and many said …': a quantity standing alone as the subject."""
+    tok = tokens[j]
+    if tok.lower not in QUANTIFIERS - {"one", "each"}:
+        return None
+    if j > 0 and tokens[j - 1].text not in _PHRASE_BOUNDARIES | {"but", "while"}:
+        return None
+    return Mention(tok.text, tok.start, tok.end, "group", definite=False)
+
+
+def _opens_a_subject(tokens: list[Token], first: int) -> bool:
+    """A phrase starting at tokens[first] can be a subject: it opens the sentence or follows
+    a comma or a conjunction, not a verb or a preposition."""
+    if first == 0:
+        return True
+    before = tokens[first - 1]
+    return before.text in _PHRASE_BOUNDARIES or before.lower in _SUBJECT_OPENERS
+
+
+_NUMBERS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+
+_SUBJECT_OPENERS = {
+    "and",
+    "but",
+    "while",
+    "that",
+    "when",
+    "as",
+    "because",
+    "although",
+    "though",
+    "if",
+    "since",
+    "so",
+    "yet",
+    "still",
+    "now",
+}
 
 
 def _coordinated_role(tokens: list[Token], i: int) -> int:
@@ -348,11 +484,27 @@ def _index_at(tokens: list[Token], start: int) -> int:
     return next(n for n, t in enumerate(tokens) if t.start == start)
 
 
+_DASHES = {"—", "–", "--"}
+
+
+def _after_dateline(tokens: list[Token]) -> int:
+    """Where a sentence starts after a dateline ('NORLAND — Sen. Ann Li …', 'PARIS (AP) —'):
+    the dateline is no subject."""
+    for k, tok in enumerate(tokens[:8]):
+        if tok.text in _DASHES:
+            return k + 1 if k >= 1 else 0
+        if not (tok.text.isupper() or tok.text in {",", ".", "(", ")"}):
+            return 0
+    return 0
+
+
 def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
     """The subject of a sentence's main clause, for participle cues ('…, saying "…"')."""
-    start = 0
-    if tokens and (tokens[0].lower in OPENERS or _participial_opener(tokens)):
-        comma = next((k for k, t in enumerate(tokens[:limit]) if t.text == ","), None)
+    start = _after_dateline(tokens)
+    if start < len(tokens) and (
+        tokens[start].lower in OPENERS or _participial_opener(tokens[start:])
+    ):
+        comma = next((k for k in range(start, limit) if tokens[k].text == ","), None)
         if comma is None:
             return None
         start = comma + 1
@@ -381,8 +533,37 @@ def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
     ):
         end += 1
     if end > start and is_name_token(tokens[end - 1]):
+        if _POSSESSIVE_END.search(tokens[end - 1].text) and end < limit:
+            appositive = _possessed_appositive(tokens, end, limit)
+            if appositive is not None:
+                return appositive
         return noun_phrase(tokens, start, end - 1)
     return None
+
+
+def _possessed_appositive(tokens: list[Token], k: int, limit: int) -> Mention | None:
+    """'Li's wife, Ana, is …': the name set off after the owner's noun is the subject, and a
+    kin noun gives its gender (and usually the owner's surname)."""
+    noun = tokens[k]
+    if not (noun.text.isalpha() and noun.text.islower()) or k + 2 >= limit:
+        return None
+    if tokens[k + 1].text != ",":
+        return None
+    end = k + 2
+    while end < limit and is_name_token(tokens[end]):
+        end += 1
+    if end == k + 2 or end >= len(tokens) or tokens[end].text != ",":
+        return None
+    mention = name_mention(tokens, k + 2, end - 1)
+    if mention is None or mention.name is None:
+        return None
+    if mention.gender is None:
+        female, male = noun.lower in FEMALE_NOUNS, noun.lower in MALE_NOUNS
+        mention.gender = "f" if female else "m" if male else None
+    owner = re.sub(r"[’']s$", "", tokens[k - 1].text)
+    if noun.lower in FAMILY_NOUNS and " " not in mention.name and owner[:1].isupper():
+        mention.name = f"{mention.name} {owner}"  # 'Li's wife, Ana' is Ana Li
+    return mention
 
 
 def _title_of(tokens: list[Token], k: int, limit: int) -> bool:

@@ -67,7 +67,7 @@ _ABBREVIATIONS = {
 }
 # Quotation marks: curly, guillemets, straight, and the doubled apostrophes some archives use.
 _QUOTE_MARK = re.compile(r"''|``|[\"“”„«»]")
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?]+(?:''|[\"”’')\]])*(?=\s+(?:''|``|[\"“‘(\[])?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,11 @@ def _is_attribution_tail(tail: str) -> bool:
     from indexer.extract.lang.en.cues import CUE_WORDS
 
     match = _TAIL_SUBJECT_FIRST.match(tail) or _TAIL_CUE_FIRST.match(tail)
-    return match is not None and match.group(1) in CUE_WORDS
+    if match is None or match.group(1) not in CUE_WORDS:
+        return False
+    rest = tail[match.end(1) :].strip()
+    # 'Bush said on Friday.' is a tail; 'Li plans to visit the port on Sunday, …' is a sentence
+    return not re.match(r"(?:to|that)\b", rest)
 
 
 def _join_attribution_tails(
@@ -226,6 +230,7 @@ def _join_attribution_tails(
                 prev[2] == span[2]
                 and text[prev[1] - 1] in "\"”»'"
                 and len(tail) < 90
+                and not _QUOTE_MARK.search(tail)  # 'He writes that "…"' has words of its own
                 and _is_attribution_tail(tail)
             ):
                 joined[-1] = (prev[0], span[1], prev[2])

@@ -229,6 +229,16 @@ CLAUSE_OPENERS = {
     "once",
 }
 
+# Words after a comma that open a second clause, ending a reported one when a cue follows:
+# '… , though she acknowledged …'.
+CLAUSE_JOINERS = {"but", "while", "and", "though", "although", "as", "even", "whereas"}
+
+# Words after a comma that end an adverbial tail behind a cue: '… , officials said Friday, as …'.
+TAIL_SUBORDINATORS = {"as", "while", "when", "after", "before", "because", "although", "though"}
+
+# Words whose contraction opens a reported clause after a bare cue: 'said that’s wrong'.
+CONTRACTED_OPENERS = {"that", "what", "here", "who"}
+
 # Auxiliaries before a participle that make it passive: 'was criticized', 'has been cited'.
 PASSIVE_AUXILIARIES = {"is", "are", "was", "were", "be", "been", "being", "get", "got"}
 

@@ -183,6 +183,8 @@ CUE_PARTICLES = {
     "complain": {"about", "of"},
 }
 PARTICLE_ONLY_CUES = {"speak", "talk", "refer", "point", "hint", "lobby", "boast", "brag"}
+# Particles that make a cue verb something else: 'she called in to a radio show'.
+NOT_CUE_PARTICLES = {"call": {"in", "into", "off", "up", "back", "out"}}
 
 # Verbs of intention whose content is a to-infinitive: 'Clinton plans to call on …'.
 INTENT_CUES = {
@@ -311,6 +313,10 @@ PARTICIPLE_LEMMAS = {
     "refusing": "refuse",
     "hoping": "hope",
 }
+
+# Participles after a comma that end a reported clause: what follows is a second attribution
+# to the same speaker ('X said …, arguing that …'), not part of the first.
+CLAUSE_PARTICIPLES = (PARTICIPLE_CUES | set(PARTICIPLE_LEMMAS)) - {"referring", "describing"}
 
 # Base forms that are cues after a plural or first-person subject: "Republicans believe …"
 _BASE_FORM_CUES = {

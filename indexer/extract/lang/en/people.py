@@ -328,6 +328,23 @@ MALE_NOUNS = {
     "businessman",
 }
 
+# Generational suffixes: 'John Roberts Jr.' is filed as John Roberts unless a namesake needs it.
+GENERATIONAL_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+# Kin who usually share a surname: 'Li's wife, Ana' is Ana Li.
+FAMILY_NOUNS = {
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "mother",
+    "father",
+    "widow",
+    "widower",
+}
+
 FEMALE_NAMES = {
     "hillary",
     "nancy",
