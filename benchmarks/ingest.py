@@ -164,6 +164,12 @@ def main() -> None:
     parser.add_argument("--quotes", type=int, default=100_000)
     parser.add_argument("--home", type=Path, help="where the services and files live")
     parser.add_argument("--keep", action="store_true", help="leave the services running")
+    parser.add_argument(
+        "--embeddings",
+        choices=["off", "local"],
+        default="off",
+        help="ONRECORD_EMBEDDINGS for the end-to-end ingest (off: the keyword-only figures)",
+    )
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="onrecord-bench-"))
     home.mkdir(parents=True, exist_ok=True)
@@ -190,6 +196,7 @@ def main() -> None:
             ONRECORD_MEILI_URL=meili_url,
             ONRECORD_MEILI_MASTER_KEY=key,
             ONRECORD_MEILI_INDEX=e2e_index,
+            ONRECORD_EMBEDDINGS=args.embeddings,
         )
         migrate.upgrade(cluster.url("onrecord_e2e"))
         print("1. end to end: onrecord ingest")
