@@ -79,6 +79,16 @@ class Settings(BaseSettings):
         description="Wrong or revoked API keys per client address; past it every request "
         "with a key is 429, before any database lookup.",
     )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate limits are counted: `memory://` (this process) or a Redis URL "
+        "(redis://[:PASSWORD@]HOST:6379/0) that every API process shares; never logged with "
+        "its password. While Redis is down each process counts alone (one log line).",
+    )
+    rate_limit_key_prefix: str = Field(
+        default="onrecord-limits",
+        description="Prefix of the rate limit keys in a shared store (one per deployment).",
+    )
     editor_session_hours: float = Field(
         default=12.0,
         gt=0,
