@@ -181,3 +181,37 @@ def test_api_processes_behind_haproxy_enforce_one_shared_limit(
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+# --- the compose stack ---------------------------------------------------------------------
+
+
+def test_compose_points_every_replica_at_redis_and_names_only_real_settings() -> None:
+    import yaml
+
+    from db.settings import Settings
+
+    services = yaml.safe_load((REPO / "compose.yaml").read_text())["services"]
+    assert {"redis", "api", "worker", "lb"} <= set(services)
+    assert services["api"]["command"][:2] == ["onrecord", "serve"]
+    assert services["worker"]["command"] == ["onrecord", "worker"]
+    for name in ("api", "worker", "migrate"):
+        env = services[name]["environment"]
+        assert env["ONRECORD_RATE_LIMIT_STORAGE"].startswith("redis://")
+        known = {f"ONRECORD_{field.upper()}" for field in Settings.model_fields}
+        assert {key for key in env if key.startswith("ONRECORD_")} <= known
+    assert "replicas" in services["api"]["deploy"]
+    trusted = services["api"]["environment"]["ONRECORD_TRUSTED_PROXIES"]
+    assert services["lb"]["networks"]["default"]["ipv4_address"] == trusted
+
+
+def test_the_load_balancer_config_is_valid() -> None:
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not Path(haproxy).exists():
+        pytest.skip("haproxy is not installed (Debian package `haproxy`; .ci/run installs it)")
+    checked = subprocess.run(
+        [haproxy, "-c", "-f", str(REPO / "deploy" / "haproxy.cfg")],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
