@@ -88,6 +88,55 @@ def test_an_unreachable_redis_counts_in_the_process_and_logs_once_without_passwo
     assert "hunter2" not in caplog.text
 
 
+def start_redis(port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port, socket_connect_timeout=0.2)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            return server
+        except redis.RedisError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.05)
+
+
+def test_limits_go_back_to_redis_when_it_answers_again(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (Debian package `redis-server`)")
+    monkeypatch.setattr("api.rate_limits.SHARED_RETRY", 0.2)
+    port = free_port()
+    server = start_redis(port)
+    limits = limiter("recovery", storage=f"redis://127.0.0.1:{port}/0")
+    client = redis.Redis(port=port)
+    try:
+        with caplog.at_level(logging.WARNING, logger="api.rate_limits"):
+            limits.hit("search", "ip:198.51.100.7")
+            assert client.keys("recovery:*")  # counted in Redis
+            server.terminate()
+            server.wait(timeout=10)
+            limits.hit("search", "ip:198.51.100.7")  # counted here: no error
+            server = start_redis(port)  # empty: nothing was saved
+            time.sleep(0.3)
+            limits.hit("search", "ip:198.51.100.7")
+            assert client.keys("recovery:*")  # counted in Redis again
+        messages = [record.getMessage() for record in caplog.records]
+        assert len(messages) == 2, messages
+        assert "unreachable" in messages[0]
+        assert "answers again" in messages[1]
+    finally:
+        client.close()
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def test_storage_schemes_other_than_memory_and_redis_are_refused_without_the_url() -> None:
     with pytest.raises(ValueError) as raised:
         limiter("unused", storage="mongodb://user:hunter2@db.example/limits")
