@@ -16,9 +16,17 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from db.vocabulary import EmbeddingsMode
 
+# Where rate limits may be counted: the process's memory, or Redis (the redis package ships).
+RATE_LIMIT_STORAGE_SCHEMES = frozenset(
+    {"memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster"}
+)
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ONRECORD_", extra="ignore")
+    # errors name the setting and the reason, never the value (URLs and keys hold secrets)
+    model_config = SettingsConfigDict(
+        env_prefix="ONRECORD_", extra="ignore", hide_input_in_errors=True
+    )
 
     database_url: str | None = Field(
         default=None,
@@ -193,6 +201,17 @@ class Settings(BaseSettings):
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
             return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in RATE_LIMIT_STORAGE_SCHEMES:
+            raise ValueError(
+                f"ONRECORD_RATE_LIMIT_STORAGE: scheme {scheme!r} is not one of "
+                f"{', '.join(sorted(RATE_LIMIT_STORAGE_SCHEMES))}"
+            )
         return value
 
     @field_validator("fetch_allow_networks")

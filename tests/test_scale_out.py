@@ -22,11 +22,12 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+from pydantic import ValidationError
 
 from api.errors import APIError
 from api.rate_limits import RateLimits
 from db.services import free_port
-from db.settings import ResolvedSettings
+from db.settings import ResolvedSettings, Settings
 from tests.conftest import REPO, cli_env
 
 REDIS_URL = os.environ.get("ONRECORD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -138,10 +139,11 @@ def test_limits_go_back_to_redis_when_it_answers_again(
 
 
 def test_storage_schemes_other_than_memory_and_redis_are_refused_without_the_url() -> None:
-    with pytest.raises(ValueError) as raised:
-        limiter("unused", storage="mongodb://user:hunter2@db.example/limits")
+    with pytest.raises(ValidationError) as raised:
+        Settings(rate_limit_storage="mongodb://user:hunter2@db.example/limits")
     assert "'mongodb'" in str(raised.value)
     assert "hunter2" not in str(raised.value)
+    assert Settings(rate_limit_storage="rediss://:pw@redis.example:6380/2").rate_limit_storage
 
 
 # --- two `onrecord serve` processes behind HAProxy ---------------------------------------
@@ -237,8 +239,6 @@ def test_api_processes_behind_haproxy_enforce_one_shared_limit(
 
 def test_compose_points_every_replica_at_redis_and_names_only_real_settings() -> None:
     import yaml
-
-    from db.settings import Settings
 
     services = yaml.safe_load((REPO / "compose.yaml").read_text())["services"]
     assert {"redis", "api", "worker", "lb"} <= set(services)
