@@ -197,6 +197,7 @@ def test_api_processes_behind_haproxy_enforce_one_shared_limit(
         "ONRECORD_RATE_LIMIT_STORAGE": REDIS_URL,
         "ONRECORD_RATE_LIMIT_KEY_PREFIX": redis_prefix,
         "ONRECORD_RATE_LIMIT_SEARCH": "10/minute",
+        "ONRECORD_RATE_LIMIT_AUTH_FAILURE": "3/minute",
     }
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -219,11 +220,16 @@ def test_api_processes_behind_haproxy_enforce_one_shared_limit(
 
         with httpx.Client(base_url=f"http://127.0.0.1:{front}", timeout=30) as client:
             answers = [client.get("/v1/search", params={"q": "budget"}) for _ in range(12)]
+            wrong = {"X-API-Key": "not-a-key"}
+            guesses = [client.get("/v1/search", headers=wrong) for _ in range(4)]
         served_by = [answer.headers["X-Served-By"] for answer in answers]
         codes = [answer.status_code for answer in answers]
         assert served_by == ["api0", "api1"] * 6  # the balancer alternates between processes
         assert codes == [200] * 10 + [429, 429]  # and the 11th request is refused by either
         assert answers[10].json()["error"]["code"] == "rate_limited"
+        # wrong keys count against the address in every process alike
+        assert [guess.status_code for guess in guesses] == [401, 401, 401, 429]
+        assert {guess.headers["X-Served-By"] for guess in guesses} == {"api0", "api1"}
     finally:
         for process in reversed(processes):
             process.terminate()
