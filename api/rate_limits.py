@@ -106,6 +106,15 @@ class RateLimits:
         if not self._counted(lambda limiter: limiter.test(item, kind, identity)):
             self._refuse(item, kind, identity)
 
+    def health(self) -> str:
+        """Where limits are counted, for the readiness probe: `ok` (the shared store answers),
+        `in this process` (memory://), or why the shared store is not used right now."""
+        if self.shared is self.local:
+            return "in this process"
+        if self.shared.storage.check():
+            return "ok"
+        return "unreachable: counted in this process"
+
     def _counted(self, call: Callable[[SlidingWindowCounterRateLimiter], T]) -> T:
         """`call` on the shared limiter, or on this process's while the shared store is down."""
         if self.shared is self.local:

@@ -68,6 +68,7 @@ def test_limiters_over_one_redis_share_one_allowance(redis_prefix: str) -> None:
     assert answers == [False, False, False, True]
     assert refused(first, "ip:198.51.100.7")
     assert not refused(second, "ip:198.51.100.8")  # another address has its own allowance
+    assert first.health() == "ok"
     # the failed-authentication limit is shared the same way
     for _ in range(3):
         first.hit("auth", "ip:198.51.100.9")
@@ -87,6 +88,7 @@ def test_an_unreachable_redis_counts_in_the_process_and_logs_once_without_passwo
     assert len(warnings) == 1, warnings
     assert f"redis://127.0.0.1:{port}/0 unreachable" in warnings[0]
     assert "hunter2" not in caplog.text
+    assert limits.health() == "unreachable: counted in this process"
 
 
 def start_redis(port: int) -> subprocess.Popen[bytes]:
@@ -222,6 +224,7 @@ def test_api_processes_behind_haproxy_enforce_one_shared_limit(
             answers = [client.get("/v1/search", params={"q": "budget"}) for _ in range(12)]
             wrong = {"X-API-Key": "not-a-key"}
             guesses = [client.get("/v1/search", headers=wrong) for _ in range(4)]
+            ready = client.get("/readyz").json()["checks"]
         served_by = [answer.headers["X-Served-By"] for answer in answers]
         codes = [answer.status_code for answer in answers]
         assert served_by == ["api0", "api1"] * 6  # the balancer alternates between processes
@@ -230,6 +233,7 @@ def test_api_processes_behind_haproxy_enforce_one_shared_limit(
         # wrong keys count against the address in every process alike
         assert [guess.status_code for guess in guesses] == [401, 401, 401, 429]
         assert {guess.headers["X-Served-By"] for guess in guesses} == {"api0", "api1"}
+        assert ready["rate_limits"] == "ok"
     finally:
         for process in reversed(processes):
             process.terminate()
