@@ -146,7 +146,11 @@ def create_app(stores: Stores, extract: Extractor, webhooks: WebhookClient) -> F
     app.state.alert_worker = alert_worker
     app.state.webhook_client = webhooks
     app.state.rate_limits = RateLimits(
-        settings.rate_limit_search, settings.rate_limit_write, settings.rate_limit_auth_failure
+        settings.rate_limit_search,
+        settings.rate_limit_write,
+        settings.rate_limit_auth_failure,
+        storage=settings.rate_limit_storage,
+        key_prefix=settings.rate_limit_key_prefix,
     )
     app.state.extract = extraction.extract
     errors.install(app)

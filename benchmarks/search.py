@@ -9,6 +9,14 @@ otherwise QUOTES synthetic quotes are ingested first into private services. The 
 Meilisearch work — the direct requests carry the body the API builds for the same parameters
 — so the difference is the API's own cost. Three kinds of search: words (with the four facet
 counts the API returns by default), words + facet filters, and a speaker filter sorted by date.
+
+Each cell's requests run in `CHUNKS` slices, the two sides alternating ABBA (direct, API, API,
+direct, …) so drift in the machine's load falls on both. The load generator shares the cores:
+its own CPU (this process, per side, as a share of one core over that side's wall time) is
+printed beside each cell, since a busy generator pushes the ratio toward 1. A request whose
+keep-alive connection the server closed while idle (uvicorn closes them after 5 s) is sent
+again, at most `RETRIES` times, counted in the `retries` column; connections idle at most
+`KEEPALIVE` seconds on our side.
 """
 
 from __future__ import annotations
@@ -39,6 +47,10 @@ from db.search_index import FACETS, SearchIndex, SearchQuery  # noqa: E402
 from db.services import MeiliProcess, PostgresCluster, free_port  # noqa: E402
 
 CONCURRENCY = (1, 8, 32)
+CHUNKS = 6  # slices per cell, the sides alternating ABBA
+RETRIES = 2  # resends of a request whose idle connection the server had closed
+KEEPALIVE = 2.0  # seconds a client connection may idle, below uvicorn's 5 s
+IDLE_DISCONNECTS = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 def searches(kind: str, count: int) -> list[tuple[dict, SearchQuery]]:
@@ -69,20 +81,44 @@ def searches(kind: str, count: int) -> list[tuple[dict, SearchQuery]]:
     return found
 
 
-async def load(send, requests: list, concurrency: int) -> tuple[list[float], float]:
-    """Latencies (ms) of every request and the wall time, `concurrency` in flight."""
-    latencies: list[float] = []
-    queue = iter(requests)
+class Side:
+    """One side of a cell: its latencies, wall and CPU seconds summed over its slices."""
 
-    async def worker() -> None:
-        for item in queue:
-            started = time.perf_counter()
-            await send(item)
-            latencies.append((time.perf_counter() - started) * 1000)
+    def __init__(self, send) -> None:
+        self.send = send
+        self.latencies: list[float] = []
+        self.wall = 0.0
+        self.cpu = 0.0
+        self.retries = 0
 
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return latencies, time.perf_counter() - started
+    async def sent(self, item) -> None:
+        for attempt in range(RETRIES + 1):
+            try:
+                await self.send(item)
+                return
+            except IDLE_DISCONNECTS:
+                if attempt == RETRIES:
+                    raise
+                self.retries += 1
+
+    async def load(self, requests: list, concurrency: int) -> None:
+        """Every request of `requests`, `concurrency` in flight; latencies in ms."""
+        queue = iter(requests)
+
+        async def worker() -> None:
+            for item in queue:
+                started = time.perf_counter()
+                await self.sent(item)
+                self.latencies.append((time.perf_counter() - started) * 1000)
+
+        cpu, started = time.process_time(), time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        self.wall += time.perf_counter() - started
+        self.cpu += time.process_time() - cpu
+
+    def figures(self) -> list[float]:
+        lat = self.latencies
+        return [pct(lat, 50), pct(lat, 95), pct(lat, 99), len(lat) / self.wall]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -95,7 +131,9 @@ async def measure(api_url: str, meili_url: str, key: str, index: str, total: int
         pairs = searches(kind, total)
         for concurrency in CONCURRENCY:
             limits = httpx.Limits(
-                max_connections=concurrency, max_keepalive_connections=concurrency
+                max_connections=concurrency,
+                max_keepalive_connections=concurrency,
+                keepalive_expiry=KEEPALIVE,
             )
             headers = {"Accept-Encoding": "identity", "Authorization": f"Bearer {key}"}
             async with (
@@ -116,15 +154,21 @@ async def measure(api_url: str, meili_url: str, key: str, index: str, total: int
                     response = await api.get("/v1/search", params=pair[0])
                     response.raise_for_status()
 
-                await load(direct, pairs[:50], concurrency)  # warm both paths
-                await load(through_api, pairs[:50], concurrency)
-                d_lat, d_wall = await load(direct, pairs, concurrency)
-                a_lat, a_wall = await load(through_api, pairs, concurrency)
+                await Side(direct).load(pairs[:50], concurrency)  # warm both paths
+                await Side(through_api).load(pairs[:50], concurrency)
+                d, a = Side(direct), Side(through_api)
+                size = -(-total // CHUNKS)
+                for n, start in enumerate(range(0, total, size)):
+                    chunk = pairs[start : start + size]
+                    for side in (d, a) if n % 2 == 0 else (a, d):
+                        await side.load(chunk, concurrency)
             row = {
                 "kind": kind,
                 "concurrency": concurrency,
-                "direct": [pct(d_lat, 50), pct(d_lat, 95), pct(d_lat, 99), total / d_wall],
-                "api": [pct(a_lat, 50), pct(a_lat, 95), pct(a_lat, 99), total / a_wall],
+                "direct": d.figures(),
+                "api": a.figures(),
+                "generator_cpu": [d.cpu / d.wall, a.cpu / a.wall],
+                "retries": d.retries + a.retries,
             }
             rows.append(row)
             print_row(row)
@@ -137,7 +181,8 @@ def print_row(row: dict) -> None:
         f"{row['kind']:<24}{row['concurrency']:>3}  "
         f"{d[0]:6.1f} {d[1]:6.1f} {d[2]:6.1f} {d[3]:7.0f}   "
         f"{a[0]:6.1f} {a[1]:6.1f} {a[2]:6.1f} {a[3]:7.0f}   "
-        f"{a[3] / d[3]:5.2f} {a[0] - d[0]:+6.1f}",
+        f"{a[3] / d[3]:5.2f} {a[0] - d[0]:+6.1f}   "
+        f"{row['generator_cpu'][0]:4.0%} {row['generator_cpu'][1]:4.0%} {row['retries']:>3}",
         flush=True,
     )
 
@@ -214,11 +259,13 @@ def main() -> None:
         )
         print(
             f"{'':<24}{'':>3}  {'straight to Meilisearch (ms, req/s)':<32}  "
-            f"{'through the API (ms, req/s)':<32}  api/direct"
+            f"{'through the API (ms, req/s)':<32}  api/direct      "
+            f"generator CPU"
         )
         print(
             f"{'search':<24}{'c':>3}  {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7}   "
-            f"{'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7}   {'thr':>5} {'p50 +ms':>6}"
+            f"{'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7}   {'thr':>5} {'p50 +ms':>6}   "
+            f"{'dir':>4} {'api':>4} {'retries':>3}"
         )
         asyncio.run(
             measure(api_url, services["meili_url"], search_key, services["index"], args.requests)

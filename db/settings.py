@@ -16,9 +16,17 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from db.vocabulary import EmbeddingsMode
 
+# Where rate limits may be counted: the process's memory, or Redis (the redis package ships).
+RATE_LIMIT_STORAGE_SCHEMES = frozenset(
+    {"memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster"}
+)
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ONRECORD_", extra="ignore")
+    # errors name the setting and the reason, never the value (URLs and keys hold secrets)
+    model_config = SettingsConfigDict(
+        env_prefix="ONRECORD_", extra="ignore", hide_input_in_errors=True
+    )
 
     database_url: str | None = Field(
         default=None,
@@ -78,6 +86,16 @@ class Settings(BaseSettings):
         default="10/minute",
         description="Wrong or revoked API keys per client address; past it every request "
         "with a key is 429, before any database lookup.",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate limits are counted: `memory://` (this process) or a Redis URL "
+        "(redis://[:PASSWORD@]HOST:6379/0) that every API process shares; never logged with "
+        "its password. While Redis is down each process counts alone (one log line).",
+    )
+    rate_limit_key_prefix: str = Field(
+        default="onrecord-limits",
+        description="Prefix of the rate limit keys in a shared store (one per deployment).",
     )
     editor_session_hours: float = Field(
         default=12.0,
@@ -183,6 +201,17 @@ class Settings(BaseSettings):
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
             return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in RATE_LIMIT_STORAGE_SCHEMES:
+            raise ValueError(
+                f"ONRECORD_RATE_LIMIT_STORAGE: scheme {scheme!r} is not one of "
+                f"{', '.join(sorted(RATE_LIMIT_STORAGE_SCHEMES))}"
+            )
         return value
 
     @field_validator("fetch_allow_networks")

@@ -38,6 +38,7 @@ def test_health_and_readiness(api: httpx.Client) -> None:
         "meilisearch": "ok",
         "index_worker": "ok",
         "alert_worker": "ok",
+        "rate_limits": "in this process",
     }
 
 

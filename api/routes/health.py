@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import AlertWorkerDep, IndexDep, IndexWorkerDep, SessionFactoryDep, SettingsDep
+from api.deps import (
+    AlertWorkerDep,
+    IndexDep,
+    IndexWorkerDep,
+    RateLimitsDep,
+    SessionFactoryDep,
+    SettingsDep,
+)
 from api.schemas import Health
 from api.services.health import readiness
 
@@ -25,9 +32,10 @@ def get_readiness(
     index: IndexDep,
     worker: IndexWorkerDep,
     alert_worker: AlertWorkerDep,
+    limits: RateLimitsDep,
 ) -> JSONResponse:
     """PostgreSQL and Meilisearch are reachable and the index and alert workers run (503
-    otherwise); the outbox backlog."""
+    otherwise); the outbox backlog; where rate limits are counted."""
     timed = index.with_timeout(settings.index_write_timeout)
-    health = readiness(factory, timed, worker.health(), alert_worker.health())
+    health = readiness(factory, timed, worker.health(), alert_worker.health(), limits)
     return JSONResponse(health.model_dump(), status_code=200 if health.status == "ok" else 503)

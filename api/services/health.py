@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.rate_limits import RateLimits
 from api.schemas import Health
 from db.index_sync import outbox
 from db.index_sync.worker import WorkerHealth
@@ -17,13 +18,15 @@ def readiness(
     index: SearchIndex,
     worker: WorkerHealth,
     alert_worker: WorkerHealth,
+    limits: RateLimits,
 ) -> Health:
     """Each store checked, never raising: an unreachable one is reported, not an error.
 
     The session is opened here rather than taken per request, so a database that is down
     becomes a check result instead of a 503 from the dependency. `index` should give up soon
     (a stalled Meilisearch is reported as unreachable, not waited for). A worker retrying
-    after failures is still ready (it says why); a stopped one is not.
+    after failures is still ready (it says why); a stopped one is not. Nor does a shared
+    rate limit store that is down make a process unready: it counts limits alone meanwhile.
     """
     checks = {}
     backlog = None
@@ -36,7 +39,8 @@ def readiness(
     checks["meilisearch"] = "ok" if index.healthy() else "unreachable"
     checks["index_worker"] = worker.status
     checks["alert_worker"] = alert_worker.status
-    workers = ("index_worker", "alert_worker")
+    checks["rate_limits"] = limits.health()
+    workers = ("index_worker", "alert_worker", "rate_limits")
     ready = (
         all(v == "ok" for k, v in checks.items() if k not in workers)
         and worker.alive
