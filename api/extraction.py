@@ -1,10 +1,10 @@
 """Extraction for `POST /v1/articles`, in worker processes outside the API's interpreter.
 
 Extraction is CPU work in Python: run in a request thread it holds the interpreter lock and
-slows every search the event loop serves meanwhile. Worker processes (spawned on first use,
-so tests and a read-only server never start them) keep the API responsive; a bound on the
-articles running or waiting turns a flood of huge posts into 503 + Retry-After instead of
-an ever longer queue.
+slows every search the event loop serves meanwhile. Worker processes (started in the
+background when the API starts, so no POST waits for a spawn and an import) keep the API
+responsive; a bound on the articles running or waiting turns a flood of huge posts into
+503 + Retry-After instead of an ever longer queue.
 """
 
 from __future__ import annotations
@@ -51,6 +51,11 @@ class ExtractionPool:
                 raise
         finally:
             self._slots.release()
+
+    def warm(self) -> None:
+        """Start the workers and load the extractor in them now, without waiting: the
+        first POST then costs what every other one does."""
+        self._executor().submit(self._extract, "", None)
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:

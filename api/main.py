@@ -119,6 +119,7 @@ def create_app(stores: Stores, extract: Extractor, webhooks: WebhookClient) -> F
             await searcher.open()
         except SearchIndexError as exc:
             log.warning("search index not ready at start: %s", exc)
+        extraction.warm()
         worker.start()
         alert_worker.start()
         yield

@@ -545,3 +545,23 @@ def test_docs_load_no_script_from_elsewhere(api: httpx.Client) -> None:
     for source in sources:
         assert api.get(source).status_code == 200, source
     assert api.get("/redoc").status_code == 404
+
+
+def test_the_extraction_workers_start_with_the_api_not_on_the_first_post() -> None:
+    """A CMS's first POST must not wait for a process spawn and the extractor's import."""
+    import multiprocessing
+
+    from api.extraction import ExtractionPool
+
+    before = {p.pid for p in multiprocessing.active_children()}
+    pool = ExtractionPool(extract_quotes, workers=1, waiting=1)
+    try:
+        pool.warm()
+        deadline = time.monotonic() + 30
+        while not {p.pid for p in multiprocessing.active_children()} - before:
+            assert time.monotonic() < deadline, "no extraction worker started"
+            time.sleep(0.05)
+        quotes = pool.extract('"The ferry is late," said Ivo Rask.', None)
+        assert [q.speaker for q in quotes] == ["Ivo Rask"]
+    finally:
+        pool.close()
