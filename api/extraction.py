@@ -72,7 +72,11 @@ class ExtractionPool:
         pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
+        """Stop the workers: idle ones would otherwise keep the server from exiting."""
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
+            workers = list(pool._processes.values())  # this pool's own, none of another's
             pool.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                worker.terminate()
