@@ -44,10 +44,11 @@ class Instance:
 
 
 @contextmanager
-def throwaway_instance(prefix: str) -> Iterator[Instance]:
-    """Start, migrate, hand over; stop both services and remove the home afterwards."""
+def throwaway_instance(prefix: str, durable: bool = False) -> Iterator[Instance]:
+    """Start, migrate, hand over; stop both services and remove the home afterwards.
+    PostgreSQL runs without fsync unless `durable` (a user's instance always fsyncs)."""
     home = Path(tempfile.mkdtemp(prefix=prefix))
-    cluster = PostgresCluster(home / "postgres", durable=False)
+    cluster = PostgresCluster(home / "postgres", durable=durable)
     meili = MeiliProcess(home / "meilisearch", find_meili_bin(Settings()))
     try:
         database_url = cluster.start()

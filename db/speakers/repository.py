@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import Quote, Speaker, SpeakerMerge
@@ -228,17 +228,41 @@ class SpeakerRow:
     )
 
 
+_SPEAKER_LOCK_CLASS = 0x5E4C  # advisory locks (class, hash of a lookup key); see below
+
+
+def lock_speaker_keys(session: Session, keys: Iterable[str]) -> None:
+    """Hold, until this transaction ends, a lock on each speaker lookup key, taken in the
+    order of their lock ids (after the article locks, which every writer takes first), so
+    two writers cannot deadlock on them."""
+    keys = sorted(set(keys))
+    if keys:
+        session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(:cls, h) FROM (SELECT DISTINCT hashtext(k) AS h"
+                " FROM unnest(CAST(:keys AS text[])) AS k ORDER BY h) AS ids"
+            ),
+            {"cls": _SPEAKER_LOCK_CLASS, "keys": keys},
+        )
+
+
 class SpeakerCandidates:
     """Every stored speaker a batch of names could be, fetched in one query, answering
     resolution's questions from memory; speakers created meanwhile join in.
 
     Entries are light rows until one is chosen (`load`); then the ORM speaker replaces its
     row. Nothing is flushed here: the caller writes the batch's new speakers in one INSERT.
+
+    Before fetching, the transaction locks what it looks up (surname prefixes, organisation
+    keys, unparsed names) until it ends: a writer in another process resolving the same
+    person waits for this one to commit and then finds its new record, instead of both
+    creating one (with two slugs, so no unique key would catch it).
     """
 
     def __init__(self, session: Session, names: Iterable[tuple[str, str | None]]):
         self.session = session
         exact, multi_word, prefixes, org_keys = set(), set(), set(), set()
+        locks = set()
         for name, kind in names:
             exact.add(name)
             if alias_identifies(name, kind):
@@ -247,8 +271,13 @@ class SpeakerCandidates:
                 person = parse_person(name)
                 if person is not None:
                     prefixes.add(person.surname_key[:4])
+                    locks.add(f"p:{person.surname_key[:4]}")
+                else:
+                    locks.add(f"n:{name}")
             else:
                 org_keys.add(org_key(name))
+                locks.add(f"o:{org_key(name)}")
+        lock_speaker_keys(session, locks)
         conditions = [Speaker.name.in_(exact), Speaker.name_key.in_(org_keys)]
         if multi_word:
             conditions.append(Speaker.aliases.overlap(sorted(multi_word)))
