@@ -7,7 +7,7 @@ to a thread for them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -17,7 +17,7 @@ from api.rate_limits import RateLimits
 from api.services.articles import Extractor
 from db.alerts.delivery import WebhookClient
 from db.alerts.worker import AlertWorker
-from db.index_sync.worker import IndexWorker
+from db.index_sync.worker import IndexWorker, WorkerHealth
 from db.search_index import AsyncSearcher, SearchIndex
 from db.settings import Settings
 
@@ -64,6 +64,18 @@ async def get_webhook_client(request: Request) -> WebhookClient:
     return request.app.state.webhook_client
 
 
+FeedURLCheck = Callable[[str], str | None]  # why a feed URL is refused before fetching, or None
+
+
+async def get_feed_url_check(request: Request) -> FeedURLCheck:
+    return request.app.state.feed_url_check
+
+
+async def get_feed_worker(request: Request) -> Callable[[], WorkerHealth] | None:
+    """The health of the feed worker this process runs (None: it runs none)."""
+    return request.app.state.feed_worker
+
+
 async def get_base_url(request: Request) -> str:
     """The scheme and host absolute URLs name (the public URL, or an allowed Host)."""
     return str(request.base_url).rstrip("/")
@@ -82,6 +94,8 @@ IndexWorkerDep = Annotated[IndexWorker, Depends(get_index_worker)]
 RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
 AlertWorkerDep = Annotated[AlertWorker, Depends(get_alert_worker)]
 WebhookClientDep = Annotated[WebhookClient, Depends(get_webhook_client)]
+FeedURLCheckDep = Annotated[FeedURLCheck, Depends(get_feed_url_check)]
+FeedWorkerDep = Annotated[Callable[[], WorkerHealth] | None, Depends(get_feed_worker)]
 BaseUrlDep = Annotated[str, Depends(get_base_url)]
 
 # Ids are PostgreSQL bigints: anything outside is a 422, never a database error.

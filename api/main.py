@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors
+from api.deps import FeedURLCheck
 from api.extraction import ExtractionPool
 from api.headers import CrossOriginAndFraming
 from api.middleware import (
@@ -50,7 +51,7 @@ from db import migrate
 from db.alerts.delivery import RetryPolicy, WebhookClient
 from db.alerts.worker import AlertWorker
 from db.api_keys import service as api_keys
-from db.index_sync.worker import IndexWorker
+from db.index_sync.worker import IndexWorker, WorkerHealth
 from db.records import Extractor
 from db.search_index import AsyncSearcher, SearchIndexError
 from db.stores import Stores
@@ -77,9 +78,17 @@ def _with_security_schemes(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
-def create_app(stores: Stores, extract: Extractor, webhooks: WebhookClient) -> FastAPI:
+def create_app(
+    stores: Stores,
+    extract: Extractor,
+    webhooks: WebhookClient,
+    feed_url_check: FeedURLCheck,
+    feed_worker: Callable[[], WorkerHealth] | None = None,
+) -> FastAPI:
     """The app; it owns `stores` from here on and closes them when it stops. `webhooks` is
-    the guarded HTTP client alert webhooks are delivered with."""
+    the guarded HTTP client alert webhooks are delivered with; `feed_url_check` says why a
+    feed URL is refused before it is fetched; `feed_worker` is the health of the feed worker
+    this process runs beside the API (`onrecord serve`), reported by /readyz."""
     settings, factory, index = stores.settings, stores.factory, stores.index
     migrate.ensure_migrated(stores.engine)
     searcher = AsyncSearcher(index)
@@ -146,6 +155,8 @@ def create_app(stores: Stores, extract: Extractor, webhooks: WebhookClient) -> F
     app.state.index_worker = worker
     app.state.alert_worker = alert_worker
     app.state.webhook_client = webhooks
+    app.state.feed_url_check = feed_url_check
+    app.state.feed_worker = feed_worker
     app.state.rate_limits = RateLimits(
         settings.rate_limit_search,
         settings.rate_limit_write,

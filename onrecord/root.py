@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from fastapi import FastAPI
 
     from db.settings import ResolvedSettings, Settings
@@ -33,9 +35,10 @@ def resolve_settings(settings: Settings) -> ResolvedSettings:
     return start_private_services(settings)
 
 
-def build_app(stores: Stores) -> FastAPI:
-    """The API over these stores, with the indexer's extractor for `POST /v1/articles` and
-    the guarded client (public addresses only, unless allowed) for alert webhooks."""
+def build_app(stores: Stores, feed_worker: FeedWorker | None = None) -> FastAPI:
+    """The API over these stores, with the indexer's extractor for `POST /v1/articles`, the
+    guarded client (public addresses only, unless allowed) for alert webhooks, the fetcher's
+    URL check for `POST /v1/feeds`, and the feed worker this process runs, if any (/readyz)."""
     from api.main import create_app
     from indexer.extract import extract_quotes
     from indexer.fetch.webhooks import WebhookSender
@@ -47,7 +50,22 @@ def build_app(stores: Stores) -> FastAPI:
         settings.webhook_allow_networks,
         settings.webhook_timeout,
     )
-    return create_app(stores, extract_quotes, webhooks)
+    return create_app(
+        stores,
+        extract_quotes,
+        webhooks,
+        feed_url_check(settings),
+        feed_worker.health if feed_worker else None,
+    )
+
+
+def feed_url_check(settings: Settings) -> Callable[[str], str | None]:
+    """Why a feed URL is refused before it is ever fetched, or None: the fetcher's own
+    check (scheme, credentials, a literal internal address), with the operator's networks."""
+    from indexer.fetch import AddressGuard, url_refusal
+
+    guard = AddressGuard(settings.fetch_allow_networks)
+    return lambda url: url_refusal(url, guard, ALLOW_NETWORKS_HINT)
 
 
 ALLOW_NETWORKS_HINT = (

@@ -382,7 +382,12 @@ def test_feeds_api_needs_admin_and_lists_adds_polls_removes(api, settings) -> No
     assert api.post("/v1/feeds", json=body, headers=admin).status_code == 409
     bad = api.post("/v1/feeds", json=body | {"url": "ftp://x.example/f"}, headers=admin)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid"
-    assert "is not an http(s) URL" in bad.json()["error"]["message"]
+    assert "only http and https" in bad.json()["error"]["message"]
+    for internal in ("http://127.0.0.1:8080/feed.xml", "http://[::1]/f", "http://169.254.169.254/"):
+        refused = api.post("/v1/feeds", json=body | {"url": internal}, headers=admin)
+        assert refused.status_code == 422, (internal, refused.text)
+        message = refused.json()["error"]["message"]
+        assert "not fetched" in message and "ONRECORD_FETCH_ALLOW_NETWORKS" in message
     slow = api.post(
         "/v1/feeds", json=body | {"url": "https://b.example/f", "every": "1s"}, headers=admin
     )
@@ -453,6 +458,8 @@ def test_serve_polls_a_feed_added_through_the_api_and_its_quotes_become_searchab
             assert found["hits"][0]["speaker"]["name"] == "Lotte Varga"
             [feed] = client.get("/v1/feeds", headers={"X-API-Key": API_KEY}).json()["feeds"]
             assert (feed["status"], feed["items_seen"]) == ("ok", 2)
+            ready = client.get("/readyz")
+            assert ready.status_code == 200 and ready.json()["checks"]["feed_worker"] == "ok"
     finally:
         server.terminate()
         _, stderr = server.communicate(timeout=30)
@@ -489,3 +496,23 @@ def test_worker_command_polls_due_feeds_and_stops_on_sigterm(
         _, stderr = worker.communicate(timeout=30)
     assert health is not None and (health.items_seen, health.articles_stored) == (2, 2), stderr
     assert worker.returncode == 0, stderr[-2000:]
+
+
+def test_readyz_names_a_feed_worker_that_is_not_running(settings) -> None:
+    """Under `onrecord serve` the feed worker is part of the process: stopped, not ready."""
+    from starlette.testclient import TestClient
+
+    from db.stores import Stores
+    from onrecord.root import build_app, build_feed_worker, build_fetcher
+
+    stores = Stores.open(settings)
+    fetcher = build_fetcher(settings)
+    idle = build_feed_worker(stores, fetcher)  # never started
+    try:
+        with TestClient(build_app(stores, idle)) as client:
+            ready = client.get("/readyz")
+    finally:
+        fetcher.close()
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["feed_worker"] == "stopped"
+    assert ready.json()["checks"]["index_worker"] == "ok"

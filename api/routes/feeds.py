@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from api import errors
-from api.deps import RowId, SessionFactoryDep, SettingsDep
+from api.deps import FeedURLCheckDep, RowId, SessionFactoryDep, SettingsDep
 from api.errors import APIError
 from api.schemas import FeedIn, FeedList, FeedOut, FeedsDue
 from api.security import KEY_REQUIRED, AdminKey
@@ -38,9 +38,17 @@ def list_feeds(factory: SessionFactoryDep, _key: AdminKey) -> FeedList:
     responses=errors.responses(409),
 )
 def add_feed(
-    body: FeedIn, factory: SessionFactoryDep, settings: SettingsDep, _key: AdminKey
+    body: FeedIn,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
+    url_check: FeedURLCheckDep,
+    _key: AdminKey,
 ) -> FeedOut:
-    """Follow a feed; a worker polls it at once, then at its interval. 409 if followed."""
+    """Follow a feed; a worker polls it at once, then at its interval. 409 if followed; 422
+    for a URL that would never be fetched (not http(s), a literal internal address)."""
+    refusal = url_check(body.url)
+    if refusal:
+        raise APIError(422, refusal)
     try:
         seconds = feeds.parse_interval(body.every or settings.feed_interval)
     except feeds.FeedError as exc:

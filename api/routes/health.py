@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import (
     AlertWorkerDep,
+    FeedWorkerDep,
     IndexDep,
     IndexWorkerDep,
     RateLimitsDep,
@@ -32,10 +33,15 @@ def get_readiness(
     index: IndexDep,
     worker: IndexWorkerDep,
     alert_worker: AlertWorkerDep,
+    feed_worker: FeedWorkerDep,
     limits: RateLimitsDep,
 ) -> JSONResponse:
-    """PostgreSQL and Meilisearch are reachable and the index and alert workers run (503
-    otherwise); the outbox backlog; where rate limits are counted."""
+    """PostgreSQL and Meilisearch are reachable and the index, alert and (under `onrecord
+    serve`) feed workers run (503 otherwise); the outbox backlog; where rate limits are
+    counted."""
     timed = index.with_timeout(settings.index_write_timeout)
-    health = readiness(factory, timed, worker.health(), alert_worker.health(), limits)
+    workers = {"index_worker": worker.health(), "alert_worker": alert_worker.health()}
+    if feed_worker is not None:
+        workers["feed_worker"] = feed_worker()
+    health = readiness(factory, timed, workers, limits)
     return JSONResponse(health.model_dump(), status_code=200 if health.status == "ok" else 503)

@@ -1,5 +1,5 @@
-"""Readiness: can this process serve, i.e. are PostgreSQL and Meilisearch reachable, and is
-its index worker and alert worker running?"""
+"""Readiness: can this process serve, i.e. are PostgreSQL and Meilisearch reachable, and are
+its workers (index, alerts, and feeds under `onrecord serve`) running?"""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from db.search_index import SearchIndex
 def readiness(
     factory: sessionmaker[Session],
     index: SearchIndex,
-    worker: WorkerHealth,
-    alert_worker: WorkerHealth,
+    workers: dict[str, WorkerHealth],
     limits: RateLimits,
 ) -> Health:
     """Each store checked, never raising: an unreachable one is reported, not an error.
@@ -37,13 +36,8 @@ def readiness(
     except SQLAlchemyError as exc:
         checks["postgres"] = f"unreachable: {type(exc).__name__}"
     checks["meilisearch"] = "ok" if index.healthy() else "unreachable"
-    checks["index_worker"] = worker.status
-    checks["alert_worker"] = alert_worker.status
+    stores_ok = all(v == "ok" for v in checks.values())
+    checks.update({name: health.status for name, health in workers.items()})
     checks["rate_limits"] = limits.health()
-    workers = ("index_worker", "alert_worker", "rate_limits")
-    ready = (
-        all(v == "ok" for k, v in checks.items() if k not in workers)
-        and worker.alive
-        and alert_worker.alive
-    )
+    ready = stores_ok and all(health.alive for health in workers.values())
     return Health(status="ok" if ready else "unavailable", checks=checks, index_backlog=backlog)

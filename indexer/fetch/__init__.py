@@ -4,7 +4,7 @@
 `article_from_page` turns a fetched page into an article. Every failure is a `FetchError`.
 """
 
-from indexer.fetch.addresses import AddressGuard, check_url, why_not_public
+from indexer.fetch.addresses import AddressGuard, check_url, url_refusal, why_not_public
 from indexer.fetch.client import (
     Fetched,
     Fetcher,
@@ -37,6 +37,7 @@ __all__ = [
     "check_url",
     "decode_html",
     "parse_feed",
+    "url_refusal",
     "user_agent",
     "why_not_public",
 ]

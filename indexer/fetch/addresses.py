@@ -119,6 +119,17 @@ class AddressGuard:
             )
 
 
+def url_refusal(url: str, guard: AddressGuard, hint: str = "") -> str | None:
+    """Why `url` is refused before anything is fetched (not http(s), credentials, too long,
+    a literal internal address), or None; `hint` follows an address refusal (how an operator
+    allows a network). Host names are judged when fetched, on what they resolve to."""
+    try:
+        check_url(url.strip(), guard)
+    except FetchRefused as exc:
+        return f"{exc}{hint if exc.reason is Reason.ADDRESS else ''}"
+    return None
+
+
 def check_url(url: str | httpx.URL, guard: AddressGuard) -> httpx.URL:
     """The URL parsed, if it is one we may fetch: http(s), a host, no credentials, not too long.
 

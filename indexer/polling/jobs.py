@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.index_sync.service import drain_outbox
+from db.index_sync.worker import WorkerHealth
 from db.records import Extractor
 from db.search_index import SearchIndex
 from indexer.fetch import Fetcher
@@ -76,7 +77,8 @@ class FeedWorker:
         self.app = app
         self.concurrency = concurrency
         self.name = name
-        self.last_error: str | None = None
+        self.last_error: str | None = None  # why the worker last stopped; None once it runs
+        self.restarts = 0
         self._foreground = False  # procrastinate handles SIGINT/SIGTERM, and they end the run
         self._stop = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -88,6 +90,10 @@ class FeedWorker:
 
     def alive(self) -> bool:
         return self._thread.is_alive() and not self._stop.is_set()
+
+    def health(self) -> WorkerHealth:
+        """What /readyz reports: a worker starting again after an error says why."""
+        return WorkerHealth(self.alive(), self.restarts, self.last_error)
 
     def stop(self, timeout: float = 15) -> None:
         self._stop.set()
@@ -110,12 +116,14 @@ class FeedWorker:
                     break  # a signal ended the worker
             except Exception as exc:
                 self.last_error = f"{type(exc).__name__}: {exc}"
+                self.restarts += 1
                 log.warning("feed worker stopped: %s; starting again", self.last_error)
                 self._stop.wait(RESTART_DELAY)
 
     async def _work(self) -> None:
         self._loop = asyncio.get_running_loop()
         async with self.app.open_async():
+            self.last_error = None  # connected again
             self._task = asyncio.ensure_future(
                 self.app.run_worker_async(
                     queues=[QUEUE],

@@ -31,15 +31,12 @@ def feeds_add(
     `onrecord serve` and `onrecord worker` poll due feeds; `onrecord feeds poll` polls now.
     """
     from db.feeds import service as feeds
-    from indexer.fetch import AddressGuard, FetchRefused, Reason, check_url
-    from onrecord.root import ALLOW_NETWORKS_HINT
+    from onrecord.root import feed_url_check
 
     stores = open_stores()
-    try:  # a literal internal address is refused now; host names when polled (as resolved)
-        check_url(url.strip(), AddressGuard(stores.settings.fetch_allow_networks))
-    except FetchRefused as exc:
-        hint = ALLOW_NETWORKS_HINT if exc.reason is Reason.ADDRESS else ""
-        raise fail(f"{exc}{hint}") from exc
+    refusal = feed_url_check(stores.settings)(url)
+    if refusal:
+        raise fail(refusal)
     try:
         seconds = feeds.parse_interval(every or stores.settings.feed_interval)
         feed = feeds.add_feed(stores.factory, url, outlet, seconds)

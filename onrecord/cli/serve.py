@@ -48,9 +48,9 @@ def serve_command(
     problem = ensure_index(stores)
     if problem:
         err.print(f"[yellow]warning:[/] {problem}", highlight=False)
-    app = build_app(stores)
     fetcher = build_fetcher(stores.settings)
     feed_worker = build_feed_worker(stores, fetcher)
+    app = build_app(stores, feed_worker)
     err.print(f"OnRecord API on http://{host}:{port} (docs at /docs)", highlight=False)
     config = uvicorn.Config(
         app,
