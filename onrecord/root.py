@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from fastapi import FastAPI
 
     from db.settings import ResolvedSettings, Settings
@@ -68,8 +70,11 @@ def build_fetcher(settings: Settings) -> Fetcher:
     return Fetcher(policy)
 
 
-def build_feed_worker(stores: Stores, fetcher: Fetcher, name: str = "feeds") -> FeedWorker:
-    """The feed poller on the job queue, with the indexer's extractor; not started."""
+def build_feed_worker(
+    stores: Stores, fetcher: Fetcher, on_stored: Callable[[], None], name: str = "feeds"
+) -> FeedWorker:
+    """The feed poller on the job queue, with the indexer's extractor; not started.
+    `on_stored` wakes the index worker after a poll stored articles."""
     from indexer.extract import extract_quotes
     from indexer.polling.jobs import FeedWorker, feed_jobs
 
@@ -77,10 +82,9 @@ def build_feed_worker(stores: Stores, fetcher: Fetcher, name: str = "feeds") -> 
     app = feed_jobs(
         settings.database_url,
         stores.factory,
-        stores.index,
         fetcher,
         extract_quotes,
+        on_stored,
         tick=settings.feed_tick,
-        index_batch_size=settings.index_batch_size,
     )
     return FeedWorker(app, name=name)

@@ -50,7 +50,7 @@ def serve_command(
         err.print(f"[yellow]warning:[/] {problem}", highlight=False)
     app = build_app(stores)
     fetcher = build_fetcher(stores.settings)
-    feed_worker = build_feed_worker(stores, fetcher)
+    feed_worker = build_feed_worker(stores, fetcher, on_stored=app.state.index_worker.wake)
     err.print(f"OnRecord API on http://{host}:{port} (docs at /docs)", highlight=False)
     config = uvicorn.Config(
         app,
