@@ -215,16 +215,15 @@ def latency(
                 raise SystemExit(f"entry {k}: no webhook within 120 s")
             time.sleep(0.02)
         hits = list(room.site.hits)
-        feed_at = min(
-            h.at for h in hits if h.path == f"/feed{feed}.xml" and h.at + clock >= published
-        )
-        page_at = min(h.at for h in hits if h.path == path)
+        polls = [h.at + clock for h in hits if h.path == f"/feed{feed}.xml"]
+        feed_at = min(at for at in polls if at >= published)
+        page_at = min(h.at for h in hits if h.path == path) + clock
         stored, queued = _stored_and_queued(url, room.site.url(path))
         runs.append(
             {
                 "published": published,
                 "feed fetched": feed_at - published,
-                "page fetched": page_at + clock - published,
+                "page fetched": page_at - published,
                 "article stored": stored - published,
                 "delivery queued": queued - published,
                 "reliable": arrived - published,
