@@ -18,10 +18,10 @@ the same run:
    as .html files into a second fresh instance;
 2. latency: N new entries are published one at a time in random feeds, at random moments,
    each with a quote of Ann Tovey, whom two alerts watch: one with a reliable receiver, one
-   with a receiver that fails every other request (so each event needs a retry, after
+   with a receiver that fails each event's first request (so each needs a retry, after
    ONRECORD_WEBHOOK_RETRY_BASE, 5 s by default). From publishing to each receiver's first
    2xx, p50/p95, and where the time went: publish → the feed fetched (waiting for the poll),
-   → the article stored, → the delivery queued (indexed and matched), → accepted;
+   → the article stored, → its matching transaction began (indexed), → accepted;
 3. duplicates by `webhook-id` at both receivers, after a pause for late retries.
 
 All pages live on 127.0.0.1, so the per-host pacing is off (`ONRECORD_FETCH_MIN_INTERVAL=0`)
@@ -225,7 +225,7 @@ def latency(
                 "feed fetched": feed_at - published,
                 "page fetched": page_at - published,
                 "article stored": stored - published,
-                "delivery queued": queued - published,
+                "matching began": queued - published,
                 "reliable": arrived - published,
             }
         )
@@ -280,7 +280,7 @@ def wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
 
 
 def report(runs: list[dict[str, float]], interval: int) -> None:
-    stages = ["feed fetched", "page fetched", "article stored", "delivery queued", "reliable"]
+    stages = ["feed fetched", "page fetched", "article stored", "matching began", "reliable"]
     print(f"\nnew entry → webhook, {len(runs)} entries, poll every {interval} s "
           "(seconds after the entry appeared):")  # fmt: skip
     print("| stage | p50 | p95 | max |")
@@ -289,7 +289,7 @@ def report(runs: list[dict[str, float]], interval: int) -> None:
         values = [run[stage] for run in runs]
         name = {
             "reliable": "webhook accepted, reliable receiver",
-            "flaky": "webhook accepted, receiver failing every other request",
+            "flaky": "webhook accepted, receiver failing each first attempt",
         }.get(stage, stage)
         print(f"| {name} | {statistics.median(values):.1f} | {percentile(values, 95):.1f} | "
               f"{max(values):.1f} |")  # fmt: skip

@@ -93,23 +93,28 @@ class AppServer:
 
 class Receiver:
     """A local webhook receiver: remembers when each webhook-id was first accepted and counts
-    duplicates; `flaky` answers every other POST with 500."""
+    duplicates. `flaky` fails half the requests: the first of each webhook-id gets 500, its
+    retry is accepted (failing every other request overall would let one event lose the
+    toss several times in a row and wait out the whole backoff)."""
 
     def __init__(self, flaky: bool) -> None:
         self.accepted: dict[str, tuple[float, dict]] = {}  # webhook-id → (time.time(), payload)
         self.duplicates = 0
         self.requests = 0
+        self.refused: set[str] = set()  # webhook-ids answered 500 once
         self.lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                message_id = self.headers["webhook-id"]
                 with receiver.lock:
                     receiver.requests += 1
-                    failing = flaky and receiver.requests % 2 == 1
-                    if not failing:
-                        message_id = self.headers["webhook-id"]
+                    failing = flaky and message_id not in receiver.refused
+                    if failing:
+                        receiver.refused.add(message_id)
+                    else:
                         if message_id in receiver.accepted:
                             receiver.duplicates += 1
                         else:
