@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -58,6 +58,17 @@ from db.stores import Stores
 
 log = logging.getLogger("onrecord.api")
 
+
+class BackgroundWorker(Protocol):
+    """A worker the app starts and stops with itself, and whose health /readyz reports."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def health(self) -> WorkerHealth: ...
+
+
+FeedWorkerFactory = Callable[[Callable[[], None]], BackgroundWorker]  # given the index's wake
+
 GZIP_MIN_BYTES = 1024  # smaller answers gain less than compressing costs
 
 
@@ -83,12 +94,12 @@ def create_app(
     extract: Extractor,
     webhooks: WebhookClient,
     feed_url_check: FeedURLCheck,
-    feed_worker: Callable[[], WorkerHealth] | None = None,
+    feed_worker: FeedWorkerFactory | None = None,
 ) -> FastAPI:
     """The app; it owns `stores` from here on and closes them when it stops. `webhooks` is
     the guarded HTTP client alert webhooks are delivered with; `feed_url_check` says why a
-    feed URL is refused before it is fetched; `feed_worker` is the health of the feed worker
-    this process runs beside the API (`onrecord serve`), reported by /readyz."""
+    feed URL is refused before it is fetched; `feed_worker`, given the index worker's wake,
+    makes the feed worker the app runs beside the API (`onrecord serve`), in /readyz."""
     settings, factory, index = stores.settings, stores.factory, stores.index
     migrate.ensure_migrated(stores.engine)
     searcher = AsyncSearcher(index)
@@ -114,6 +125,7 @@ def create_app(
         on_indexed=alert_worker.wake,
     )
     extraction = ExtractionPool(extract, settings.extract_workers, settings.extract_waiting)
+    feeds_worker = feed_worker(worker.wake) if feed_worker else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -131,7 +143,11 @@ def create_app(
         extraction.warm()
         worker.start()
         alert_worker.start()
+        if feeds_worker:
+            feeds_worker.start()
         yield
+        if feeds_worker:
+            feeds_worker.stop()
         alert_worker.stop()
         worker.stop()
         extraction.close()
@@ -156,7 +172,7 @@ def create_app(
     app.state.alert_worker = alert_worker
     app.state.webhook_client = webhooks
     app.state.feed_url_check = feed_url_check
-    app.state.feed_worker = feed_worker
+    app.state.feed_worker = feeds_worker.health if feeds_worker else None
     app.state.rate_limits = RateLimits(
         settings.rate_limit_search,
         settings.rate_limit_write,

@@ -4,7 +4,6 @@ temporary home, migrated, with the environment that points `onrecord` commands a
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,10 +15,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
-from db import migrate  # noqa: E402
-from db.services import MeiliProcess, PostgresCluster, find_meili_bin  # noqa: E402
-from db.settings import Settings  # noqa: E402
+from served import private_stores  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -47,25 +45,15 @@ class Instance:
 def throwaway_instance(prefix: str, durable: bool = False) -> Iterator[Instance]:
     """Start, migrate, hand over; stop both services and remove the home afterwards.
     PostgreSQL runs without fsync unless `durable` (a user's instance always fsyncs)."""
-    home = Path(tempfile.mkdtemp(prefix=prefix))
-    cluster = PostgresCluster(home / "postgres", durable=durable)
-    meili = MeiliProcess(home / "meilisearch", find_meili_bin(Settings()))
-    try:
-        database_url = cluster.start()
-        meili_url, key = meili.start()
-        migrate.upgrade(database_url)
+    with private_stores(prefix, durable=durable) as stores:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ONRECORD_")}
         env.update(
-            ONRECORD_DATABASE_URL=database_url,
-            ONRECORD_MEILI_URL=meili_url,
-            ONRECORD_MEILI_MASTER_KEY=key,
-            ONRECORD_HOME=str(home),
+            ONRECORD_DATABASE_URL=stores.database_url,
+            ONRECORD_MEILI_URL=stores.meili_url,
+            ONRECORD_MEILI_MASTER_KEY=stores.meili_key,
+            ONRECORD_HOME=str(stores.home),
         )
-        yield Instance(home, env, meili_url, key)
-    finally:
-        meili.stop()
-        cluster.stop()
-        shutil.rmtree(home, ignore_errors=True)
+        yield Instance(stores.home, env, stores.meili_url, stores.meili_key)
 
 
 @dataclass(frozen=True)

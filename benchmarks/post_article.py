@@ -18,39 +18,26 @@ paths alternate, one article each, every article new (a unique word in its first
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
 import httpx
-import uvicorn
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import Generator  # noqa: E402
+from served import AppServer, percentile, private_stores, settings_for
+from synthetic import Generator
 
-from db import migrate  # noqa: E402
-from db.articles.service import store_and_index  # noqa: E402
-from db.records import ArticleIn  # noqa: E402
-from db.services import MeiliProcess, PostgresCluster, find_meili_bin, free_port  # noqa: E402
-from db.settings import ResolvedSettings, Settings  # noqa: E402
-from db.stores import Stores  # noqa: E402
-from indexer.extract import extract_quotes  # noqa: E402
-from onrecord.root import build_app  # noqa: E402
+from db.articles.service import store_and_index
+from db.records import ArticleIn
+from db.settings import ResolvedSettings
+from db.stores import Stores
+from indexer.extract import extract_quotes
 
 KEY = "benchmark-write-key"
 WORDS = 780
-
-
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # this thread owns no signals
-        pass
 
 
 def articles(count: int) -> list[dict]:
@@ -71,54 +58,28 @@ def articles(count: int) -> list[dict]:
     return made
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--home", type=Path, default=None)
     args = parser.parse_args()
-    home = args.home or Path(tempfile.mkdtemp(prefix="onrecord-post-"))
-    cluster = PostgresCluster(home / "postgres", durable=True)
-    meili = MeiliProcess(home / "meilisearch", find_meili_bin(Settings()))
-    try:
-        database_url = cluster.start()
-        meili_url, meili_key = meili.start()
-        migrate.upgrade(database_url)
-        settings = ResolvedSettings(
-            database_url=database_url,
-            meili_url=meili_url,
-            meili_master_key=meili_key,
-            home=home,
+    with private_stores("onrecord-post-", args.home) as stores:
+        settings = settings_for(
+            stores,
             api_keys=[KEY],
             rate_limit_write="100000/minute",
             rate_limit_search="1000000/minute",
         )
         run(settings, args.runs)
-    finally:
-        meili.stop()
-        cluster.stop()
-        if args.home is None:
-            shutil.rmtree(home, ignore_errors=True)
 
 
 def run(settings: ResolvedSettings, runs: int) -> None:
-    port = free_port()
-    server = _Server(
-        uvicorn.Config(build_app(Stores.open(settings)), port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
+    server = AppServer(settings)
     direct = Stores.open(settings)
     bodies = articles(2 * runs + 4)
     words = statistics.mean(len(b["text"].split()) for b in bodies)
     posts, searchable, synchronous = [], [], []
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+    with httpx.Client(base_url=server.url, timeout=60) as client:
         for n, body in enumerate(bodies):
             warm = n < 4
             if n % 2 == 0:
@@ -147,8 +108,7 @@ def run(settings: ResolvedSettings, runs: int) -> None:
                     raise SystemExit(f"synchronous path left {result.pending} pending")
                 if not warm:
                     synchronous.append(elapsed)
-    server.should_exit = True
-    thread.join(timeout=10)
+    server.stop()
     direct.close()
     ms = 1000
     print(f"\n{runs} articles each way, {words:.0f} words on average, alternating")

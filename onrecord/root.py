@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from fastapi import FastAPI
 
+    from api.main import FeedWorkerFactory
     from db.settings import ResolvedSettings, Settings
     from db.stores import Stores
     from indexer.fetch import Fetcher
@@ -35,10 +36,10 @@ def resolve_settings(settings: Settings) -> ResolvedSettings:
     return start_private_services(settings)
 
 
-def build_app(stores: Stores, feed_worker: FeedWorker | None = None) -> FastAPI:
+def build_app(stores: Stores, feed_worker: FeedWorkerFactory | None = None) -> FastAPI:
     """The API over these stores, with the indexer's extractor for `POST /v1/articles`, the
     guarded client (public addresses only, unless allowed) for alert webhooks, the fetcher's
-    URL check for `POST /v1/feeds`, and the feed worker this process runs, if any (/readyz)."""
+    URL check for `POST /v1/feeds`, and the feed worker it runs beside the API, if any."""
     from api.main import create_app
     from indexer.extract import extract_quotes
     from indexer.fetch.webhooks import WebhookSender
@@ -55,8 +56,14 @@ def build_app(stores: Stores, feed_worker: FeedWorker | None = None) -> FastAPI:
         extract_quotes,
         webhooks,
         feed_url_check(settings),
-        feed_worker.health if feed_worker else None,
+        feed_worker,
     )
+
+
+def feed_worker_factory(stores: Stores, fetcher: Fetcher) -> FeedWorkerFactory:
+    """The feed worker `onrecord serve` runs beside the API, made once the app's index
+    worker exists: a poll that stored articles wakes it."""
+    return lambda wake_index: build_feed_worker(stores, fetcher, on_stored=wake_index)
 
 
 def feed_url_check(settings: Settings) -> Callable[[str], str | None]:
@@ -86,8 +93,11 @@ def build_fetcher(settings: Settings) -> Fetcher:
     return Fetcher(policy)
 
 
-def build_feed_worker(stores: Stores, fetcher: Fetcher, name: str = "feeds") -> FeedWorker:
-    """The feed poller on the job queue, with the indexer's extractor; not started."""
+def build_feed_worker(
+    stores: Stores, fetcher: Fetcher, on_stored: Callable[[], None], name: str = "feeds"
+) -> FeedWorker:
+    """The feed poller on the job queue, with the indexer's extractor; not started.
+    `on_stored` wakes the index worker after a poll stored articles."""
     from indexer.extract import extract_quotes
     from indexer.polling.jobs import FeedWorker, feed_jobs
 
@@ -95,10 +105,9 @@ def build_feed_worker(stores: Stores, fetcher: Fetcher, name: str = "feeds") -> 
     app = feed_jobs(
         settings.database_url,
         stores.factory,
-        stores.index,
         fetcher,
         extract_quotes,
+        on_stored,
         tick=settings.feed_tick,
-        index_batch_size=settings.index_batch_size,
     )
     return FeedWorker(app, name=name)

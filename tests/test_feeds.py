@@ -7,6 +7,7 @@ default policy is shown refusing it. Articles and people are fictional.
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import threading
@@ -277,8 +278,14 @@ def test_concurrent_claims_never_share_a_feed(stores, newsroom: Newsroom) -> Non
 def test_two_job_queue_workers_poll_each_feed_once(
     settings: ResolvedSettings, stores, newsroom: Newsroom
 ) -> None:
-    """Two procrastinate workers on one database: every due feed is fetched exactly once."""
-    factory, index = stores
+    """Two procrastinate workers on one database: every due feed is fetched exactly once, and
+    the workers' `on_stored` (the index worker's wake) is called for the polls that stored."""
+    factory, _index = stores
+    woken: list[int] = []
+
+    def stored() -> None:
+        woken.append(1)
+
     paths = [f"/feed{n}.xml" for n in range(8)]
     slow = newsroom.feed
 
@@ -292,7 +299,7 @@ def test_two_job_queue_workers_poll_each_feed_once(
     fetcher = local_fetcher()
     workers = [
         FeedWorker(
-            feed_jobs(settings.database_url, factory, index, fetcher, extract_quotes, tick=1),
+            feed_jobs(settings.database_url, factory, fetcher, extract_quotes, stored, tick=1),
             name=f"test-{n}",
         )
         for n in range(2)
@@ -317,6 +324,53 @@ def test_two_job_queue_workers_poll_each_feed_once(
     assert newsroom.hits("/pier") == newsroom.hits("/fares") == len(paths)
     with factory() as session:
         assert session.scalar(select(text("count(*)")).select_from(Article)) == 2
+    assert 1 <= len(woken) <= 2  # the poll(s) that stored the two articles, not the others
+
+
+def test_a_feed_is_due_its_interval_after_its_poll_started_not_ended(
+    stores, newsroom: Newsroom
+) -> None:
+    """A slow poll does not push the schedule back: with a 5 s interval, a feed is polled
+    every 5 s, not every 5 s plus its poll's duration."""
+    factory, _index = stores
+    fast = newsroom.feed
+
+    def feed_slowly(handler) -> None:  # type: ignore[no-untyped-def]
+        time.sleep(1.5)
+        fast(handler)
+
+    newsroom.site.routes["/feed.xml"] = feed_slowly
+    feed = follow(factory, newsroom, interval=5)
+    with local_fetcher() as fetcher:
+        poll_now(factory, fetcher, feed.id)
+    with factory() as session:
+        started, due = session.execute(
+            text("SELECT last_polled_at, next_poll_at FROM feed WHERE id = :id"), {"id": feed.id}
+        ).one()
+    assert due - started == timedelta(seconds=5)
+
+
+def test_pollers_wait_for_the_next_due_feed_until_their_deadline(
+    stores, newsroom: Newsroom
+) -> None:
+    """A tick's pollers poll a feed when it falls due, not at the first tick after that."""
+    factory, _index = stores
+    feed = follow(factory, newsroom, interval=5)
+    with transaction(factory) as session:  # shorter than people may ask, for a short test
+        session.execute(
+            text("UPDATE feed SET interval_seconds = 1 WHERE id = :id"), {"id": feed.id}
+        )
+    with local_fetcher() as fetcher:
+        started = time.time()
+        reports = poll_due(
+            factory, fetcher, extract_quotes, [feed.id], pollers=2, until=started + 3.4
+        )
+        ended = time.time()
+    polls = [hit.at for hit in newsroom.site.hits if hit.path == "/feed.xml"]
+    assert len(reports) == len(polls) >= 3  # at 0, 1, 2 (and 3) s: one feed, never two at once
+    gaps = [b - a for a, b in itertools.pairwise(polls)]
+    assert all(0.9 <= gap <= 1.8 for gap in gaps), gaps
+    assert 3.2 <= ended - started <= 5  # the pollers stop at their deadline
 
 
 def test_cli_follows_lists_polls_and_removes_feeds(settings, newsroom: Newsroom) -> None:
@@ -499,20 +553,24 @@ def test_worker_command_polls_due_feeds_and_stops_on_sigterm(
 
 
 def test_readyz_names_a_feed_worker_that_is_not_running(settings) -> None:
-    """Under `onrecord serve` the feed worker is part of the process: stopped, not ready."""
+    """Under `onrecord serve` the app runs the feed worker: running, ready; stopped, not."""
     from starlette.testclient import TestClient
 
     from db.stores import Stores
-    from onrecord.root import build_app, build_feed_worker, build_fetcher
+    from onrecord.root import build_app, build_fetcher, feed_worker_factory
 
     stores = Stores.open(settings)
+    made: list[FeedWorker] = []
     fetcher = build_fetcher(settings)
-    idle = build_feed_worker(stores, fetcher)  # never started
+    make = feed_worker_factory(stores, fetcher)
     try:
-        with TestClient(build_app(stores, idle)) as client:
-            ready = client.get("/readyz")
+        with TestClient(build_app(stores, lambda wake: made.append(make(wake)) or made[0])) as app:
+            running = app.get("/readyz")
+            made[0].stop()
+            stopped = app.get("/readyz")
     finally:
         fetcher.close()
-    assert ready.status_code == 503
-    assert ready.json()["checks"]["feed_worker"] == "stopped"
-    assert ready.json()["checks"]["index_worker"] == "ok"
+    assert running.status_code == 200 and running.json()["checks"]["feed_worker"] == "ok"
+    assert stopped.status_code == 503
+    assert stopped.json()["checks"]["feed_worker"] == "stopped"
+    assert stopped.json()["checks"]["index_worker"] == "ok"

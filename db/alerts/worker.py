@@ -10,7 +10,6 @@ two workers send the same delivery at once.
 from __future__ import annotations
 
 import logging
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.alerts import delivery
 from db.alerts.delivery import RetryPolicy, WebhookClient
 from db.alerts.matching import MATCH_BATCH, ParseQuery, match_new_quotes
-from db.index_sync.worker import WorkerHealth
 from db.search_index import SearchIndex, SearchIndexError
+from db.supervised import SupervisedLoop
 
 log = logging.getLogger("onrecord.alert_worker")
 
@@ -28,7 +27,7 @@ MAX_BACKOFF = 30.0
 SENDERS = 8  # deliveries sent at once (a slow receiver holds one sender, not the round)
 
 
-class AlertWorker:
+class AlertWorker(SupervisedLoop):
     def __init__(
         self,
         factory: sessionmaker[Session],
@@ -39,59 +38,21 @@ class AlertWorker:
         policy: RetryPolicy,
         interval: float = 1.0,
     ):
+        super().__init__("alert-worker", interval, log)
         self.factory = factory
         self.index = index
         self.client = client
         self.parse = parse
         self.base_url = base_url.rstrip("/")
         self.policy = policy
-        self.interval = interval
-        self.restarts = 0
-        self.last_error: str | None = None
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._loop: threading.Thread | None = None
         self._senders = ThreadPoolExecutor(SENDERS, thread_name_prefix="webhook-sender")
-        self._supervisor = threading.Thread(
-            target=self._supervise, name="alert-worker-supervisor", daemon=True
-        )
-
-    def start(self) -> None:
-        self._supervisor.start()
 
     def stop(self, timeout: float = 10) -> None:
-        self._stop.set()
-        self._wake.set()
-        self._supervisor.join(timeout)
+        super().stop(timeout)
         self._senders.shutdown(wait=False, cancel_futures=True)
 
-    def wake(self) -> None:
-        """Work now rather than at the next tick (a test event was queued)."""
-        self._wake.set()
-
-    def health(self) -> WorkerHealth:
-        alive = self._loop is not None and self._loop.is_alive() and not self._stop.is_set()
-        return WorkerHealth(alive, self.restarts, self.last_error)
-
-    def _supervise(self) -> None:
-        while not self._stop.is_set():
-            self._loop = threading.Thread(target=self._run, name="alert-worker", daemon=True)
-            self._loop.start()
-            self._loop.join()
-            if self._stop.is_set():
-                break
-            self.restarts += 1
-            log.error("alert worker: loop ended unexpectedly; restart %d", self.restarts)
-            self._stop.wait(self.interval)
-
-    def _run(self) -> None:
-        delay = self.interval
-        while not self._stop.is_set():
-            self._wake.clear()
-            delay, busy = self.run_once(delay)
-            if busy and not self.last_error:
-                continue  # more is waiting: no pause
-            self._wake.wait(delay) if not self.last_error else self._stop.wait(delay)
+    def round(self, delay: float) -> tuple[float, bool]:
+        return self.run_once(delay)
 
     def run_once(self, delay: float = 1.0) -> tuple[float, bool]:
         """One round: a batch of new quotes matched, then the due deliveries sent. Returns
@@ -138,5 +99,4 @@ class AlertWorker:
 
     def _failed(self, delay: float, reason: str) -> float:
         log.warning("alert worker: %s", reason)
-        self.last_error = reason
-        return min(max(delay * 2, self.interval), MAX_BACKOFF)
+        return self.failed(delay, reason, MAX_BACKOFF)

@@ -56,6 +56,17 @@ def due_feed_ids(session: Session, limit: int) -> list[int]:
     return list(session.scalars(stmt))
 
 
+def seconds_until_due(session: Session, ids: Sequence[int] | None = None) -> float | None:
+    """How long until the soonest unclaimed feed (of `ids`) is due (0 when one is), None
+    when there is no such feed."""
+    soonest = func.min(Feed.next_poll_at) - func.now()
+    stmt = select(func.extract("epoch", soonest)).where(_unclaimed())
+    if ids is not None:
+        stmt = stmt.where(Feed.id.in_(ids))
+    seconds = session.scalar(stmt)
+    return None if seconds is None else max(0.0, float(seconds))
+
+
 def claim_due(
     session: Session, lease_seconds: float, limit: int, ids: Sequence[int] | None = None
 ) -> list[Feed]:
@@ -94,11 +105,16 @@ def finish_poll(
     items_seen: int = 0,
     articles_stored: int = 0,
 ) -> None:
-    """Release the claim, schedule the next poll and record how this one went."""
+    """Release the claim, schedule the next poll and record how this one went. A poll that
+    succeeded is next due `next_in` after it started (not after it ended, which would add its
+    duration to every interval), or now if that has passed."""
     now = func.now()
+    after = func.make_interval(0, 0, 0, 0, 0, 0, next_in)
     values: dict[str, object] = {
         "polling_until": None,
-        "next_poll_at": now + func.make_interval(0, 0, 0, 0, 0, 0, next_in),
+        "next_poll_at": func.greatest(Feed.last_polled_at + after, now)
+        if error is None
+        else now + after,
         "items_seen": Feed.items_seen + items_seen,
         "articles_stored": Feed.articles_stored + articles_stored,
     }

@@ -171,6 +171,14 @@ def due_feed_ids(factory: sessionmaker[Session], limit: int = 1000) -> list[int]
         return repository.due_feed_ids(session, limit)
 
 
+def seconds_until_due(
+    factory: sessionmaker[Session], ids: Sequence[int] | None = None
+) -> float | None:
+    """How long until a feed (of `ids`) nobody holds is due; None when there is none."""
+    with factory() as session:
+        return repository.seconds_until_due(session, ids)
+
+
 def claim_due(
     factory: sessionmaker[Session], limit: int = 100, ids: Sequence[int] | None = None
 ) -> list[ClaimedFeed]:

@@ -3,7 +3,8 @@
 Every `tick` seconds a periodic job is deferred (once per moment, however many workers run;
 its queueing lock keeps at most one waiting). The worker that runs it claims due feeds in SQL
 (`db.feeds.service.claim_due`: due, not held by anyone, taken with SKIP LOCKED and held by a
-lease) one at a time on each of a few poller threads until none is due. Workers that
+lease) one at a time on each of a few poller threads until the next tick, each waking when
+the next feed falls due, so a feed is polled at its interval. Workers that
 run tick jobs at the same moment claim disjoint feeds, so a feed is fetched once however many
 workers there are, and a backlog is shared between them. `FeedWorker` runs procrastinate's
 worker on an event loop of its own thread, beside the API in `onrecord serve` or alone in
@@ -15,15 +16,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 
 import procrastinate
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.index_sync.service import drain_outbox
-from db.index_sync.worker import WorkerHealth
 from db.records import Extractor
-from db.search_index import SearchIndex
+from db.supervised import WorkerHealth
 from indexer.fetch import Fetcher
 from indexer.polling.poll import POLLERS, PollReport, poll_due
 
@@ -32,6 +32,7 @@ log = logging.getLogger("onrecord.feeds")
 QUEUE = "feeds"
 TICK_TASK = "onrecord.feeds.tick"
 RESTART_DELAY = 5.0  # seconds before a worker that stopped on an error starts again
+TICK_MARGIN = 0.2  # a tick's pollers end this much before the next tick's job is deferred
 
 
 def libpq_url(database_url: str) -> str:
@@ -42,13 +43,14 @@ def libpq_url(database_url: str) -> str:
 def feed_jobs(
     database_url: str,
     factory: sessionmaker[Session],
-    index: SearchIndex,
     fetcher: Fetcher,
     extract: Extractor,
+    on_stored: Callable[[], None],
     tick: int = 5,
-    index_batch_size: int = 1000,
 ) -> procrastinate.App:
-    """The procrastinate app with the periodic feed task, bound to these stores and fetcher."""
+    """The procrastinate app with the periodic feed task, bound to these stores and fetcher.
+    `on_stored` is called after a poll that stored articles: it wakes the index worker, which
+    makes their quotes searchable and wakes the alert worker in turn."""
     connector = procrastinate.PsycopgConnector(
         conninfo=libpq_url(database_url), min_size=1, max_size=4
     )
@@ -57,14 +59,14 @@ def feed_jobs(
     @app.periodic(cron=f"* * * * * */{tick}", periodic_id="due-feeds")
     @app.task(name=TICK_TASK, queue=QUEUE, queueing_lock=TICK_TASK, pass_context=False)
     def poll_due_feeds(timestamp: int) -> None:
-        poll_due(factory, fetcher, extract, pollers=POLLERS, on_report=after_poll)
+        # until the next tick: a feed falling due meanwhile is polled then, not a tick later
+        until = timestamp + tick - TICK_MARGIN
+        poll_due(factory, fetcher, extract, pollers=POLLERS, on_report=after_poll, until=until)
 
     def after_poll(report: PollReport) -> None:
         log.info("feed poll: %s", report.line())
-        if report.new or report.updated:  # searchable now, not at the next index drain
-            sync = drain_outbox(factory, index, index_batch_size, wait=False)
-            if sync.error:
-                log.warning("feed poll: quotes wait for the index: %s", sync.error)
+        if report.new or report.updated:  # searchable now, not at the index worker's tick
+            on_stored()
 
     return app
 
@@ -96,11 +98,14 @@ class FeedWorker:
         return WorkerHealth(self.alive(), self.restarts, self.last_error)
 
     def stop(self, timeout: float = 15) -> None:
-        self._stop.set()
-        loop, task = self._loop, self._task
-        if loop is not None and task is not None:
-            loop.call_soon_threadsafe(task.cancel)
-        self._thread.join(timeout)
+        """Cancel the run and wait for it; stopping again does nothing more (its loop is gone)."""
+        if not self._stop.is_set():
+            self._stop.set()
+            loop, task = self._loop, self._task
+            if loop is not None and task is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(task.cancel)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
     def run_forever(self) -> None:
         """Work in the main thread until SIGINT (Ctrl-C) or SIGTERM: the jobs under way

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ RECHECK_WINDOW = timedelta(days=7)  # … in the first week after its entry appe
 RECHECKS_PER_POLL = 50
 PAGE_ATTEMPTS = 3  # polls that try a page which failed before it waits for a change
 RETRY = ""  # the signature of an entry to fetch again at the next poll
+WATCH = 0.5  # seconds a poller waiting for the next due feed sleeps at most
 
 
 @dataclass
@@ -275,9 +277,14 @@ def poll_due(
     limit: int | None = None,
     pollers: int = 1,
     on_report: Callable[[PollReport], None] | None = None,
+    until: float | None = None,
 ) -> list[PollReport]:
     """Poll due feeds (of `ids`, or all) until none is due or `limit` polls are done: each of
-    `pollers` threads claims one feed at a time, so a slow site holds up only its thread."""
+    `pollers` threads claims one feed at a time, so a slow site holds up only its thread.
+
+    With `until` (a `time.time()`), the pollers go on until then, each waking when the next
+    feed falls due (looking again at least every WATCH seconds, for feeds made due by hand):
+    a feed is polled at its interval, not at the first scheduler tick after it."""
     reports: list[PollReport] = []
     lock = threading.Lock()
 
@@ -287,9 +294,15 @@ def poll_due(
                 if limit is not None and len(reports) >= limit:
                     return
                 claimed = feeds.claim_due(factory, 1, ids)
-                if not claimed:
+                if claimed:
+                    reports.append(report := PollReport(claimed[0].id, claimed[0].url))
+            if not claimed:
+                left = 0.0 if until is None else until - time.time()
+                if left <= 0:
                     return
-                reports.append(report := PollReport(claimed[0].id, claimed[0].url))
+                soonest = feeds.seconds_until_due(factory, ids)
+                time.sleep(max(0.05, min(left, WATCH, WATCH if soonest is None else soonest)))
+                continue
             poll_claimed(factory, fetcher, extract, claimed[0], report)
             if on_report:
                 on_report(report)

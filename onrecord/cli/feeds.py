@@ -177,7 +177,7 @@ def worker_command(
         stores.factory, stores.index, settings.index_batch_size, settings.index_worker_interval
     )
     with build_fetcher(settings) as fetcher:
-        worker = build_feed_worker(stores, fetcher, name=name)
+        worker = build_feed_worker(stores, fetcher, on_stored=index_worker.wake, name=name)
         index_worker.start()
         err.print(f"feed worker {name!r} polling due feeds; Ctrl-C stops it", highlight=False)
         try:

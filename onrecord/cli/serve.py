@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from onrecord.cli.common import ensure_index, err, fail, open_stores
-from onrecord.root import build_app, build_feed_worker, build_fetcher
+from onrecord.root import build_app, build_fetcher, feed_worker_factory
 
 SERVE_LOG_CONFIG = {
     "version": 1,
@@ -49,8 +49,7 @@ def serve_command(
     if problem:
         err.print(f"[yellow]warning:[/] {problem}", highlight=False)
     fetcher = build_fetcher(stores.settings)
-    feed_worker = build_feed_worker(stores, fetcher)
-    app = build_app(stores, feed_worker)
+    app = build_app(stores, feed_worker_factory(stores, fetcher))
     err.print(f"OnRecord API on http://{host}:{port} (docs at /docs)", highlight=False)
     config = uvicorn.Config(
         app,
@@ -61,11 +60,9 @@ def serve_command(
         access_log=False,  # the app logs one JSON line per request instead
         proxy_headers=False,  # see ONRECORD_TRUSTED_PROXIES
     )
-    feed_worker.start()  # polls due feeds beside the API (see `onrecord worker`)
-    try:
+    try:  # the app runs the feed worker beside the API (see `onrecord worker`)
         uvicorn.Server(config).run(sockets=[listener])
     finally:
-        feed_worker.stop()
         fetcher.close()
 
 
