@@ -437,7 +437,14 @@ def test_feeds_api_needs_admin_and_lists_adds_polls_removes(api, settings) -> No
     bad = api.post("/v1/feeds", json=body | {"url": "ftp://x.example/f"}, headers=admin)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid"
     assert "only http and https" in bad.json()["error"]["message"]
-    for internal in ("http://127.0.0.1:8080/feed.xml", "http://[::1]/f", "http://169.254.169.254/"):
+    internal_urls = (
+        "http://127.0.0.1:8080/feed.xml",
+        "http://[::1]/f",
+        "http://169.254.169.254/",
+        "http://localhost:8000/feed.xml",
+        "http://feeds.localhost./x",
+    )
+    for internal in internal_urls:
         refused = api.post("/v1/feeds", json=body | {"url": internal}, headers=admin)
         assert refused.status_code == 422, (internal, refused.text)
         message = refused.json()["error"]["message"]

@@ -51,6 +51,11 @@ def literal_ip(host: str) -> IPAddress | None:
     return None
 
 
+def _names_loopback(host: str) -> bool:
+    name = host.lower().rstrip(".")
+    return name == "localhost" or name.endswith(".localhost")
+
+
 def _embedded_ipv4(ip: IPv6Address) -> IPv4Address | None:
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped
@@ -155,6 +160,8 @@ def check_url(url: str | httpx.URL, guard: AddressGuard) -> httpx.URL:
             Reason.BAD_URL, "URLs with a user name or password are not fetched", shown
         )
     ip = literal_ip(parsed.host)
+    if ip is None and _names_loopback(parsed.host):
+        ip = IPv4Address("127.0.0.1")  # RFC 6761: whatever a resolver says, it is this host
     if ip is not None:
         try:
             guard.check(ip, parsed.host)
