@@ -148,6 +148,37 @@ def test_every_form_needs_this_sessions_form_token(api, settings, stores, editor
     assert "Cookie" in public.headers["vary"] and "public" in public.headers["cache-control"]
 
 
+def test_form_tokens_are_masked_afresh_in_every_response(api, settings, stores, editor) -> None:
+    """BREACH: no page repeats the form token byte for byte; every masked copy is accepted, the
+    bare token, a tampered copy and another session's are refused."""
+    factory, index = stores
+    store(factory, index)
+    ferries = quote_with(factory, "ferries")
+    token, first = editor
+    cookie = as_editor(token)
+    page = api.get(f"/quotes/{ferries.id}", headers=cookie)
+    second = form_token(page)
+    on_page = set(re.findall(r'name="csrf_token" value="([^"]+)"', page.text))
+    with factory() as session:
+        [row] = session.scalars(select(EditorSession))
+        bare = row.csrf_token
+    assert first != second and bare not in page.text and bare not in (first, second)
+    assert len(on_page) >= 1 and bare not in on_page
+    path = f"/editor/quotes/{ferries.id}"
+    body = {"action": "redate", "reason": "the tape"}
+
+    def status(sent: str, said_on: str = "2024-05-01") -> int:
+        form = {**body, "said_on": said_on, "csrf_token": sent}
+        return api.post(path, data=form, headers=cookie).status_code
+
+    flipped = second[:10] + ("A" if second[10] != "A" else "B") + second[11:]
+    assert status(bare) == 403  # the unmasked token of the old pages
+    assert status(flipped) == 403 and status(second[:-4]) == 403 and status("%%%") == 403
+    other = cookie_of(sign_in(api, make_key(settings, Scope.edit)))
+    assert status(form_token(api.get("/editor/flags", headers=as_editor(other)))) == 403
+    assert status(first) == 303 and status(second, "2024-05-02") == 303  # both masks
+
+
 def test_a_refused_correction_shows_the_form_again_with_what_was_typed(api, stores, editor) -> None:
     factory, index = stores
     store(factory, index)
