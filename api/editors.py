@@ -28,6 +28,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import SessionFactoryDep, SettingsDep
 from api.errors import APIError
 from api.forms import FormFields, read_form
+from api.headers import cached
 from api.web import long_date, page
 from db.editor_sessions import service as sessions
 from db.editor_sessions.service import Lifetimes, SignedIn
@@ -114,6 +115,25 @@ def editor_page(
         shared["form_token"] = mask_form_token(editor.csrf_token)
     response = page(request, template, {**shared, **context}, status)
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def public_page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    editor: SignedIn | None,
+    max_age: int | None = None,
+) -> Response:
+    """A page readers and editors share. A signed-in editor's copy (the header's editor links,
+    a form token) is never stored by any cache; readers' copies are cacheable as before
+    (`max_age`, with an ETag) and say `Vary: Cookie`, so a browser that signs in asks again."""
+    if editor is not None:
+        return editor_page(request, template, {**context, "editor": editor})
+    response: Response = page(request, template, {**context, "editor": None})
+    if max_age is not None:
+        response = cached(request, response, max_age)
+    response.headers["Vary"] = "Cookie"
     return response
 
 

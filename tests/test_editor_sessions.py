@@ -179,6 +179,55 @@ def test_form_tokens_are_masked_afresh_in_every_response(api, settings, stores, 
     assert status(first) == 303 and status(second, "2024-05-02") == 303  # both masks
 
 
+def test_every_public_page_carries_the_editor_links_and_is_never_cached_for_an_editor(
+    api, stores, editor
+) -> None:
+    """Signed in: the header links to the flags and the audit and signs out, and no cache keeps
+    the page. Readers get none of it (a quiet sign-in link instead) and pages cacheable as
+    before, varying on the cookie."""
+    factory, index = stores
+    store(factory, index)
+    ferries = quote_with(factory, "ferries")
+    with factory() as session:
+        slug = speaker_repo.get_speaker(session, ferries.speaker_id).slug
+    token, _ = editor
+    pages = [
+        "/?q=ferries",
+        "/?q=ferries&partial=true",
+        f"/quotes/{ferries.id}",
+        f"/speakers/{slug}",
+        f"/articles/{ferries.article_id}",
+        "/verify?quote=ferries",
+    ]
+    header = re.compile(r'<header class="site">.*?</header>', re.S)
+    for path in pages:
+        signed = api.get(path, headers=as_editor(token))
+        assert signed.status_code == 200, path
+        assert signed.headers["cache-control"] == "no-store" and "etag" not in signed.headers
+        reader = api.get(path)
+        assert "csrf_token" not in reader.text and "Signed in as" not in reader.text, path
+        assert "Cookie" in reader.headers["vary"], path
+        assert "no-store" not in reader.headers.get("cache-control", ""), path
+        if "partial" in path:  # the live-search fragment has no header
+            continue
+        [top] = header.findall(signed.text)
+        assert 'href="/editor/flags"' in top and 'href="/editor/corrections"' in top, path
+        assert 'action="/editor/sign-out"' in top and 'name="csrf_token"' in top, path
+        assert "Editor sign-in" not in signed.text
+        assert f'href="/editor/sign-in?next={path.split("?")[0]}"' in reader.text
+    quote = api.get(f"/quotes/{ferries.id}")
+    assert "public" in quote.headers["cache-control"] and "etag" in quote.headers
+    again = api.get(f"/quotes/{ferries.id}", headers={"If-None-Match": quote.headers["etag"]})
+    assert again.status_code == 304 and "Cookie" in again.headers["vary"]
+    out = api.post(
+        "/editor/sign-out",
+        data={"csrf_token": form_token(api.get(f"/speakers/{slug}", headers=as_editor(token)))},
+        headers=as_editor(token),
+    )
+    assert out.status_code == 303  # the header's sign-out form works from a public page
+    assert "Signed in as" not in api.get("/", headers=as_editor(token)).text
+
+
 def test_a_refused_correction_shows_the_form_again_with_what_was_typed(api, stores, editor) -> None:
     factory, index = stores
     store(factory, index)
