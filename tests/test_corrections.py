@@ -20,7 +20,7 @@ from db.corrections import repository as correction_repo
 from db.corrections import service as corrections
 from db.corrections.service import CorrectionError, NewSpeaker
 from db.index_sync import drift
-from db.models import Quote
+from db.models import Correction, Quote
 from db.records import ArticleIn
 from db.search_index import SearchQuery
 from db.speakers import repository as speaker_repo
@@ -241,3 +241,49 @@ def test_api_corrections_and_flags(api: httpx.Client, settings, stores):
     assert split.status_code == 201, split.text
     assert api.get("/v1/search", params={"speaker": "Oda Brek"}).json()["total"] == 1
     assert_clean(factory, index)
+
+
+def test_cli_rejects_redates_renames_and_splits(settings, stores) -> None:
+    """The command-line equivalents of the editors' forms, each audited and followed by the
+    index (`check` clean after each)."""
+    factory, index = stores
+    store(factory, index)
+    ferries, berths = quote_with(factory, "ferries"), quote_with(factory, "berths")
+    done = run_cli(settings, "quotes", "redate", str(berths.id), "2024-03-01", "-r", "the log")
+    assert done.returncode == 0, done.stderr
+    done = run_cli(
+        settings,
+        "speakers",
+        "rename",
+        "Mara Lind",
+        "--name",
+        "Mara Lindqvist",
+        "--alias",
+        "Lindqvist",
+        "-r",
+        "her full name",
+    )
+    assert done.returncode == 0, done.stderr
+    assert hits(index, "Lindqvist") == 1 and hits(index, "mara-lind") == 1
+    done = run_cli(
+        settings,
+        "speakers",
+        "split",
+        "Tomas Brek",
+        str(berths.id),
+        "--new",
+        "Oda Brek",
+        "-r",
+        "another Brek",
+    )
+    assert done.returncode == 0, done.stderr
+    assert hits(index, "Oda Brek") == 1 and hits(index, "Tomas Brek") == 0
+    assert run_cli(settings, "quotes", "reject", str(ferries.id), "-r", "a sign").returncode == 0
+    assert hits(index, "Lindqvist") == 0
+    assert run_cli(settings, "check").returncode == 0
+    with factory() as session:
+        assert session.get(Quote, berths.id).said_on == date(2024, 3, 1)
+        actions = [c.action for c in session.scalars(select(Correction).order_by(Correction.id))]
+    assert actions == ["redate", "edit_speaker", "split", "reject"]
+    listed = run_cli(settings, "quotes", "corrections").stdout
+    assert "another Brek" in listed and "a sign" in listed

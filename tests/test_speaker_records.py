@@ -184,6 +184,8 @@ def test_api_csv_and_pages_resolve_what_people_type(stores, api) -> None:
         assert body["hits"][0]["speaker"]["slug"] == "volodymyr-zelensky"
         csv = api.get("/v1/search.csv", params={"speaker": value}).text
         assert len(csv.strip().splitlines()) == 3, value
+        page = api.get("/", params={"speaker": value}).text  # the search page (and the widget's
+        assert page.count('<article class="card"') == 2, value  # /v1/search above)
     moved = api.get("/speakers/wolodymyr-selenskyj?q=see", follow_redirects=False)
     assert moved.status_code == 308
     assert moved.headers["location"] == "/speakers/volodymyr-zelensky?q=see"
