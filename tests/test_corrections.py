@@ -25,7 +25,7 @@ from db.records import ArticleIn
 from db.search_index import SearchQuery
 from db.speakers import repository as speaker_repo
 from indexer.extract import extract_quotes
-from tests.conftest import run_cli
+from tests.conftest import run_cli, serve_app
 from tests.test_security import make_key
 from tests.test_storage import search
 
@@ -287,3 +287,22 @@ def test_cli_rejects_redates_renames_and_splits(settings, stores) -> None:
     assert actions == ["redate", "edit_speaker", "split", "reject"]
     listed = run_cli(settings, "quotes", "corrections").stdout
     assert "another Brek" in listed and "a sign" in listed
+
+
+def test_readers_flags_are_rate_limited_per_address(settings, stores) -> None:
+    """No account is needed to flag, so the address's write allowance bounds a flood, from the
+    API and the page's form alike; what got through is counted in the queue."""
+    factory, index = stores
+    store(factory, index)
+    berths = quote_with(factory, "berths")
+    with serve_app(settings.model_copy(update={"rate_limit_write": "3/minute"})) as api:
+        flag = {"reason": "wrong_speaker"}
+        codes = [api.post(f"/v1/quotes/{berths.id}/flags", json=flag).status_code for _ in "ab"]
+        page = api.post(f"/quotes/{berths.id}/flag", data=flag, follow_redirects=False)
+        late = api.post(f"/quotes/{berths.id}/flag", data=flag, follow_redirects=False)
+        assert [*codes, page.status_code, late.status_code] == [201, 201, 303, 429]
+        assert int(late.headers["Retry-After"]) >= 1
+        assert api.post(f"/v1/quotes/{berths.id}/flags", json=flag).status_code == 429
+        editor = {"X-API-Key": make_key(settings, Scope.edit)}
+        [item] = api.get("/v1/flags", headers=editor).json()["quotes"]
+        assert item["quote_id"] == berths.id and item["count"] == 3
