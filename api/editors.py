@@ -6,11 +6,18 @@ The cookie is HttpOnly and SameSite=Strict, and on https `Secure` with the `__Ho
 random token, which PostgreSQL keeps as a digest (`db.editor_sessions`). A form is refused
 (403) when the browser says it came from another site (`Sec-Fetch-Site`, `Origin`), and
 unless it carries the session's own form token, compared in constant time.
+
+Pages never show the form token itself: each response carries it masked afresh (a random
+one-time pad, then the pad XOR the token, base64url, as Rails' `mask_token` does), so no
+secret repeats byte for byte across compressed responses for a BREACH attack to guess at.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
+import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -21,6 +28,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import SessionFactoryDep, SettingsDep
 from api.errors import APIError
 from api.forms import FormFields, read_form
+from api.headers import cached
 from api.web import long_date, page
 from db.editor_sessions import service as sessions
 from db.editor_sessions.service import Lifetimes, SignedIn
@@ -72,14 +80,60 @@ def clear_session_cookie(request: Request, response: Response) -> None:
     )
 
 
+def mask_form_token(token: str) -> str:
+    """The form token as one response shows it: a fresh one-time pad and the pad XOR token."""
+    raw = token.encode()
+    pad = secrets.token_bytes(len(raw))
+    masked = pad + bytes(a ^ b for a, b in zip(pad, raw, strict=True))
+    return base64.urlsafe_b64encode(masked).decode().rstrip("=")
+
+
+def form_token_matches(sent: str, token: str) -> bool:
+    """Whether a posted (masked) form token unmasks to the session's token; the bare token,
+    a tampered or truncated one, and anything not base64url are refused."""
+    expected = token.encode()
+    if not sent or len(sent) > 4 * MAX_TOKEN:
+        return False
+    try:
+        masked = base64.urlsafe_b64decode(sent + "=" * (-len(sent) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    if len(masked) != 2 * len(expected):
+        return False
+    pad, cipher = masked[: len(expected)], masked[len(expected) :]
+    return hmac.compare_digest(bytes(a ^ b for a, b in zip(pad, cipher, strict=True)), expected)
+
+
 def editor_page(
     request: Request, template: str, context: dict[str, Any], status: int = 200
 ) -> HTMLResponse:
-    """A page only a signed-in editor sees: never stored by any cache."""
-    response = page(
-        request, template, {"long_date": long_date, "csrf_field": CSRF_FIELD, **context}, status
-    )
+    """A page only a signed-in editor sees: never stored by any cache. Its forms carry the
+    session's form token masked for this response only."""
+    editor = context.get("editor")
+    shared: dict[str, Any] = {"long_date": long_date, "csrf_field": CSRF_FIELD}
+    if isinstance(editor, SignedIn):
+        shared["form_token"] = mask_form_token(editor.csrf_token)
+    response = page(request, template, {**shared, **context}, status)
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def public_page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    editor: SignedIn | None,
+    max_age: int | None = None,
+) -> Response:
+    """A page readers and editors share. A signed-in editor's copy (the header's editor links,
+    a form token) is never stored by any cache; readers' copies are cacheable as before
+    (`max_age`, with an ETag) and say `Vary: Cookie`, so a browser that signs in asks again."""
+    if editor is not None:
+        return editor_page(request, template, {**context, "editor": editor})
+    response: Response = page(request, template, {**context, "editor": None})
+    if max_age is not None:
+        response = cached(request, response, max_age)
+    response.headers["Vary"] = "Cookie"
     return response
 
 
@@ -127,8 +181,7 @@ async def editor_form(request: Request, editor: OptionalEditor) -> EditorForm:
         raise APIError(
             401, f"Your editor session has ended: sign in again at {SIGN_IN_PATH} and resend."
         )
-    sent = form.get(CSRF_FIELD).encode()
-    if not sent or not hmac.compare_digest(sent, editor.csrf_token.encode()):
+    if not form_token_matches(form.get(CSRF_FIELD), editor.csrf_token):
         raise APIError(
             403, "This form is out of date or did not come from this site: reload the page."
         )

@@ -20,12 +20,12 @@ from db.corrections import repository as correction_repo
 from db.corrections import service as corrections
 from db.corrections.service import CorrectionError, NewSpeaker
 from db.index_sync import drift
-from db.models import Quote
+from db.models import Correction, Quote
 from db.records import ArticleIn
 from db.search_index import SearchQuery
 from db.speakers import repository as speaker_repo
 from indexer.extract import extract_quotes
-from tests.conftest import run_cli
+from tests.conftest import run_cli, serve_app
 from tests.test_security import make_key
 from tests.test_storage import search
 
@@ -241,3 +241,68 @@ def test_api_corrections_and_flags(api: httpx.Client, settings, stores):
     assert split.status_code == 201, split.text
     assert api.get("/v1/search", params={"speaker": "Oda Brek"}).json()["total"] == 1
     assert_clean(factory, index)
+
+
+def test_cli_rejects_redates_renames_and_splits(settings, stores) -> None:
+    """The command-line equivalents of the editors' forms, each audited and followed by the
+    index (`check` clean after each)."""
+    factory, index = stores
+    store(factory, index)
+    ferries, berths = quote_with(factory, "ferries"), quote_with(factory, "berths")
+    done = run_cli(settings, "quotes", "redate", str(berths.id), "2024-03-01", "-r", "the log")
+    assert done.returncode == 0, done.stderr
+    done = run_cli(
+        settings,
+        "speakers",
+        "rename",
+        "Mara Lind",
+        "--name",
+        "Mara Lindqvist",
+        "--alias",
+        "Lindqvist",
+        "-r",
+        "her full name",
+    )
+    assert done.returncode == 0, done.stderr
+    assert hits(index, "Lindqvist") == 1 and hits(index, "mara-lind") == 1
+    done = run_cli(
+        settings,
+        "speakers",
+        "split",
+        "Tomas Brek",
+        str(berths.id),
+        "--new",
+        "Oda Brek",
+        "-r",
+        "another Brek",
+    )
+    assert done.returncode == 0, done.stderr
+    assert hits(index, "Oda Brek") == 1 and hits(index, "Tomas Brek") == 0
+    assert run_cli(settings, "quotes", "reject", str(ferries.id), "-r", "a sign").returncode == 0
+    assert hits(index, "Lindqvist") == 0
+    assert run_cli(settings, "check").returncode == 0
+    with factory() as session:
+        assert session.get(Quote, berths.id).said_on == date(2024, 3, 1)
+        actions = [c.action for c in session.scalars(select(Correction).order_by(Correction.id))]
+    assert actions == ["redate", "edit_speaker", "split", "reject"]
+    listed = run_cli(settings, "quotes", "corrections").stdout
+    assert "another Brek" in listed and "a sign" in listed
+
+
+def test_readers_flags_are_rate_limited_per_address(settings, stores) -> None:
+    """No account is needed to flag, so the address's write allowance bounds a flood, from the
+    API and the page's form alike; what got through is counted in the queue."""
+    factory, index = stores
+    store(factory, index)
+    berths = quote_with(factory, "berths")
+    with serve_app(settings.model_copy(update={"rate_limit_write": "3/minute"})) as api:
+        flag = {"reason": "wrong_speaker"}
+        codes = [api.post(f"/v1/quotes/{berths.id}/flags", json=flag).status_code for _ in "ab"]
+        page = api.post(f"/quotes/{berths.id}/flag", data=flag, follow_redirects=False)
+        late = api.post(f"/quotes/{berths.id}/flag", data=flag, follow_redirects=False)
+        assert [*codes, page.status_code, late.status_code] == [201, 201, 303, 429]
+        assert int(late.headers["Retry-After"]) >= 1
+        assert api.post(f"/v1/quotes/{berths.id}/flags", json=flag).status_code == 429
+        editor = {"X-API-Key": make_key(settings, Scope.edit)}
+        [item] = api.get("/v1/flags", headers=editor).json()["quotes"]
+        assert item["quote_id"] == berths.id and item["count"] == 3

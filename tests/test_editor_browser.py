@@ -77,7 +77,7 @@ def test_an_editor_fixes_records_in_the_browser_and_a_flag_reaches_the_queue(
     page.set_default_timeout(WAIT)
     page.goto(f"{base}/quotes/{ferries}")
     assert page.locator("text=Correct this quote").count() == 0  # not signed in yet
-    page.goto(f"{base}/editor/sign-in?next=/quotes/{ferries}")
+    page.get_by_role("link", name="Editor sign-in").click()  # the readers' footer link
     page.get_by_label("API key").fill(make_key(settings, Scope.edit))
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{base}/quotes/{ferries}")
@@ -115,8 +115,9 @@ def test_an_editor_fixes_records_in_the_browser_and_a_flag_reaches_the_queue(
     reader = chromium.new_context()
     card = reader.new_page()
     card.set_default_timeout(WAIT)
-    card.goto(f"{base}/quotes/{berths}")
-    card.locator("#flag summary").click()
+    card.goto(f"{base}/?q=berths")  # from the search results' card
+    card.get_by_role("link", name="Report wrong attribution").first.click()
+    expect(card).to_have_url(f"{base}/quotes/{berths}?report=1#flag")
     card.get_by_label("What is wrong?").select_option("wrong_speaker")
     card.get_by_label("Note (optional)").fill("that was the deputy mayor")
     card.get_by_role("button", name="Report wrong attribution").click()
@@ -124,12 +125,13 @@ def test_an_editor_fixes_records_in_the_browser_and_a_flag_reaches_the_queue(
     assert reader.cookies() == []
     reader.close()
 
-    page.goto(f"{base}/editor/flags")
+    page.goto(f"{base}/?q=berths")  # the header of any public page leads to the queue
+    page.get_by_role("navigation", name="Editor").get_by_role("link", name="Flags").click()
     expect(page.locator("#flag-summary")).to_contain_text("1 open flag on 1 quote")
     expect(page.locator(".flagged")).to_contain_text("that was the deputy mayor")
     page.get_by_role("link", name=f"Quote {berths}").click()
     expect(page).to_have_url(f"{base}/quotes/{berths}")
-    page.get_by_role("button", name="Sign out").first.click()
+    page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{base}/")
     assert editor.cookies() == []
     page.goto(f"{base}/editor/flags")

@@ -148,6 +148,86 @@ def test_every_form_needs_this_sessions_form_token(api, settings, stores, editor
     assert "Cookie" in public.headers["vary"] and "public" in public.headers["cache-control"]
 
 
+def test_form_tokens_are_masked_afresh_in_every_response(api, settings, stores, editor) -> None:
+    """BREACH: no page repeats the form token byte for byte; every masked copy is accepted, the
+    bare token, a tampered copy and another session's are refused."""
+    factory, index = stores
+    store(factory, index)
+    ferries = quote_with(factory, "ferries")
+    token, first = editor
+    cookie = as_editor(token)
+    page = api.get(f"/quotes/{ferries.id}", headers=cookie)
+    second = form_token(page)
+    on_page = set(re.findall(r'name="csrf_token" value="([^"]+)"', page.text))
+    with factory() as session:
+        [row] = session.scalars(select(EditorSession))
+        bare = row.csrf_token
+    assert first != second and bare not in page.text and bare not in (first, second)
+    assert len(on_page) >= 1 and bare not in on_page
+    path = f"/editor/quotes/{ferries.id}"
+    body = {"action": "redate", "reason": "the tape"}
+
+    def status(sent: str, said_on: str = "2024-05-01") -> int:
+        form = {**body, "said_on": said_on, "csrf_token": sent}
+        return api.post(path, data=form, headers=cookie).status_code
+
+    flipped = second[:10] + ("A" if second[10] != "A" else "B") + second[11:]
+    assert status(bare) == 403  # the unmasked token of the old pages
+    assert status(flipped) == 403 and status(second[:-4]) == 403 and status("%%%") == 403
+    other = cookie_of(sign_in(api, make_key(settings, Scope.edit)))
+    assert status(form_token(api.get("/editor/flags", headers=as_editor(other)))) == 403
+    assert status(first) == 303 and status(second, "2024-05-02") == 303  # both masks
+
+
+def test_every_public_page_carries_the_editor_links_and_is_never_cached_for_an_editor(
+    api, stores, editor
+) -> None:
+    """Signed in: the header links to the flags and the audit and signs out, and no cache keeps
+    the page. Readers get none of it (a quiet sign-in link instead) and pages cacheable as
+    before, varying on the cookie."""
+    factory, index = stores
+    store(factory, index)
+    ferries = quote_with(factory, "ferries")
+    with factory() as session:
+        slug = speaker_repo.get_speaker(session, ferries.speaker_id).slug
+    token, _ = editor
+    pages = [
+        "/?q=ferries",
+        "/?q=ferries&partial=true",
+        f"/quotes/{ferries.id}",
+        f"/speakers/{slug}",
+        f"/articles/{ferries.article_id}",
+        "/verify?quote=ferries",
+    ]
+    header = re.compile(r'<header class="site">.*?</header>', re.S)
+    for path in pages:
+        signed = api.get(path, headers=as_editor(token))
+        assert signed.status_code == 200, path
+        assert signed.headers["cache-control"] == "no-store" and "etag" not in signed.headers
+        reader = api.get(path)
+        assert "csrf_token" not in reader.text and "Signed in as" not in reader.text, path
+        assert "Cookie" in reader.headers["vary"], path
+        assert "no-store" not in reader.headers.get("cache-control", ""), path
+        if "partial" in path:  # the live-search fragment has no header
+            continue
+        [top] = header.findall(signed.text)
+        assert 'href="/editor/flags"' in top and 'href="/editor/corrections"' in top, path
+        assert 'action="/editor/sign-out"' in top and 'name="csrf_token"' in top, path
+        assert "Editor sign-in" not in signed.text
+        assert f'href="/editor/sign-in?next={path.split("?")[0]}"' in reader.text
+    quote = api.get(f"/quotes/{ferries.id}")
+    assert "public" in quote.headers["cache-control"] and "etag" in quote.headers
+    again = api.get(f"/quotes/{ferries.id}", headers={"If-None-Match": quote.headers["etag"]})
+    assert again.status_code == 304 and "Cookie" in again.headers["vary"]
+    out = api.post(
+        "/editor/sign-out",
+        data={"csrf_token": form_token(api.get(f"/speakers/{slug}", headers=as_editor(token)))},
+        headers=as_editor(token),
+    )
+    assert out.status_code == 303  # the header's sign-out form works from a public page
+    assert "Signed in as" not in api.get("/", headers=as_editor(token)).text
+
+
 def test_a_refused_correction_shows_the_form_again_with_what_was_typed(api, stores, editor) -> None:
     factory, index = stores
     store(factory, index)

@@ -184,12 +184,19 @@ def test_api_csv_and_pages_resolve_what_people_type(stores, api) -> None:
         assert body["hits"][0]["speaker"]["slug"] == "volodymyr-zelensky"
         csv = api.get("/v1/search.csv", params={"speaker": value}).text
         assert len(csv.strip().splitlines()) == 3, value
+        page = api.get("/", params={"speaker": value}).text  # the search page (and the widget's
+        assert page.count('<article class="card"') == 2, value  # /v1/search above)
     moved = api.get("/speakers/wolodymyr-selenskyj?q=see", follow_redirects=False)
     assert moved.status_code == 308
     assert moved.headers["location"] == "/speakers/volodymyr-zelensky?q=see"
     assert api.get(f"/speakers/{keep}", follow_redirects=False).status_code == 308
     assert api.get("/speakers/volodymyr-zelensky?q=see").status_code == 200
     assert api.get("/speakers/nobody-at-all").status_code == 404
+    gone = api.get(f"/v1/speakers/{other}", follow_redirects=False)  # the API's saved links
+    assert gone.status_code == 308 and gone.headers["location"] == f"/v1/speakers/{keep}"
+    followed = api.get(f"/v1/speakers/{other}", follow_redirects=True)
+    assert followed.json()["slug"] == "volodymyr-zelensky"
+    assert api.get("/v1/speakers/999999999").status_code == 404
 
 
 def test_unmerge_gives_back_the_record_and_its_quotes(stores) -> None:

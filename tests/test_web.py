@@ -254,3 +254,13 @@ def test_page_facets_keep_the_other_values_of_a_picked_facet(api: httpx.Client) 
     assert page.count('data-facet="speaker"') == 3  # Lina Berg and Erik Dahl can still be added
     assert 'data-facet="outlet"' in page and "<h1" in page
     assert '<option value="date" selected>' in api.get("/", params={"sort": "date"}).text
+
+
+def test_every_card_leads_to_its_quotes_flag_form(api: httpx.Client) -> None:
+    """Readers flag a wrong attribution from any card: the link opens the permalink's form."""
+    quote_id = stored(api)["quotes"][0]["id"]
+    page = api.get("/", params={"q": "never"}, headers=HTML).text
+    assert f'href="/quotes/{quote_id}?report=1#flag"' in page
+    assert '<details id="flag" class="flag">' in api.get(f"/quotes/{quote_id}").text
+    opened = api.get(f"/quotes/{quote_id}", params={"report": "1"}).text
+    assert '<details id="flag" class="flag" open>' in opened

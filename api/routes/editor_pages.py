@@ -5,14 +5,15 @@ live session, its form token) and calls the same services as the editors' API.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.deps import IndexDep, RateLimitsDep, RowId, SessionDep, SessionFactoryDep, SettingsDep
 from api.editors import (
@@ -37,6 +38,7 @@ from db.articles import repository as article_repo
 from db.corrections.service import CorrectionError
 from db.editor_sessions import service as sessions
 from db.editor_sessions.service import SignedIn, SignInError
+from db.search_index import SearchIndex
 from db.speakers import repository as speaker_repo
 
 router = APIRouter(include_in_schema=False)
@@ -69,6 +71,84 @@ def _problem(exc: ValidationError | CorrectionError) -> str:
         field = ".".join(str(p) for p in error["loc"])
         messages.append(f"{field}: {message}" if field else message)
     return "; ".join(messages)
+
+
+# --- what every form shares -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A checked editor form and what its route needs to apply it or to show it again."""
+
+    request: Request
+    sent: EditorForm
+    factory: sessionmaker[Session]
+    index: SearchIndex
+    session: Session
+
+    @property
+    def form(self) -> FormFields:
+        return self.sent.form
+
+    @property
+    def editor(self) -> str:
+        """Who the audit names."""
+        return service.editor_of(self.sent.editor.principal)
+
+
+def _submitted(
+    request: Request,
+    sent: EditorFormDep,
+    factory: SessionFactoryDep,
+    index: IndexDep,
+    session: SessionDep,
+) -> Submitted:
+    return Submitted(request, sent, factory, index, session)
+
+
+SubmittedDep = Annotated[Submitted, Depends(_submitted)]
+Refusal = ValidationError | CorrectionError
+
+
+def _apply(
+    change: Callable[[], object],
+    refused: Callable[[Refusal], HTMLResponse],
+    done: Callable[[], str],
+) -> Response:
+    """Make one correction and go on to `done()`; a refused one shows `refused`'s page."""
+    try:
+        change()
+    except (ValidationError, CorrectionError) as exc:
+        return refused(exc)
+    return RedirectResponse(done(), status_code=303)
+
+
+def _form_again(
+    sub: Submitted, template: str, context: dict[str, Any], exc: Refusal
+) -> HTMLResponse:
+    """A refused form's page again (400), with what was typed and why it was refused."""
+    typed = {
+        "editor": sub.sent.editor,
+        "error": _problem(exc),
+        "values": {name: sub.form.get(name) for name in sub.form.fields},
+        "ticked": set(sub.form.all("quote_id")),
+    }
+    return editor_page(sub.request, template, {**typed, **context}, 400)
+
+
+def _reason(form: FormFields) -> str:
+    reason = form.get("reason")
+    if not reason:
+        raise CorrectionError("Give a reason: it is kept in the audit.")
+    return reason
+
+
+def _target(form: FormFields) -> dict[str, str | None]:
+    """Where quotes go: a stored speaker or a new speaker's name, exactly one of them."""
+    target = {"speaker": form.optional("speaker"), "new_speaker": form.optional("new_speaker")}
+    if bool(target["speaker"]) == bool(target["new_speaker"]):
+        raise CorrectionError("Give either a stored speaker or a new speaker's name.")
+    return target
 
 
 # --- signing in and out -----------------------------------------------------------------------
@@ -182,202 +262,127 @@ def _audit(
 
 
 @router.post("/editor/corrections/{correction_id}/revert", response_model=None)
-def revert(
-    correction_id: RowId,
-    request: Request,
-    sent: EditorFormDep,
-    factory: SessionFactoryDep,
-    index: IndexDep,
-    session: SessionDep,
-) -> Response:
-    try:
-        service.revert(factory, index, correction_id, service.editor_of(sent.editor.principal))
-    except CorrectionError as exc:
-        status = 404 if exc.missing else 400
-        return _audit(request, session, sent.editor, error=str(exc), status=status)
-    return RedirectResponse(f"/editor/corrections#correction-{correction_id}", status_code=303)
+def revert(correction_id: RowId, sub: SubmittedDep) -> Response:
+    def refused(exc: Refusal) -> HTMLResponse:
+        status = 404 if isinstance(exc, CorrectionError) and exc.missing else 400
+        return _audit(sub.request, sub.session, sub.sent.editor, error=_problem(exc), status=status)
+
+    return _apply(
+        lambda: service.revert(sub.factory, sub.index, correction_id, sub.editor),
+        refused,
+        lambda: f"/editor/corrections#correction-{correction_id}",
+    )
 
 
 # --- a quote ----------------------------------------------------------------------------------
 
 
 @router.post("/editor/quotes/{quote_id}", response_model=None)
-def correct_quote(
-    quote_id: RowId,
-    request: Request,
-    sent: EditorFormDep,
-    factory: SessionFactoryDep,
-    index: IndexDep,
-    session: SessionDep,
-) -> Response:
-    """Reassign, reject ("not a quote") or redate, from the quote page's forms. A refused
-    correction shows the forms again with what was typed and why."""
-    form = sent.form
-    try:
-        body = QuoteCorrectionIn.model_validate(_quote_fields(form))
-        service.correct_quote(
-            factory, index, quote_id, body, service.editor_of(sent.editor.principal)
+def correct_quote(quote_id: RowId, sub: SubmittedDep) -> Response:
+    """Reassign, reject ("not a quote") or redate, from the quote page's forms."""
+
+    def correct() -> None:
+        body = QuoteCorrectionIn.model_validate(_quote_fields(sub.form))
+        service.correct_quote(sub.factory, sub.index, quote_id, body, sub.editor)
+
+    def refused(exc: Refusal) -> HTMLResponse:
+        quote = article_repo.get_quote(sub.session, quote_id)
+        if quote is None:
+            raise APIError(404, f"There is no quote {quote_id}.")
+        return _form_again(sub, "editor_quote.html", {"quote": QuoteOut.of(quote)}, exc)
+
+    def done() -> str:  # a rejected quote is gone from the pages: the audit can bring it back
+        return (
+            "/editor/corrections"
+            if sub.form.get("action") == "reject"
+            else (f"/quotes/{quote_id}#corrections")
         )
-    except (ValidationError, CorrectionError) as exc:
-        return _quote_again(request, session, sent, quote_id, _problem(exc))
-    if body.action == "reject":  # gone from the pages: the audit can bring it back
-        return RedirectResponse("/editor/corrections", status_code=303)
-    return RedirectResponse(f"/quotes/{quote_id}#corrections", status_code=303)
+
+    return _apply(correct, refused, done)
 
 
 def _quote_fields(form: FormFields) -> dict[str, Any]:
-    fields: dict[str, Any] = {"action": form.get("action"), "reason": form.get("reason")}
-    if not fields["reason"]:
-        raise CorrectionError("Give a reason: it is kept in the audit.")
+    fields: dict[str, Any] = {"action": form.get("action"), "reason": _reason(form)}
     if fields["action"] == "reassign":
-        fields |= {
-            "speaker": form.optional("speaker"),
-            "new_speaker": form.optional("new_speaker"),
-        }
-        if bool(fields["speaker"]) == bool(fields["new_speaker"]):
-            raise CorrectionError("Give either a stored speaker or a new speaker's name.")
+        fields |= _target(form)
     elif fields["action"] == "redate":
         fields["said_on"] = form.optional("said_on")
     return fields
-
-
-def _quote_again(
-    request: Request, session: Session, sent: EditorForm, quote_id: int, error: str
-) -> HTMLResponse:
-    quote = article_repo.get_quote(session, quote_id)
-    if quote is None:
-        raise APIError(404, f"There is no quote {quote_id}.")
-    context = {
-        "editor": sent.editor,
-        "quote": QuoteOut.of(quote),
-        "error": error,
-        "values": {name: sent.form.get(name) for name in sent.form.fields},
-    }
-    return editor_page(request, "editor_quote.html", context, 400)
 
 
 # --- a speaker --------------------------------------------------------------------------------
 
 
 @router.post("/editor/speakers/{speaker_id}/edit", response_model=None)
-def edit_speaker(
-    speaker_id: RowId,
-    request: Request,
-    sent: EditorFormDep,
-    factory: SessionFactoryDep,
-    index: IndexDep,
-    session: SessionDep,
-) -> Response:
+def edit_speaker(speaker_id: RowId, sub: SubmittedDep) -> Response:
     """Name, aliases (one a line) and description."""
-    form = sent.form
-    aliases = [line.strip() for line in form.get("aliases").splitlines() if line.strip()]
-    return _speaker_change(
-        request,
-        session,
-        sent,
-        speaker_id,
-        lambda editor: service.edit_speaker(
-            factory,
-            index,
-            speaker_id,
-            SpeakerEditIn(
-                name=form.optional("name"),
-                aliases=aliases,
-                description=form.get("description"),
-                reason=_reason(form),
-            ),
-            editor,
-        ),
-    )
+    form = sub.form
+
+    def edit() -> None:
+        aliases = [line.strip() for line in form.get("aliases").splitlines() if line.strip()]
+        body = SpeakerEditIn(
+            name=form.optional("name"),
+            aliases=aliases,
+            description=form.get("description"),
+            reason=_reason(form),
+        )
+        service.edit_speaker(sub.factory, sub.index, speaker_id, body, sub.editor)
+
+    return _speaker_change(sub, speaker_id, edit)
 
 
 @router.post("/editor/speakers/{speaker_id}/split", response_model=None)
-def split_speaker(
-    speaker_id: RowId,
-    request: Request,
-    sent: EditorFormDep,
-    factory: SessionFactoryDep,
-    index: IndexDep,
-    session: SessionDep,
-) -> Response:
+def split_speaker(speaker_id: RowId, sub: SubmittedDep) -> Response:
     """Move the ticked quotes to a stored or a new speaker."""
-    form = sent.form
+    form = sub.form
 
-    def split(editor: str) -> None:
+    def split() -> None:
         ids = [int(v) for v in form.all("quote_id") if v.isdigit() and len(v) < 19]
         if not ids:
             raise CorrectionError("Tick the quotes that belong to someone else.")
-        target = {"speaker": form.optional("speaker"), "new_speaker": form.optional("new_speaker")}
-        if bool(target["speaker"]) == bool(target["new_speaker"]):
-            raise CorrectionError("Give either a stored speaker or a new speaker's name.")
+        target = _target(form)
         body = SpeakerSplitIn(quote_ids=ids, reason=_reason(form), **target)
-        service.split_speaker(factory, index, speaker_id, body, editor)
+        service.split_speaker(sub.factory, sub.index, speaker_id, body, sub.editor)
 
-    return _speaker_change(request, session, sent, speaker_id, split)
+    return _speaker_change(sub, speaker_id, split)
 
 
 @router.post("/editor/speakers/{speaker_id}/merge", response_model=None)
-def merge_speaker(
-    speaker_id: RowId,
-    request: Request,
-    sent: EditorFormDep,
-    factory: SessionFactoryDep,
-    index: IndexDep,
-    session: SessionDep,
-) -> Response:
+def merge_speaker(speaker_id: RowId, sub: SubmittedDep) -> Response:
     """Fold another record (id, slug or exact name) into this one."""
-    form = sent.form
+    form = sub.form
 
-    def merge(editor: str) -> None:
+    def merge() -> None:
         other = form.get("other")
         if not other:
             raise CorrectionError("Name the record to merge into this one.")
-        service.merge_speakers(factory, index, speaker_id, other, _reason(form), editor)
+        reason = _reason(form)
+        service.merge_speakers(sub.factory, sub.index, speaker_id, other, reason, sub.editor)
 
-    return _speaker_change(request, session, sent, speaker_id, merge)
-
-
-def _reason(form: FormFields) -> str:
-    reason = form.get("reason")
-    if not reason:
-        raise CorrectionError("Give a reason: it is kept in the audit.")
-    return reason
+    return _speaker_change(sub, speaker_id, merge)
 
 
-def _speaker_change(
-    request: Request,
-    session: Session,
-    sent: EditorForm,
-    speaker_id: int,
-    change: Callable[[str], object],
-) -> Response:
+def _speaker_change(sub: Submitted, speaker_id: int, change: Callable[[], object]) -> Response:
     """Run one speaker change; back to the speaker's page, or its forms again with the error."""
-    try:
-        change(service.editor_of(sent.editor.principal))
-    except (ValidationError, CorrectionError) as exc:
-        return _speaker_again(request, session, sent, speaker_id, _problem(exc))
-    session.expire_all()
-    speaker = speaker_repo.get_speaker(session, speaker_id)
-    if speaker is None:
-        raise APIError(404, f"There is no speaker {speaker_id}.")
-    return RedirectResponse(f"/speakers/{speaker.slug}#corrections", status_code=303)
 
+    def refused(exc: Refusal) -> HTMLResponse:
+        speaker = speaker_repo.get_speaker(sub.session, speaker_id)
+        profile = speaker_profile(sub.session, speaker.slug) if speaker is not None else None
+        if profile is None:
+            raise APIError(404, f"There is no speaker {speaker_id}.")
+        context = {
+            "speaker": profile.speaker,
+            "quote_count": profile.quote_count,
+            "timeline": profile.timeline,
+            "also_see": also_see(sub.session, profile.speaker, profile.quote_count),
+        }
+        return _form_again(sub, "editor_speaker.html", context, exc)
 
-def _speaker_again(
-    request: Request, session: Session, sent: EditorForm, speaker_id: int, error: str
-) -> HTMLResponse:
-    speaker = speaker_repo.get_speaker(session, speaker_id)
-    profile = speaker_profile(session, speaker.slug) if speaker is not None else None
-    if profile is None:
-        raise APIError(404, f"There is no speaker {speaker_id}.")
-    context = {
-        "editor": sent.editor,
-        "speaker": profile.speaker,
-        "quote_count": profile.quote_count,
-        "timeline": profile.timeline,
-        "also_see": also_see(session, profile.speaker, profile.quote_count),
-        "error": error,
-        "values": {name: sent.form.get(name) for name in sent.form.fields},
-        "ticked": set(sent.form.all("quote_id")),
-    }
-    return editor_page(request, "editor_speaker.html", context, 400)
+    def done() -> str:
+        sub.session.expire_all()
+        speaker = speaker_repo.get_speaker(sub.session, speaker_id)
+        if speaker is None:
+            raise APIError(404, f"There is no speaker {speaker_id}.")
+        return f"/speakers/{speaker.slug}#corrections"
+
+    return _apply(change, refused, done)

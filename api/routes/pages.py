@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api import og_image
 from api.citations import citations
 from api.deps import RowId, SearcherDep, SessionDep
-from api.editors import OptionalEditor, editor_page
+from api.editors import OptionalEditor, public_page
 from api.errors import APIError
 from api.headers import cached
 from api.schemas import ArticleLanguage, Facet, QuoteOut, SearchResult
@@ -20,7 +20,7 @@ from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
 from api.services.corrections import active_notes
 from api.services.search import MAX_RESULT_WINDOW, run_disjunctive_search, run_search
 from api.services.speakers import also_see, speaker_profile
-from api.web import long_date, page
+from api.web import long_date
 from db.articles import repository as article_repo
 from db.search_index import SearchQuery
 from db.speakers import repository as speaker_repo
@@ -49,8 +49,9 @@ async def search_page(
     request: Request,
     searcher: SearcherDep,
     params: SearchParamsDep,
+    editor: OptionalEditor,
     partial: Annotated[bool, Query(description="Only the results, for live search.")] = False,
-) -> HTMLResponse:
+) -> Response:
     """The search page, or with `partial` only its results (what live search swaps in).
     Facets are disjunctive: picking a value keeps the facet's other values to add."""
     result = await run_disjunctive_search(searcher, params.query())
@@ -73,7 +74,7 @@ async def search_page(
             if name in FACET_LABELS
         ],
     }
-    return page(request, "_results.html" if partial else "search.html", context)
+    return public_page(request, "_results.html" if partial else "search.html", context, editor)
 
 
 def _facet_lists(result: SearchResult, links: UrlParams) -> list[FacetList]:
@@ -121,13 +122,8 @@ def quote_page(
         "oembed_url": f"{request.url_for('oembed')}?{urlencode({'url': permalink})}",
         "long_date": long_date,
         "corrections": active_notes(session, quote_id=quote_id),
-        "editor": editor,
     }
-    if editor is not None:  # the editor's forms carry their session's token: never cached
-        return editor_page(request, "quote.html", context)
-    response = cached(request, page(request, "quote.html", context), PERMALINK_MAX_AGE)
-    response.headers["Vary"] = "Cookie"  # a signed-in editor's browser asks again
-    return response
+    return public_page(request, "quote.html", context, editor, PERMALINK_MAX_AGE)
 
 
 @router.get("/quotes/{quote_id}/image.png")
@@ -148,7 +144,7 @@ async def speaker_page(
     searcher: SearcherDep,
     editor: OptionalEditor,
     q: Annotated[str, Query(max_length=MAX_Q)] = "",
-) -> HTMLResponse | RedirectResponse:
+) -> Response:
     """The speaker, their timeline and, with `q`, a search within their quotes; the slug of
         a speaker merged into another (or a speaker's id) redirects (308) to the page's current
     address, so saved links keep working.
@@ -171,7 +167,6 @@ async def speaker_page(
     namesakes = await run_in_threadpool(also_see, session, profile.speaker, profile.quote_count)
     context = {
         "also_see": namesakes,
-        "editor": editor,
         "corrections": notes,
         "speaker": profile.speaker,
         "quote_count": profile.quote_count,
@@ -180,13 +175,13 @@ async def speaker_page(
         "q": q,
         "long_date": long_date,
     }
-    if editor is not None:
-        return editor_page(request, "speaker.html", context)
-    return page(request, "speaker.html", context)
+    return public_page(request, "speaker.html", context, editor)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(article_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
+def article_page(
+    article_id: RowId, request: Request, session: SessionDep, editor: OptionalEditor
+) -> Response:
     article = article_repo.get_article(session, article_id)
     if article is None:
         raise APIError(404, f"There is no article {article_id}.")
@@ -197,4 +192,4 @@ def article_page(article_id: RowId, request: Request, session: SessionDep) -> HT
         "language": ArticleLanguage.of(article.text),
         "long_date": long_date,
     }
-    return page(request, "article.html", context)
+    return public_page(request, "article.html", context, editor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
 from api import errors
 from api.deps import RowId, SessionDep
@@ -39,10 +40,19 @@ def list_speakers(
 
 
 @router.get(
-    "/v1/speakers/{speaker_id}", response_model=SpeakerDetail, responses=errors.responses(404)
+    "/v1/speakers/{speaker_id}",
+    response_model=SpeakerDetail,
+    responses={**errors.responses(404), 308: {"description": "Merged into another speaker."}},
 )
-def get_speaker(speaker_id: RowId, session: SessionDep) -> SpeakerDetail:
+def get_speaker(
+    speaker_id: RowId, request: Request, session: SessionDep
+) -> SpeakerDetail | RedirectResponse:
+    """A speaker; the id of one merged into another redirects (308) to the kept record, so
+    saved API links keep working after a merge."""
     detail = speaker_detail(session, speaker_id)
-    if detail is None:
+    if detail is not None:
+        return detail
+    kept = speaker_repo.find_merged(session, str(speaker_id))
+    if kept is None:
         raise APIError(404, f"no speaker {speaker_id}")
-    return detail
+    return RedirectResponse(request.url_for("get_speaker", speaker_id=kept.id).path, 308)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from api import errors
 from api.deps import SearcherDep
+from api.editors import OptionalEditor, public_page
 from api.errors import APIError
 from api.routes.search import quote_urls
 from api.schemas import VerifyResult
@@ -21,7 +22,7 @@ from api.services.verify import (
     marked,
     verify,
 )
-from api.web import long_date, page
+from api.web import long_date
 from db.search_index import AsyncSearcher
 
 router = APIRouter(tags=["verify"], responses=errors.responses(400, 401, 422, 429, 503))
@@ -69,9 +70,10 @@ async def verify_page(
     request: Request,
     searcher: SearcherDep,
     _limited: Limited,
+    editor: OptionalEditor,
     quote: Annotated[str, Query(max_length=MAX_CLAIM)] = "",
     speaker: Speaker = "",
-) -> HTMLResponse:
+) -> Response:
     """The form, and with a claim its verdict; the address holds the claim (a permalink)."""
     result = None
     if quote.strip():
@@ -83,4 +85,4 @@ async def verify_page(
         "marked": marked,
         "long_date": long_date,
     }
-    return page(request, "verify.html", context)
+    return public_page(request, "verify.html", context, editor)
