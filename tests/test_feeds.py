@@ -474,7 +474,7 @@ def test_feeds_api_needs_admin_and_lists_adds_polls_removes(api, settings) -> No
 
 
 def test_serve_polls_a_feed_added_through_the_api_and_its_quotes_become_searchable(
-    settings, newsroom: Newsroom
+    settings, newsroom: Newsroom, tmp_path
 ) -> None:
     """`onrecord serve` as deployed: its feed worker polls a feed the API added, within the
     tick, and the article's quotes are searchable moments later."""
@@ -484,11 +484,12 @@ def test_serve_polls_a_feed_added_through_the_api_and_its_quotes_become_searchab
         "ONRECORD_FETCH_MIN_INTERVAL": "0",
         "ONRECORD_FEED_TICK": "1",
     }
+    log = (tmp_path / "serve.log").open("w+")  # a pipe nobody reads would block serve once full
     server = subprocess.Popen(
         [sys.executable, "-m", "onrecord", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
     )
     try:
@@ -523,7 +524,10 @@ def test_serve_polls_a_feed_added_through_the_api_and_its_quotes_become_searchab
             assert ready.status_code == 200 and ready.json()["checks"]["feed_worker"] == "ok"
     finally:
         server.terminate()
-        _, stderr = server.communicate(timeout=30)
+        server.wait(timeout=30)
+        log.seek(0)
+        stderr = log.read()
+        log.close()
     assert took < 15, stderr[-2000:]
     assert server.returncode is not None
 
