@@ -8,6 +8,20 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 
+def lock_keys(session: Session, lock_class: int, keys: Iterable[str]) -> None:
+    """Hold, until this transaction ends, an advisory lock (class, hash of the key) on each
+    key, taken in the order of their lock ids so two writers sharing keys cannot deadlock."""
+    keys = sorted(set(keys))
+    if keys:
+        session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(:cls, h) FROM (SELECT DISTINCT hashtext(k) AS h"
+                " FROM unnest(CAST(:keys AS text[])) AS k ORDER BY h) AS ids"
+            ),
+            {"cls": lock_class, "keys": keys},
+        )
+
+
 def next_ids(session: Session, table: str, count: int) -> list[int]:
     """Reserve `count` ids from a table's sequence (rows written with COPY carry their ids)."""
     if count == 0:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, text, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from db.bulk import lock_keys
 from db.index_sync.outbox import count_pending
 from db.models import Article, Quote, Speaker
 
@@ -62,15 +63,7 @@ def lock_article_keys(session: Session, keys: Iterable[str]) -> None:
     edit replaces exactly the quotes stored before it. Taken in the order of their lock ids,
     so two batches sharing articles cannot deadlock.
     """
-    keys = sorted(set(keys))
-    if keys:
-        session.execute(
-            text(
-                "SELECT pg_advisory_xact_lock(:cls, h) FROM (SELECT DISTINCT hashtext(k) AS h"
-                " FROM unnest(CAST(:keys AS text[])) AS k ORDER BY h) AS ids"
-            ),
-            {"cls": _ARTICLE_LOCK_CLASS, "keys": keys},
-        )
+    lock_keys(session, _ARTICLE_LOCK_CLASS, keys)
 
 
 def ids_by_hash(session: Session, hashes: Iterable[str]) -> dict[str, int]:

@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from db.bulk import lock_keys
 from db.models import Quote, Speaker, SpeakerMerge
 from db.speakers.matching import org_key, parse_person
 from db.vocabulary import PERSON_LIKE, SpeakerKind
@@ -235,15 +236,7 @@ def lock_speaker_keys(session: Session, keys: Iterable[str]) -> None:
     """Hold, until this transaction ends, a lock on each speaker lookup key, taken in the
     order of their lock ids (after the article locks, which every writer takes first), so
     two writers cannot deadlock on them."""
-    keys = sorted(set(keys))
-    if keys:
-        session.execute(
-            text(
-                "SELECT pg_advisory_xact_lock(:cls, h) FROM (SELECT DISTINCT hashtext(k) AS h"
-                " FROM unnest(CAST(:keys AS text[])) AS k ORDER BY h) AS ids"
-            ),
-            {"cls": _SPEAKER_LOCK_CLASS, "keys": keys},
-        )
+    lock_keys(session, _SPEAKER_LOCK_CLASS, keys)
 
 
 class SpeakerCandidates:
