@@ -561,27 +561,3 @@ def test_worker_command_polls_due_feeds_and_stops_on_sigterm(
         _, stderr = worker.communicate(timeout=30)
     assert health is not None and (health.items_seen, health.articles_stored) == (2, 2), stderr
     assert worker.returncode == 0, stderr[-2000:]
-
-
-def test_readyz_names_a_feed_worker_that_is_not_running(settings) -> None:
-    """Under `onrecord serve` the app runs the feed worker: running, ready; stopped, not."""
-    from starlette.testclient import TestClient
-
-    from db.stores import Stores
-    from onrecord.root import build_app, build_fetcher, feed_worker_factory
-
-    stores = Stores.open(settings)
-    made: list[FeedWorker] = []
-    fetcher = build_fetcher(settings)
-    make = feed_worker_factory(stores, fetcher)
-    try:
-        with TestClient(build_app(stores, lambda wake: made.append(make(wake)) or made[0])) as app:
-            running = app.get("/readyz")
-            made[0].stop()
-            stopped = app.get("/readyz")
-    finally:
-        fetcher.close()
-    assert running.status_code == 200 and running.json()["checks"]["feed_worker"] == "ok"
-    assert stopped.status_code == 503
-    assert stopped.json()["checks"]["feed_worker"] == "stopped"
-    assert stopped.json()["checks"]["index_worker"] == "ok"
