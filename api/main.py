@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import errors
+from api import editors, errors
 from api.deps import FeedURLCheck
 from api.extraction import ExtractionPool
 from api.headers import CrossOriginAndFraming
@@ -180,7 +180,7 @@ def create_app(
         key_prefix=settings.rate_limit_key_prefix,
     )
     app.state.extract = extraction.extract
-    errors.install(app)
+    errors.install(app, editors.error_page)
     for module in (
         health,
         search,
