@@ -182,7 +182,7 @@ def test_postgres_stopped_in_the_middle_of_an_ingest(
     partial = stored_articles(fault_settings)
     assert 200 <= partial < total
     assert partial % 200 == 0  # whole batches only: nothing half-written
-    rerun = run_cli(fault_settings, "ingest", str(batch))
+    rerun = run_cli(fault_settings, "ingest", str(batch), "--wait")
     assert rerun.returncode == 0, rerun.stderr
     assert f"{total - partial} new" in rerun.stdout and f"{partial} unchanged" in rerun.stdout
     assert_in_step(fault_settings, total)
@@ -250,7 +250,9 @@ def test_writers_and_searchers_at_once(fault_settings) -> None:
 
 
 def test_reindex_under_search_load_never_fails_or_empties(fault_settings, tmp_path) -> None:
-    assert run_cli(fault_settings, "ingest", str(write_jsonl(tmp_path / "d.jsonl", range(60))))
+    assert run_cli(
+        fault_settings, "ingest", str(write_jsonl(tmp_path / "d.jsonl", range(60))), "--wait"
+    )
     totals: list[int] = []
     failures: list[str] = []
     done = threading.Event()
@@ -291,7 +293,7 @@ def test_interrupted_ingest_reruns_without_duplicates(fault_settings, tmp_path) 
     assert "interrupted after" in err and "Traceback" not in err
     partial = stored_articles(fault_settings)
     assert 200 <= partial < 3000 and partial % 200 == 0
-    rerun = run_cli(fault_settings, "ingest", str(batch))
+    rerun = run_cli(fault_settings, "ingest", str(batch), "--wait")
     assert rerun.returncode == 0, rerun.stderr
     assert f"{3000 - partial} new" in rerun.stdout and f"{partial} unchanged" in rerun.stdout
     assert_in_step(fault_settings, 3000)
@@ -326,6 +328,6 @@ def test_a_worker_failing_to_start_stops_those_already_started(settings) -> None
     with pytest.raises(RuntimeError, match="cannot start"):
         asyncio.run(start_app())
     for started in (app.state.index_worker, app.state.alert_worker):
-        assert started._supervisor.ident is not None  # it did start
+        assert started.started
         assert not started._supervisor.is_alive()
         assert not started.health().alive
