@@ -7,10 +7,10 @@ index's documents in the same range, so memory holds one batch whatever the arch
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import orjson
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.index_sync import outbox
@@ -39,7 +39,7 @@ class DriftReport:
 
 def _digest(document: Mapping[str, object]) -> bytes:
     return hashlib.blake2b(
-        json.dumps(document, sort_keys=True, ensure_ascii=False).encode(), digest_size=16
+        orjson.dumps(document, option=orjson.OPT_SORT_KEYS), digest_size=16
     ).digest()
 
 
