@@ -8,6 +8,7 @@ so every write here waits for its task (or hands it back to be waited on) and ra
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -64,6 +65,9 @@ SEMANTIC_RATIO = {SearchMode.hybrid: 0.5, SearchMode.semantic: 1.0}
 # By meaning alone every quote has some similarity: hits below this ranking score
 # (Meilisearch's (1 + cosine) / 2, so cosine 0.3) are left out rather than listed as matches.
 SEMANTIC_MIN_SCORE = 0.65
+# Batches a rebuild leaves queued in Meilisearch, which merges queued additions into larger
+# indexing runs; each is a payload file on Meilisearch's disk, none is held here.
+REBUILD_BATCHES_IN_FLIGHT = 8
 
 
 def index_settings(embedder: Embedder | None) -> dict:
@@ -364,11 +368,6 @@ class SearchIndex:
         if not settings_applied(settings, current):  # a settings task costs a command ~0.1 s
             self.wait(self._call(self.client.index(name).update_settings, settings))
 
-    def add(self, documents: Sequence[QuoteDocument], name: str | None = None) -> None:
-        if documents:
-            index = self.client.index(name or self.name)
-            self.wait(self._call(index.add_documents, list(documents), primary_key="id"))
-
     def submit(
         self, documents: Sequence[QuoteDocument], removed_ids: Sequence[int]
     ) -> list[TaskInfo]:
@@ -446,10 +445,18 @@ class SearchIndex:
         fresh = f"{self.name}_rebuild_{int(time.time())}"
         self.ensure(fresh)
         total = 0
+        index = self.client.index(fresh)
+        in_flight: deque[TaskInfo] = deque()
         try:
-            for documents in batches:
-                self.add(documents, name=fresh)
+            for documents in batches:  # the next batch is read while Meilisearch indexes
+                if documents:
+                    task = self._call(index.add_documents, list(documents), primary_key="id")
+                    in_flight.append(task)
                 total += len(documents)
+                while len(in_flight) > REBUILD_BATCHES_IN_FLIGHT:
+                    self.wait(in_flight.popleft())
+            while in_flight:
+                self.wait(in_flight.popleft())
             try:
                 self.client.get_index(self.name)
             except MeilisearchApiError:

@@ -8,6 +8,7 @@ import anyio
 import pytest
 from sqlalchemy import func, select, update
 
+from db import search_index
 from db.articles import repository as article_repo
 from db.articles import service as article_service
 from db.corrections import service as corrections
@@ -131,7 +132,7 @@ def test_check_finds_documents_missing_from_either_side(stores) -> None:
     write_index(index, [], [first])
     report = drift.check_drift(factory, index)
     assert report.missing_from_index == [first]
-    index.add([{"id": 999999, "text": "ghost", "type": "direct"}])
+    write_index(index, [{"id": 999999, "text": "ghost", "type": "direct"}], [])
     assert drift.check_drift(factory, index).not_in_database == [999999]
     with factory() as session:  # an edit made behind the outbox's back: content drift
         session.execute(update(Quote).where(Quote.id == second).values(cited="changed words"))
@@ -290,6 +291,24 @@ def test_merge_refuses_unknown_and_identical_speakers(stores) -> None:
     for keep, other in (("joe-biden", "nobody"), ("joe-biden", "Joe Biden")):
         with pytest.raises(corrections.CorrectionError):
             corrections.merge_speakers(factory, index, keep, other, "one person", "desk")
+
+
+def test_a_rebuild_with_batches_queued_in_meilisearch_takes_every_quote(
+    stores, monkeypatch
+) -> None:
+    """One quote a batch, two batches left queued: every batch lands before the swap."""
+    factory, index = stores
+    monkeypatch.setattr(search_index, "REBUILD_BATCHES_IN_FLIGHT", 2)
+    stored = set()
+    for n in range(4):
+        article = ArticleIn(
+            title=f"Pier {n}", text=f'"Pier {n} opens in May," harbour master Ivo Rask said.'
+        )
+        stored.update(store(factory, index, article).quote_ids)
+    write_index(index, [], sorted(stored))
+    assert index_sync.rebuild_index(factory, index, batch_size=1) == len(stored) == 4
+    assert ids_in(index) == stored
+    assert drift.check_drift(factory, index).clean
 
 
 def test_changes_during_a_rebuild_wait_and_follow_it(stores) -> None:
