@@ -8,6 +8,7 @@ so every write here waits for its task (or hands it back to be waited on) and ra
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -27,6 +28,7 @@ from db.vocabulary import QuoteType, SearchMode
 
 if TYPE_CHECKING:
     import aiohttp
+    import numpy as np
 
     from db.embeddings import Embedder
 
@@ -60,6 +62,10 @@ INDEX_SETTINGS = {
 
 # How much of a search's ranking meaning decides, by mode (Meilisearch's `semanticRatio`).
 SEMANTIC_RATIO = {SearchMode.hybrid: 0.5, SearchMode.semantic: 1.0}
+# Query vectors kept by the API process: a search is often asked again with the same words
+# (the next page, a facet clicked, the mode switched, the claim verified again), and the
+# model's run is most of what a hybrid search costs. 1.5 KB each (float32).
+QUERY_VECTOR_CACHE = 1024
 # By meaning alone every quote has some similarity: hits below this ranking score
 # (Meilisearch's (1 + cosine) / 2, so cosine 0.3) are left out rather than listed as matches.
 SEMANTIC_MIN_SCORE = 0.65
@@ -410,10 +416,14 @@ class AsyncSearcher:
     aiohttp rather than httpx here: its C parser costs a fraction of httpx's per request,
     which is most of what the API adds to a search (benchmarks/search.py)."""
 
-    def __init__(self, index: SearchIndex, timeout: float = 10.0):
+    def __init__(
+        self, index: SearchIndex, timeout: float = 10.0, vector_cache: int = QUERY_VECTOR_CACHE
+    ):
         self.index = index
         self.timeout = timeout
         self._session: aiohttp.ClientSession | None = None
+        self.vector_cache = vector_cache  # most query vectors kept, least recently used out
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._url = f"{index.client.config.url.rstrip('/')}/indexes/{index.name}/search"
 
     async def open(self) -> None:
@@ -450,13 +460,22 @@ class AsyncSearcher:
         return self.index.embedder is not None
 
     async def embed(self, text: str) -> list[float]:
-        """The vector of a query, computed off the event loop. Only when `semantic`."""
+        """The vector of a query: a recent one's again, else computed off the event loop (a
+        thread; the model releases the GIL, so other requests go on). Only when `semantic`."""
         import anyio.to_thread
 
         embedder = self.index.embedder
         assert embedder is not None, "no embedder: check `semantic` first"
-        vector = await anyio.to_thread.run_sync(embedder.embed_one, text)
-        return [float(x) for x in vector]
+        vector = self._vectors.get(text)
+        if vector is not None:
+            self._vectors.move_to_end(text)
+        else:
+            vector = await anyio.to_thread.run_sync(embedder.embed_one, text)
+            if self.vector_cache > 0:
+                self._vectors[text] = vector
+                while len(self._vectors) > self.vector_cache:
+                    self._vectors.popitem(last=False)
+        return vector.tolist()
 
     async def with_vector(self, query: SearchQuery) -> SearchQuery:
         """The query with its vector when it searches by meaning (computed once: a search
