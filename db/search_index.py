@@ -390,6 +390,38 @@ class SearchIndex:
                 return
             offset += page_size
 
+    def unembedded_count(self) -> int:
+        """How many documents have no vector of any embedder (index statistics: cheap). No
+        index yet: none."""
+        try:
+            stats = self._call(self.client.http.get, f"indexes/{self.name}/stats")
+        except SearchIndexError as exc:
+            if "index_not_found" in str(exc):
+                return 0
+            raise
+        return int(stats["numberOfDocuments"]) - int(stats.get("numberOfEmbeddedDocuments", 0))
+
+    def ids_without_vector(self, embedder: str, page_size: int = 5000) -> Iterator[int]:
+        """The ids of the documents that have no vector of `embedder`, in id order (a walk of
+        every document's id and vectors: run it when `unembedded_count` says some lack one)."""
+        offset = 0
+        while True:
+            body = {
+                "offset": offset,
+                "limit": page_size,
+                "fields": ["id"],
+                "retrieveVectors": True,
+                "sort": ["id:asc"],
+            }
+            page = self._call(self.client.http.post, f"indexes/{self.name}/documents/fetch", body)
+            for document in page["results"]:
+                vectors = (document.get("_vectors") or {}).get(embedder)
+                if not (isinstance(vectors, dict) and vectors.get("embeddings")):
+                    yield int(document["id"])
+            if len(page["results"]) < page_size:
+                return
+            offset += page_size
+
     def rebuild(self, batches: Iterable[Sequence[QuoteDocument]]) -> int:
         """Fill a fresh index and swap it in, so searches never see an empty or partial index."""
         fresh = f"{self.name}_rebuild_{int(time.time())}"

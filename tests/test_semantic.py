@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.embeddings import Embedder, EmbedderError, from_bytes, local_embedder
+from db.index_sync.documents import documents
 from db.index_sync.drift import check_drift
 from db.index_sync.service import drain_outbox, rebuild_index
 from db.index_sync.vectors import embed_missing
@@ -23,7 +24,7 @@ from db.session import make_engine, make_session_factory
 from db.settings import ResolvedSettings
 from db.stores import Stores
 from db.vocabulary import EmbeddingsMode
-from tests.conftest import API_KEY, run_cli, serve_app
+from tests.conftest import API_KEY, run_cli, serve_app, write_index
 
 ARTICLES = [
     {
@@ -214,3 +215,24 @@ def test_not_found_shows_the_closest_in_meaning_first() -> None:
     found = verdict("fuel costs hurt households on Friday", None, [far, near])
     assert found.verdict is Verdict.not_found  # 0.5 is under the paraphrase threshold
     assert [m.candidate.id for m in found.matches] == [2, 1]
+
+
+def test_check_finds_quotes_without_their_vector_and_repair_gives_them_back(
+    semantic_api: httpx.Client, semantic_settings: ResolvedSettings
+) -> None:
+    stores = Stores.open(semantic_settings)
+    with stores.factory() as session:
+        quote_id = session.scalar(select(Quote.id).where(Quote.cited.startswith("Whatever")))
+        assert quote_id is not None
+        [document] = documents(session, [quote_id])  # the same document, its vector opted out
+    write_index(stores.index, [{**document, "_vectors": {stores.index.embedder.name: None}}], [])
+    assert search(semantic_api, PAIRS[0][0], "semantic") == []  # meaning cannot find it now
+
+    found = run_cli(semantic_settings, "check")
+    assert found.returncode == 1
+    assert "without their vector (search by meaning misses them): 1" in found.stdout
+    assert check_drift(stores.factory, stores.index).missing_vectors == [quote_id]
+    repaired = run_cli(semantic_settings, "check", "--repair")
+    assert repaired.returncode == 0 and "repaired: no drift" in repaired.stdout, repaired.stdout
+    assert check_drift(stores.factory, stores.index).clean
+    assert search(semantic_api, PAIRS[0][0], "semantic")[0].startswith(PAIRS[0][1])
