@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from db.embeddings import Embedder
+    from db.embeddings.rest import RestEmbedder
 
 FACETS = ("speaker", "outlet", "type", "year")
 QUOTE_WORDS = "cited"  # the attribute holding the quote's own words (what `in=quote` searches)
@@ -71,9 +72,12 @@ QUERY_VECTOR_CACHE = 1024
 SEMANTIC_MIN_SCORE = 0.65
 
 
-def index_settings(embedder: Embedder | None) -> dict:
-    """INDEX_SETTINGS, with the embedder whose vectors documents bring (`_vectors`) when one
-    is configured: Meilisearch never computes them itself."""
+def index_settings(embedder: Embedder | None, remote: RestEmbedder | None = None) -> dict:
+    """INDEX_SETTINGS, with the embedder when one is configured: the local model's, whose
+    vectors documents bring (`_vectors`, Meilisearch never computes them), or an external
+    one that Meilisearch calls for documents and queries alike."""
+    if remote is not None:
+        return {**INDEX_SETTINGS, "embedders": {remote.name: remote.index_settings()}}
     if embedder is None:
         return INDEX_SETTINGS
     return {
@@ -172,7 +176,7 @@ class SearchQuery:
     search_on: Sequence[str] = ()  # attributes the words are looked for in (default: all)
     mode: SearchMode = SearchMode.keyword
     vector: Sequence[float] | None = None  # the query's vector (hybrid and semantic modes)
-    embedder: str | None = None  # the index's embedder the vector is for
+    embedder: str | None = None  # the index's embedder (without a vector: it embeds the words)
 
     def date_order(self) -> str | None:
         """The date direction, "asc" or "desc", when hits are in date order; None: relevance."""
@@ -223,8 +227,9 @@ class SearchQuery:
             params["sort"] = [f"said_ts:{order}", "id:asc"]
         if self.search_on:
             params["attributesToSearchOn"] = list(self.search_on)
-        if self.mode != SearchMode.keyword and self.vector is not None and self.embedder:
-            params["vector"] = list(self.vector)
+        if self.mode != SearchMode.keyword and self.embedder:
+            if self.vector is not None:
+                params["vector"] = list(self.vector)
             params["hybrid"] = {
                 "embedder": self.embedder,
                 "semanticRatio": SEMANTIC_RATIO[self.mode],
@@ -248,6 +253,7 @@ class SearchIndex:
         timeout: float = 30,
         task_timeout: float = 300,
         embedder: Embedder | None = None,
+        remote: RestEmbedder | None = None,
     ):
         # identity encoding: Meilisearch's gzip path adds tens of milliseconds per response
         self.client = meilisearch.Client(
@@ -258,14 +264,28 @@ class SearchIndex:
         )
         self.name = index_name
         self.task_timeout = task_timeout
-        self.embedder = embedder  # what gives documents and queries their vectors; None: off
+        self.embedder = embedder  # the local model that gives documents and queries vectors
+        self.remote = remote  # or the external embedder Meilisearch calls; neither: off
+
+    @property
+    def embedder_name(self) -> str | None:
+        """The name of the index's embedder (searches by meaning give it); None: off."""
+        if self.remote is not None:
+            return self.remote.name
+        return self.embedder.name if self.embedder is not None else None
 
     def with_timeout(self, seconds: float) -> SearchIndex:
         """The same index, whose requests and task waits give up after `seconds` (a caller
         that must answer soon leaves the work to the outbox instead)."""
         config = self.client.config
         return SearchIndex(
-            config.url, config.api_key, self.name, seconds, seconds, embedder=self.embedder
+            config.url,
+            config.api_key,
+            self.name,
+            seconds,
+            seconds,
+            embedder=self.embedder,
+            remote=self.remote,
         )
 
     @property
@@ -310,7 +330,7 @@ class SearchIndex:
             self.wait(self._call(self.client.create_index, name, {"primaryKey": "id"}))
         except (MeilisearchError, requests.RequestException) as exc:
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
-        settings = index_settings(self.embedder)
+        settings = index_settings(self.embedder, self.remote)
         self.wait(self._call(self.client.index(name).update_settings, settings))
 
     def add(self, documents: Sequence[QuoteDocument], name: str | None = None) -> None:
@@ -489,7 +509,7 @@ class AsyncSearcher:
     @property
     def semantic(self) -> bool:
         """Whether searches may go by meaning (an embedder is configured)."""
-        return self.index.embedder is not None
+        return self.index.embedder_name is not None
 
     async def embed(self, text: str) -> list[float]:
         """The vector of a query: a recent one's again, else computed off the event loop (a
@@ -511,14 +531,17 @@ class AsyncSearcher:
 
     async def with_vector(self, query: SearchQuery) -> SearchQuery:
         """The query with its vector when it searches by meaning (computed once: a search
-        made of several requests embeds its words once). Raises SearchIndexError when no
-        embedder is configured."""
-        if query.mode == SearchMode.keyword or not query.q or query.vector is not None:
+        made of several requests embeds its words once); with an external embedder, with
+        that embedder's name only (Meilisearch embeds the words). Raises SearchIndexError
+        when no embedder is configured."""
+        if query.mode == SearchMode.keyword or not query.q or query.embedder is not None:
             return query
-        embedder = self.index.embedder
-        if embedder is None:
+        name = self.index.embedder_name
+        if name is None:
             raise SearchIndexError("search by meaning needs an embedder (embeddings are off)")
-        return replace(query, vector=await self.embed(query.q), embedder=embedder.name)
+        if self.index.embedder is None:
+            return replace(query, embedder=name)
+        return replace(query, vector=await self.embed(query.q), embedder=name)
 
     async def search(self, query: SearchQuery) -> dict:
         import aiohttp

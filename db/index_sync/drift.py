@@ -65,11 +65,10 @@ def check_drift(
         _compare_range(session, index, report, [], after, None)  # documents past the last id
         report.pending = outbox.count_pending(session)
         report.last_error = outbox.outbox_last_error(session)
-    if index.embedder is not None and index.unembedded_count() > 0:
+    embedder = index.embedder_name
+    if embedder is not None and index.unembedded_count() > 0:
         gone = set(report.not_in_database)  # removed by the repair, not given a vector
-        report.missing_vectors = [
-            i for i in index.ids_without_vector(index.embedder.name) if i not in gone
-        ]
+        report.missing_vectors = [i for i in index.ids_without_vector(embedder) if i not in gone]
     return report
 
 
