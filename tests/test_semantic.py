@@ -6,6 +6,7 @@ stored quote says while sharing none of its words, so keyword search cannot find
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,10 +21,11 @@ from db.index_sync.drift import check_drift
 from db.index_sync.service import drain_outbox, rebuild_index
 from db.index_sync.vectors import embed_missing
 from db.models import Quote
+from db.search_index import AsyncSearcher, SearchIndex, SearchQuery
 from db.session import make_engine, make_session_factory
 from db.settings import ResolvedSettings
 from db.stores import Stores
-from db.vocabulary import EmbeddingsMode
+from db.vocabulary import EmbeddingsMode, SearchMode
 from tests.conftest import API_KEY, run_cli, serve_app, write_index
 
 ARTICLES = [
@@ -236,3 +238,42 @@ def test_check_finds_quotes_without_their_vector_and_repair_gives_them_back(
     assert repaired.returncode == 0 and "repaired: no drift" in repaired.stdout, repaired.stdout
     assert check_drift(stores.factory, stores.index).clean
     assert search(semantic_api, PAIRS[0][0], "semantic")[0].startswith(PAIRS[0][1])
+
+
+def test_int8_products_give_the_float_paths_vectors() -> None:
+    sentences = [s for pair in PAIRS for s in pair] + ["The harbour festival opens on Friday"]
+    int8, float32 = local_embedder().embed(sentences), Embedder(int8=False).embed(sentences)
+    assert local_embedder().int8
+    cosines = (int8 * float32).sum(axis=1)
+    assert cosines.min() > 0.98, cosines
+
+
+def test_a_repeated_query_runs_the_model_once(semantic_settings: ResolvedSettings) -> None:
+    class Counting(Embedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.texts: list[str] = []
+
+        def embed_one(self, text: str) -> np.ndarray:
+            self.texts.append(text)
+            return local_embedder().embed_one(text)
+
+    async def searches(cache: int) -> list[str]:
+        embedder = Counting()
+        index = SearchIndex(
+            semantic_settings.meili_url,
+            semantic_settings.meili_master_key,
+            semantic_settings.meili_index,
+            embedder=embedder,
+        )
+        searcher = AsyncSearcher(index, vector_cache=cache)
+        try:
+            for page, mode in ((1, SearchMode.hybrid), (2, SearchMode.hybrid), (1, "semantic")):
+                await searcher.search(SearchQuery(q="fuel costs", mode=SearchMode(mode), page=page))
+            await searcher.search(SearchQuery(q="other words", mode=SearchMode.hybrid))
+        finally:
+            await searcher.close()
+        return embedder.texts
+
+    assert asyncio.run(searches(cache=1024)) == ["fuel costs", "other words"]
+    assert asyncio.run(searches(cache=0)) == ["fuel costs"] * 3 + ["other words"]
