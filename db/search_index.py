@@ -72,18 +72,27 @@ QUERY_VECTOR_CACHE = 1024
 SEMANTIC_MIN_SCORE = 0.65
 
 
+# The names our embedders have in the index settings (db.embeddings' EMBEDDER_NAME and
+# REST_EMBEDDER_NAME; not imported, so that commands with embeddings off load no numpy).
+KNOWN_EMBEDDERS = ("minilm", "external")
+
+
 def index_settings(embedder: Embedder | None, remote: RestEmbedder | None = None) -> dict:
     """INDEX_SETTINGS, with the embedder when one is configured: the local model's, whose
     vectors documents bring (`_vectors`, Meilisearch never computes them), or an external
-    one that Meilisearch calls for documents and queries alike."""
-    if remote is not None:
-        return {**INDEX_SETTINGS, "embedders": {remote.name: remote.index_settings()}}
-    if embedder is None:
+    one that Meilisearch calls for documents and queries alike. The other one is removed
+    (null): an index keeping the local model's `userProvided` embedder refuses every
+    document without its vector, so switching to `rest` would stop indexing. Without one
+    the embedders are left as they are (a command run with embeddings off must not take
+    search by meaning away from the servers sharing the index)."""
+    if remote is None and embedder is None:
         return INDEX_SETTINGS
-    return {
-        **INDEX_SETTINGS,
-        "embedders": {embedder.name: {"source": "userProvided", "dimensions": embedder.dimensions}},
-    }
+    embedders: dict[str, dict | None] = dict.fromkeys(KNOWN_EMBEDDERS)
+    if remote is not None:
+        embedders[remote.name] = remote.index_settings()
+    elif embedder is not None:
+        embedders[embedder.name] = {"source": "userProvided", "dimensions": embedder.dimensions}
+    return {**INDEX_SETTINGS, "embedders": embedders}
 
 
 class SearchIndexError(RuntimeError):
@@ -331,7 +340,9 @@ class SearchIndex:
         except (MeilisearchError, requests.RequestException) as exc:
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
         settings = index_settings(self.embedder, self.remote)
-        self.wait(self._call(self.client.index(name).update_settings, settings))
+        # the raw request: the client's update_settings cannot send an embedder as null
+        answer = self._call(self.client.http.patch, f"indexes/{name}/settings", settings)
+        self.wait(TaskInfo(**answer))
 
     def add(self, documents: Sequence[QuoteDocument], name: str | None = None) -> None:
         if documents:

@@ -18,9 +18,12 @@ import pytest
 from pydantic import SecretStr, ValidationError
 from sqlalchemy import func, select
 
+from db.embeddings import EMBEDDER_NAME, local_embedder
+from db.embeddings.rest import REST_EMBEDDER_NAME
 from db.index_sync.drift import check_drift
 from db.index_sync.service import drain_outbox
 from db.models import Quote
+from db.search_index import KNOWN_EMBEDDERS, SearchIndex
 from db.services import free_port
 from db.settings import ResolvedSettings, Settings
 from db.stores import Stores
@@ -172,3 +175,24 @@ def test_rest_needs_its_url_and_errors_never_echo_the_key() -> None:
     )
     assert done.returncode != 0 and "ONRECORD_EMBEDDINGS_URL" in done.stdout + done.stderr
     assert SECRET not in done.stdout + done.stderr
+
+
+def test_switching_from_the_local_model_to_rest_keeps_indexing(
+    settings: ResolvedSettings, rest_settings: ResolvedSettings
+) -> None:
+    assert set(KNOWN_EMBEDDERS) == {EMBEDDER_NAME, REST_EMBEDDER_NAME}
+    SearchIndex(  # made with the local model: its embedder wants every document's vector
+        settings.meili_url,
+        settings.meili_master_key,
+        settings.meili_index,
+        embedder=local_embedder(),
+    ).ensure()
+    with serve_app(rest_settings) as api:
+        response = api.post("/v1/articles", json=ARTICLE, headers={"X-API-Key": API_KEY})
+        assert response.status_code == 201, response.text
+    stores = Stores.open(rest_settings)
+    result = drain_outbox(stores.factory, stores.index)
+    assert result.pending == 0 and result.error is None, result.error
+    embedders = stores.index.client.http.get(f"indexes/{stores.index.name}/settings/embedders")
+    assert set(embedders) == {REST_EMBEDDER_NAME}
+    assert check_drift(stores.factory, stores.index).clean
