@@ -34,7 +34,7 @@ DIMENSIONS = 384
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
-BATCH_SIZE = 32  # texts per model run, sorted by length so padding stays small
+BATCH_SIZE = 32  # float32 path: texts per run, sorted by length (int8 runs one at a time)
 
 
 class EmbedderError(RuntimeError):
