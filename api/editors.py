@@ -24,6 +24,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import SessionFactoryDep, SettingsDep
 from api.errors import APIError
@@ -40,6 +41,7 @@ CSRF_FIELD = "csrf_token"
 EDITOR_FORM_BYTES = 256 * 1024  # a split form lists up to a few thousand quote ids
 MAX_TOKEN = 200
 SIGN_IN_PATH = "/editor/sign-in"
+NOT_LOOKED_UP = object()  # request.state.editor before this request looked its session up
 
 
 def lifetimes(settings: Settings) -> Lifetimes:
@@ -145,9 +147,27 @@ async def optional_editor(
     if token is None:
         return None
     editor = await run_in_threadpool(sessions.current, factory, token, lifetimes(settings))
+    request.state.editor = editor  # an error page later in this request shows the same site
     if editor is not None:
         request.state.principal = editor.principal  # the request log prints its prefix
     return editor
+
+
+async def error_page(request: Request, context: dict[str, Any], status: int) -> Response:
+    """An error page as the person asking sees the site: a signed-in editor keeps the editor
+    bar and is not offered a sign-in. An error raised before any lookup (an unknown path)
+    looks the session up here; when that fails too (the database is what failed), the
+    reader's page is shown."""
+    editor = getattr(request.state, "editor", NOT_LOOKED_UP)
+    if editor is NOT_LOOKED_UP:
+        state = request.app.state
+        try:
+            editor = await optional_editor(request, state.session_factory, state.settings)
+        except SQLAlchemyError:
+            editor = None
+    if editor is not None:
+        return editor_page(request, "error.html", {**context, "editor": editor}, status)
+    return page(request, "error.html", {**context, "editor": None}, status)
 
 
 OptionalEditor = Annotated[SignedIn | None, Depends(optional_editor)]

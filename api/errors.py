@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -16,7 +16,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.extraction import ExtractionBusy
 from api.schemas import ErrorResponse
-from api.web import page
 from db.search_index import SearchIndexError
 
 log = logging.getLogger("onrecord.api")
@@ -73,19 +72,24 @@ _TITLES = {404: "Not found", 400: "That search cannot be run", 422: "That search
 _MACHINE_PREFIXES = ("/v1/", "/oembed", "/healthz", "/readyz", "/openapi", "/docs", "/widget")
 
 
-def error_response(
+ErrorPage = Callable[[Request, dict[str, Any], int], Awaitable[Response]]
+
+
+async def error_response(
     request: Request,
+    render_page: ErrorPage,
     status: int,
     code: str,
     message: str,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """JSON for the API; a readable page for a person who asked for one of our pages."""
+    """JSON for the API; a readable page (`render_page`) for a person who asked for one of
+    our pages."""
     wants_page = "text/html" in request.headers.get("accept", "")
     if wants_page and not request.url.path.startswith(_MACHINE_PREFIXES):
         title = _TITLES.get(status, "Something went wrong")
         context = {"status": status, "title": title, "message": message}
-        response = page(request, "error.html", context, status=status)
+        response = await render_page(request, context, status)
         response.headers.update(headers or {})
         return response
     return JSONResponse(
@@ -93,11 +97,16 @@ def error_response(
     )
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, render_page: ErrorPage) -> None:
+    """Every error as JSON or, for a person on one of our pages, as the page `render_page`
+    makes (the site as that person sees it: reader or signed-in editor)."""
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = getattr(exc, "code", None) or _CODES.get(exc.status_code, "error")
-        return error_response(request, exc.status_code, code, str(exc.detail), exc.headers)
+        return await error_response(
+            request, render_page, exc.status_code, code, str(exc.detail), exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -105,13 +114,16 @@ def install(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in err['loc'] if p != 'body') or 'body'}: {err['msg']}"
             for err in exc.errors()
         )
-        return error_response(request, 422, "invalid", problems or "invalid request")
+        return await error_response(
+            request, render_page, 422, "invalid", problems or "invalid request"
+        )
 
     @app.exception_handler(SearchIndexError)
     async def index_error(request: Request, exc: SearchIndexError) -> Response:
         log.warning("search index error: %s", exc)
-        return error_response(
+        return await error_response(
             request,
+            render_page,
             503,
             "search_unavailable",
             "The search index is unavailable; try again shortly.",
@@ -123,8 +135,9 @@ def install(app: FastAPI) -> None:
     async def extraction_unavailable(
         request: Request, exc: ExtractionBusy | BrokenProcessPool
     ) -> Response:
-        return error_response(
+        return await error_response(
             request,
+            render_page,
             503,
             "extraction_busy",
             "Every extraction worker is busy with other articles; try again shortly.",
@@ -133,16 +146,21 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DataError)
     async def unstorable_value(request: Request, exc: DataError) -> Response:
-        return error_response(
-            request, 400, "bad_request", "A value in the request cannot be stored or searched."
+        return await error_response(
+            request,
+            render_page,
+            400,
+            "bad_request",
+            "A value in the request cannot be stored or searched.",
         )
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(PoolTimeout)  # every connection busy: a moment's wait, not a fault
     async def database_error(request: Request, exc: OperationalError | PoolTimeout) -> Response:
         log.warning("database error: %s", exc)
-        return error_response(
+        return await error_response(
             request,
+            render_page,
             503,
             "database_unavailable",
             "The database is unavailable; try again shortly.",
@@ -152,4 +170,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
-        return error_response(request, 500, "internal", "Internal error; it has been logged.")
+        return await error_response(
+            request, render_page, 500, "internal", "Internal error; it has been logged."
+        )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Protocol
 
 import anyio.to_thread
@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import errors
+from api import editors, errors
 from api.deps import FeedURLCheck
 from api.extraction import ExtractionPool
 from api.headers import CrossOriginAndFraming
@@ -129,30 +129,29 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        try:
-            api_keys.bootstrap(factory, settings.api_keys)
-        except SQLAlchemyError as exc:
-            log.warning("could not store the bootstrap API keys: %s", exc)
-        if index.embedder is not None:  # load and check the model now, not on a first search
-            await anyio.to_thread.run_sync(index.embedder.load)
-        try:
-            index.ensure()
-            await searcher.open()
-        except SearchIndexError as exc:
-            log.warning("search index not ready at start: %s", exc)
-        extraction.warm()
-        worker.start()
-        alert_worker.start()
-        if feeds_worker:
-            feeds_worker.start()
-        yield
-        if feeds_worker:
-            feeds_worker.stop()
-        alert_worker.stop()
-        worker.stop()
-        extraction.close()
-        await searcher.close()
-        stores.close()
+        """Start what the app needs; every part started is stopped in reverse order, even
+        when a later start or the shutdown of another part fails."""
+        async with AsyncExitStack() as started:
+            started.callback(stores.close)
+            try:
+                api_keys.bootstrap(factory, settings.api_keys)
+            except SQLAlchemyError as exc:
+                log.warning("could not store the bootstrap API keys: %s", exc)
+            if index.embedder is not None:  # load and check the model now, not on a first search
+                await anyio.to_thread.run_sync(index.embedder.load)
+            started.push_async_callback(searcher.close)
+            try:
+                index.ensure()
+                await searcher.open()
+            except SearchIndexError as exc:
+                log.warning("search index not ready at start: %s", exc)
+            extraction.warm()
+            started.callback(extraction.close)
+            for background in (worker, alert_worker, feeds_worker):
+                if background:
+                    background.start()
+                    started.callback(background.stop)
+            yield
 
     app = FastAPI(
         title="OnRecord",
@@ -181,7 +180,7 @@ def create_app(
         key_prefix=settings.rate_limit_key_prefix,
     )
     app.state.extract = extraction.extract
-    errors.install(app)
+    errors.install(app, editors.error_page)
     for module in (
         health,
         search,

@@ -153,7 +153,8 @@ class IndexOutbox(Base):
     """One row per quote change the search index has not yet taken.
 
     Written in the transaction that changes the quote, so no change can be lost between
-    PostgreSQL and Meilisearch; deleted once Meilisearch confirms the write.
+    PostgreSQL and Meilisearch; deleted once Meilisearch confirms the write. `task_uids`: the
+    Meilisearch tasks it was sent in, when sent without waiting (confirmed by a later drain).
     """
 
     __tablename__ = "index_outbox"
@@ -165,6 +166,7 @@ class IndexOutbox(Base):
     )
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
+    task_uids: Mapped[list[int] | None] = mapped_column(ARRAY(BigInteger))
 
 
 class ApiKey(Base):

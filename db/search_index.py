@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, TypeVar
 
 import meilisearch
@@ -251,6 +252,38 @@ class SearchQuery:
 _T = TypeVar("_T")
 
 
+_UNORDERED_SETTINGS = frozenset({"filterableAttributes", "sortableAttributes"})
+
+
+def settings_applied(wanted: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
+    """Whether the index's `current` settings already hold every `wanted` value (Meilisearch
+    answers with its defaults too, and with attribute sets in an order of its own)."""
+    for key, value in wanted.items():
+        have = current.get(key)
+        if key in _UNORDERED_SETTINGS:
+            if sorted(map(str, value)) != sorted(map(str, have or ())):
+                return False
+        elif isinstance(value, Mapping):
+            if not isinstance(have, Mapping) or not settings_applied(value, have):
+                return False
+        elif value != have:
+            return False
+    return True
+
+
+class TaskState(StrEnum):
+    succeeded = "succeeded"
+    failed = "failed"  # failed or canceled: send again
+    running = "running"  # enqueued or processing
+    lost = "lost"  # unknown to this Meilisearch: send again
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    state: TaskState
+    error: str | None = None
+
+
 class SearchIndex:
     """One quote index (and its rebuild twin) in one Meilisearch."""
 
@@ -307,18 +340,39 @@ class SearchIndex:
         except Exception:
             return False
 
-    def wait(self, task: TaskInfo, timeout_s: float | None = None) -> None:
+    def wait(self, task: TaskInfo | int, timeout_s: float | None = None) -> None:
+        """Until Meilisearch has processed the task (a `TaskInfo` or its uid); raises
+        `SearchIndexError` unless it succeeded."""
+        uid = task if isinstance(task, int) else task.task_uid
         timeout_ms = int((timeout_s or self.task_timeout) * 1000)
         try:
-            result = self.client.wait_for_task(task.task_uid, timeout_in_ms=timeout_ms)
+            result = self.client.wait_for_task(uid, timeout_in_ms=timeout_ms)
         except (MeilisearchError, requests.RequestException) as exc:
-            raise SearchIndexError(
-                f"Meilisearch did not confirm task {task.task_uid}: {exc}"
-            ) from exc
+            raise SearchIndexError(f"Meilisearch did not confirm task {uid}: {exc}") from exc
         if result.status != "succeeded":
             raise SearchIndexError(
                 f"Meilisearch task {result.uid} ({result.type}) {result.status}: {result.error}"
             )
+
+    def task_outcomes(self, uids: Sequence[int]) -> dict[int, TaskOutcome]:
+        """Where Meilisearch is with these tasks, asked in one request without waiting. A uid
+        it does not know (its data was replaced since) is `lost`."""
+        if not uids:
+            return {}
+        wanted = sorted(set(uids))
+        answer = self._call(
+            self.client.get_tasks, {"uids": [str(uid) for uid in wanted], "limit": len(wanted)}
+        )
+        outcomes = dict.fromkeys(wanted, TaskOutcome(TaskState.lost, "Meilisearch lost the task"))
+        for task in answer.results:
+            if task.status == "succeeded":
+                outcomes[task.uid] = TaskOutcome(TaskState.succeeded)
+            elif task.status in ("failed", "canceled"):
+                error = f"Meilisearch task {task.uid} ({task.type}) {task.status}: {task.error}"
+                outcomes[task.uid] = TaskOutcome(TaskState.failed, error)
+            else:
+                outcomes[task.uid] = TaskOutcome(TaskState.running)
+        return outcomes
 
     def _call(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         try:
@@ -340,9 +394,14 @@ class SearchIndex:
         except (MeilisearchError, requests.RequestException) as exc:
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
         settings = index_settings(self.embedder, self.remote)
-        # the raw request: the client's update_settings cannot send an embedder as null
-        answer = self._call(self.client.http.patch, f"indexes/{name}/settings", settings)
-        self.wait(TaskInfo(**answer))
+        paths = self.client.config.paths
+        current = self._call(self.client.http.get, f"{paths.index}/{name}/{paths.setting}")
+        if not settings_applied(settings, current):  # a settings task costs a command ~0.1 s
+            # the raw request: the client's update_settings cannot send an embedder as null
+            answer = self._call(
+                self.client.http.patch, f"{paths.index}/{name}/{paths.setting}", settings
+            )
+            self.wait(TaskInfo(**answer))
 
     def add(self, documents: Sequence[QuoteDocument], name: str | None = None) -> None:
         if documents:

@@ -49,6 +49,10 @@ class SupervisedLoop:
     def start(self) -> None:
         self._supervisor.start()
 
+    @property
+    def started(self) -> bool:
+        return self._supervisor.ident is not None
+
     def stop(self, timeout: float = 10) -> None:
         self._stop.set()
         self._wake.set()

@@ -31,6 +31,7 @@ class IngestSummary:
     quotes: int = 0
     indexed: int = 0
     pending: int = 0
+    awaiting: int = 0  # sent to the index, searchable once Meilisearch has indexed them
     index_error: str | None = None
     errors: list[SourceError] = field(default_factory=list)
     # Where the articles that look clearly not English came from (stored all the same).
@@ -47,6 +48,8 @@ class IngestSummary:
                 f"{self.pending} quotes wait for the search index (they follow when it is back: "
                 "`onrecord serve` drains them, or run `onrecord sync`)"
             )
+        elif self.awaiting:
+            parts.append(f"{self.awaiting} sent to the search index (searchable in moments)")
         else:
             parts.append("all searchable")
         return "; ".join(parts)
@@ -88,6 +91,7 @@ def ingest_articles(
     batch_size: int = 1000,
     on_item: Callable[[SourceArticle | SourceError, str], None] | None = None,
     jobs: int = 1,
+    confirm_later: bool = False,
 ) -> IngestSummary:
     """Extract, store and index a stream of articles; memory stays flat in their number.
 
@@ -95,23 +99,26 @@ def ingest_articles(
     one transaction with COPY, and their outbox events drained to Meilisearch by a background
     worker while the next batches are extracted. A batch that cannot be stored whole (a
     database error other than an outage) is retried one article at a time, so one bad article
-    is refused by name and the rest go in.
+    is refused by name and the rest go in. With `confirm_later`, the last changes are sent
+    to Meilisearch without waiting for it to index them (a later drain confirms them).
     """
     summary = IngestSummary()
     cache = SpeakerCache()
     worker = IndexWorker(factory, index, batch_size, interval=0.2)
-    worker.start()
     pool = multiprocessing.get_context("spawn").Pool(jobs) if jobs > 1 else None
     try:
         batches = _batches(items, ARTICLES_PER_BATCH)
         extracted = pool.imap(_extract_batch, batches) if pool else map(_extract_batch, batches)
-        for batch in extracted:
+        for number, batch in enumerate(extracted):
+            if number == 1:  # from the second batch on, the earlier ones are indexed meanwhile
+                worker.start()
             _store_batch(factory, batch, cache, summary, on_item)
     finally:
         if pool:
             pool.terminate()
-        worker.stop(timeout=120)
-    _sync(factory, index, batch_size, summary)
+        if worker.started:
+            worker.stop(timeout=120)
+    _sync(factory, index, batch_size, summary, confirm_later)
     return summary
 
 
@@ -177,11 +184,16 @@ def _count(result: StoreResult, summary: IngestSummary) -> None:
 
 
 def _sync(
-    factory: sessionmaker[Session], index: SearchIndex, batch_size: int, summary: IngestSummary
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    batch_size: int,
+    summary: IngestSummary,
+    confirm_later: bool,
 ) -> None:
-    result = drain_outbox(factory, index, batch_size)
+    result = drain_outbox(factory, index, batch_size, confirm_later=confirm_later)
     summary.indexed += result.indexed
     summary.pending = result.pending
+    summary.awaiting = result.awaiting
     summary.index_error = result.error
 
 

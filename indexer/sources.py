@@ -28,6 +28,14 @@ _FORMAT_OF_SUFFIX = {
 }
 
 
+URL_SCHEMES = ("http://", "https://")
+
+
+def is_url(argument: str) -> bool:
+    """An `onrecord ingest` argument naming a web page rather than a file."""
+    return argument.lower().startswith(URL_SCHEMES)
+
+
 @dataclass
 class SourceArticle:
     origin: str  # "path" or "path:line", for messages

@@ -471,7 +471,7 @@ def test_matching_is_one_request_per_batch_not_per_alert_or_quote(
     archive = tmp_path / "ferries.jsonl"
     lines = [article(n, who) for n in range(1, 6) for who in ("Lina Berg", "Erik Dahl")]
     archive.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    ingested = run_cli(settings, "ingest", str(archive))
+    ingested = run_cli(settings, "ingest", str(archive), "--wait")
     assert ingested.returncode == 0, ingested.stderr
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)

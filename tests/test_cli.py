@@ -55,6 +55,7 @@ def test_stdin_and_overrides(settings) -> None:
         "2024-03-06",
         "--title",
         "Override",
+        "--wait",
         stdin=article,
     )
     assert result.returncode == 0, result.stderr
@@ -81,8 +82,35 @@ def test_index_down_then_sync(settings) -> None:
     assert run_cli(settings, "check").returncode == 0
 
 
+def outbox_rows(settings) -> list[list[int] | None]:
+    engine = create_engine(settings.database_url)
+    with engine.connect() as conn:
+        rows = list(conn.scalars(text("SELECT task_uids FROM index_outbox ORDER BY id")))
+    engine.dispose()
+    return rows
+
+
+def test_ingest_returns_once_sent_and_a_later_drain_confirms(settings) -> None:
+    """By default ingest sends its last quotes and returns: they are searchable moments later,
+    their events wait holding the task, and `sync` confirms them. `--wait` confirms first."""
+    sent = run_cli(settings, "ingest", str(SAMPLES / "river-flood.txt"))
+    assert sent.returncode == 0, sent.stderr
+    assert "sent to the search index (searchable in moments)" in sent.stdout
+    waiting = outbox_rows(settings)
+    assert waiting and all(uids for uids in waiting)  # sent, not yet confirmed
+    index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
+    index.wait(waiting[0][0])
+    assert len(list(index.documents())) == len(waiting)
+    synced = run_cli(settings, "sync")
+    assert synced.returncode == 0 and "nothing waiting" in synced.stdout
+    assert outbox_rows(settings) == []
+    confirmed = run_cli(settings, "ingest", str(SAMPLES / "wire.jsonl"), "--wait")
+    assert confirmed.returncode == 0 and "all searchable" in confirmed.stdout
+    assert outbox_rows(settings) == []
+
+
 def test_check_repair_puts_the_index_back_in_step(settings) -> None:
-    assert run_cli(settings, "ingest", str(SAMPLES / "wire.jsonl")).returncode == 0
+    assert run_cli(settings, "ingest", str(SAMPLES / "wire.jsonl"), "--wait").returncode == 0
     index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
     ids = sorted(int(doc["id"]) for doc in index.documents())
     write_index(index, [{"id": 424242, "text": "ghost", "type": "direct"}], ids[:2])
@@ -96,7 +124,7 @@ def test_check_repair_puts_the_index_back_in_step(settings) -> None:
 
 
 def test_articles_delete(settings) -> None:
-    assert run_cli(settings, "ingest", str(SAMPLES / "river-flood.txt")).returncode == 0
+    assert run_cli(settings, "ingest", str(SAMPLES / "river-flood.txt"), "--wait").returncode == 0
     index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
     assert list(index.documents())
     [article_id] = {int(doc["article_id"]) for doc in index.documents()}

@@ -65,7 +65,17 @@ def test_reassign_survives_ingest_and_edit_and_reverts_by_cli(settings, stores, 
     factory, index = stores
     story = tmp_path / "berths.txt"
     story.write_text("Berths\n\n" + STORY)  # a .txt file starts with its headline
-    ingest = ("ingest", str(story), "--url", URL, "--title", "Berths", "--date", "2024-03-04")
+    ingest = (
+        "ingest",
+        str(story),
+        "--url",
+        URL,
+        "--title",
+        "Berths",
+        "--date",
+        "2024-03-04",
+        "--wait",
+    )
     assert run_cli(settings, *ingest).returncode == 0
     quote = quote_with(factory, "ferries")
     assert hits(index, "Mara Lind") == 1 and hits(index, "Tomas Brek") == 1

@@ -46,7 +46,9 @@ def ingest(settings, folder: Path) -> None:
         ("ferries.txt", "https://example.org/ferry-talks", "2024-03-04"),
         ("nets.txt", "https://example.org/nets", "2024-03-05"),
     ):
-        done = run_cli(settings, "ingest", str(folder / name), "--url", url, "--date", day)
+        done = run_cli(
+            settings, "ingest", str(folder / name), "--url", url, "--date", day, "--wait"
+        )
         assert done.returncode == 0, done.stderr
 
 

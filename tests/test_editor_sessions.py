@@ -63,6 +63,25 @@ def editor(api: httpx.Client, settings) -> tuple[str, str]:
     return signed_in(api, settings)
 
 
+def test_error_pages_show_the_site_as_the_editor_sees_it(api, editor) -> None:
+    """A signed-in editor who hits a missing quote (looked up by the page) or an unknown
+    path (no page ran) keeps the editor bar and is not offered a sign-in; the page is never
+    cached. A reader's error page offers the sign-in."""
+    token, _ = editor
+    page = {"Accept": "text/html"}
+    for path in ("/quotes/987654321", "/no/such/page"):
+        signed = api.get(path, headers={**page, **as_editor(token)})
+        assert signed.status_code == 404, path
+        assert "Signed in as" in signed.text and "Editor sign-in" not in signed.text, path
+        assert 'action="/editor/sign-out"' in signed.text and 'name="csrf_token"' in signed.text
+        assert signed.headers["cache-control"] == "no-store", path
+        reader = api.get(path, headers=page)
+        assert reader.status_code == 404
+        assert "Editor sign-in" in reader.text and "Signed in as" not in reader.text, path
+    ended = api.get("/no/such/page", headers={**page, **as_editor("not-a-session")})
+    assert "Editor sign-in" in ended.text and "Signed in as" not in ended.text
+
+
 def test_sign_in_sets_a_safe_cookie_and_stores_only_its_digest(api, settings, stores) -> None:
     key = make_key(settings, Scope.edit)
     assert api.get("/editor/sign-in").headers["cache-control"] == "no-store"

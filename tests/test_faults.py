@@ -22,6 +22,7 @@ from db.search_index import SearchIndex
 from db.services import MeiliProcess, PostgresCluster, find_meili_bin
 from db.session import make_engine
 from db.settings import ResolvedSettings, Settings
+from db.stores import Stores
 from tests.conftest import API_KEY, REPO, cli_env, run_cli, serve_app
 
 SPEAKERS = ["Ivo Rask", "Mia Strand", "Lina Berg", "Erik Dahl", "Hanna Moe", "Ada Byron"]
@@ -181,7 +182,7 @@ def test_postgres_stopped_in_the_middle_of_an_ingest(
     partial = stored_articles(fault_settings)
     assert 200 <= partial < total
     assert partial % 200 == 0  # whole batches only: nothing half-written
-    rerun = run_cli(fault_settings, "ingest", str(batch))
+    rerun = run_cli(fault_settings, "ingest", str(batch), "--wait")
     assert rerun.returncode == 0, rerun.stderr
     assert f"{total - partial} new" in rerun.stdout and f"{partial} unchanged" in rerun.stdout
     assert_in_step(fault_settings, total)
@@ -249,7 +250,9 @@ def test_writers_and_searchers_at_once(fault_settings) -> None:
 
 
 def test_reindex_under_search_load_never_fails_or_empties(fault_settings, tmp_path) -> None:
-    assert run_cli(fault_settings, "ingest", str(write_jsonl(tmp_path / "d.jsonl", range(60))))
+    assert run_cli(
+        fault_settings, "ingest", str(write_jsonl(tmp_path / "d.jsonl", range(60))), "--wait"
+    )
     totals: list[int] = []
     failures: list[str] = []
     done = threading.Event()
@@ -290,7 +293,41 @@ def test_interrupted_ingest_reruns_without_duplicates(fault_settings, tmp_path) 
     assert "interrupted after" in err and "Traceback" not in err
     partial = stored_articles(fault_settings)
     assert 200 <= partial < 3000 and partial % 200 == 0
-    rerun = run_cli(fault_settings, "ingest", str(batch))
+    rerun = run_cli(fault_settings, "ingest", str(batch), "--wait")
     assert rerun.returncode == 0, rerun.stderr
     assert f"{3000 - partial} new" in rerun.stdout and f"{partial} unchanged" in rerun.stdout
     assert_in_step(fault_settings, 3000)
+
+
+class _FailingStart:
+    """A background worker that cannot start, as a feed worker whose thread limit is hit."""
+
+    def start(self) -> None:
+        raise RuntimeError("cannot start")
+
+    def stop(self) -> None:
+        raise AssertionError("a worker that never started is not stopped")
+
+    def health(self):  # never asked: the app does not start
+        raise AssertionError
+
+
+def test_a_worker_failing_to_start_stops_those_already_started(settings) -> None:
+    """The app's start is all or nothing: when the last worker cannot start, the index and
+    alert workers started before it are stopped, not left running after the app is gone."""
+    import asyncio
+
+    from onrecord.root import build_app
+
+    app = build_app(Stores.open(settings), lambda wake: _FailingStart())
+
+    async def start_app() -> None:
+        async with app.router.lifespan_context(app):
+            raise AssertionError("the app started")
+
+    with pytest.raises(RuntimeError, match="cannot start"):
+        asyncio.run(start_app())
+    for started in (app.state.index_worker, app.state.alert_worker):
+        assert started.started
+        assert not started._supervisor.is_alive()
+        assert not started.health().alive

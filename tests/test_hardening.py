@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -423,6 +424,36 @@ def test_a_cluster_that_trusted_local_users_is_secured_on_start(tmp_path: Path) 
         engine.dispose()
     finally:
         cluster.stop()
+
+
+def test_a_cluster_knows_it_runs_from_its_pid_file_and_survives_a_stale_one(
+    tmp_path: Path,
+) -> None:
+    """`running` reads postmaster.pid (no `pg_ctl status` process on every command): a dead
+    postmaster's leftover file (a crash, a reboot) is not running, and start still works."""
+    cluster = PostgresCluster(tmp_path / "postgres", durable=False)
+    assert not cluster.running()
+    cluster.start()
+    try:
+        assert cluster.running()
+        cluster.stop()
+        assert not cluster.running()
+        stale = cluster.data / "postmaster.pid"
+        stale.write_text(f"{_dead_pid()}\n{cluster.data}\n")
+        assert not cluster.running()
+        engine = make_engine(cluster.start())
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT 1")) == 1
+        engine.dispose()
+        assert cluster.running()
+    finally:
+        cluster.stop()
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
 
 
 def long_article(quotes: int) -> dict:

@@ -328,3 +328,63 @@ def test_a_woken_index_worker_drains_before_its_tick(stores) -> None:
             time.sleep(0.05)
     finally:
         worker.stop()
+
+
+def sent_tasks(factory) -> list[list[int] | None]:
+    with factory() as session:
+        return list(session.scalars(select(IndexOutbox.task_uids).order_by(IndexOutbox.id)))
+
+
+def test_a_drain_that_confirms_later_leaves_its_events_until_a_later_drain_settles_them(
+    stores,
+) -> None:
+    """`confirm_later` sends and returns: the events stay, holding their task, searchable
+    moments later; the next drain (or check) confirms the task and deletes them."""
+    factory, index = stores
+    article_service.store_article(
+        factory, ARTICLE, extract_quotes(ARTICLE.text, ARTICLE.published_at)
+    )
+    sent = index_sync.drain_outbox(factory, index, confirm_later=True)
+    assert sent.error is None and sent.pending == 0 and sent.awaiting == 2
+    [uids, again] = sent_tasks(factory)
+    assert uids and uids == again  # both quotes went in one task
+    index.wait(uids[0])
+    assert len(search(index, SearchQuery(q="port open"))["hits"]) == 2
+    report = drift.check_drift(factory, index)  # settles the sent events first
+    assert report.clean, report
+    assert sent_tasks(factory) == []
+
+
+def test_a_change_whose_task_was_lost_is_sent_again(stores) -> None:
+    """A task Meilisearch no longer knows (its data was replaced since the send) is no
+    confirmation: the change is queued again, counted as an attempt, and sent."""
+    factory, index = stores
+    article_service.store_article(
+        factory, ARTICLE, extract_quotes(ARTICLE.text, ARTICLE.published_at)
+    )
+    with factory.begin() as session:
+        session.execute(update(IndexOutbox).values(task_uids=[987_654_321]))
+    assert index_sync.drain_outbox(factory, index, confirm_later=True).awaiting == 2
+    with factory() as session:
+        events = session.execute(select(IndexOutbox.attempts, IndexOutbox.task_uids)).all()
+    assert {attempts for attempts, _ in events} == {1}
+    assert all(uids and 987_654_321 not in uids for _, uids in events)  # sent anew
+    result = index_sync.drain_outbox(factory, index)  # waits, confirms
+    assert result.indexed == 2 and result.pending == result.awaiting == 0
+    assert sent_tasks(factory) == []
+    assert len(search(index, SearchQuery(q="port open"))["hits"]) == 2
+
+
+def test_index_settings_are_sent_only_when_they_changed(stores) -> None:
+    """Every command ensures the index; once its settings hold, no settings task is queued
+    (each costs a command a Meilisearch round of indexing)."""
+    _, index = stores
+    index.ensure()
+    before = index.client.get_tasks({"types": ["settingsUpdate"]}).total
+    index.ensure()
+    assert index.client.get_tasks({"types": ["settingsUpdate"]}).total == before
+    index.wait(index.client.index(index.name).update_sortable_attributes(["id"]))  # by hand
+    index.ensure()
+    assert index.client.get_tasks({"types": ["settingsUpdate"]}).total == before + 2
+    current = index.client.index(index.name).get_sortable_attributes()
+    assert sorted(current) == ["id", "said_ts"]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.index_sync import outbox
 from db.index_sync.documents import document_rows, iter_quote_id_batches, quote_document
-from db.index_sync.service import SyncResult, drain_outbox
+from db.index_sync.service import SyncResult, drain_outbox, settle_sent
 from db.search_index import SearchIndex
 from db.session import transaction
 
@@ -53,9 +53,11 @@ def _digest(document: Mapping[str, object]) -> bytes:
 def check_drift(
     factory: sessionmaker[Session], index: SearchIndex, batch_size: int = 2000
 ) -> DriftReport:
-    """Compare the id and content of every quote in PostgreSQL with its search document;
-    with embeddings on, also whether each document has its vector (the index's statistics
-    say whether any lacks one; only then are the documents' vectors walked)."""
+    """Compare the id and content of every quote in PostgreSQL with its search document,
+    once the changes sent without waiting are confirmed (or queued again); with embeddings
+    on, also whether each document has its vector (the index's statistics say whether any
+    lacks one; only then are the documents' vectors walked)."""
+    settle_sent(factory, index)
     report = DriftReport(in_database=0, in_index=0)
     with factory() as session:
         after = 0

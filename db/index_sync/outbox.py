@@ -58,14 +58,40 @@ def is_lock_timeout(exc: OperationalError) -> bool:
 
 
 def outbox_batch(session: Session, limit: int, after: int = 0) -> list[tuple[int, int]]:
-    """The oldest waiting changes after event `after`, as (event id, quote id)."""
+    """The oldest changes not yet sent after event `after`, as (event id, quote id)."""
     rows = session.execute(
         select(IndexOutbox.id, IndexOutbox.quote_id)
-        .where(IndexOutbox.id > after)
+        .where(IndexOutbox.id > after, IndexOutbox.task_uids.is_(None))
         .order_by(IndexOutbox.id)
         .limit(limit)
     )
     return [(event_id, quote_id) for event_id, quote_id in rows]
+
+
+def mark_sent(session: Session, event_ids: Sequence[int], task_uids: Sequence[int]) -> None:
+    """These changes went to Meilisearch in these tasks, not yet confirmed."""
+    session.execute(
+        update(IndexOutbox).where(IndexOutbox.id.in_(event_ids)).values(task_uids=list(task_uids))
+    )
+
+
+def sent_events(session: Session) -> list[tuple[int, int, list[int]]]:
+    """Changes sent without waiting, as (event id, quote id, task uids)."""
+    rows = session.execute(
+        select(IndexOutbox.id, IndexOutbox.quote_id, IndexOutbox.task_uids)
+        .where(IndexOutbox.task_uids.is_not(None))
+        .order_by(IndexOutbox.id)
+    )
+    return [(event_id, quote_id, list(uids or ())) for event_id, quote_id, uids in rows]
+
+
+def resend_events(session: Session, event_ids: Sequence[int], error: str) -> None:
+    """Their tasks failed or were lost: count the attempt and queue the changes again."""
+    session.execute(
+        update(IndexOutbox)
+        .where(IndexOutbox.id.in_(event_ids))
+        .values(attempts=IndexOutbox.attempts + 1, last_error=error[:2000], task_uids=None)
+    )
 
 
 def finish_events(session: Session, event_ids: Sequence[int]) -> None:
@@ -86,9 +112,15 @@ def drop_visible_events(session: Session) -> None:
     session.execute(delete(IndexOutbox))
 
 
-def count_pending(session: Session) -> int:
-    """Quotes whose change waits for the index."""
-    return session.scalar(select(func.count(func.distinct(IndexOutbox.quote_id)))) or 0
+def count_pending(session: Session, sent: bool | None = None) -> int:
+    """Quotes whose change waits for the index: all of them, or (`sent`) only those sent and
+    not yet confirmed, or (`sent=False`) only those not yet sent."""
+    query = select(func.count(func.distinct(IndexOutbox.quote_id)))
+    if sent is not None:
+        query = query.where(
+            IndexOutbox.task_uids.is_not(None) if sent else IndexOutbox.task_uids.is_(None)
+        )
+    return session.scalar(query) or 0
 
 
 def outbox_last_error(session: Session) -> str | None:

@@ -2,12 +2,16 @@
 
 Every change to a quote is written to PostgreSQL together with an outbox event in one
 transaction; `drain_outbox` carries the events to Meilisearch and deletes them only once
-Meilisearch confirms the write, so nothing is lost when Meilisearch is down.
+Meilisearch confirms the write, so nothing is lost when Meilisearch is down. A drain that
+does not wait for the confirmation (`confirm_later`: a command that stored one article need
+not sit out Meilisearch's indexing) leaves its events holding their task uids; the next drain
+settles them: deleted once their tasks succeeded, sent again if they failed or were lost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 
 from meilisearch.models.task import TaskInfo
@@ -16,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.index_sync import outbox
 from db.index_sync.documents import documents, iter_quote_id_batches
-from db.search_index import QuoteDocument, SearchIndex, SearchIndexError
+from db.search_index import QuoteDocument, SearchIndex, SearchIndexError, TaskState
 from db.session import transaction
 
 BATCHES_IN_FLIGHT = 4
@@ -26,7 +30,8 @@ BATCHES_IN_FLIGHT = 4
 class SyncResult:
     indexed: int = 0  # documents written
     deleted: int = 0  # documents removed
-    pending: int = 0  # quotes still waiting after this drain
+    pending: int = 0  # quotes still waiting after this drain, not sent
+    awaiting: int = 0  # quotes sent, their confirmation left to a later drain (confirm_later)
     error: str | None = None
 
 
@@ -37,6 +42,7 @@ def drain_outbox(
     wait: bool = True,
     on_batch: Callable[[int], None] | None = None,
     lock_timeout: float | None = None,
+    confirm_later: bool = False,
 ) -> SyncResult:
     """Carry waiting changes to Meilisearch, oldest first, until none are left or one fails.
 
@@ -45,19 +51,24 @@ def drain_outbox(
     indexes one while the next is prepared; then each batch's events are deleted only once
     its task succeeded. A failure keeps the events and counts the attempt. With a
     `lock_timeout`, a drainer still busy after that many seconds (say, stuck on a stalled
-    Meilisearch) is left to finish: the events wait for it.
+    Meilisearch) is left to finish: the events wait for it. Events sent earlier without
+    waiting are settled first (waiting for their tasks, unless `confirm_later`); with
+    `confirm_later` this drain's own batches are sent and left for a later one to confirm.
     """
     result = SyncResult()
     while result.error is None:
         try:
-            if not _drain_round(factory, index, batch_size, wait, lock_timeout, result, on_batch):
+            if not _drain_round(
+                factory, index, batch_size, wait, lock_timeout, result, on_batch, confirm_later
+            ):
                 break
         except OperationalError as exc:
             if not outbox.is_lock_timeout(exc):
                 raise
             break  # another drainer holds the lock; it or the worker takes these events
     with factory() as session:
-        result.pending = outbox.count_pending(session)
+        result.pending = outbox.count_pending(session, sent=False)
+        result.awaiting = outbox.count_pending(session, sent=True)
     return result
 
 
@@ -69,18 +80,24 @@ def _drain_round(
     lock_timeout: float | None,
     result: SyncResult,
     on_batch: Callable[[int], None] | None,
+    confirm_later: bool,
 ) -> bool:
     """One round in one transaction, counted into `result`; False when there was nothing to
     do or another drainer is at work."""
     with transaction(factory) as session:
         if not outbox.lock_outbox(session, wait, lock_timeout):
             return False
+        settled = _settle_sent(session, index, not confirm_later, result)
         sent, unsent = _send_round(session, index, batch_size)
         if not sent and unsent is None:
-            return False
+            return settled
         if unsent is not None:
             event_ids, result.error = unsent
             outbox.fail_events(session, event_ids, result.error)
+        if confirm_later:
+            for batch in sent:
+                outbox.mark_sent(session, batch.event_ids, [task.task_uid for task in batch.tasks])
+            return True
         for batch in sent:
             try:
                 for task in batch.tasks:
@@ -95,6 +112,52 @@ def _drain_round(
             if on_batch:
                 on_batch(batch.documents + batch.removed)
     return True
+
+
+def settle_sent(factory: sessionmaker[Session], index: SearchIndex) -> SyncResult:
+    """Wait for the changes earlier drains sent without waiting, and settle them (confirmed or
+    queued again), sending nothing new: what `check` does before it compares the stores."""
+    result = SyncResult()
+    with transaction(factory) as session:
+        outbox.lock_outbox(session, wait=True)
+        _settle_sent(session, index, True, result)
+    return result
+
+
+def _settle_sent(session: Session, index: SearchIndex, wait: bool, result: SyncResult) -> bool:
+    """Settle the events earlier drains sent without waiting: delete those whose tasks all
+    succeeded, queue again those whose tasks failed or were lost, leave those still being
+    indexed (with `wait`, wait for them first). True when some event was settled."""
+    sent = outbox.sent_events(session)
+    if not sent:
+        return False
+    uids = sorted({uid for _, _, task_uids in sent for uid in task_uids})
+    try:
+        if wait:
+            for uid in uids:
+                with suppress(SearchIndexError):  # failed or lost: the outcomes below say so
+                    index.wait(uid)
+        outcomes = index.task_outcomes(uids)
+    except SearchIndexError as exc:
+        result.error = result.error or str(exc)
+        return False
+    confirmed: list[int] = []
+    confirmed_quotes: set[int] = set()
+    again: dict[str, list[int]] = {}
+    for event_id, quote_id, task_uids in sent:
+        states = [outcomes[uid] for uid in task_uids]
+        failure = next((o for o in states if o.state in (TaskState.failed, TaskState.lost)), None)
+        if failure is not None:
+            again.setdefault(failure.error or "Meilisearch task failed", []).append(event_id)
+        elif all(o.state == TaskState.succeeded for o in states):
+            confirmed.append(event_id)
+            confirmed_quotes.add(quote_id)
+    if confirmed:
+        outbox.finish_events(session, confirmed)
+        result.indexed += len(confirmed_quotes)
+    for error, event_ids in again.items():
+        outbox.resend_events(session, event_ids, error)
+    return bool(confirmed or again)
 
 
 @dataclass

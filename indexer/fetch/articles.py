@@ -15,13 +15,6 @@ from indexer.fetch.errors import FetchError, Reason
 from indexer.fetch.pages import article_from_page
 from indexer.sources import Overrides, SourceArticle, SourceError
 
-URL_SCHEMES = ("http://", "https://")
-
-
-def is_url(argument: str) -> bool:
-    """An `onrecord ingest` argument naming a web page rather than a file."""
-    return argument.lower().startswith(URL_SCHEMES)
-
 
 def fetch_articles(
     urls: Iterable[str],

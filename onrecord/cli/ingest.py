@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from functools import partial
@@ -54,6 +55,14 @@ def ingest_command(
             "extension.",
         ),
     ] = None,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait",
+            help="Return once Meilisearch has indexed every quote (by default the last ones "
+            "are sent and searchable moments later; the next sync, check or server confirms).",
+        ),
+    ] = False,
 ) -> None:
     """Extract quotes from articles and store them in PostgreSQL and Meilisearch.
 
@@ -61,9 +70,8 @@ def ingest_command(
     """
     from sqlalchemy.exc import OperationalError
 
-    from indexer.fetch.articles import fetch_articles, is_url
     from indexer.pipeline import ingest_articles
-    from indexer.sources import SourceError, read_articles
+    from indexer.sources import SourceError, is_url, read_articles
 
     if "-" in paths and source_format is None:
         raise fail("reading stdin (-) needs --format jsonl, txt or html")
@@ -79,11 +87,15 @@ def ingest_command(
         )
     files = [path for path in paths if not is_url(path)]
     urls = [path for path in paths if is_url(path)]
-    fetcher = build_fetcher(stores.settings)
-    items = chain(
-        read_articles(files, overrides, stores.settings.max_article_bytes, source_format),
-        fetch_articles(urls, fetcher, overrides, ALLOW_NETWORKS_HINT),
+    items: Iterable[SourceArticle | SourceError] = read_articles(
+        files, overrides, stores.settings.max_article_bytes, source_format
     )
+    fetcher = None
+    if urls:  # the fetching stack (httpx, feedparser, trafilatura) only when pages are named
+        from indexer.fetch.articles import fetch_articles
+
+        fetcher = build_fetcher(stores.settings)
+        items = chain(items, fetch_articles(urls, fetcher, overrides, ALLOW_NETWORKS_HINT))
     logging.getLogger("onrecord.index_worker").setLevel(logging.ERROR)  # the summary says it
     counted = _count_inputs(files)
     total = None if counted is None else counted + len(urls)
@@ -108,6 +120,7 @@ def ingest_command(
                 stores.settings.index_batch_size,
                 on_item,
                 jobs=jobs,
+                confirm_later=not wait,
             )
         except KeyboardInterrupt:
             done = int(progress.tasks[0].completed)
@@ -122,7 +135,8 @@ def ingest_command(
                 f"{RERUN_HINT}"
             ) from exc
         finally:
-            fetcher.close()
+            if fetcher:
+                fetcher.close()
     if summary.index_error:
         err.print(f"[yellow]warning:[/] {summary.index_error}", highlight=False)
     if summary.not_english:
