@@ -3,8 +3,9 @@
     python benchmarks/embed_speed.py [FOLDER] [--rounds N]
 
 FOLDER defaults to ../shared/polnear/dev/text. Its quotes are extracted in memory, then their
-cited words go through `Embedder.embed` (one thread, batches as indexing sends them). In the
-same run, on the same words: extraction of the articles (what ingest does per quote
+cited words go through `Embedder.embed` (one thread, as indexing sends them), with the int8
+products (the default) and with the float32 ones onnxruntime makes of the file as it is. In
+the same run, on the same words: extraction of the articles (what ingest does per quote
 anyway) and the tokeniser alone (the least the model must do), so the ratios say what
 embeddings add to ingest and what the model itself costs.
 """
@@ -58,9 +59,13 @@ def main() -> None:
     extract_s = best_of(args.rounds, extract_all)
     tokenize_s = best_of(args.rounds, lambda: tokenizer.encode_batch(cited))
     embed_s = best_of(args.rounds, lambda: embedder.embed(cited))
+    float32 = Embedder(threads=1, int8=False)
+    float32.load()
+    float32_s = best_of(args.rounds, lambda: float32.embed(cited))
     n = len(cited)
     print(f"{n} quotes of {len(articles)} articles, one core, best of {args.rounds}")
     print(f"embedding:  {n / embed_s:8.1f} quotes/s")
+    print(f"  float32:  {n / float32_s:8.1f} quotes/s (int8 is {float32_s / embed_s:.2f}x faster)")
     print(f"extraction: {n / extract_s:8.1f} quotes/s (embedding costs {embed_s / extract_s:.1f}x)")
     print(
         f"tokenising: {n / tokenize_s:8.1f} quotes/s (the model costs {embed_s / tokenize_s:.0f}x)"

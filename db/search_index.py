@@ -8,7 +8,7 @@ so every write here waits for its task (or hands it back to be waited on) and ra
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -29,8 +29,10 @@ from db.vocabulary import QuoteType, SearchMode
 
 if TYPE_CHECKING:
     import aiohttp
+    import numpy as np
 
     from db.embeddings import Embedder
+    from db.embeddings.rest import RestEmbedder
 
 FACETS = ("speaker", "outlet", "type", "year")
 QUOTE_WORDS = "cited"  # the attribute holding the quote's own words (what `in=quote` searches)
@@ -62,6 +64,10 @@ INDEX_SETTINGS = {
 
 # How much of a search's ranking meaning decides, by mode (Meilisearch's `semanticRatio`).
 SEMANTIC_RATIO = {SearchMode.hybrid: 0.5, SearchMode.semantic: 1.0}
+# Query vectors kept by the API process: a search is often asked again with the same words
+# (the next page, a facet clicked, the mode switched, the claim verified again), and the
+# model's run is most of what a hybrid search costs. 1.5 KB each (float32).
+QUERY_VECTOR_CACHE = 1024
 # By meaning alone every quote has some similarity: hits below this ranking score
 # (Meilisearch's (1 + cosine) / 2, so cosine 0.3) are left out rather than listed as matches.
 SEMANTIC_MIN_SCORE = 0.65
@@ -70,15 +76,27 @@ SEMANTIC_MIN_SCORE = 0.65
 REBUILD_BATCHES_IN_FLIGHT = 8
 
 
-def index_settings(embedder: Embedder | None) -> dict:
-    """INDEX_SETTINGS, with the embedder whose vectors documents bring (`_vectors`) when one
-    is configured: Meilisearch never computes them itself."""
-    if embedder is None:
+# The names our embedders have in the index settings (db.embeddings' EMBEDDER_NAME and
+# REST_EMBEDDER_NAME; not imported, so that commands with embeddings off load no numpy).
+KNOWN_EMBEDDERS = ("minilm", "external")
+
+
+def index_settings(embedder: Embedder | None, remote: RestEmbedder | None = None) -> dict:
+    """INDEX_SETTINGS, with the embedder when one is configured: the local model's, whose
+    vectors documents bring (`_vectors`, Meilisearch never computes them), or an external
+    one that Meilisearch calls for documents and queries alike. The other one is removed
+    (null): an index keeping the local model's `userProvided` embedder refuses every
+    document without its vector, so switching to `rest` would stop indexing. Without one
+    the embedders are left as they are (a command run with embeddings off must not take
+    search by meaning away from the servers sharing the index)."""
+    if remote is None and embedder is None:
         return INDEX_SETTINGS
-    return {
-        **INDEX_SETTINGS,
-        "embedders": {embedder.name: {"source": "userProvided", "dimensions": embedder.dimensions}},
-    }
+    embedders: dict[str, dict | None] = dict.fromkeys(KNOWN_EMBEDDERS)
+    if remote is not None:
+        embedders[remote.name] = remote.index_settings()
+    elif embedder is not None:
+        embedders[embedder.name] = {"source": "userProvided", "dimensions": embedder.dimensions}
+    return {**INDEX_SETTINGS, "embedders": embedders}
 
 
 class SearchIndexError(RuntimeError):
@@ -171,7 +189,7 @@ class SearchQuery:
     search_on: Sequence[str] = ()  # attributes the words are looked for in (default: all)
     mode: SearchMode = SearchMode.keyword
     vector: Sequence[float] | None = None  # the query's vector (hybrid and semantic modes)
-    embedder: str | None = None  # the index's embedder the vector is for
+    embedder: str | None = None  # the index's embedder (without a vector: it embeds the words)
 
     def date_order(self) -> str | None:
         """The date direction, "asc" or "desc", when hits are in date order; None: relevance."""
@@ -222,8 +240,9 @@ class SearchQuery:
             params["sort"] = [f"said_ts:{order}", "id:asc"]
         if self.search_on:
             params["attributesToSearchOn"] = list(self.search_on)
-        if self.mode != SearchMode.keyword and self.vector is not None and self.embedder:
-            params["vector"] = list(self.vector)
+        if self.mode != SearchMode.keyword and self.embedder:
+            if self.vector is not None:
+                params["vector"] = list(self.vector)
             params["hybrid"] = {
                 "embedder": self.embedder,
                 "semanticRatio": SEMANTIC_RATIO[self.mode],
@@ -279,6 +298,7 @@ class SearchIndex:
         timeout: float = 30,
         task_timeout: float = 300,
         embedder: Embedder | None = None,
+        remote: RestEmbedder | None = None,
     ):
         # identity encoding: Meilisearch's gzip path adds tens of milliseconds per response
         self.client = meilisearch.Client(
@@ -289,14 +309,28 @@ class SearchIndex:
         )
         self.name = index_name
         self.task_timeout = task_timeout
-        self.embedder = embedder  # what gives documents and queries their vectors; None: off
+        self.embedder = embedder  # the local model that gives documents and queries vectors
+        self.remote = remote  # or the external embedder Meilisearch calls; neither: off
+
+    @property
+    def embedder_name(self) -> str | None:
+        """The name of the index's embedder (searches by meaning give it); None: off."""
+        if self.remote is not None:
+            return self.remote.name
+        return self.embedder.name if self.embedder is not None else None
 
     def with_timeout(self, seconds: float) -> SearchIndex:
         """The same index, whose requests and task waits give up after `seconds` (a caller
         that must answer soon leaves the work to the outbox instead)."""
         config = self.client.config
         return SearchIndex(
-            config.url, config.api_key, self.name, seconds, seconds, embedder=self.embedder
+            config.url,
+            config.api_key,
+            self.name,
+            seconds,
+            seconds,
+            embedder=self.embedder,
+            remote=self.remote,
         )
 
     @property
@@ -362,11 +396,15 @@ class SearchIndex:
             self.wait(self._call(self.client.create_index, name, {"primaryKey": "id"}))
         except (MeilisearchError, requests.RequestException) as exc:
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
-        settings = index_settings(self.embedder)
+        settings = index_settings(self.embedder, self.remote)
         paths = self.client.config.paths
         current = self._call(self.client.http.get, f"{paths.index}/{name}/{paths.setting}")
         if not settings_applied(settings, current):  # a settings task costs a command ~0.1 s
-            self.wait(self._call(self.client.index(name).update_settings, settings))
+            # the raw request: the client's update_settings cannot send an embedder as null
+            answer = self._call(
+                self.client.http.patch, f"{paths.index}/{name}/{paths.setting}", settings
+            )
+            self.wait(TaskInfo(**answer))
 
     def submit(
         self, documents: Sequence[QuoteDocument], removed_ids: Sequence[int]
@@ -440,6 +478,38 @@ class SearchIndex:
                 return
             offset += page_size
 
+    def unembedded_count(self) -> int:
+        """How many documents have no vector of any embedder (index statistics: cheap). No
+        index yet: none."""
+        try:
+            stats = self._call(self.client.http.get, f"indexes/{self.name}/stats")
+        except SearchIndexError as exc:
+            if "index_not_found" in str(exc):
+                return 0
+            raise
+        return int(stats["numberOfDocuments"]) - int(stats.get("numberOfEmbeddedDocuments", 0))
+
+    def ids_without_vector(self, embedder: str, page_size: int = 5000) -> Iterator[int]:
+        """The ids of the documents that have no vector of `embedder`, in id order (a walk of
+        every document's id and vectors: run it when `unembedded_count` says some lack one)."""
+        offset = 0
+        while True:
+            body = {
+                "offset": offset,
+                "limit": page_size,
+                "fields": ["id"],
+                "retrieveVectors": True,
+                "sort": ["id:asc"],
+            }
+            page = self._call(self.client.http.post, f"indexes/{self.name}/documents/fetch", body)
+            for document in page["results"]:
+                vectors = (document.get("_vectors") or {}).get(embedder)
+                if not (isinstance(vectors, dict) and vectors.get("embeddings")):
+                    yield int(document["id"])
+            if len(page["results"]) < page_size:
+                return
+            offset += page_size
+
     def rebuild(self, batches: Iterable[Sequence[QuoteDocument]]) -> int:
         """Fill a fresh index and swap it in, so searches never see an empty or partial index."""
         fresh = f"{self.name}_rebuild_{int(time.time())}"
@@ -474,10 +544,14 @@ class AsyncSearcher:
     aiohttp rather than httpx here: its C parser costs a fraction of httpx's per request,
     which is most of what the API adds to a search (benchmarks/search.py)."""
 
-    def __init__(self, index: SearchIndex, timeout: float = 10.0):
+    def __init__(
+        self, index: SearchIndex, timeout: float = 10.0, vector_cache: int = QUERY_VECTOR_CACHE
+    ):
         self.index = index
         self.timeout = timeout
         self._session: aiohttp.ClientSession | None = None
+        self.vector_cache = vector_cache  # most query vectors kept, least recently used out
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._url = f"{index.client.config.url.rstrip('/')}/indexes/{index.name}/search"
 
     async def open(self) -> None:
@@ -511,27 +585,39 @@ class AsyncSearcher:
     @property
     def semantic(self) -> bool:
         """Whether searches may go by meaning (an embedder is configured)."""
-        return self.index.embedder is not None
+        return self.index.embedder_name is not None
 
     async def embed(self, text: str) -> list[float]:
-        """The vector of a query, computed off the event loop. Only when `semantic`."""
+        """The vector of a query: a recent one's again, else computed off the event loop (a
+        thread; the model releases the GIL, so other requests go on). Only when `semantic`."""
         import anyio.to_thread
 
         embedder = self.index.embedder
         assert embedder is not None, "no embedder: check `semantic` first"
-        vector = await anyio.to_thread.run_sync(embedder.embed_one, text)
-        return [float(x) for x in vector]
+        vector = self._vectors.get(text)
+        if vector is not None:
+            self._vectors.move_to_end(text)
+        else:
+            vector = await anyio.to_thread.run_sync(embedder.embed_one, text)
+            if self.vector_cache > 0:
+                self._vectors[text] = vector
+                while len(self._vectors) > self.vector_cache:
+                    self._vectors.popitem(last=False)
+        return vector.tolist()
 
     async def with_vector(self, query: SearchQuery) -> SearchQuery:
         """The query with its vector when it searches by meaning (computed once: a search
-        made of several requests embeds its words once). Raises SearchIndexError when no
-        embedder is configured."""
-        if query.mode == SearchMode.keyword or not query.q or query.vector is not None:
+        made of several requests embeds its words once); with an external embedder, with
+        that embedder's name only (Meilisearch embeds the words). Raises SearchIndexError
+        when no embedder is configured."""
+        if query.mode == SearchMode.keyword or not query.q or query.embedder is not None:
             return query
-        embedder = self.index.embedder
-        if embedder is None:
+        name = self.index.embedder_name
+        if name is None:
             raise SearchIndexError("search by meaning needs an embedder (embeddings are off)")
-        return replace(query, vector=await self.embed(query.q), embedder=embedder.name)
+        if self.index.embedder is None:
+            return replace(query, embedder=name)
+        return replace(query, vector=await self.embed(query.q), embedder=name)
 
     async def search(self, query: SearchQuery) -> dict:
         import aiohttp

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from db.vocabulary import EmbeddingsMode
@@ -120,7 +120,31 @@ class Settings(BaseSettings):
     embeddings: EmbeddingsMode = Field(
         default=EmbeddingsMode.local,
         description="Sentence vectors for search by meaning and paraphrases: `local` (the "
-        "packaged all-MiniLM-L6-v2) or `off` (keyword search only, no model loaded).",
+        "packaged all-MiniLM-L6-v2), `rest` (an HTTP embedding service that Meilisearch "
+        "calls itself, ONRECORD_EMBEDDINGS_URL) or `off` (keyword search only, no model loaded).",
+    )
+    embeddings_url: str | None = Field(
+        default=None,
+        description="With `rest`: the URL Meilisearch posts texts to for their vectors (as "
+        "Meilisearch reaches it).",
+    )
+    embeddings_api_key: SecretStr | None = Field(
+        default=None,
+        description="With `rest`: the key Meilisearch sends as `Authorization: Bearer`; kept "
+        "in the index settings only, never logged or shown.",
+    )
+    embeddings_dimensions: int | None = Field(
+        default=None, ge=1, description="With `rest`: the vectors' dimensions (unset: asked)."
+    )
+    embeddings_request: dict[str, Any] | None = Field(
+        default=None,
+        description='With `rest`: the request body template, JSON (default {"input": '
+        '["{{text}}", "{{..}}"]}, OpenAI\'s shape).',
+    )
+    embeddings_response: dict[str, Any] | None = Field(
+        default=None,
+        description='With `rest`: where the vectors are in the answer, JSON (default {"data": '
+        '[{"embedding": "{{embedding}}"}, "{{..}}"]}).',
     )
     embedding_threads: int = Field(
         default=1, ge=1, le=64, description="Cores the local embedding model runs on."
@@ -178,6 +202,16 @@ class Settings(BaseSettings):
         le=59,
         description="Seconds between the scheduler's looks for due feeds (a divisor of 60).",
     )
+
+    @model_validator(mode="after")
+    def _rest_embedder(self) -> Settings:
+        if self.embeddings == EmbeddingsMode.rest and not self.embeddings_url:
+            raise ValueError("ONRECORD_EMBEDDINGS=rest needs ONRECORD_EMBEDDINGS_URL")
+        if self.embeddings_url:
+            parts = urlsplit(self.embeddings_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("ONRECORD_EMBEDDINGS_URL must be an http(s) URL")
+        return self
 
     @field_validator("public_url")
     @classmethod

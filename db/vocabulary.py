@@ -49,6 +49,7 @@ class EmbeddingsMode(StrEnum):
 
     off = "off"  # keyword search only: no model loaded, no vectors stored or sent
     local = "local"  # all-MiniLM-L6-v2 in this process (db/embeddings)
+    rest = "rest"  # an HTTP embedding service that Meilisearch calls (db/embeddings/rest.py)
 
 
 class SearchMode(StrEnum):

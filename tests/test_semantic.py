@@ -6,6 +6,7 @@ stored quote says while sharing none of its words, so keyword search cannot find
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,15 +16,17 @@ import pytest
 from sqlalchemy import func, select
 
 from db.embeddings import Embedder, EmbedderError, from_bytes, local_embedder
+from db.index_sync.documents import documents
 from db.index_sync.drift import check_drift
 from db.index_sync.service import drain_outbox, rebuild_index
 from db.index_sync.vectors import embed_missing
 from db.models import Quote
+from db.search_index import AsyncSearcher, SearchIndex, SearchQuery
 from db.session import make_engine, make_session_factory
 from db.settings import ResolvedSettings
 from db.stores import Stores
-from db.vocabulary import EmbeddingsMode
-from tests.conftest import API_KEY, run_cli, serve_app
+from db.vocabulary import EmbeddingsMode, SearchMode
+from tests.conftest import API_KEY, run_cli, serve_app, write_index
 
 ARTICLES = [
     {
@@ -214,3 +217,63 @@ def test_not_found_shows_the_closest_in_meaning_first() -> None:
     found = verdict("fuel costs hurt households on Friday", None, [far, near])
     assert found.verdict is Verdict.not_found  # 0.5 is under the paraphrase threshold
     assert [m.candidate.id for m in found.matches] == [2, 1]
+
+
+def test_check_finds_quotes_without_their_vector_and_repair_gives_them_back(
+    semantic_api: httpx.Client, semantic_settings: ResolvedSettings
+) -> None:
+    stores = Stores.open(semantic_settings)
+    with stores.factory() as session:
+        quote_id = session.scalar(select(Quote.id).where(Quote.cited.startswith("Whatever")))
+        assert quote_id is not None
+        [document] = documents(session, [quote_id])  # the same document, its vector opted out
+    write_index(stores.index, [{**document, "_vectors": {stores.index.embedder.name: None}}], [])
+    assert search(semantic_api, PAIRS[0][0], "semantic") == []  # meaning cannot find it now
+
+    found = run_cli(semantic_settings, "check")
+    assert found.returncode == 1
+    assert "without their vector (search by meaning misses them): 1" in found.stdout
+    assert check_drift(stores.factory, stores.index).missing_vectors == [quote_id]
+    repaired = run_cli(semantic_settings, "check", "--repair")
+    assert repaired.returncode == 0 and "repaired: no drift" in repaired.stdout, repaired.stdout
+    assert check_drift(stores.factory, stores.index).clean
+    assert search(semantic_api, PAIRS[0][0], "semantic")[0].startswith(PAIRS[0][1])
+
+
+def test_int8_products_give_the_float_paths_vectors() -> None:
+    sentences = [s for pair in PAIRS for s in pair] + ["The harbour festival opens on Friday"]
+    int8, float32 = local_embedder().embed(sentences), Embedder(int8=False).embed(sentences)
+    assert local_embedder().int8
+    cosines = (int8 * float32).sum(axis=1)
+    assert cosines.min() > 0.98, cosines
+
+
+def test_a_repeated_query_runs_the_model_once(semantic_settings: ResolvedSettings) -> None:
+    class Counting(Embedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.texts: list[str] = []
+
+        def embed_one(self, text: str) -> np.ndarray:
+            self.texts.append(text)
+            return local_embedder().embed_one(text)
+
+    async def searches(cache: int) -> list[str]:
+        embedder = Counting()
+        index = SearchIndex(
+            semantic_settings.meili_url,
+            semantic_settings.meili_master_key,
+            semantic_settings.meili_index,
+            embedder=embedder,
+        )
+        searcher = AsyncSearcher(index, vector_cache=cache)
+        try:
+            for page, mode in ((1, SearchMode.hybrid), (2, SearchMode.hybrid), (1, "semantic")):
+                await searcher.search(SearchQuery(q="fuel costs", mode=SearchMode(mode), page=page))
+            await searcher.search(SearchQuery(q="other words", mode=SearchMode.hybrid))
+        finally:
+            await searcher.close()
+        return embedder.texts
+
+    assert asyncio.run(searches(cache=1024)) == ["fuel costs", "other words"]
+    assert asyncio.run(searches(cache=0)) == ["fuel costs"] * 3 + ["other words"]

@@ -27,13 +27,20 @@ class DriftReport:
     missing_from_index: list[int] = field(default_factory=list)
     not_in_database: list[int] = field(default_factory=list)
     different: list[int] = field(default_factory=list)  # present in both, content differs
+    # in both, but without their vector although embeddings are on: search by meaning
+    # cannot find them
+    missing_vectors: list[int] = field(default_factory=list)
     pending: int = 0
     last_error: str | None = None
 
     @property
     def clean(self) -> bool:
         return not (
-            self.missing_from_index or self.not_in_database or self.different or self.pending
+            self.missing_from_index
+            or self.not_in_database
+            or self.different
+            or self.missing_vectors
+            or self.pending
         )
 
 
@@ -47,7 +54,9 @@ def check_drift(
     factory: sessionmaker[Session], index: SearchIndex, batch_size: int = 2000
 ) -> DriftReport:
     """Compare the id and content of every quote in PostgreSQL with its search document,
-    once the changes sent without waiting are confirmed (or queued again)."""
+    once the changes sent without waiting are confirmed (or queued again); with embeddings
+    on, also whether each document has its vector (the index's statistics say whether any
+    lacks one; only then are the documents' vectors walked)."""
     settle_sent(factory, index)
     report = DriftReport(in_database=0, in_index=0)
     with factory() as session:
@@ -58,6 +67,10 @@ def check_drift(
         _compare_range(session, index, report, [], after, None)  # documents past the last id
         report.pending = outbox.count_pending(session)
         report.last_error = outbox.outbox_last_error(session)
+    embedder = index.embedder_name
+    if embedder is not None and index.unembedded_count() > 0:
+        gone = set(report.not_in_database)  # removed by the repair, not given a vector
+        report.missing_vectors = [i for i in index.ids_without_vector(embedder) if i not in gone]
     return report
 
 
@@ -92,6 +105,12 @@ def repair_drift(
     """Queue every quote the report found out of step, then drain: the index follows PostgreSQL."""
     with transaction(factory) as session:
         outbox.enqueue(
-            session, [*report.missing_from_index, *report.different, *report.not_in_database]
+            session,
+            [
+                *report.missing_from_index,
+                *report.different,
+                *report.missing_vectors,
+                *report.not_in_database,
+            ],
         )
     return drain_outbox(factory, index, batch_size)

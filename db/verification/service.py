@@ -82,15 +82,16 @@ def candidate_searches(claim: str, speaker: str | None) -> list[dict]:
     return searches
 
 
-def semantic_search(claim: str, vector: list[float], embedder: str) -> dict:
-    """The search body for the quotes closest in meaning to the claim, with their scores."""
-    return {
+def semantic_search(claim: str, vector: list[float] | None, embedder: str) -> dict:
+    """The search body for the quotes closest in meaning to the claim, with their scores
+    (without a vector, the embedder is an external one that Meilisearch calls)."""
+    body = {
         "q": claim,
-        "vector": vector,
         "hybrid": {"embedder": embedder, "semanticRatio": 1.0},
         "limit": CANDIDATES_PER_SEARCH,
         "showRankingScore": True,
     }
+    return body if vector is None else {**body, "vector": vector}
 
 
 async def verify_claim(
@@ -98,9 +99,10 @@ async def verify_claim(
 ) -> VerifiedClaim:
     """The verdict on a claim and its `limit` best matches. Raises ValueError without words."""
     searches = candidate_searches(claim, speaker)
-    embedder = searcher.index.embedder
+    embedder = searcher.index.embedder_name
     if embedder is not None:
-        searches.append(semantic_search(claim, await searcher.embed(claim), embedder.name))
+        vector = await searcher.embed(claim) if searcher.index.embedder is not None else None
+        searches.append(semantic_search(claim, vector, embedder))
     results = await searcher.search_many(searches)
     documents: dict[int, dict[str, Any]] = {}
     for hits in results:

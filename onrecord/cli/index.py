@@ -123,6 +123,10 @@ def _print_report(report: DriftReport) -> None:
         ("missing from the index", report.missing_from_index),
         ("in the index but not in PostgreSQL", report.not_in_database),
         ("different in the index", report.different),
+        (
+            "in the index without their vector (search by meaning misses them)",
+            report.missing_vectors,
+        ),
     ):
         if ids:
             out.print(f"{label}: {len(ids)} (e.g. {ids[:10]})")
