@@ -90,11 +90,11 @@ def test_processes_ingesting_overlapping_archives_store_everything_once(settings
     assert len(urls) == len(set(urls)) == 30 + 3 * 20
     assert sorted(names) == sorted(name for name, _ in PEOPLE), names  # one record a person
     assert {count for _, count in per_article} == {4}  # no article's quotes stored twice
+    check = run_cli(settings, "check")  # first confirms what the ingests sent without waiting
+    assert check.returncode == 0, check.stdout + check.stderr
     index = SearchIndex(settings.meili_url, settings.meili_master_key, settings.meili_index)
     indexed = [int(doc["id"]) for doc in index.documents()]
     assert len(indexed) == len(set(indexed)) == quotes
-    check = run_cli(settings, "check")
-    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_a_writer_waits_for_another_creating_the_same_person_and_then_finds_them(stores) -> None:
