@@ -704,3 +704,13 @@ def test_a_document_before_a_colon_is_not_who_speaks_after_it() -> None:
         '"Tonight we arrived in Norland and we went to a restaurant."'
     )
     assert [s for s, _ in speakers(text)] == ["Ann Lind"]
+
+
+def test_a_title_word_after_mr_is_a_surname_and_joins_the_full_name() -> None:
+    text = (
+        "Walter King, a retired ferry captain, spoke at the pier.\n"
+        '"The tides have changed," Mr. King said.\n'
+        "Later Mr. King said that the harbour needed dredging.\n"
+        '"We are ready," Mr. President said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Walter King", "Walter King", "Mr. President"]
