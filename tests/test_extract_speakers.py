@@ -714,3 +714,18 @@ def test_a_title_word_after_mr_is_a_surname_and_joins_the_full_name() -> None:
         '"We are ready," Mr. President said.'
     )
     assert [s for s, _ in speakers(text)] == ["Walter King", "Walter King", "Mr. President"]
+
+
+def test_coordinated_speakers_are_a_group_not_one_of_them() -> None:
+    text = (
+        "Ann Li, a harbour engineer, met Tom Ong on Monday.\n"
+        "Li and Ong said that the pier was unsafe.\n"
+        "Port commissioners Vera Sol, Ivo Dane and Ida Roe said that fees would rise.\n"
+        "The mayor praised Ann Li and Ong said that he was pleased."
+    )
+    quotes = extract_quotes(text)
+    assert [(q.speaker, q.speaker_kind) for q in quotes[:2]] == [
+        ("Ann Li and Tom Ong", "group"),
+        ("Vera Sol, Ivo Dane and Ida Roe", "group"),
+    ]
+    assert quotes[2].speaker == "Tom Ong"  # after a verb, 'Ann Li and' is its object
