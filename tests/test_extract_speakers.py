@@ -729,3 +729,11 @@ def test_coordinated_speakers_are_a_group_not_one_of_them() -> None:
         ("Vera Sol, Ivo Dane and Ida Roe", "group"),
     ]
     assert quotes[2].speaker == "Tom Ong"  # after a verb, 'Ann Li and' is its object
+
+
+def test_the_pronoun_after_a_participle_cue_is_what_was_said_not_who_said_it() -> None:
+    text = (
+        "Tom Li founded the firm. His daughter, Ann Li, runs it now.\n"
+        'She has defended her father, saying he has hired many women and calling him "a feminist."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Li", "Ann Li"]
