@@ -737,3 +737,11 @@ def test_the_pronoun_after_a_participle_cue_is_what_was_said_not_who_said_it() -
         'She has defended her father, saying he has hired many women and calling him "a feminist."'
     )
     assert [s for s, _ in speakers(text)] == ["Ann Li", "Ann Li"]
+
+
+def test_a_cue_after_the_whole_sentence_outranks_a_cue_inside_it() -> None:
+    text = (
+        "Ann Li toured the harbour on Monday.\n"
+        "Li had told port officials that she wanted no escort at all, the source added."
+    )
+    assert [s for s, _ in speakers(text)] == ["source"]
