@@ -704,3 +704,44 @@ def test_a_document_before_a_colon_is_not_who_speaks_after_it() -> None:
         '"Tonight we arrived in Norland and we went to a restaurant."'
     )
     assert [s for s, _ in speakers(text)] == ["Ann Lind"]
+
+
+def test_a_title_word_after_mr_is_a_surname_and_joins_the_full_name() -> None:
+    text = (
+        "Walter King, a retired ferry captain, spoke at the pier.\n"
+        '"The tides have changed," Mr. King said.\n'
+        "Later Mr. King said that the harbour needed dredging.\n"
+        '"We are ready," Mr. President said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Walter King", "Walter King", "Mr. President"]
+
+
+def test_coordinated_speakers_are_a_group_not_one_of_them() -> None:
+    text = (
+        "Ann Li, a harbour engineer, met Tom Ong on Monday.\n"
+        "Li and Ong said that the pier was unsafe.\n"
+        "Port commissioners Vera Sol, Ivo Dane and Ida Roe said that fees would rise.\n"
+        "The mayor praised Ann Li and Ong said that he was pleased."
+    )
+    quotes = extract_quotes(text)
+    assert [(q.speaker, q.speaker_kind) for q in quotes[:2]] == [
+        ("Ann Li and Tom Ong", "group"),
+        ("Vera Sol, Ivo Dane and Ida Roe", "group"),
+    ]
+    assert quotes[2].speaker == "Tom Ong"  # after a verb, 'Ann Li and' is its object
+
+
+def test_the_pronoun_after_a_participle_cue_is_what_was_said_not_who_said_it() -> None:
+    text = (
+        "Tom Li founded the firm. His daughter, Ann Li, runs it now.\n"
+        'She has defended her father, saying he has hired many women and calling him "a feminist."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Li", "Ann Li"]
+
+
+def test_a_cue_after_the_whole_sentence_outranks_a_cue_inside_it() -> None:
+    text = (
+        "Ann Li toured the harbour on Monday.\n"
+        "Li had told port officials that she wanted no escort at all, the source added."
+    )
+    assert [s for s, _ in speakers(text)] == ["source"]

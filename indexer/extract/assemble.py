@@ -43,6 +43,8 @@ def attributable(found: Found, entity: Entity | None) -> bool:
 
 
 def _speaker_name(art: Article, found: Found, entity: Entity | None) -> str | None:
+    if found.attribution.group:
+        return found.attribution.group
     if entity is not None:
         return art.registry.display_name(entity)
     mention = found.attribution.mention
@@ -66,6 +68,8 @@ def _aliases(art: Article, entity: Entity | None) -> tuple[str, ...]:
 
 
 def _speaker_kind(found: Found, entity: Entity | None) -> str | None:
+    if found.attribution.group:
+        return "group"
     if entity is not None:
         return entity.kind
     mention = found.attribution.mention
@@ -109,8 +113,8 @@ def to_quote(art: Article, found: Found, entity: Entity | None) -> ExtractedQuot
         or art.published,
         confidence=confidence_of(rule),
         speaker_kind=_speaker_kind(found, entity),
-        speaker_aliases=_aliases(art, entity),
-        speaker_description=entity.description if entity else None,
+        speaker_aliases=() if found.attribution.group else _aliases(art, entity),
+        speaker_description=entity.description if entity and not found.attribution.group else None,
         rule=rule,
         parts=parts,
         cited=_cited(art, kind, parts),

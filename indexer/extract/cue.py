@@ -137,7 +137,10 @@ def _issued_document(tokens: list[Token], mention: Mention) -> bool:
 
 def _inverts(tokens: list[Token], cue_i: int) -> bool:
     """A cue can put its speaker after it ('…," said Ann Li', '…, says Li') only where no
-    subject stands before it: 'The clip says Kaine …' names Kaine as its subject matter."""
+    subject stands before it: 'The clip says Kaine …' names Kaine as its subject matter; and
+    never a participle ('saying he was …' is the main subject's)."""
+    if tokens[cue_i].lower.endswith("ing"):
+        return False  # '…, saying he was "…"': a participle's speaker is the main subject
     if cue_i == 0:
         return True
     before = tokens[cue_i - 1]

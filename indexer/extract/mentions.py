@@ -16,6 +16,8 @@ from indexer.extract.lang.en.nouns import (
     STOP_CAPITALS,
 )
 from indexer.extract.lang.en.people import (
+    ADDRESSED_OFFICES,
+    COURTESY_TITLES,
     FEMALE_NAMES,
     FEMALE_NOUNS,
     FEMALE_TITLES,
@@ -72,7 +74,9 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
     if split == 0:
         split = _title_before_given_name(words)
     split = max(split, _title_before_two_names(words))
-    if all(w.bare in TITLE_WORDS for w in words[split:]):
+    if all(w.bare in TITLE_WORDS for w in words[split:]) and not _surname_after_courtesy(
+        words, split
+    ):
         split = 0  # "White House", "Mr. President": the whole phrase is the name
     name_words = [w for w in words[split:] if w.text not in {"'s", "’s"}]
     if not name_words:
@@ -103,6 +107,17 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         name=name,
         description=description,
         gender=gender,
+    )
+
+
+def _surname_after_courtesy(words: list[Token], split: int) -> bool:
+    """'Mr. King', 'Ms. Bishop': one title word right after an honorific that only ever
+    precedes a surname is that surname, not a title ('Mr. President' stays a title)."""
+    return (
+        split == len(words) - 1
+        and split > 0
+        and words[split - 1].bare in COURTESY_TITLES
+        and words[split].bare not in ADDRESSED_OFFICES
     )
 
 

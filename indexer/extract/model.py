@@ -64,6 +64,7 @@ class Attribution:
     cue: str | None
     entity: Entity | None = None
     rule: str = CUE_AFTER  # the cue pattern (see `rules`); the resolution path is added later
+    group: str | None = None  # 'Ann Li and Tom Ong': coordinated speakers, no one person
 
 
 @dataclass

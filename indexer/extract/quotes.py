@@ -22,7 +22,7 @@ from indexer.extract.lang.en.people import FAMILY_NOUNS, FEMALE_NOUNS, MALE_NOUN
 from indexer.extract.mentions import Mention, names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_before_quotation, reported_in_sentence
-from indexer.extract.subjects import sentence_subject
+from indexer.extract.subjects import coordinated_names, sentence_subject
 from indexer.extract.text import Sentence
 from indexer.extract.tokens import Token, is_name_token
 from indexer.extract.transcript import transcript_lines
@@ -75,10 +75,25 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
                 entity = art.registry.resolve(mention, s.index)
             if entity is not None:
                 art.registry.spoke(entity, s.index, mention.start if mention else s.start)
+            if mention is not None:
+                found.attribution.group = _coordinated_group(art, s, mention)
             found.attribution.entity = entity
             found_all.append((found, entity))
             previous = found
     return [to_quote(art, f, e) for f, e in found_all if attributable(f, e)]
+
+
+def _coordinated_group(art: Article, s: Sentence, mention: Mention) -> str | None:
+    """'Ann Li and Tom Ong said …' is said by both: the group's name, each person by the
+    name the article files them under ('Li and Ong' after both were named in full)."""
+    names = coordinated_names(art.text, s.start, mention)
+    if names is None:
+        return None
+    shown = []
+    for name in names:
+        entity = art.registry.lookup(name)
+        shown.append(art.registry.display_name(entity) if entity is not None else name)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def _note_documents(art: Article, s: Sentence, tokens: list[Token]) -> None:

@@ -153,16 +153,17 @@ def _aux_before(tokens: list[Token], i: int) -> int:
     return k
 
 
-def _preference(art: Article, found: Found) -> tuple[bool, bool]:
+def _preference(art: Article, found: Found) -> tuple[bool, bool, int]:
     """Of overlapping readings, prefer a cue after its content or before a 'that' clause, then
-    a definite or named speaker over 'some experts'."""
+    a definite or named speaker over 'some experts', then the reading that holds the other
+    ('Li had told them that …, the source added': the source said all of it)."""
     mention = found.attribution.mention
     end = found.start  # the words before the content, without copying the text before it
     while end > 0 and art.text[end - 1].isspace():
         end -= 1
     after_that = art.text[max(end - 8, 0) : end].lower().endswith("that")
     vague = mention is not None and mention.kind in {"nominal", "group"} and not mention.definite
-    return (found.attribution.rule == CUE_AFTER or after_that, not vague)
+    return (found.attribution.rule == CUE_AFTER or after_that, not vague, found.end - found.start)
 
 
 def _according_to_clause(art: Article, s: Sentence, tokens: list[Token]) -> Found | None:

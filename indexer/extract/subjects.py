@@ -580,3 +580,55 @@ def _title_of(tokens: list[Token], k: int, limit: int) -> bool:
 
 # Tokens a noun phrase never runs back over: punctuation and the quotation marker.
 _PHRASE_BOUNDARIES = {",", ";", ":", "(", ")", "“", "”", '"', "\u201cQ\u201d"}
+
+
+_CONJUNCT = (
+    r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep|Govs|Sens|Reps)\.\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}"
+)
+_CONJUNCTS_BEFORE = re.compile(rf"((?:{_CONJUNCT}\s*,\s*)*)({_CONJUNCT})\s*,?\s+and\s+$")
+_CONJUNCTS_AFTER = re.compile(rf"^((?:\s*,\s*{_CONJUNCT})*)\s*,?\s+and\s+({_CONJUNCT})")
+# Words before a coordination that show it is no sentence subject ('attacked Li and Ong').
+_NOT_BEFORE_A_SUBJECT = {"that", "who", "which", "while", "as", "when", "after", "before", "if"}
+_MAX_WORDS_BEFORE = 5  # 'Republican presidential hopefuls Ann Li and Tom Ong say'
+
+
+def coordinated_names(text: str, start: int, mention: Mention) -> list[str] | None:
+    """The names a speaker name is coordinated with as the subject ('Ann Li and Tom Ong said',
+    'Li, Ong and Park have all argued'): the words are theirs together, no one person's.
+    `start` is where the sentence begins. None when the name stands alone, when a
+    coordinated name is an organisation's, or when the coordination
+    follows a verb, preposition or clause word (it is then no subject)."""
+    if mention.kind != "name" or mention.name is None:
+        return None
+    before = _CONJUNCTS_BEFORE.search(text, start, mention.start)
+    if before is not None:
+        names = [*_split_conjuncts(before.group(1)), before.group(2), mention.name]
+        lead = text[start : before.start()]
+    else:
+        after = _CONJUNCTS_AFTER.match(text[mention.end : mention.end + 200])
+        if after is None:
+            return None
+        names = [mention.name, *_split_conjuncts(after.group(1)), after.group(2)]
+        lead = text[start : mention.start]
+    words = [w.strip(",.").lower() for w in lead.split()]
+    if len(words) > _MAX_WORDS_BEFORE or any(
+        w in CUE_WORDS or w in PREPOSITIONS or w in _NOT_BEFORE_A_SUBJECT for w in words
+    ):
+        return None
+    names = [_without_title(n) for n in names]
+    if len(set(names)) < len(names) or any(
+        not n or {w.lower().strip(".") for w in n.split()} & ORG_WORDS for n in names
+    ):
+        return None
+    return names
+
+
+def _split_conjuncts(run: str) -> list[str]:
+    return [part.strip() for part in run.split(",") if part.strip()]
+
+
+def _without_title(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLE_WORDS | PERSON_TITLES:
+        words = words[1:]
+    return " ".join(words)

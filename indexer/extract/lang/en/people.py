@@ -253,6 +253,33 @@ PERSON_TITLES = {
     "sheriff",
 }
 
+# Honorifics that stand before a surname only: after one, a lone title word is a surname
+# ("Mr. King", "Ms. Bishop") unless it is an office people are addressed by ("Mr. President").
+COURTESY_TITLES = {"mr", "mrs", "ms", "miss", "dr"}
+ADDRESSED_OFFICES = {
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "speaker",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "mayor",
+    "ambassador",
+    "governor",
+    "gov",
+    "senator",
+    "sen",
+    "commissioner",
+    "chancellor",
+    "premier",
+    "leader",
+    "director",
+    "chief",
+}
+
 FEMALE_TITLES = {
     "mrs",
     "ms",
