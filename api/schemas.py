@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from db.corrections.flags import FlagReason
 from db.corrections.service import CorrectionAction, describe
 from db.language import check_english
-from db.models import Article, Correction, Quote, Speaker
+from db.models import Article, Correction, Quote, Speaker, Statement
 from db.records import LOW_CONFIDENCE
 from db.verification.verdict import Verdict
 from db.vocabulary import QuoteType, SpeakerKind, StoreStatus
@@ -156,6 +156,51 @@ class ArticleRef(BaseModel):
         )
 
 
+class StatementFirst(BaseModel):
+    quote_id: int = Field(description="The earliest quote of the statement.")
+    outlet: str | None
+    on: date | None = Field(description="Its article's date (else the day it was said).")
+
+
+class StatementRef(BaseModel):
+    """The statement a quote belongs to: the same words of the same speaker reported in
+    other articles (near-identical: at least 0.9 of the words match, in order)."""
+
+    id: int = Field(description="The statement; `distinct=statement` keeps one hit of each.")
+    reports: int = Field(description="Quotes that report it (this one included).")
+    outlets: int = Field(description="Distinct outlets among them.")
+    first_reported: StatementFirst
+
+    @classmethod
+    def of(cls, statement: Statement) -> StatementRef:
+        return cls(
+            id=statement.id,
+            reports=statement.reports,
+            outlets=statement.outlets,
+            first_reported=StatementFirst(
+                quote_id=statement.first_quote_id,
+                outlet=statement.first_outlet,
+                on=statement.first_on,
+            ),
+        )
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> StatementRef | None:
+        """From a search document's statement fields; None before the quote is grouped."""
+        if doc.get("statement_id") is None or doc.get("first_quote_id") is None:
+            return None
+        return cls(
+            id=doc["statement_id"],
+            reports=doc.get("statement_reports") or 1,
+            outlets=doc.get("statement_outlets") or 1,
+            first_reported=StatementFirst(
+                quote_id=doc["first_quote_id"],
+                outlet=doc.get("first_outlet"),
+                on=doc.get("first_on"),
+            ),
+        )
+
+
 class QuoteOut(BaseModel):
     id: int
     text: str = Field(description="The exact source span: article text from `start` to `end`.")
@@ -178,6 +223,9 @@ class QuoteOut(BaseModel):
     start: int = Field(description="Offset of the quote in the article text.")
     end: int
     evidence: Evidence
+    statement: StatementRef | None = Field(
+        default=None, description="The statement, as on search hits; null until grouped."
+    )
 
     @classmethod
     def of(cls, quote: Quote) -> QuoteOut:
@@ -225,6 +273,11 @@ class SearchHit(BaseModel):
         description="The cited words as HTML: escaped text with <mark> around matches."
     )
     evidence: Evidence
+    statement: StatementRef | None = Field(
+        default=None,
+        description="The statement: first report and how many outlets carried the same "
+        "words; null until the quote is grouped (moments after it is stored).",
+    )
     permalink: str = Field(default="", description="The quote's page (absolute URL).")
     citation: str | None = Field(
         default=None,

@@ -23,7 +23,7 @@ from api.security import limit_search
 from api.services.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
 from db.records import MAX_FILTER_VALUE_BYTES, filterable
 from db.search_index import QUOTE_WORDS, SearchQuery
-from db.vocabulary import QuoteType, SearchMode
+from db.vocabulary import Distinct, QuoteType, SearchMode
 
 MAX_Q = 500
 MAX_FILTER_VALUES = 20
@@ -79,6 +79,12 @@ class SearchParams(BaseModel):
         default=SearchMode.keyword,
         description="keyword (the words), semantic (the meaning: quotes that say the same in "
         "other words) or hybrid (both, merged).",
+    )
+    distinct: Distinct | None = Field(
+        default=None,
+        description="statement: one hit per statement (the same words of one speaker "
+        "reported by many outlets), its best-ranked report; `total` and facets count "
+        "statements.",
     )
     after: str | None = Field(
         default=None,
@@ -157,6 +163,7 @@ class SearchParams(BaseModel):
             after=decode_cursor(self.after) if self.after else None,
             search_on=[QUOTE_WORDS] if self.search_in == SearchIn.quote else [],
             mode=self.mode,
+            distinct=self.distinct,
         )
 
     def link_params(self) -> UrlParams:

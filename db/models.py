@@ -149,6 +149,50 @@ class Quote(Base):
     speaker: Mapped[Speaker | None] = relationship(back_populates="quotes")
 
 
+class Statement(Base):
+    """Near-identical quotes of one speaker across articles: one statement, reported again.
+
+    Its id is the smallest id among its quotes; the first report (earliest date, then
+    smallest id) and the counts are kept here, so a search document shows them without a
+    query of its own. Grouped after commit, when the outbox is drained (db/statements).
+    """
+
+    __tablename__ = "statement"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    speaker_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    first_quote_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    first_outlet: Mapped[str | None] = mapped_column(String(200))
+    first_on: Mapped[date | None] = mapped_column(Date)  # the first report's article date
+    reports: Mapped[int] = mapped_column(Integer, nullable=False)  # quotes
+    outlets: Mapped[int] = mapped_column(Integer, nullable=False)  # distinct outlets
+
+
+class QuoteStatement(Base):
+    """Which statement a quote belongs to, and the speaker it was grouped under (a quote
+    whose speaker changed since is grouped again). No foreign key: a deleted quote's row
+    stays until its outbox event is drained, which regroups what it leaves behind."""
+
+    __tablename__ = "quote_statement"
+    __table_args__ = (Index("ix_quote_statement_statement_id", "statement_id"),)
+
+    quote_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    statement_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    speaker_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class QuoteFingerprint(Base):
+    """A winnowed hash of five words of a grouped quote: quotes of one speaker that share
+    one are the candidates compared word by word (db/statements/fingerprints.py)."""
+
+    __tablename__ = "quote_fingerprint"
+    __table_args__ = (Index("ix_quote_fingerprint_speaker_hash", "speaker_id", "hash"),)
+
+    quote_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    speaker_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
 class IndexOutbox(Base):
     """One row per quote change the search index has not yet taken.
 

@@ -25,7 +25,7 @@ from meilisearch.errors import (
 from meilisearch.models.task import TaskInfo
 
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE
-from db.vocabulary import QuoteType, SearchMode
+from db.vocabulary import Distinct, QuoteType, SearchMode
 
 if TYPE_CHECKING:
     import aiohttp
@@ -42,7 +42,17 @@ INDEX_SETTINGS = {
     # words as cited, not the source span: narration between parts is no part of the quote.
     "searchableAttributes": [QUOTE_WORDS, "speaker", "speaker_aliases", "context", "article_title"],
     # Only what filters use: each filterable attribute costs indexing time (`id` for deletes).
-    "filterableAttributes": ["id", "speaker", "speaker_keys", "outlet", "type", "year", "said_ts"],
+    # `statement_id` for `distinct` (one hit per statement), which needs it filterable.
+    "filterableAttributes": [
+        "id",
+        "speaker",
+        "speaker_keys",
+        "outlet",
+        "type",
+        "year",
+        "said_ts",
+        "statement_id",
+    ],
     # `id` breaks date ties, so date order is total and a cursor can resume it exactly.
     "sortableAttributes": ["said_ts", "id"],
     # Ties in relevance go to the surer attribution.
@@ -61,6 +71,9 @@ INDEX_SETTINGS = {
     "proximityPrecision": "byAttribute",
 }
 
+
+# The document attribute each `distinct` choice keeps one hit of.
+DISTINCT_ATTRIBUTES = {Distinct.statement: "statement_id"}
 
 # How much of a search's ranking meaning decides, by mode (Meilisearch's `semanticRatio`).
 SEMANTIC_RATIO = {SearchMode.hybrid: 0.5, SearchMode.semantic: 1.0}
@@ -142,6 +155,14 @@ class QuoteDocument(TypedDict):
     article_url: str | None
     outlet: str | None
     published_at: str | None  # ISO date
+    # the statement (db/statements): near-identical quotes of the speaker in other articles;
+    # None until the quote is grouped (the drain does it before indexing)
+    statement_id: int | None
+    statement_reports: int | None  # its quotes
+    statement_outlets: int | None  # their distinct outlets
+    first_quote_id: int | None  # its first report: the quote, its outlet and day (ISO)
+    first_outlet: str | None
+    first_on: str | None
     # {embedder name: the cited words' unit vector, or None}: only when an embedder is
     # configured; Meilisearch keeps it out of the documents it returns
     _vectors: NotRequired[dict[str, list[float] | None]]
@@ -190,6 +211,7 @@ class SearchQuery:
     mode: SearchMode = SearchMode.keyword
     vector: Sequence[float] | None = None  # the query's vector (hybrid and semantic modes)
     embedder: str | None = None  # the index's embedder (without a vector: it embeds the words)
+    distinct: Distinct | None = None  # one hit per statement (its best-ranked quote)
 
     def date_order(self) -> str | None:
         """The date direction, "asc" or "desc", when hits are in date order; None: relevance."""
@@ -240,6 +262,8 @@ class SearchQuery:
             params["sort"] = [f"said_ts:{order}", "id:asc"]
         if self.search_on:
             params["attributesToSearchOn"] = list(self.search_on)
+        if self.distinct is not None:
+            params["distinct"] = DISTINCT_ATTRIBUTES[self.distinct]
         if self.mode != SearchMode.keyword and self.embedder:
             if self.vector is not None:
                 params["vector"] = list(self.vector)

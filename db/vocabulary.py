@@ -60,6 +60,12 @@ class SearchMode(StrEnum):
     semantic = "semantic"
 
 
+class Distinct(StrEnum):
+    """What a search keeps one hit of: `statement`, the same words reported by many outlets."""
+
+    statement = "statement"
+
+
 class WebhookEvent(StrEnum):
     """What a webhook delivery says happened (its payload's `type`)."""
 

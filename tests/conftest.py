@@ -102,7 +102,8 @@ def settings(service_urls: dict, tmp_path: Path) -> Iterator[ResolvedSettings]:
         conn.execute(
             text(
                 "TRUNCATE quote, article, speaker, index_outbox, api_key, correction, feed,"
-                " procrastinate_jobs, procrastinate_workers"
+                " procrastinate_jobs, procrastinate_workers,"
+                " statement, quote_statement, quote_fingerprint"  # no foreign keys: named
                 " RESTART IDENTITY CASCADE"
             )
         )

@@ -15,7 +15,7 @@ from api.deps import RowId, SearcherDep, SessionDep
 from api.editors import OptionalEditor, public_page
 from api.errors import APIError
 from api.headers import cached
-from api.schemas import ArticleLanguage, Facet, QuoteOut, SearchResult
+from api.schemas import ArticleLanguage, Facet, QuoteOut, SearchResult, StatementRef
 from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
 from api.services.corrections import active_notes
 from api.services.search import MAX_RESULT_WINDOW, run_disjunctive_search, run_search
@@ -24,6 +24,7 @@ from api.web import long_date
 from db.articles import repository as article_repo
 from db.search_index import SearchQuery
 from db.speakers import repository as speaker_repo
+from db.statements.repository import statement_of
 from db.vocabulary import CitationStyle
 
 router = APIRouter(include_in_schema=False)
@@ -108,10 +109,13 @@ def quote_page(
     if quote is None:
         raise APIError(404, f"There is no quote {quote_id}.")
     out = QuoteOut.of(quote)
+    statement = statement_of(session, quote_id)
+    out.statement = StatementRef.of(statement) if statement else None
     permalink = str(request.url_for("quote_page", quote_id=quote_id))
     cited = citations(out, permalink)
     context = {
         "quote": out,
+        "statement": out.statement,
         "permalink": permalink,
         "cites": [(style, CITATION_LABELS[style], getattr(cited, style)) for style in CitationStyle]
         if cited

@@ -17,7 +17,15 @@ import orjson
 
 from api.citations import with_links
 from api.pagination import encode_cursor
-from api.schemas import ArticleRef, Evidence, Facet, SearchHit, SearchResult, SpeakerRef
+from api.schemas import (
+    ArticleRef,
+    Evidence,
+    Facet,
+    SearchHit,
+    SearchResult,
+    SpeakerRef,
+    StatementRef,
+)
 from db.records import HIGHLIGHT_POST, HIGHLIGHT_PRE, LOW_CONFIDENCE
 from db.search_index import AsyncSearcher, SearchCursor, SearchQuery
 
@@ -85,6 +93,7 @@ def hit_from_document(doc: dict[str, Any]) -> SearchHit:
         evidence=Evidence.of(
             doc.get("rule"), doc.get("mention"), doc.get("cue"), doc.get("speaker")
         ),
+        statement=StatementRef.from_document(doc),
     )
 
 

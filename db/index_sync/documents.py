@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import RowMapping, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Article, Quote, Speaker, SpeakerMerge
+from db.models import Article, Quote, QuoteStatement, Speaker, SpeakerMerge, Statement
 from db.search_index import QuoteDocument, day_ts
 from db.speakers.matching import speaker_keys
 from db.vocabulary import QuoteType
@@ -50,9 +50,17 @@ def document_rows(session: Session, ids: Sequence[int]) -> list[RowMapping]:
             Article.url.label("article_url"),
             Article.outlet,
             Article.published_at,
+            Statement.id.label("statement_id"),
+            Statement.first_quote_id,
+            Statement.first_outlet,
+            Statement.first_on,
+            Statement.reports.label("statement_reports"),
+            Statement.outlets.label("statement_outlets"),
         )
         .join(Article, Article.id == Quote.article_id)
         .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
+        .outerjoin(QuoteStatement, QuoteStatement.quote_id == Quote.id)
+        .outerjoin(Statement, Statement.id == QuoteStatement.statement_id)
         .where(Quote.id.in_(ids))
         .order_by(Quote.id)
     )
@@ -92,6 +100,12 @@ def quote_document(row: RowMapping) -> QuoteDocument:
         article_url=row["article_url"],
         outlet=row["outlet"],
         published_at=row["published_at"].isoformat() if row["published_at"] else None,
+        statement_id=row["statement_id"],
+        statement_reports=row["statement_reports"],
+        statement_outlets=row["statement_outlets"],
+        first_quote_id=row["first_quote_id"],
+        first_outlet=row["first_outlet"],
+        first_on=row["first_on"].isoformat() if row["first_on"] else None,
     )
 
 

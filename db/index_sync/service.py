@@ -22,6 +22,7 @@ from db.index_sync import outbox
 from db.index_sync.documents import documents, iter_quote_id_batches
 from db.search_index import QuoteDocument, SearchIndex, SearchIndexError, TaskState
 from db.session import transaction
+from db.statements.grouping import group_quotes
 
 BATCHES_IN_FLIGHT = 4
 
@@ -181,6 +182,9 @@ def _send_round(
         after = events[-1][0]
         event_ids = [event_id for event_id, _ in events]
         quote_ids = sorted({quote_id for _, quote_id in events})
+        # statements first, so these documents carry theirs; the quotes whose statement
+        # changed with them are queued behind this batch
+        outbox.enqueue(session, group_quotes(session, quote_ids))
         docs = documents(session, quote_ids, index.embedder)
         gone = sorted(set(quote_ids) - {d["id"] for d in docs})
         try:
@@ -189,6 +193,15 @@ def _send_round(
             return sent, (event_ids, str(exc))
         sent.append(_SentBatch(event_ids, tasks, len(docs), len(gone)))
     return sent, None
+
+
+def group_waiting(session: Session, batch_size: int) -> None:
+    """Group the quotes of every waiting outbox event (and of the events that queues), so
+    an index rebuilt without draining them still shows current statements."""
+    after = 0
+    while events := outbox.outbox_batch(session, batch_size, after):
+        after = events[-1][0]
+        outbox.enqueue(session, group_quotes(session, sorted({q for _, q in events})))
 
 
 def rebuild_index(
@@ -214,6 +227,8 @@ def rebuild_index(
         embed_missing(factory, index.embedder, on_batch=on_embedded)
     engine = factory.kw["bind"]
     with engine.connect() as connection, outbox.drain_lock_held(connection):
+        with factory(bind=connection) as session, session.begin():
+            group_waiting(session, batch_size)  # the events the snapshot will drop
         snapshot = connection.execution_options(isolation_level="REPEATABLE READ")
         with factory(bind=snapshot) as session, session.begin():
 

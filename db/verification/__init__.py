@@ -5,7 +5,15 @@ network. `db.verification.service` (not imported here) retrieves the candidates 
 search index and judges them.
 """
 
-from db.verification.compare import Comparison, DiffOp, Kind, Op, allowed_edits, compare
+from db.verification.compare import (
+    Comparison,
+    DiffOp,
+    Kind,
+    Op,
+    allowed_edits,
+    compare,
+    word_match_ratio,
+)
 from db.verification.normalise import Words, words
 from db.verification.verdict import (
     PARAPHRASE_THRESHOLD,
@@ -30,5 +38,6 @@ __all__ = [
     "allowed_edits",
     "compare",
     "verdict",
+    "word_match_ratio",
     "words",
 ]

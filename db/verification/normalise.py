@@ -23,6 +23,8 @@ ELLIPSIS = re.compile(r"[\[(]?\s*(?:…|\.(?:\s?\.){2,})\s*[\])]?")
 
 def fold_word(word: str) -> str:
     """The compared form of one word: case-folded, accents and inner marks dropped."""
+    if word.isascii():  # no accents to drop: the same result, several times faster
+        return _INNER_MARKS.sub("", word).lower()
     decomposed = unicodedata.normalize("NFKD", _INNER_MARKS.sub("", word).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -1,0 +1,244 @@
+"""Statements: the same words of one speaker reported by several outlets are one statement,
+grouped when the outbox is drained, shown on hits and pages, and kept current through
+corrections (the index follows: `check` stays clean).
+
+Every name and sentence here is made up for the tests.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from datetime import date
+
+import httpx
+from sqlalchemy import select, text
+
+from api.schemas import StatementRef
+from db.articles import service as article_service
+from db.corrections import service as corrections
+from db.corrections.service import NewSpeaker
+from db.index_sync import drift
+from db.models import Quote, QuoteStatement, Statement
+from db.records import ArticleIn
+from db.search_index import SearchQuery
+from db.statements.fingerprints import fingerprints
+from db.verification.normalise import fold_word, words
+from db.vocabulary import Distinct
+from indexer.extract import extract_quotes
+from tests.conftest import API_KEY
+from tests.test_storage import search
+
+WORDS = "The northern rail line will reopen before the winter storms close the pass again"
+ONE_CHANGED = WORDS.replace("winter", "autumn")
+
+
+def story(speaker: str, said: str, outlet: str) -> str:
+    """An article quoting `said`; each outlet's own last line keeps the texts apart (the
+    same text twice is one article)."""
+    return f'"{said}," {speaker} said on Monday.\nThe council met. {outlet} filed this.\n'
+
+
+def store(factory, index, url: str, outlet: str, day: date, speaker: str, said: str) -> None:
+    body = story(speaker, said, outlet)
+    article = ArticleIn(title="Rail", text=body, url=url, outlet=outlet, published_at=day)
+    article_service.store_and_index(factory, index, article, extract_quotes(body))
+
+
+def statement_with(factory, fragment: str) -> Statement:
+    """The statement of the one quote whose cited words hold `fragment`."""
+    with factory() as session:
+        [statement] = session.scalars(
+            select(Statement)
+            .join(QuoteStatement, QuoteStatement.statement_id == Statement.id)
+            .join(Quote, Quote.id == QuoteStatement.quote_id)
+            .where(Quote.cited.contains(fragment))
+            .distinct()
+        ).all()
+    return statement
+
+
+def assert_clean(factory, index) -> None:
+    report = drift.check_drift(factory, index)
+    assert report.clean, report
+
+
+def hits(index, **query) -> list[dict]:
+    return search(index, SearchQuery(q="rail", **query))["hits"]
+
+
+def test_fingerprints_survive_one_changed_word() -> None:
+    for said in (WORDS, " ".join(WORDS.split()[:10]), " ".join(WORDS.split()[:11])):
+        changed = said.split()
+        changed[len(changed) // 2] = "meanwhile"
+        assert fingerprints(words(said).folded) & fingerprints(words(" ".join(changed)).folded)
+    assert fingerprints(words("We will win").folded) == fingerprints(words("we WILL win!").folded)
+    assert not fingerprints(words(WORDS).folded) & fingerprints(words("Taxes will rise").folded)
+
+
+def test_two_outlets_one_statement_first_reported_earlier(stores) -> None:
+    factory, index = stores
+    # the later report is stored first: the first report goes by date, not by storage order
+    store(factory, index, "https://b.example/1", "Valley Gazette", date(2024, 5, 3),
+          "Mayor Ilse Varnes", WORDS)  # fmt: skip
+    store(factory, index, "https://a.example/1", "Coastal Tribune", date(2024, 5, 1),
+          "Mayor Ilse Varnes", WORDS)  # fmt: skip
+    statement = statement_with(factory, "winter storms")
+    with factory() as session:
+        quote_ids = sorted(session.scalars(select(Quote.id)))
+        members = sorted(session.scalars(select(QuoteStatement.quote_id)))
+        first = session.get(Quote, statement.first_quote_id)
+    assert len(quote_ids) == 2 and members == quote_ids
+    assert statement.id == quote_ids[0] and statement.reports == 2 and statement.outlets == 2
+    assert statement.first_outlet == "Coastal Tribune" and statement.first_on == date(2024, 5, 1)
+    assert first is not None and first.id == quote_ids[1]  # the one stored second
+
+    found = hits(index)
+    assert len(found) == 2
+    for doc in found:  # every report's document carries the statement, current
+        ref = StatementRef.from_document(doc)
+        assert ref is not None and ref.id == statement.id and ref.reports == 2
+        assert ref.first_reported.outlet == "Coastal Tribune"
+    assert_clean(factory, index)
+
+    [one] = hits(index, distinct=Distinct.statement)
+    assert one["statement_id"] == statement.id
+    assert search(index, SearchQuery(q="rail", distinct=Distinct.statement))["totalHits"] == 1
+    assert len(hits(index)) == 2  # without distinct, both
+
+
+def test_same_words_other_speaker_is_another_statement(stores) -> None:
+    factory, index = stores
+    store(factory, index, "https://a.example/2", "Coastal Tribune", date(2024, 5, 1),
+          "Mayor Ilse Varnes", WORDS)  # fmt: skip
+    store(factory, index, "https://b.example/2", "Valley Gazette", date(2024, 5, 2),
+          "Senator Piet Holloway", WORDS)  # fmt: skip
+    with factory() as session:
+        statements = session.scalars(select(Statement)).all()
+    assert len(statements) == 2 and {s.reports for s in statements} == {1}
+    assert len(hits(index, distinct=Distinct.statement)) == 2
+    assert_clean(factory, index)
+
+
+def test_one_word_changed_is_the_same_statement(stores) -> None:
+    factory, index = stores
+    store(factory, index, "https://a.example/3", "Coastal Tribune", date(2024, 5, 1),
+          "Mayor Ilse Varnes", WORDS)  # fmt: skip
+    store(factory, index, "https://b.example/3", "Valley Gazette", date(2024, 5, 2),
+          "Mayor Ilse Varnes", ONE_CHANGED)  # fmt: skip
+    store(factory, index, "https://c.example/3", "Metro Wire", date(2024, 5, 2),
+          "Mayor Ilse Varnes", "Taxes on ferry tickets will not rise this year")  # fmt: skip
+    rail = statement_with(factory, "northern rail line")  # both reports, one statement
+    assert rail.reports == 2 and rail.outlets == 2
+    taxes = statement_with(factory, "Taxes on ferry")
+    assert taxes.id != rail.id and taxes.reports == 1
+    assert_clean(factory, index)
+
+
+def test_corrections_regroup_and_the_index_follows(stores) -> None:
+    factory, index = stores
+    for n, (outlet, day) in enumerate(
+        [("Coastal Tribune", 1), ("Valley Gazette", 2), ("Metro Wire", 3)]
+    ):
+        store(factory, index, f"https://x.example/{n}", outlet, date(2024, 5, day),
+              "Mayor Ilse Varnes", WORDS)  # fmt: skip
+    with factory() as session:
+        first, second, third = sorted(session.scalars(select(Quote.id)))
+
+    # the first report goes to another speaker: it leaves, the other two stay one statement
+    corrections.reassign_quote(
+        factory, index, first, NewSpeaker("Piet Holloway"), "the recording says so", "desk"
+    )
+    with factory() as session:
+        of = {
+            q: s
+            for q, s in session.execute(
+                select(QuoteStatement.quote_id, QuoteStatement.statement_id)
+            )
+        }
+        rest = session.get(Statement, of[second])
+        alone = session.get(Statement, of[first])
+    assert of[second] == of[third] == second and of[first] == first
+    assert rest is not None and rest.reports == 2 and rest.first_outlet == "Valley Gazette"
+    assert alone is not None and alone.reports == 1
+    assert_clean(factory, index)
+
+    corrections.reject_quote(factory, index, third, "a headline", "desk")
+    with factory() as session:
+        rest = session.get(Statement, second)
+        assert rest is not None and rest.reports == 1
+        assert (
+            session.scalar(select(QuoteStatement).where(QuoteStatement.quote_id == third)) is None
+        )
+    assert_clean(factory, index)
+
+    # the article of the lone report deleted: its statement goes with it
+    with factory() as session:
+        article_id = session.scalar(select(Quote.article_id).where(Quote.id == first))
+    assert article_id is not None
+    article_service.delete_article(factory, index, article_id)
+    with factory() as session:
+        assert session.get(Statement, first) is None
+    assert_clean(factory, index)
+
+
+def test_api_and_pages_show_the_first_report(api: httpx.Client) -> None:
+    reports = [("Valley Gazette", "2024-05-03"), ("Coastal Tribune", "2024-05-01"),
+               ("Metro Wire", "2024-05-04")]  # fmt: skip
+    for n, (outlet, day) in enumerate(reports):
+        body = {
+            "url": f"https://y.example/{n}",
+            "title": "Rail",
+            "outlet": outlet,
+            "published_at": day,
+            "text": story("Mayor Ilse Varnes", WORDS, outlet),
+        }
+        assert api.post("/v1/articles", json=body, headers={"X-API-Key": API_KEY}).is_success
+    found: list[dict] = []
+    for _ in range(100):  # the worker groups and indexes them moments after
+        found = api.get("/v1/search", params={"q": "rail"}).json()["hits"]
+        if len(found) == 3 and all((h["statement"] or {}).get("reports") == 3 for h in found):
+            break
+        time.sleep(0.1)
+    statement = found[0]["statement"]
+    assert statement["outlets"] == 3
+    assert statement["first_reported"]["outlet"] == "Coastal Tribune"
+    assert statement["first_reported"]["on"] == "2024-05-01"
+
+    one = api.get("/v1/search", params={"q": "rail", "distinct": "statement"}).json()
+    assert len(one["hits"]) == 1 and one["total"] == 1
+    assert api.get("/v1/search", params={"distinct": "speaker"}).status_code in (400, 422)
+
+    page = api.get("/", params={"q": "rail"}).text
+    assert page.count("First reported") == 3 and "then in 2 outlets" in page
+    assert "Coastal Tribune" in page and 'name="distinct"' in page
+    assert (
+        api.get("/", params={"q": "rail", "distinct": "statement"}).text.count('class="card"') == 1
+    )
+    later = next(h for h in found if h["article"]["outlet"] == "Metro Wire")
+    permalink = api.get(f"/quotes/{later['id']}").text
+    assert "First reported</a> by Coastal Tribune" in permalink
+    assert "then in 2 outlets" in permalink
+    quote = api.get(f"/v1/quotes/{later['id']}").json()
+    assert quote["statement"]["id"] == statement["id"]
+
+
+def test_fingerprint_statistics_are_taken_once_the_table_fills(stores) -> None:
+    """A new fingerprint table's statistics say it is empty: the planner would scan it once
+    per fingerprint of a batch, so grouping takes them afresh after its first write."""
+    factory, index = stores
+    store(factory, index, "https://a.example/9", "Coastal Tribune", date(2024, 5, 1),
+          "Mayor Ilse Varnes", WORDS)  # fmt: skip
+    with factory() as session:
+        believed = session.scalar(
+            text("SELECT reltuples FROM pg_class WHERE oid = 'quote_fingerprint'::regclass")
+        )
+    assert believed is not None and believed >= 1
+
+
+def test_ascii_words_fold_as_accented_ones_do() -> None:
+    for word in ("Don't", "U.S", "1,000", "WINTER", "o'Neill", "3.5"):
+        decomposed = unicodedata.normalize("NFKD", word.replace("'", "").replace(".", ""))
+        slow = "".join(c for c in decomposed.replace(",", "").casefold())
+        assert fold_word(word) == slow
+    assert fold_word("Café") == "cafe" and fold_word("Zoë’s") == "zoes"
