@@ -29,6 +29,7 @@ def test_url_names_are_the_aliases() -> None:
         "in",
         "mode",
         "after",
+        "distinct",
     }
     assert not PAGE_ONLY_PARAMS & SearchParams.url_names()
 
