@@ -745,3 +745,16 @@ def test_a_cue_after_the_whole_sentence_outranks_a_cue_inside_it() -> None:
         "Li had told port officials that she wanted no escort at all, the source added."
     )
     assert [s for s, _ in speakers(text)] == ["source"]
+
+
+def test_a_clause_before_an_object_cue_is_cut_to_the_pronoun_or_name_opening_it() -> None:
+    text = (
+        "Ann Li, the harbour mayor, opened the debate on Monday. She then peppered him with "
+        "attacks on his record at the port authority.\n"
+        "Tom Ong, a ferry captain, met the mayor on Monday. Ong largely agreed with the mayor "
+        "and seemed to think the ferry service would close by June."
+    )
+    assert speakers(text) == [
+        ("Ann Li", "reported_cue_before:pronoun"),
+        ("Tom Ong", "reported_cue_before:name"),
+    ]
