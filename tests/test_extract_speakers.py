@@ -758,3 +758,12 @@ def test_a_clause_before_an_object_cue_is_cut_to_the_pronoun_or_name_opening_it(
         ("Ann Li", "reported_cue_before:pronoun"),
         ("Tom Ong", "reported_cue_before:name"),
     ]
+
+
+def test_a_definite_role_opening_the_main_clause_takes_the_focus_for_he() -> None:
+    text = (
+        "Paul Brandt, the club president, said the season would open in May.\n"
+        'Coach Ivo Stanek watched the new players at length.\n"They train hard," Stanek said.\n'
+        'After the vote, the president looked relieved.\n"It was close," he said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Ivo Stanek", "Paul Brandt"]
