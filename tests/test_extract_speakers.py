@@ -767,3 +767,11 @@ def test_a_definite_role_opening_the_main_clause_takes_the_focus_for_he() -> Non
         'After the vote, the president looked relieved.\n"It was close," he said.'
     )
     assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Ivo Stanek", "Paul Brandt"]
+
+
+def test_a_phrase_opening_with_a_preposition_or_a_parenthesis_is_no_speaker() -> None:
+    text = (
+        "In three coastal states voters will decide the harbour levy in November.\n"
+        "The levy passed. (Having said that, some owners argue that the levy should go.)"
+    )
+    assert [s for s, _ in speakers(text)] == ["some owners"]

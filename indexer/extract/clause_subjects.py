@@ -5,7 +5,7 @@ from __future__ import annotations
 from indexer.extract.cue import is_quote_token
 from indexer.extract.lang.en.clauses import VERBISH
 from indexer.extract.lang.en.cues import CUE_WORDS
-from indexer.extract.lang.en.nouns import DETERMINERS, ORG_WORDS, PLACE_WORDS
+from indexer.extract.lang.en.nouns import DETERMINERS, ORG_WORDS, PLACE_WORDS, PREPOSITIONS
 from indexer.extract.mentions import Mention, name_mention, pronoun_mention
 from indexer.extract.model import Article
 from indexer.extract.subjects import sentence_subject, subject_before
@@ -96,6 +96,8 @@ def clause_initial_subject(tokens: list[Token], ci: int) -> Mention | None:
         return None
     if any(t.lower in VERBISH for t in span):
         return None
+    if span[0].lower in PREPOSITIONS or not span[0].text[:1].isalnum():
+        return None  # 'In swing states', '(Having said …': no subject opens with these
     lead = _subject_before_verb(span)
     if lead is not None:
         return lead
