@@ -775,3 +775,11 @@ def test_a_phrase_opening_with_a_preposition_or_a_parenthesis_is_no_speaker() ->
         "The levy passed. (Having said that, some owners argue that the levy should go.)"
     )
     assert [s for s, _ in speakers(text)] == ["some owners"]
+
+
+def test_words_holding_a_contracted_is_before_a_cue_are_a_clause_not_a_speaker() -> None:
+    text = (
+        "Then there’s Norland and questions about the harbour levy that the mayor is eager "
+        "to settle."
+    )
+    assert speakers(text) == []

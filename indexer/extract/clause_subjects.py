@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from indexer.extract.cue import is_quote_token
 from indexer.extract.lang.en.clauses import VERBISH
 from indexer.extract.lang.en.cues import CUE_WORDS
@@ -94,8 +96,8 @@ def clause_initial_subject(tokens: list[Token], ci: int) -> Mention | None:
     span = tokens[:ci]
     if any(t.text in {",", ";", ":"} or is_quote_token(t) for t in span):
         return None
-    if any(t.lower in VERBISH for t in span):
-        return None
+    if any(t.lower in VERBISH or _CONTRACTED_IS.fullmatch(t.lower) for t in span):
+        return None  # "Then there’s Cleveland and …": a clause, not a subject
     if span[0].lower in PREPOSITIONS or not span[0].text[:1].isalnum():
         return None  # 'In swing states', '(Having said …': no subject opens with these
     lead = _subject_before_verb(span)
@@ -109,6 +111,9 @@ def clause_initial_subject(tokens: list[Token], ci: int) -> Mention | None:
         # 'The bank said': one definite holder the article named before, not a crowd
         return Mention(text, span[0].start, span[-1].end, "nominal", definite=True)
     return Mention(text, span[0].start, span[-1].end, "group", definite=False)
+
+
+_CONTRACTED_IS = re.compile(r"(?:there|it|that|here|what)[’']s")
 
 
 def _subject_before_verb(span: list[Token]) -> Mention | None:
