@@ -745,3 +745,41 @@ def test_a_cue_after_the_whole_sentence_outranks_a_cue_inside_it() -> None:
         "Li had told port officials that she wanted no escort at all, the source added."
     )
     assert [s for s, _ in speakers(text)] == ["source"]
+
+
+def test_a_clause_before_an_object_cue_is_cut_to_the_pronoun_or_name_opening_it() -> None:
+    text = (
+        "Ann Li, the harbour mayor, opened the debate on Monday. She then peppered him with "
+        "attacks on his record at the port authority.\n"
+        "Tom Ong, a ferry captain, met the mayor on Monday. Ong largely agreed with the mayor "
+        "and seemed to think the ferry service would close by June."
+    )
+    assert speakers(text) == [
+        ("Ann Li", "reported_cue_before:pronoun"),
+        ("Tom Ong", "reported_cue_before:name"),
+    ]
+
+
+def test_a_definite_role_opening_the_main_clause_takes_the_focus_for_he() -> None:
+    text = (
+        "Paul Brandt, the club president, said the season would open in May.\n"
+        'Coach Ivo Stanek watched the new players at length.\n"They train hard," Stanek said.\n'
+        'After the vote, the president looked relieved.\n"It was close," he said.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Paul Brandt", "Ivo Stanek", "Paul Brandt"]
+
+
+def test_a_phrase_opening_with_a_preposition_or_a_parenthesis_is_no_speaker() -> None:
+    text = (
+        "In three coastal states voters will decide the harbour levy in November.\n"
+        "The levy passed. (Having said that, some owners argue that the levy should go.)"
+    )
+    assert [s for s, _ in speakers(text)] == ["some owners"]
+
+
+def test_words_holding_a_contracted_is_before_a_cue_are_a_clause_not_a_speaker() -> None:
+    text = (
+        "Then there’s Norland and questions about the harbour levy that the mayor is eager "
+        "to settle."
+    )
+    assert speakers(text) == []

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from indexer.extract.cue import is_quote_token
 from indexer.extract.lang.en.clauses import VERBISH
 from indexer.extract.lang.en.cues import CUE_WORDS
-from indexer.extract.lang.en.nouns import DETERMINERS, ORG_WORDS, PLACE_WORDS
-from indexer.extract.mentions import Mention, name_mention
+from indexer.extract.lang.en.nouns import DETERMINERS, ORG_WORDS, PLACE_WORDS, PREPOSITIONS
+from indexer.extract.mentions import Mention, name_mention, pronoun_mention
 from indexer.extract.model import Article
 from indexer.extract.subjects import sentence_subject, subject_before
 from indexer.extract.text import Sentence
@@ -94,8 +96,13 @@ def clause_initial_subject(tokens: list[Token], ci: int) -> Mention | None:
     span = tokens[:ci]
     if any(t.text in {",", ";", ":"} or is_quote_token(t) for t in span):
         return None
-    if any(t.lower in VERBISH for t in span):
-        return None
+    if any(t.lower in VERBISH or _CONTRACTED_IS.fullmatch(t.lower) for t in span):
+        return None  # "Then there’s Cleveland and …": a clause, not a subject
+    if span[0].lower in PREPOSITIONS or not span[0].text[:1].isalnum():
+        return None  # 'In swing states', '(Having said …': no subject opens with these
+    lead = _subject_before_verb(span)
+    if lead is not None:
+        return lead
     head = span[-1]
     if not head.text.isalpha() or head.lower in DETERMINERS:
         return None
@@ -104,6 +111,33 @@ def clause_initial_subject(tokens: list[Token], ci: int) -> Mention | None:
         # 'The bank said': one definite holder the article named before, not a crowd
         return Mention(text, span[0].start, span[-1].end, "nominal", definite=True)
     return Mention(text, span[0].start, span[-1].end, "group", definite=False)
+
+
+_CONTRACTED_IS = re.compile(r"(?:there|it|that|here|what)[’']s")
+
+
+def _subject_before_verb(span: list[Token]) -> Mention | None:
+    """'She then peppered him with attacks', 'Ann Li unveiled plans': the words before the
+    cue are a clause, not a noun phrase; its subject is the pronoun or the name opening it,
+    cut where the verb (past tense for a name, after any adverb) begins."""
+    pronoun = span[0].lower in {"he", "she"}
+    k = 1 if pronoun else 0
+    while not pronoun and k < len(span) and is_name_token(span[k]):
+        k += 1
+    if k == 0 or k >= len(span):
+        return None
+    v = k
+    while v < len(span) - 1 and (span[v].lower in _ADVERBS or span[v].lower.endswith("ly")):
+        v += 1
+    verb = span[v]
+    if not (verb.text.isalpha() and verb.text.islower()):
+        return None
+    if pronoun:
+        return pronoun_mention(span[0])
+    return name_mention(span, 0, k - 1) if verb.lower.endswith("ed") else None
+
+
+_ADVERBS = {"then", "also", "now", "later", "again", "once", "soon"}
 
 
 def coordinate_subject(tokens: list[Token], ci: int) -> Mention | None:

@@ -22,7 +22,11 @@ from indexer.extract.lang.en.people import FAMILY_NOUNS, FEMALE_NOUNS, MALE_NOUN
 from indexer.extract.mentions import Mention, names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_before_quotation, reported_in_sentence
-from indexer.extract.subjects import coordinated_names, sentence_subject
+from indexer.extract.subjects import (
+    coordinated_names,
+    role_subject,
+    sentence_subject,
+)
 from indexer.extract.text import Sentence
 from indexer.extract.tokens import Token, is_name_token
 from indexer.extract.transcript import transcript_lines
@@ -186,6 +190,12 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
         if entity is not None:
             art.registry.focus_on(entity, s.index, subject.start)
         return
+    role = role_subject(tokens, min(len(tokens), 12)) if subject is None else None
+    if role is not None and role.kind == "nominal" and role.definite:
+        entity = art.registry.resolve(role, s.index)
+        if entity is not None and entity.kind == "person":
+            art.registry.focus_on(entity, s.index, role.start)  # 'the president appeared …'
+            return
     if subject is not None and subject.kind == "name" and subject.name:
         single = " " not in subject.name and not subject.description and not subject.gender
         if not single or art.registry.known(subject.name):

@@ -498,8 +498,9 @@ def _after_dateline(tokens: list[Token]) -> int:
     return 0
 
 
-def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
-    """The subject of a sentence's main clause, for participle cues ('…, saying "…"')."""
+def _main_clause_start(tokens: list[Token], limit: int) -> int | None:
+    """Where the main clause begins: after a dateline, an opening adverbial or participial
+    phrase and its comma, and a place set off after it ('Speaking in Salem, Ohio, …')."""
     start = _after_dateline(tokens)
     if start < len(tokens) and (
         tokens[start].lower in OPENERS or _participial_opener(tokens[start:])
@@ -517,7 +518,34 @@ def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
             and _is_place(" ".join(t.text for t in tokens[start:place]))
         ):
             start = place + 1
-    if start >= limit:
+    return start
+
+
+def role_subject(tokens: list[Token], limit: int) -> Mention | None:
+    """'In defeat, the president appeared cowed': a definite role noun opening the main
+    clause, before its verb, is the sentence's subject."""
+    start = _main_clause_start(tokens, limit)
+    if start is None or start >= limit or tokens[start].lower != "the":
+        return None
+    for k in range(start + 1, min(limit, start + 4)):
+        tok = tokens[k]
+        if not tok.text.isalpha():
+            return None
+        if tok.lower in ROLE_NOUNS and k + 1 < len(tokens):
+            after = tokens[k + 1]
+            if after.text.isalpha() and after.text.islower() and after.lower not in _NOT_VERBS:
+                return noun_phrase(tokens, start, k)
+            return None
+    return None
+
+
+_NOT_VERBS = {"of", "and", "or", "for", "in", "at", "to", "who", "whose", "with", "on"}
+
+
+def sentence_subject(tokens: list[Token], limit: int) -> Mention | None:
+    """The subject of a sentence's main clause, for participle cues ('…, saying "…"')."""
+    start = _main_clause_start(tokens, limit)
+    if start is None or start >= limit:
         return None
     first = tokens[start]
     if contracted(first) in SUBJECT_PRONOUNS:  # 'He’s claiming …'
