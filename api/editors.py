@@ -126,13 +126,14 @@ def public_page(
     context: dict[str, Any],
     editor: SignedIn | None,
     max_age: int | None = None,
+    status: int = 200,
 ) -> Response:
     """A page readers and editors share. A signed-in editor's copy (the header's editor links,
     a form token) is never stored by any cache; readers' copies are cacheable as before
     (`max_age`, with an ETag) and say `Vary: Cookie`, so a browser that signs in asks again."""
     if editor is not None:
-        return editor_page(request, template, {**context, "editor": editor})
-    response: Response = page(request, template, {**context, "editor": None})
+        return editor_page(request, template, {**context, "editor": editor}, status)
+    response: Response = page(request, template, {**context, "editor": None}, status)
     if max_age is not None:
         response = cached(request, response, max_age)
     response.headers["Vary"] = "Cookie"
@@ -158,16 +159,15 @@ async def error_page(request: Request, context: dict[str, Any], status: int) -> 
     bar and is not offered a sign-in. An error raised before any lookup (an unknown path)
     looks the session up here; when that fails too (the database is what failed), the
     reader's page is shown."""
-    editor = getattr(request.state, "editor", NOT_LOOKED_UP)
-    if editor is NOT_LOOKED_UP:
+    looked_up = getattr(request.state, "editor", NOT_LOOKED_UP)
+    editor = looked_up if isinstance(looked_up, SignedIn) else None
+    if looked_up is NOT_LOOKED_UP:
         state = request.app.state
         try:
             editor = await optional_editor(request, state.session_factory, state.settings)
         except SQLAlchemyError:
             editor = None
-    if editor is not None:
-        return editor_page(request, "error.html", {**context, "editor": editor}, status)
-    return page(request, "error.html", {**context, "editor": None}, status)
+    return public_page(request, "error.html", context, editor, status=status)
 
 
 OptionalEditor = Annotated[SignedIn | None, Depends(optional_editor)]
