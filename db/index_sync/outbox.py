@@ -112,15 +112,22 @@ def drop_visible_events(session: Session) -> None:
     session.execute(delete(IndexOutbox))
 
 
-def count_pending(session: Session, sent: bool | None = None) -> int:
-    """Quotes whose change waits for the index: all of them, or (`sent`) only those sent and
-    not yet confirmed, or (`sent=False`) only those not yet sent."""
-    query = select(func.count(func.distinct(IndexOutbox.quote_id)))
-    if sent is not None:
-        query = query.where(
-            IndexOutbox.task_uids.is_not(None) if sent else IndexOutbox.task_uids.is_(None)
+def count_pending(session: Session) -> int:
+    """Quotes whose change waits for the index (sent ones too, until confirmed)."""
+    return session.scalar(select(func.count(func.distinct(IndexOutbox.quote_id)))) or 0
+
+
+def count_unsent_and_sent(session: Session) -> tuple[int, int]:
+    """Quotes whose change is not yet sent, and those sent and not yet confirmed, in one
+    query."""
+    quote = func.distinct(IndexOutbox.quote_id)
+    unsent, sent = session.execute(
+        select(
+            func.count(quote).filter(IndexOutbox.task_uids.is_(None)),
+            func.count(quote).filter(IndexOutbox.task_uids.is_not(None)),
         )
-    return session.scalar(query) or 0
+    ).one()
+    return unsent, sent
 
 
 def outbox_last_error(session: Session) -> str | None:

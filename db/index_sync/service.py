@@ -68,8 +68,7 @@ def drain_outbox(
                 raise
             break  # another drainer holds the lock; it or the worker takes these events
     with factory() as session:
-        result.pending = outbox.count_pending(session, sent=False)
-        result.awaiting = outbox.count_pending(session, sent=True)
+        result.pending, result.awaiting = outbox.count_unsent_and_sent(session)
     return result
 
 
