@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from indexer.extract.lang.en.nouns import STOP_CAPITALS
 
@@ -13,19 +12,34 @@ TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
 class Token:
-    text: str
-    start: int
-    end: int
+    """A word or punctuation mark and its offsets. Immutable; its lowercase form is computed
+    once (rules read it hundreds of thousands of times per corpus) and whether it can be part
+    of a name is memoised on first use."""
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    __slots__ = ("_name", "end", "lower", "start", "text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.lower = text.lower()
+        self._name: bool | None = None
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Token):
+            return NotImplemented
+        return (self.start, self.end, self.text) == (other.start, other.end, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.start, self.end))
 
     @property
     def bare(self) -> str:
-        return self.text.lower().rstrip(".")
+        return self.lower.rstrip(".")
 
     @property
     def capitalized(self) -> bool:
@@ -39,10 +53,21 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 def contracted(tok: Token) -> str:
     """The word before a contraction: 'he' for "He’s", "they" for "They're"."""
-    return re.split(r"[’']", tok.lower, maxsplit=1)[0]
+    return _APOSTROPHE.split(tok.lower, maxsplit=1)[0]
 
 
 def is_name_token(tok: Token) -> bool:
+    name = tok._name
+    if name is None:
+        name = tok._name = _is_name_token(tok)
+    return name
+
+
+def _is_name_token(tok: Token) -> bool:
     if not tok.capitalized or tok.bare in STOP_CAPITALS or contracted(tok) in STOP_CAPITALS:
         return False
-    return bool(re.match(r"[A-Z][\w’'\-.&]*$", tok.text))
+    return _NAME_WORD.match(tok.text) is not None
+
+
+_APOSTROPHE = re.compile(r"[’']")
+_NAME_WORD = re.compile(r"[A-Z][\w’'\-.&]*$")
