@@ -1,14 +1,16 @@
 """Ingest at scale: end to end, PostgreSQL writes against plain COPY, Meilisearch indexing
 against sending the same documents straight to it, and peak memory.
 
-    python benchmarks/ingest.py --quotes 100000 [--home DIR] [--keep]
+    python benchmarks/ingest.py --quotes 100000 [--home DIR] [--keep] [--fsync on|off]
 
-Runs on private PostgreSQL and Meilisearch processes it starts in DIR (a temporary folder by
-default), with synthetic articles from benchmarks/synthetic.py (seeded, so every run ingests
-the same text). Figures, each with its same-run baseline:
+Runs on private PostgreSQL (durable, fsync on, as `onrecord` runs it, unless `--fsync off`)
+and Meilisearch processes it starts in DIR (a temporary folder by default), with synthetic
+articles from benchmarks/synthetic.py (seeded, so every run ingests the same text).
+Figures, each with its same-run baseline:
 
 1. end to end: `onrecord ingest FILE.jsonl` as a process — extract → PostgreSQL →
-   searchable in Meilisearch — articles/s, quotes/s and the process's peak RSS;
+   searchable in Meilisearch — articles/s, quotes/s and the process's peak RSS; then
+   `onrecord check` must find no drift (the run exits otherwise);
 2. PostgreSQL: our bulk write path (`ingest.store_many`, extraction done beforehand and not
    timed) into a fresh database, against `COPY FROM` of exactly the rows it wrote into
    identical fresh tables;
@@ -57,8 +59,10 @@ QUOTES_PER_ARTICLE = 8.6  # what the extractor finds in a synthetic article, on 
 BATCH = 10_000
 
 
-def start_services(home: Path) -> tuple[PostgresCluster, MeiliProcess, str, str, str]:
-    cluster = PostgresCluster(home / "postgres", durable=False)  # throwaway: no fsync
+def start_services(
+    home: Path, durable: bool
+) -> tuple[PostgresCluster, MeiliProcess, str, str, str]:
+    cluster = PostgresCluster(home / "postgres", durable=durable)
     database_url = cluster.start()
     meili = MeiliProcess(home / "meilisearch", find_meili_bin(Settings()))
     meili_url, key = meili.start()
@@ -70,6 +74,13 @@ def end_to_end(jsonl: Path, env: dict[str, str]) -> tuple[float, int]:
     measured = measure_onrecord(["ingest", str(jsonl)], env, REPO, expect="all searchable")
     print(f"  {measured.stdout.strip()}")
     return measured.seconds, measured.peak_rss
+
+
+def check_clean(env: dict[str, str]) -> float:
+    """Wall seconds of `onrecord check`; exits unless it finds no drift (the index holds
+    exactly what PostgreSQL does, every alias and correction included)."""
+    measured = measure_onrecord(["check"], env, REPO, expect="no drift")
+    return measured.seconds
 
 
 def our_postgres_writes(jsonl: Path, database_url: str) -> tuple[float, int, int]:
@@ -170,6 +181,12 @@ def main() -> None:
         default="off",
         help="ONRECORD_EMBEDDINGS for the end-to-end ingest (off: the keyword-only figures)",
     )
+    parser.add_argument(
+        "--fsync",
+        choices=["on", "off"],
+        default="on",
+        help="PostgreSQL durability (on: as `onrecord` runs it; off: the earlier figures)",
+    )
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="onrecord-bench-"))
     home.mkdir(parents=True, exist_ok=True)
@@ -178,7 +195,7 @@ def main() -> None:
     if not jsonl.exists():
         write_jsonl(jsonl, articles)
     print(f"{articles:,} synthetic articles ({jsonl.stat().st_size / 1e6:.0f} MB) in {home}")
-    cluster, meili, _database_url, meili_url, key = start_services(home)
+    cluster, meili, _database_url, meili_url, key = start_services(home, args.fsync == "on")
     try:
         for name in ("onrecord_e2e", "onrecord_ours", "onrecord_copy"):
             with (
@@ -207,6 +224,8 @@ def main() -> None:
         e2e_engine.dispose()
         searchable = SearchIndex(meili_url, key, e2e_index).index.get_stats().number_of_documents
         assert searchable == quotes, (searchable, quotes)
+        check_seconds = check_clean(env)
+        print(f"  onrecord check: no drift ({check_seconds:.1f} s)")
 
         print("2. PostgreSQL: store_many vs plain COPY")
         ours_pg, n_articles, n_quotes = our_postgres_writes(jsonl, cluster.url("onrecord_ours"))
@@ -224,7 +243,10 @@ def main() -> None:
 
         rows = n_articles + 2 * n_quotes  # article, quote and outbox rows
         print()
-        print(f"machine: {os.cpu_count()} cores; {articles:,} articles, {quotes:,} quotes")
+        print(
+            f"machine: {os.cpu_count()} cores; {articles:,} articles, {quotes:,} quotes; "
+            f"PostgreSQL fsync {args.fsync}"
+        )
         print(f"{'measure':<44}{'ours':>14}{'baseline':>14}{'ratio':>8}")
         print(
             f"{'end to end, quotes/s (articles/s)':<44}"
