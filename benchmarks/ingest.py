@@ -71,7 +71,9 @@ def start_services(
 
 def end_to_end(jsonl: Path, env: dict[str, str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes) of `onrecord ingest`."""
-    measured = measure_onrecord(["ingest", str(jsonl)], env, REPO, expect="all searchable")
+    measured = measure_onrecord(
+        ["ingest", str(jsonl), "--wait"], env, REPO, expect="all searchable"
+    )
     print(f"  {measured.stdout.strip()}")
     return measured.seconds, measured.peak_rss
 

@@ -83,7 +83,9 @@ def main() -> None:
         raise SystemExit(f"{split} is absent")
     with throwaway_instance("onrecord-semantic-") as instance:
         instance.env["ONRECORD_EMBEDDINGS"] = "local"
-        print(instance.onrecord("ingest", str(split / "text"), "--meta-from-name").strip())
+        print(
+            instance.onrecord("ingest", str(split / "text"), "--meta-from-name", "--wait").strip()
+        )
         index = SearchIndex(
             instance.meili_url,
             instance.meili_key,

@@ -237,7 +237,7 @@ def main() -> None:
     with throwaway_instance("onrecord-verify-") as instance:
         instance.env["ONRECORD_EMBEDDINGS"] = args.embeddings
         started = time.perf_counter()
-        ingested = instance.onrecord("ingest", str(split / "text"), "--meta-from-name")
+        ingested = instance.onrecord("ingest", str(split / "text"), "--meta-from-name", "--wait")
         print(
             ingested.strip(),
             f"({time.perf_counter() - started:.1f} s, embeddings {args.embeddings})",
