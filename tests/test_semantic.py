@@ -173,7 +173,7 @@ def verify(api: httpx.Client, quote: str, speaker: str | None = None) -> dict:
 def test_a_paraphrase_is_found_and_named(semantic_api: httpx.Client) -> None:
     result = verify(
         semantic_api,
-        "Fuel now costs twice what it did in the spring, and households bear the cost",
+        "Gas prices doubled since spring and families pay for it",
         "Orrin Galt",
     )
     assert result["verdict"] == "paraphrase" and result["paraphrase_checked"] is True

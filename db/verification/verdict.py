@@ -16,12 +16,13 @@ from db.verification.compare import Comparison, Kind, compare
 from db.verification.normalise import claim_segments
 
 # Cosine similarity (all-MiniLM-L6-v2, int8 ONNX) from which a candidate is taken to mean the
-# same as the claim, chosen on benchmarks/verify.py (PolNeAR dev): the lowest threshold at
-# which never-said sentences of the same articles stay "not_found" in at least 95% of cases
-# (0.960), where 77% of the hand-written paraphrases still reach it (at 0.60: 94% of the
-# paraphrases, but only 82% of the never-said sentences).
-# Same-topic narration sits close to quotes under this model, so the threshold is a trade.
-PARAPHRASE_THRESHOLD = 0.66
+# same as the claim: the lowest threshold at which never-said sentences stay "not_found" in at
+# least 95% of cases on claims from PolNeAR *train* (benchmarks/verify.py --split train: 0.953),
+# so dev stays held out (there: never-said 0.975, hand-written paraphrases 0.612; at 0.66,
+# chosen on dev before, train's never-said fell to 0.885). Same-topic narration sits close to
+# quotes under this model, so the threshold is a trade: a wrong "paraphrase" claims someone
+# said what they did not, a missed one still lists the original first among the candidates.
+PARAPHRASE_THRESHOLD = 0.72
 
 
 class Verdict(enum.StrEnum):
