@@ -91,7 +91,8 @@ REBUILD_BATCHES_IN_FLIGHT = 8
 
 # The names our embedders have in the index settings (db.embeddings' EMBEDDER_NAME and
 # REST_EMBEDDER_NAME; not imported, so that commands with embeddings off load no numpy).
-KNOWN_EMBEDDERS = ("minilm", "external")
+LOCAL_EMBEDDER = "minilm"
+KNOWN_EMBEDDERS = (LOCAL_EMBEDDER, "external")
 
 
 def index_settings(embedder: Embedder | None, remote: RestEmbedder | None = None) -> dict:
@@ -337,6 +338,16 @@ class SearchIndex:
         self.remote = remote  # or the external embedder Meilisearch calls; neither: off
 
     @property
+    def stored_vectors(self) -> str | None:
+        """With embeddings off, the embedder whose vectors documents still carry: the ones
+        PostgreSQL holds, null where none (`db.index_sync.documents`), computing none. An
+        index that keeps the local model's `userProvided` embedder (a process with the model
+        made it; off leaves it, so switching back needs no recomputing) refuses a new document
+        without its entry there, and keeps a replaced document's vector only if sent; an
+        index without that embedder stores the entry unused, until one adds it."""
+        return LOCAL_EMBEDDER if self.embedder is None and self.remote is None else None
+
+    @property
     def embedder_name(self) -> str | None:
         """The name of the index's embedder (searches by meaning give it); None: off."""
         if self.remote is not None:
@@ -409,8 +420,9 @@ class SearchIndex:
         except (MeilisearchError, requests.RequestException) as exc:  # timeouts, resets too
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
 
-    def ensure(self, name: str | None = None) -> None:
-        """Create the index if needed and apply the settings (idempotent)."""
+    def ensure(self, name: str | None = None, embedders: Mapping[str, dict] | None = None) -> None:
+        """Create the index if needed and apply the settings (idempotent); `embedders`: those
+        to set when this process configures none (a rebuild keeps the live index's)."""
         name = name or self.name
         try:
             self.client.get_index(name)
@@ -421,6 +433,8 @@ class SearchIndex:
         except (MeilisearchError, requests.RequestException) as exc:
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
         settings = index_settings(self.embedder, self.remote)
+        if embedders and "embedders" not in settings:
+            settings = {**settings, "embedders": dict(embedders)}
         paths = self.client.config.paths
         current = self._call(self.client.http.get, f"{paths.index}/{name}/{paths.setting}")
         if not settings_applied(settings, current):  # a settings task costs a command ~0.1 s
@@ -534,10 +548,28 @@ class SearchIndex:
                 return
             offset += page_size
 
+    def _kept_embedders(self) -> dict[str, dict]:
+        """With embeddings off, what a rebuild keeps of the live index's embedders: the local
+        model's, whose vectors the documents bring (`stored_vectors`), so a reindex with
+        embeddings off takes search by meaning from no one. (An external embedder cannot be
+        copied: Meilisearch redacts its key.)"""
+        if self.stored_vectors is None:
+            return {}
+        try:
+            current = self._call(self.client.http.get, f"indexes/{self.name}/settings/embedders")
+        except SearchIndexError as exc:
+            if "index_not_found" in str(exc):
+                return {}
+            raise
+        local = (current or {}).get(self.stored_vectors) or {}
+        if local.get("source") != "userProvided":
+            return {}
+        return {self.stored_vectors: {"source": "userProvided", "dimensions": local["dimensions"]}}
+
     def rebuild(self, batches: Iterable[Sequence[QuoteDocument]]) -> int:
         """Fill a fresh index and swap it in, so searches never see an empty or partial index."""
         fresh = f"{self.name}_rebuild_{int(time.time())}"
-        self.ensure(fresh)
+        self.ensure(fresh, self._kept_embedders())
         total = 0
         index = self.client.index(fresh)
         in_flight: deque[TaskInfo] = deque()

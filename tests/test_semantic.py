@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from db.embeddings import Embedder, EmbedderError, from_bytes, local_embedder
+from db.embeddings import EMBEDDER_NAME, Embedder, EmbedderError, from_bytes, local_embedder
 from db.index_sync.documents import documents
 from db.index_sync.drift import check_drift
 from db.index_sync.service import drain_outbox, rebuild_index
@@ -147,6 +147,9 @@ def test_quotes_stored_with_embeddings_off_get_vectors_at_reindex(
     factory = make_session_factory(make_engine(semantic_settings.database_url))
     with factory() as session:
         assert session.scalar(select(func.count()).where(Quote.embedding.is_not(None))) == 0
+    on = Stores.open(semantic_settings)
+    on.index.ensure()  # the model's embedder goes in: the document says it has no vector
+    assert check_drift(factory, on.index).missing_vectors == [response.json()["quotes"][0]["id"]]
     done = run_cli(semantic_settings, "reindex")  # the command, model on
     assert done.returncode == 0, done.stderr
     assert "reindexed 1 quotes" in done.stdout
@@ -277,3 +280,36 @@ def test_a_repeated_query_runs_the_model_once(semantic_settings: ResolvedSetting
 
     assert asyncio.run(searches(cache=1024)) == ["fuel costs", "other words"]
     assert asyncio.run(searches(cache=0)) == ["fuel costs"] * 3 + ["other words"]
+
+
+def test_embeddings_off_keeps_indexing_into_the_models_index_and_keeps_its_vectors(
+    settings: ResolvedSettings, semantic_settings: ResolvedSettings
+) -> None:
+    """Switching ONRECORD_EMBEDDINGS off and on again: the index keeps the model's embedder,
+    writes with the model off go on (a new quote goes in without a vector), a reindex with
+    it off keeps the stored vectors, and back on only the quote stored meanwhile lacks one."""
+    with serve_app(semantic_settings) as client:
+        response = client.post("/v1/articles", json=ARTICLES[0], headers={"X-API-Key": API_KEY})
+        assert response.status_code == 201, response.text
+    on = Stores.open(semantic_settings)
+    assert drain_outbox(on.factory, on.index).pending == 0
+    with serve_app(settings) as client:  # off: no model; the index keeps its embedder
+        response = client.post("/v1/articles", json=ARTICLES[1], headers={"X-API-Key": API_KEY})
+        assert response.status_code == 201, response.text
+    off = Stores.open(settings)
+    result = drain_outbox(off.factory, off.index)
+    assert result.pending == 0 and result.error is None, result.error
+    assert check_drift(off.factory, off.index).clean
+    done = run_cli(settings, "reindex")
+    assert done.returncode == 0, done.stdout + done.stderr
+    embedders = on.index.client.http.get(f"indexes/{on.index.name}/settings/embedders")
+    assert embedders[EMBEDDER_NAME]["source"] == "userProvided"
+    with on.factory() as session:
+        galt = session.scalar(select(Quote.id).where(Quote.cited.startswith("Prices at the pump")))
+    assert check_drift(on.factory, on.index).missing_vectors == [galt]
+    with serve_app(semantic_settings) as client:
+        assert search(client, PAIRS[0][0], "semantic")[0].startswith(PAIRS[0][1])
+        repaired = run_cli(semantic_settings, "check", "--repair")
+        assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+        assert search(client, PAIRS[1][0], "semantic")[0].startswith(PAIRS[1][1])
+    assert check_drift(on.factory, on.index).clean
