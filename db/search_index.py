@@ -281,14 +281,28 @@ _T = TypeVar("_T")
 
 
 _UNORDERED_SETTINGS = frozenset({"filterableAttributes", "sortableAttributes"})
+REDACTED = "..."  # how Meilisearch ends a secret it answers with: its first letters at most, X's
+
+
+def shown_as(secret: str, shown: str) -> bool:
+    """Whether Meilisearch's redacted `shown` (an embedder's `apiKey` as the settings answer
+    it: up to a few first letters, then X's and "...") may be `secret`. A new key is told
+    from the applied one only when those first letters differ."""
+    if not shown.endswith(REDACTED):
+        return secret == shown
+    return secret.startswith(shown.removesuffix(REDACTED).rstrip("X"))
 
 
 def settings_applied(wanted: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
     """Whether the index's `current` settings already hold every `wanted` value (Meilisearch
-    answers with its defaults too, and with attribute sets in an order of its own)."""
+    answers with its defaults too, with attribute sets in an order of its own and with the
+    embedders' keys redacted)."""
     for key, value in wanted.items():
         have = current.get(key)
-        if key in _UNORDERED_SETTINGS:
+        if key == "apiKey" and isinstance(value, str) and isinstance(have, str):
+            if not shown_as(value, have):
+                return False
+        elif key in _UNORDERED_SETTINGS:
             if sorted(map(str, value)) != sorted(map(str, have or ())):
                 return False
         elif isinstance(value, Mapping):
