@@ -81,6 +81,12 @@ SEMANTIC_RATIO = {SearchMode.hybrid: 0.5, SearchMode.semantic: 1.0}
 # (the next page, a facet clicked, the mode switched, the claim verified again), and the
 # model's run is most of what a hybrid search costs. 1.5 KB each (float32).
 QUERY_VECTOR_CACHE = 1024
+# A query vector up to this many characters (about ten words: a search box's) is computed on
+# the event loop itself: its model run, ~2 ms of CPU and mostly a fixed cost, is cheaper than
+# the hop to a worker thread and back, which costs a loaded machine several milliseconds (two
+# wake-ups to be scheduled). A longer text (a pasted paragraph: up to 256 tokens, tens of
+# milliseconds) goes to a thread, so it never holds other requests up.
+INLINE_EMBED_CHARS = 64
 # By meaning alone every quote has some similarity: hits below this ranking score
 # (Meilisearch's (1 + cosine) / 2, so cosine 0.3) are left out rather than listed as matches.
 SEMANTIC_MIN_SCORE = 0.65
@@ -615,10 +621,15 @@ class AsyncSearcher:
     which is most of what the API adds to a search (benchmarks/search.py)."""
 
     def __init__(
-        self, index: SearchIndex, timeout: float = 10.0, vector_cache: int = QUERY_VECTOR_CACHE
+        self,
+        index: SearchIndex,
+        timeout: float = 10.0,
+        vector_cache: int = QUERY_VECTOR_CACHE,
+        inline_embed_chars: int = INLINE_EMBED_CHARS,
     ):
         self.index = index
         self.timeout = timeout
+        self.inline_embed_chars = inline_embed_chars  # longer queries are embedded in a thread
         self._session: aiohttp.ClientSession | None = None
         self.vector_cache = vector_cache  # most query vectors kept, least recently used out
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -658,8 +669,9 @@ class AsyncSearcher:
         return self.index.embedder_name is not None
 
     async def embed(self, text: str) -> list[float]:
-        """The vector of a query: a recent one's again, else computed off the event loop (a
-        thread; the model releases the GIL, so other requests go on). Only when `semantic`."""
+        """The vector of a query: a recent one's again, else computed now — on the event loop
+        when the query is short (`INLINE_EMBED_CHARS`), else in a thread (the model releases
+        the GIL, so other requests go on). Only when `semantic`."""
         import anyio.to_thread
 
         embedder = self.index.embedder
@@ -668,7 +680,10 @@ class AsyncSearcher:
         if vector is not None:
             self._vectors.move_to_end(text)
         else:
-            vector = await anyio.to_thread.run_sync(embedder.embed_one, text)
+            if len(text) <= self.inline_embed_chars:
+                vector = embedder.embed_one(text)
+            else:
+                vector = await anyio.to_thread.run_sync(embedder.embed_one, text)
             if self.vector_cache > 0:
                 self._vectors[text] = vector
                 while len(self._vectors) > self.vector_cache:
