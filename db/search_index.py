@@ -363,8 +363,9 @@ class SearchIndex:
         PostgreSQL holds, null where none (`db.index_sync.documents`), computing none. An
         index that keeps the local model's `userProvided` embedder (a process with the model
         made it; off leaves it, so switching back needs no recomputing) refuses a new document
-        without its entry there, and keeps a replaced document's vector only if sent; an
-        index without that embedder stores the entry unused, until one adds it."""
+        without its entry there (`null` opts out; it would also drop a replaced document's
+        vector, hence the stored one), and a rebuild needs them all; an index without that
+        embedder keeps the entries unused until one is added, which then takes them."""
         return LOCAL_EMBEDDER if self.embedder is None and self.remote is None else None
 
     @property
