@@ -81,6 +81,12 @@ SEMANTIC_RATIO = {SearchMode.hybrid: 0.5, SearchMode.semantic: 1.0}
 # (the next page, a facet clicked, the mode switched, the claim verified again), and the
 # model's run is most of what a hybrid search costs. 1.5 KB each (float32).
 QUERY_VECTOR_CACHE = 1024
+# A query vector up to this many characters (about ten words: a search box's) is computed on
+# the event loop itself: its model run, ~2 ms of CPU and mostly a fixed cost, is cheaper than
+# the hop to a worker thread and back, which costs a loaded machine several milliseconds (two
+# wake-ups to be scheduled). A longer text (a pasted paragraph: up to 256 tokens, tens of
+# milliseconds) goes to a thread, so it never holds other requests up.
+INLINE_EMBED_CHARS = 64
 # By meaning alone every quote has some similarity: hits below this ranking score
 # (Meilisearch's (1 + cosine) / 2, so cosine 0.3) are left out rather than listed as matches.
 SEMANTIC_MIN_SCORE = 0.65
@@ -91,7 +97,8 @@ REBUILD_BATCHES_IN_FLIGHT = 8
 
 # The names our embedders have in the index settings (db.embeddings' EMBEDDER_NAME and
 # REST_EMBEDDER_NAME; not imported, so that commands with embeddings off load no numpy).
-KNOWN_EMBEDDERS = ("minilm", "external")
+LOCAL_EMBEDDER = "minilm"
+KNOWN_EMBEDDERS = (LOCAL_EMBEDDER, "external")
 
 
 def index_settings(embedder: Embedder | None, remote: RestEmbedder | None = None) -> dict:
@@ -280,14 +287,28 @@ _T = TypeVar("_T")
 
 
 _UNORDERED_SETTINGS = frozenset({"filterableAttributes", "sortableAttributes"})
+REDACTED = "..."  # how Meilisearch ends a secret it answers with: its first letters at most, X's
+
+
+def shown_as(secret: str, shown: str) -> bool:
+    """Whether Meilisearch's redacted `shown` (an embedder's `apiKey` as the settings answer
+    it: up to a few first letters, then X's and "...") may be `secret`. A new key is told
+    from the applied one only when those first letters differ."""
+    if not shown.endswith(REDACTED):
+        return secret == shown
+    return secret.startswith(shown.removesuffix(REDACTED).rstrip("X"))
 
 
 def settings_applied(wanted: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
     """Whether the index's `current` settings already hold every `wanted` value (Meilisearch
-    answers with its defaults too, and with attribute sets in an order of its own)."""
+    answers with its defaults too, with attribute sets in an order of its own and with the
+    embedders' keys redacted)."""
     for key, value in wanted.items():
         have = current.get(key)
-        if key in _UNORDERED_SETTINGS:
+        if key == "apiKey" and isinstance(value, str) and isinstance(have, str):
+            if not shown_as(value, have):
+                return False
+        elif key in _UNORDERED_SETTINGS:
             if sorted(map(str, value)) != sorted(map(str, have or ())):
                 return False
         elif isinstance(value, Mapping):
@@ -335,6 +356,17 @@ class SearchIndex:
         self.task_timeout = task_timeout
         self.embedder = embedder  # the local model that gives documents and queries vectors
         self.remote = remote  # or the external embedder Meilisearch calls; neither: off
+
+    @property
+    def stored_vectors(self) -> str | None:
+        """With embeddings off, the embedder whose vectors documents still carry: the ones
+        PostgreSQL holds, null where none (`db.index_sync.documents`), computing none. An
+        index that keeps the local model's `userProvided` embedder (a process with the model
+        made it; off leaves it, so switching back needs no recomputing) refuses a new document
+        without its entry there (`null` opts out; it would also drop a replaced document's
+        vector, hence the stored one), and a rebuild needs them all; an index without that
+        embedder keeps the entries unused until one is added, which then takes them."""
+        return LOCAL_EMBEDDER if self.embedder is None and self.remote is None else None
 
     @property
     def embedder_name(self) -> str | None:
@@ -409,8 +441,9 @@ class SearchIndex:
         except (MeilisearchError, requests.RequestException) as exc:  # timeouts, resets too
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
 
-    def ensure(self, name: str | None = None) -> None:
-        """Create the index if needed and apply the settings (idempotent)."""
+    def ensure(self, name: str | None = None, embedders: Mapping[str, dict] | None = None) -> None:
+        """Create the index if needed and apply the settings (idempotent); `embedders`: those
+        to set when this process configures none (a rebuild keeps the live index's)."""
         name = name or self.name
         try:
             self.client.get_index(name)
@@ -421,6 +454,8 @@ class SearchIndex:
         except (MeilisearchError, requests.RequestException) as exc:
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
         settings = index_settings(self.embedder, self.remote)
+        if embedders and "embedders" not in settings:
+            settings = {**settings, "embedders": dict(embedders)}
         paths = self.client.config.paths
         current = self._call(self.client.http.get, f"{paths.index}/{name}/{paths.setting}")
         if not settings_applied(settings, current):  # a settings task costs a command ~0.1 s
@@ -534,10 +569,28 @@ class SearchIndex:
                 return
             offset += page_size
 
+    def _kept_embedders(self) -> dict[str, dict]:
+        """With embeddings off, what a rebuild keeps of the live index's embedders: the local
+        model's, whose vectors the documents bring (`stored_vectors`), so a reindex with
+        embeddings off takes search by meaning from no one. (An external embedder cannot be
+        copied: Meilisearch redacts its key.)"""
+        if self.stored_vectors is None:
+            return {}
+        try:
+            current = self._call(self.client.http.get, f"indexes/{self.name}/settings/embedders")
+        except SearchIndexError as exc:
+            if "index_not_found" in str(exc):
+                return {}
+            raise
+        local = (current or {}).get(self.stored_vectors) or {}
+        if local.get("source") != "userProvided":
+            return {}
+        return {self.stored_vectors: {"source": "userProvided", "dimensions": local["dimensions"]}}
+
     def rebuild(self, batches: Iterable[Sequence[QuoteDocument]]) -> int:
         """Fill a fresh index and swap it in, so searches never see an empty or partial index."""
         fresh = f"{self.name}_rebuild_{int(time.time())}"
-        self.ensure(fresh)
+        self.ensure(fresh, self._kept_embedders())
         total = 0
         index = self.client.index(fresh)
         in_flight: deque[TaskInfo] = deque()
@@ -569,10 +622,15 @@ class AsyncSearcher:
     which is most of what the API adds to a search (benchmarks/search.py)."""
 
     def __init__(
-        self, index: SearchIndex, timeout: float = 10.0, vector_cache: int = QUERY_VECTOR_CACHE
+        self,
+        index: SearchIndex,
+        timeout: float = 10.0,
+        vector_cache: int = QUERY_VECTOR_CACHE,
+        inline_embed_chars: int = INLINE_EMBED_CHARS,
     ):
         self.index = index
         self.timeout = timeout
+        self.inline_embed_chars = inline_embed_chars  # longer queries are embedded in a thread
         self._session: aiohttp.ClientSession | None = None
         self.vector_cache = vector_cache  # most query vectors kept, least recently used out
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -612,8 +670,9 @@ class AsyncSearcher:
         return self.index.embedder_name is not None
 
     async def embed(self, text: str) -> list[float]:
-        """The vector of a query: a recent one's again, else computed off the event loop (a
-        thread; the model releases the GIL, so other requests go on). Only when `semantic`."""
+        """The vector of a query: a recent one's again, else computed now — on the event loop
+        when the query is short (`INLINE_EMBED_CHARS`), else in a thread (the model releases
+        the GIL, so other requests go on). Only when `semantic`."""
         import anyio.to_thread
 
         embedder = self.index.embedder
@@ -622,7 +681,10 @@ class AsyncSearcher:
         if vector is not None:
             self._vectors.move_to_end(text)
         else:
-            vector = await anyio.to_thread.run_sync(embedder.embed_one, text)
+            if len(text) <= self.inline_embed_chars:
+                vector = embedder.embed_one(text)
+            else:
+                vector = await anyio.to_thread.run_sync(embedder.embed_one, text)
             if self.vector_cache > 0:
                 self._vectors[text] = vector
                 while len(self._vectors) > self.vector_cache:

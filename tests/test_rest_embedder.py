@@ -196,3 +196,27 @@ def test_switching_from_the_local_model_to_rest_keeps_indexing(
     embedders = stores.index.client.http.get(f"indexes/{stores.index.name}/settings/embedders")
     assert set(embedders) == {REST_EMBEDDER_NAME}
     assert check_drift(stores.factory, stores.index).clean
+
+
+def test_a_second_start_sends_no_settings_although_the_key_comes_back_redacted(
+    rest_settings: ResolvedSettings,
+) -> None:
+    """Meilisearch answers the settings with the embedder's key redacted: the comparison
+    must not take that for a change (each settings task costs a start a round of indexing),
+    yet a key Meilisearch shows otherwise is sent again."""
+    index = Stores.open(rest_settings).index
+    index.ensure()
+
+    def settings_tasks() -> int:
+        return index.client.get_tasks(
+            {"types": ["settingsUpdate"], "indexUids": [index.name]}
+        ).total
+
+    before = settings_tasks()
+    Stores.open(rest_settings).index.ensure()  # the next process
+    assert settings_tasks() == before
+    embedders = index.client.http.get(f"indexes/{index.name}/settings/embedders")
+    assert embedders[REST_EMBEDDER_NAME]["apiKey"] != SECRET  # redacted indeed
+    other = rest_settings.model_copy(update={"embeddings_api_key": SecretStr("other-" + SECRET)})
+    Stores.open(other).index.ensure()  # a new key, which Meilisearch shows otherwise
+    assert settings_tasks() == before + 1

@@ -7,6 +7,7 @@ stored quote says while sharing none of its words, so keyword search cannot find
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from db.embeddings import Embedder, EmbedderError, from_bytes, local_embedder
+from db.embeddings import EMBEDDER_NAME, Embedder, EmbedderError, from_bytes, local_embedder
 from db.index_sync.documents import documents
 from db.index_sync.drift import check_drift
 from db.index_sync.service import drain_outbox, rebuild_index
@@ -147,6 +148,9 @@ def test_quotes_stored_with_embeddings_off_get_vectors_at_reindex(
     factory = make_session_factory(make_engine(semantic_settings.database_url))
     with factory() as session:
         assert session.scalar(select(func.count()).where(Quote.embedding.is_not(None))) == 0
+    on = Stores.open(semantic_settings)
+    on.index.ensure()  # the model's embedder goes in: the document says it has no vector
+    assert check_drift(factory, on.index).missing_vectors == [response.json()["quotes"][0]["id"]]
     done = run_cli(semantic_settings, "reindex")  # the command, model on
     assert done.returncode == 0, done.stderr
     assert "reindexed 1 quotes" in done.stdout
@@ -277,3 +281,111 @@ def test_a_repeated_query_runs_the_model_once(semantic_settings: ResolvedSetting
 
     assert asyncio.run(searches(cache=1024)) == ["fuel costs", "other words"]
     assert asyncio.run(searches(cache=0)) == ["fuel costs"] * 3 + ["other words"]
+
+
+def test_embeddings_off_keeps_indexing_into_the_models_index_and_keeps_its_vectors(
+    settings: ResolvedSettings, semantic_settings: ResolvedSettings
+) -> None:
+    """Switching ONRECORD_EMBEDDINGS off and on again: the index keeps the model's embedder,
+    writes with the model off go on (a new quote goes in without a vector), a reindex with
+    it off keeps the stored vectors, and back on only the quote stored meanwhile lacks one."""
+    with serve_app(semantic_settings) as client:
+        response = client.post("/v1/articles", json=ARTICLES[0], headers={"X-API-Key": API_KEY})
+        assert response.status_code == 201, response.text
+    on = Stores.open(semantic_settings)
+    assert drain_outbox(on.factory, on.index).pending == 0
+    with serve_app(settings) as client:  # off: no model; the index keeps its embedder
+        response = client.post("/v1/articles", json=ARTICLES[1], headers={"X-API-Key": API_KEY})
+        assert response.status_code == 201, response.text
+    off = Stores.open(settings)
+    result = drain_outbox(off.factory, off.index)
+    assert result.pending == 0 and result.error is None, result.error
+    assert check_drift(off.factory, off.index).clean
+    done = run_cli(settings, "reindex")
+    assert done.returncode == 0, done.stdout + done.stderr
+    embedders = on.index.client.http.get(f"indexes/{on.index.name}/settings/embedders")
+    assert embedders[EMBEDDER_NAME]["source"] == "userProvided"
+    with on.factory() as session:
+        galt = session.scalar(select(Quote.id).where(Quote.cited.startswith("Prices at the pump")))
+    assert check_drift(on.factory, on.index).missing_vectors == [galt]
+    with serve_app(semantic_settings) as client:
+        assert search(client, PAIRS[0][0], "semantic")[0].startswith(PAIRS[0][1])
+        repaired = run_cli(semantic_settings, "check", "--repair")
+        assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+        assert search(client, PAIRS[1][0], "semantic")[0].startswith(PAIRS[1][1])
+    assert check_drift(on.factory, on.index).clean
+
+
+def test_a_short_query_is_embedded_on_the_event_loop_and_a_long_one_in_a_thread(
+    semantic_settings: ResolvedSettings,
+) -> None:
+    """A search box's query costs the model less than the hop to a thread and back; a pasted
+    paragraph would hold other requests up, so it goes to a thread."""
+
+    class Where(Embedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.threads: list[str] = []
+
+        def embed_one(self, text: str) -> np.ndarray:
+            self.threads.append(threading.current_thread().name)
+            return local_embedder().embed_one(text)
+
+    embedder = Where()
+    index = SearchIndex(
+        semantic_settings.meili_url,
+        semantic_settings.meili_master_key,
+        semantic_settings.meili_index,
+        embedder=embedder,
+    )
+
+    async def embed_both() -> str:
+        searcher = AsyncSearcher(index)
+        await searcher.embed("fuel costs hurt households")
+        await searcher.embed(" ".join(["fuel costs hurt households"] * 10))
+        return threading.current_thread().name
+
+    loop_thread = asyncio.run(embed_both())
+    assert embedder.threads[0] == loop_thread and embedder.threads[1] != loop_thread
+
+
+def test_semantic_totals_facets_and_pages_count_only_what_means_the_same(
+    semantic_settings: ResolvedSettings,
+) -> None:
+    """Below the similarity cut-off a quote is no hit: not in the total, the facet counts or
+    any page. (Meilisearch counts them so only with page-based totals: with limit/offset a
+    page that does not end the hits estimates every document, for both the total and the
+    facets, once the index holds more than a few dozen.)"""
+    nouns = ["harbour", "library", "railway", "bakery", "orchard", "theatre", "clinic", "market"]
+    needs = ["new roofs", "longer hours", "more volunteers", "fresh paint", "a bigger budget"]
+    lines = [
+        f'"The {noun} in ward {ward} needs {need}," said councillor Ana Pell.'
+        for ward in range(1, 6)
+        for noun in nouns
+        for need in needs
+    ]
+    article = {
+        "url": "https://example.org/ledger/wards",
+        "title": "Councillor on the wards",
+        "outlet": "Harbour Ledger",
+        "published_at": "2024-03-06",
+        "text": "\n".join(lines),
+    }
+    with serve_app(semantic_settings) as api:
+        for posted in (*ARTICLES, article):
+            response = api.post("/v1/articles", json=posted, headers={"X-API-Key": API_KEY})
+            assert response.status_code == 201, response.text
+        stores = Stores.open(semantic_settings)
+        assert drain_outbox(stores.factory, stores.index).pending == 0
+        url, seen, counts = "/v1/search", [], set()
+        params: dict | None = {"q": PAIRS[1][0], "mode": "semantic", "per_page": 1}
+        while url:  # every page, as a client follows `Link: rel="next"`
+            response = api.get(url, params=params)
+            assert response.status_code == 200, response.text
+            body = response.json()
+            assert body["total_exact"]
+            seen.extend(hit["id"] for hit in body["hits"])
+            counts |= {body["total"], sum(body["facets"]["type"].values())}
+            url, params = response.links.get("next", {}).get("url"), None
+    assert 1 <= len(seen) < 20 and len(set(seen)) == len(seen)  # of 204 quotes
+    assert counts == {len(seen)}  # each page's total and facet counts

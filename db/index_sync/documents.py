@@ -110,10 +110,16 @@ def quote_document(row: RowMapping) -> QuoteDocument:
 
 
 def documents(
-    session: Session, ids: Sequence[int], embedder: Embedder | None = None, store: bool = True
+    session: Session,
+    ids: Sequence[int],
+    embedder: Embedder | None = None,
+    store: bool = True,
+    stored_vectors: str | None = None,
 ) -> list[QuoteDocument]:
     """The search documents of these quotes; with an embedder, each with its vector (missing
-    ones computed now and, with `store`, kept: see `vectors`)."""
+    ones computed now and, with `store`, kept: see `vectors`); without one, with
+    `stored_vectors` (an embedder's name), each with the vector PostgreSQL holds, or null,
+    under that name, none computed (`SearchIndex.stored_vectors`)."""
     rows = document_rows(session, ids)
     docs = [quote_document(row) for row in rows]
     if embedder is not None and rows:
@@ -122,6 +128,14 @@ def documents(
         vectors = vectors_for(session, rows, embedder, store=store)
         for doc in docs:
             doc["_vectors"] = {embedder.name: vectors.get(doc["id"])}
+    elif stored_vectors is not None:
+        kept = {}
+        if any(row["embedding"] is not None for row in rows):  # numpy only for stored ones
+            from db.index_sync.vectors import stored
+
+            kept = stored(rows)
+        for doc in docs:
+            doc["_vectors"] = {stored_vectors: kept.get(doc["id"])}
     return docs
 
 

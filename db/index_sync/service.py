@@ -184,7 +184,7 @@ def _send_round(
         # statements first, so these documents carry theirs; the quotes whose statement
         # changed with them are queued behind this batch
         outbox.enqueue(session, group_quotes(session, quote_ids))
-        docs = documents(session, quote_ids, index.embedder)
+        docs = documents(session, quote_ids, index.embedder, stored_vectors=index.stored_vectors)
         gone = sorted(set(quote_ids) - {d["id"] for d in docs})
         try:
             tasks = index.submit(docs, gone)
@@ -234,7 +234,13 @@ def rebuild_index(
             def batches() -> Iterator[list[QuoteDocument]]:
                 for ids in iter_quote_id_batches(session, batch_size):
                     # quotes stored since embed_missing: computed, not kept (a snapshot)
-                    yield documents(session, ids, index.embedder, store=False)
+                    yield documents(
+                        session,
+                        ids,
+                        index.embedder,
+                        store=False,
+                        stored_vectors=index.stored_vectors,
+                    )
                     if on_batch:
                         on_batch(len(ids))
 

@@ -39,6 +39,13 @@ def vectors_for(
     return {quote_id: vector.tolist() for quote_id, vector in vectors.items()}
 
 
+def stored(rows: Sequence[RowMapping]) -> dict[int, list[float]]:
+    """The stored vector of each row's quote that has one (`document_rows` rows)."""
+    return {
+        r["id"]: from_bytes(r["embedding"]).tolist() for r in rows if r["embedding"] is not None
+    }
+
+
 def count_missing(session: Session) -> int:
     """How many quotes have no vector yet."""
     return session.scalar(select(func.count()).where(Quote.embedding.is_(None))) or 0
