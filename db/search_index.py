@@ -40,7 +40,10 @@ QUOTE_WORDS = "cited"  # the attribute holding the quote's own words (what `in=q
 INDEX_SETTINGS = {
     # Order is ranking weight: the quote itself first, then who said it, then where. The
     # words as cited, not the source span: narration between parts is no part of the quote.
-    "searchableAttributes": [QUOTE_WORDS, "speaker", "speaker_aliases", "context", "article_title"],
+    # `context` (the paragraph around the quote, 3.6x the quote's length) is shown, not
+    # searched: it doubled indexing time, and its words matched quotes that do not say them;
+    # quotes about a topic their words do not name are what search by meaning finds.
+    "searchableAttributes": [QUOTE_WORDS, "speaker", "speaker_aliases", "article_title"],
     # Only what filters use: each filterable attribute costs indexing time (`id` for deletes).
     # `statement_id` for `distinct` (one hit per statement), which needs it filterable.
     "filterableAttributes": [

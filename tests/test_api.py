@@ -98,6 +98,16 @@ def test_search_filters_facets_and_paging(api: httpx.Client) -> None:
     assert dated["total"] == 3  # Berg's quote was said on the 9th
 
 
+def test_words_match_what_was_said_not_the_narration_around_it(api: httpx.Client) -> None:
+    post(api)
+    lifeline = api.get("/v1/search", params={"q": "lifeline"}).json()
+    assert [h["cited"] for h in lifeline["hits"]] == ["The ferries are a lifeline."]
+    assert "lifeline" in api.get("/v1/search", params={"q": "people"}).json()["hits"][0]["context"]
+    # 'organiser' is only in the narration (every quote's context), never in a quote
+    assert api.get("/v1/search", params={"q": "organiser"}).json()["total"] == 0
+    assert api.get("/v1/search", params={"q": "Berg"}).json()["total"] == 1  # who said it
+
+
 def test_highlight_is_escaped_html(api: httpx.Client) -> None:
     post(api)
     hit = api.get("/v1/search", params={"q": "people"}).json()["hits"][0]
