@@ -783,3 +783,21 @@ def test_words_holding_a_contracted_is_before_a_cue_are_a_clause_not_a_speaker()
         "to settle."
     )
     assert speakers(text) == []
+
+
+def test_a_name_after_an_inverted_cue_and_before_an_auxiliary_is_the_clause_subject() -> None:
+    text = (
+        "Ann Li and Tom Ong met the harbour board on Monday.\n"
+        'However, 60 percent said Li was "right" to delay the vote.\n'
+        'The crowd cheered. "We will rebuild the pier," said Ong on Tuesday.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Tom Ong"]
+
+
+def test_a_speaker_set_off_by_a_participle_clause_before_the_cue_still_speaks() -> None:
+    text = (
+        "Mayor Ann Li, opening the new Harbour Museum of Art and Culture on Sunday, said it "
+        'would tell "a story of hope and toil."\n'
+        "Tom Ong, asked about the levy, said the board would vote in May."
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Li", "Tom Ong"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from indexer.extract.lang.en.clauses import FINITE_AUXILIARIES
 from indexer.extract.lang.en.cues import CLAUSE_PARTICIPLES, CUE_WORDS, NOUN_MARKERS, SPEECH_CUES
 from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, PHRASE_STOPS
 from indexer.extract.mentions import Mention
@@ -113,6 +114,8 @@ def attribution_near(
         mention = subject_before(tokens[lo : cue_i + 1], ci)
         if mention is None and CUE_WORDS[tokens[cue_i].lower] != "tell" and _inverts(tokens, cue_i):
             mention = subject_after(tokens[:hi], cue_i)
+            if mention is not None and _opens_clause(tokens, mention):
+                mention = None
         if mention is not None and _issued_document(tokens, mention):
             mention = sentence_subject(tokens[lo : cue_i + 1], ci) or mention
         if mention is not None:
@@ -121,6 +124,17 @@ def attribution_near(
     if found:
         return Attribution(found[1], "according to", rule=ACCORDING_TO)
     return None
+
+
+def _opens_clause(tokens: list[Token], mention: Mention) -> bool:
+    """'60 percent said Li was right': an auxiliary right after the name an inverted cue is
+    followed by makes it the reported clause's subject, not the speaker ('…," said Li on
+    Monday' and '…, said Li, a nurse' stay speakers). A pronoun there ('Li, in Ohio, said she
+    was …') is left alone: it is most often the subject's own."""
+    if mention.kind != "name":
+        return False
+    after = next((t for t in tokens if t.start >= mention.end), None)
+    return after is not None and after.text in FINITE_AUXILIARIES
 
 
 def _issued_document(tokens: list[Token], mention: Mention) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.extract.lang.en.clauses import VERBISH
+from indexer.extract.lang.en.clauses import SIDE_PARTICIPLES, VERBISH
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import (
     DETERMINERS,
@@ -76,6 +76,9 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
             return _head_before_including(tokens, k - 1)
         if k >= 1 and tokens[k].text == ",":
             appos = tokens[k + 1 : j]
+            if appos and _side_participle(appos[0]):
+                mention = _chain_head(tokens, k)  # 'Ann Li, opening the new museum, said'
+                return mention if mention is not None and mention.kind == "name" else None
             if appos and appos[0].lower in APPOSITIVE_OPENERS | TITLE_WORDS:
                 mention = _chain_head(tokens, k)
                 if mention and mention.kind == "name":
@@ -85,6 +88,14 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                     return mention
         return None
     return _np_ending_at(tokens, j)
+
+
+def _side_participle(tok: Token) -> bool:
+    """A participle opening a side clause between a speaker and the cue: 'speaking at a rally',
+    'asked about the plan' ('including' names members and is handled apart)."""
+    if not tok.text.isalpha() or not tok.text.islower() or tok.lower == "including":
+        return False
+    return tok.lower.endswith("ing") or tok.lower in SIDE_PARTICIPLES
 
 
 def _head_before_including(tokens: list[Token], j: int) -> Mention | None:
