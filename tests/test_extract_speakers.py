@@ -801,3 +801,20 @@ def test_a_speaker_set_off_by_a_participle_clause_before_the_cue_still_speaks() 
         "Tom Ong, asked about the levy, said the board would vote in May."
     )
     assert [s for s, _ in speakers(text)] == ["Ann Li", "Tom Ong"]
+
+
+def test_a_role_before_a_name_leaves_the_name_the_subject_of_coordinated_verbs() -> None:
+    text = (
+        "Ann Li and Tom Ong met the harbour board in Dover.\n"
+        "Republican nominee Tom Ong, in particular, has sharply criticized the levy and "
+        "called for a vote on the new pier."
+    )
+    assert speakers(text) == [("Tom Ong", "reported_cue_before:name")]
+
+
+def test_a_definite_role_then_a_verb_before_the_cue_is_cut_to_the_role() -> None:
+    text = (
+        "Tom Ong, the Republican nominee, toured the harbour on Monday.\n"
+        "The Republican nominee continues to insist that the levy will pay for the pier."
+    )
+    assert speakers(text) == [("Tom Ong", "reported_cue_before:role")]
