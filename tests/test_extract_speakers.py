@@ -818,3 +818,12 @@ def test_a_definite_role_then_a_verb_before_the_cue_is_cut_to_the_role() -> None
         "The Republican nominee continues to insist that the levy will pay for the pier."
     )
     assert speakers(text) == [("Tom Ong", "reported_cue_before:role")]
+
+
+def test_a_run_in_heading_in_capitals_is_no_speaker_nor_antecedent() -> None:
+    text = (
+        "Tom Ong, a planner in Dover, wrote a book about debt in 2010.\n\n"
+        "THE BORROWING Back when he wrote his book, Mr. Ong said that he considered debt a "
+        'last resort. "It is not realistic," he said.'
+    )
+    assert {s for s, _ in speakers(text)} == {"Tom Ong"}

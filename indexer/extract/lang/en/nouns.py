@@ -913,3 +913,26 @@ WORDS_NOUNS = {
     "claim",
     "point",
 }
+
+# Capitalised labels that head a paragraph without naming a speaker.
+HEADING_LABELS = {
+    "UPDATE",
+    "UPDATED",
+    "BREAKING",
+    "WATCH",
+    "NOTE",
+    "EDITOR'S NOTE",
+    "EDITOR’S NOTE",
+    "READ",
+    "READ MORE",
+    "RELATED",
+    "PHOTOS",
+    "PHOTO",
+    "VIDEO",
+    "CORRECTION",
+    "CLARIFICATION",
+    "DISCLOSURE",
+    "SOURCE",
+    "SOURCES",
+    "AP",
+}
