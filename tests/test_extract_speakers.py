@@ -827,3 +827,23 @@ def test_a_run_in_heading_in_capitals_is_no_speaker_nor_antecedent() -> None:
         'last resort. "It is not realistic," he said.'
     )
     assert {s for s, _ in speakers(text)} == {"Tom Ong"}
+
+
+def test_a_lede_description_is_the_person_named_in_full_right_after_it() -> None:
+    text = (
+        "The harbour board met on Monday.\n\n"
+        "Norland's tax commissioner says no one on his staff leaked the harbour records.\n\n"
+        "Paul Brandt says he asked his staff on Monday to check the logs.\n\n"
+        "3:15 p.m.\n\n"
+        "A source said the board would vote in May.\n\n"
+        "Ann Li, a harbour pilot, watched the vote.\n\n"
+        "Pilots and owners filled the hall on Monday evening, and the vote went on for hours.\n\n"
+        "A harbour pilot said the levy was too high.\n\n"
+        "Tom Ong, the board's chair, closed the meeting."
+    )
+    assert [s for s, _ in speakers(text)] == [
+        "Paul Brandt",
+        "Paul Brandt",
+        "source",
+        "harbour pilot",
+    ]

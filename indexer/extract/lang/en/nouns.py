@@ -914,6 +914,9 @@ WORDS_NOUNS = {
     "point",
 }
 
+# Speakers a report keeps unnamed on purpose: 'a source said' is never the next name.
+ANONYMOUS_NOUNS = {"source", "official", "insider"}
+
 # Capitalised labels that head a paragraph without naming a speaker.
 HEADING_LABELS = {
     "UPDATE",
