@@ -847,3 +847,11 @@ def test_a_lede_description_is_the_person_named_in_full_right_after_it() -> None
         "source",
         "harbour pilot",
     ]
+
+
+def test_a_participle_clause_ending_in_a_state_leaves_the_name_before_it_the_speaker() -> None:
+    text = (
+        "Tom Ong, speaking at a rally in Wilmington, N.C., warned that the levy would ruin "
+        "the port.\nAnn Li, in Dover, Del., said the levy was fair."
+    )
+    assert [s for s, _ in speakers(text)] == ["Tom Ong", "Ann Li"]
