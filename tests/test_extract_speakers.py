@@ -855,3 +855,12 @@ def test_a_participle_clause_ending_in_a_state_leaves_the_name_before_it_the_spe
         "the port.\nAnn Li, in Dover, Del., said the levy was fair."
     )
     assert [s for s, _ in speakers(text)] == ["Tom Ong", "Ann Li"]
+
+
+def test_the_subject_of_a_passive_cue_is_no_speaker() -> None:
+    text = (
+        "To date, 14 pilots and one Norland Captain were admitted as well as 29 others who "
+        'only specified "crew" as their trade.\n'
+        'Ann Li was quoted as saying the levy was "a disgrace."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Li"]

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-from indexer.extract.lang.en.clauses import FINITE_AUXILIARIES
+from indexer.extract.lang.en.clauses import (
+    FINITE_AUXILIARIES,
+    IRREGULAR_PARTICIPLES,
+    PASSIVE_AUXILIARIES,
+)
 from indexer.extract.lang.en.cues import CLAUSE_PARTICIPLES, CUE_WORDS, NOUN_MARKERS, SPEECH_CUES
 from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, PHRASE_STOPS
 from indexer.extract.mentions import Mention
@@ -111,6 +115,8 @@ def attribution_near(
         cues.reverse()
     for ci in cues:
         cue_i = lo + ci
+        if passive_cue(tokens, cue_i):
+            continue  # 'ten were admitted as well as …': the subject said nothing
         mention = subject_before(tokens[lo : cue_i + 1], ci)
         if mention is None and CUE_WORDS[tokens[cue_i].lower] != "tell" and _inverts(tokens, cue_i):
             mention = subject_after(tokens[:hi], cue_i)
@@ -124,6 +130,18 @@ def attribution_near(
     if found:
         return Attribution(found[1], "according to", rule=ACCORDING_TO)
     return None
+
+
+def passive_cue(tokens: list[Token], cue_i: int) -> bool:
+    """A cue participle after 'was'/'were'/'been' is passive: its subject is what was said or
+    the one spoken to, not a speaker ('was quoted as saying' still names the speaker)."""
+    k = cue_i - 1
+    while k > 0 and tokens[k].text.islower() and tokens[k].lower.endswith("ly"):
+        k -= 1  # 'were widely reported'
+    if k < 0 or tokens[k].lower not in PASSIVE_AUXILIARIES:
+        return False
+    word = tokens[cue_i].lower
+    return word != "quoted" and (word.endswith("ed") or word in IRREGULAR_PARTICIPLES)
 
 
 def _opens_clause(tokens: list[Token], mention: Mention) -> bool:

@@ -269,6 +269,9 @@ FINITE_AUXILIARIES = {
 # 'Ann Li, asked about the port, said …'.
 SIDE_PARTICIPLES = {"asked", "pressed", "questioned", "interviewed", "reached", "contacted"}
 
+# Cue participles not ending in -ed: 'was told', 'were shown'.
+IRREGULAR_PARTICIPLES = {"told", "said", "written", "shown", "spoken", "heard", "known"}
+
 # Pronouns that stand for the one told: 'told him the plan was dead'.
 ADDRESSEE_PRONOUNS = {"him", "her", "them", "me", "us", "you"}
 # Nouns for the ones told: 'told reporters the vote …', 'told the crowd it …'.
