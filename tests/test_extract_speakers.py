@@ -864,3 +864,13 @@ def test_the_subject_of_a_passive_cue_is_no_speaker() -> None:
         'Ann Li was quoted as saying the levy was "a disgrace."'
     )
     assert [s for s, _ in speakers(text)] == ["Ann Li"]
+
+
+def test_they_never_stands_for_an_organisation_named_only_in_passing() -> None:
+    text = (
+        "The challenge to the levy is being heard by ten judges of the Norland Court of "
+        "Appeals.\n"
+        "They argue that the board overstepped its authority.\n"
+        "The Harbour Board said the levy was lawful. They said it would stand."
+    )
+    assert [s for s, _ in speakers(text)] == ["Harbour Board", "Harbour Board"]
