@@ -348,3 +348,22 @@ def test_transcript_turns_go_to_their_speakers() -> None:
 def test_a_lone_capitalised_label_is_no_transcript() -> None:
     text = "The council met on Monday.\n\nUPDATE: The vote was moved to Friday evening."
     assert quotes_of(text) == []
+
+
+def test_a_run_in_heading_is_a_sentence_of_its_own_and_a_transcript_label_is_not() -> None:
+    from indexer.extract.text import paragraphs, quoted_spans, sentences
+
+    text = (
+        "CLARIFICATION: The second paragraph was changed.\n"
+        "THE BORROWING Back then, Ong said so.\n"
+        "PENCE: Well, look, we will win."
+    )
+    paras = paragraphs(text)
+    found = [text[s.start : s.end] for s in sentences(text, paras, quoted_spans(text, paras))]
+    assert found == [
+        "CLARIFICATION:",
+        "The second paragraph was changed.",
+        "THE BORROWING",
+        "Back then, Ong said so.",
+        "PENCE: Well, look, we will win.",
+    ]

@@ -783,3 +783,94 @@ def test_words_holding_a_contracted_is_before_a_cue_are_a_clause_not_a_speaker()
         "to settle."
     )
     assert speakers(text) == []
+
+
+def test_a_name_after_an_inverted_cue_and_before_an_auxiliary_is_the_clause_subject() -> None:
+    text = (
+        "Ann Li and Tom Ong met the harbour board on Monday.\n"
+        'However, 60 percent said Li was "right" to delay the vote.\n'
+        'The crowd cheered. "We will rebuild the pier," said Ong on Tuesday.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Tom Ong"]
+
+
+def test_a_speaker_set_off_by_a_participle_clause_before_the_cue_still_speaks() -> None:
+    text = (
+        "Mayor Ann Li, opening the new Harbour Museum of Art and Culture on Sunday, said it "
+        'would tell "a story of hope and toil."\n'
+        "Tom Ong, asked about the levy, said the board would vote in May."
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Li", "Tom Ong"]
+
+
+def test_a_role_before_a_name_leaves_the_name_the_subject_of_coordinated_verbs() -> None:
+    text = (
+        "Ann Li and Tom Ong met the harbour board in Dover.\n"
+        "Republican nominee Tom Ong, in particular, has sharply criticized the levy and "
+        "called for a vote on the new pier."
+    )
+    assert speakers(text) == [("Tom Ong", "reported_cue_before:name")]
+
+
+def test_a_definite_role_then_a_verb_before_the_cue_is_cut_to_the_role() -> None:
+    text = (
+        "Tom Ong, the Republican nominee, toured the harbour on Monday.\n"
+        "The Republican nominee continues to insist that the levy will pay for the pier."
+    )
+    assert speakers(text) == [("Tom Ong", "reported_cue_before:role")]
+
+
+def test_a_run_in_heading_in_capitals_is_no_speaker_nor_antecedent() -> None:
+    text = (
+        "Tom Ong, a planner in Dover, wrote a book about debt in 2010.\n\n"
+        "THE BORROWING Back when he wrote his book, Mr. Ong said that he considered debt a "
+        'last resort. "It is not realistic," he said.'
+    )
+    assert {s for s, _ in speakers(text)} == {"Tom Ong"}
+
+
+def test_a_lede_description_is_the_person_named_in_full_right_after_it() -> None:
+    text = (
+        "The harbour board met on Monday.\n\n"
+        "Norland's tax commissioner says no one on his staff leaked the harbour records.\n\n"
+        "Paul Brandt says he asked his staff on Monday to check the logs.\n\n"
+        "3:15 p.m.\n\n"
+        "A source said the board would vote in May.\n\n"
+        "Ann Li, a harbour pilot, watched the vote.\n\n"
+        "Pilots and owners filled the hall on Monday evening, and the vote went on for hours.\n\n"
+        "A harbour pilot said the levy was too high.\n\n"
+        "Tom Ong, the board's chair, closed the meeting."
+    )
+    assert [s for s, _ in speakers(text)] == [
+        "Paul Brandt",
+        "Paul Brandt",
+        "source",
+        "harbour pilot",
+    ]
+
+
+def test_a_participle_clause_ending_in_a_state_leaves_the_name_before_it_the_speaker() -> None:
+    text = (
+        "Tom Ong, speaking at a rally in Wilmington, N.C., warned that the levy would ruin "
+        "the port.\nAnn Li, in Dover, Del., said the levy was fair."
+    )
+    assert [s for s, _ in speakers(text)] == ["Tom Ong", "Ann Li"]
+
+
+def test_the_subject_of_a_passive_cue_is_no_speaker() -> None:
+    text = (
+        "To date, 14 pilots and one Norland Captain were admitted as well as 29 others who "
+        'only specified "crew" as their trade.\n'
+        'Ann Li was quoted as saying the levy was "a disgrace."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Ann Li"]
+
+
+def test_they_never_stands_for_an_organisation_named_only_in_passing() -> None:
+    text = (
+        "The challenge to the levy is being heard by ten judges of the Norland Court of "
+        "Appeals.\n"
+        "They argue that the board overstepped its authority.\n"
+        "The Harbour Board said the levy was lawful. They said it would stand."
+    )
+    assert [s for s, _ in speakers(text)] == ["Harbour Board", "Harbour Board"]

@@ -7,7 +7,16 @@ import re
 from indexer.extract.cue import is_quote_token
 from indexer.extract.lang.en.clauses import VERBISH
 from indexer.extract.lang.en.cues import CUE_WORDS
-from indexer.extract.lang.en.nouns import DETERMINERS, ORG_WORDS, PLACE_WORDS, PREPOSITIONS
+from indexer.extract.lang.en.nouns import (
+    DETERMINERS,
+    GROUP_NOUNS,
+    ORG_WORDS,
+    PLACE_WORDS,
+    POLITICAL_ADJECTIVES,
+    PREPOSITIONS,
+    ROLE_NOUNS,
+)
+from indexer.extract.lang.en.people import TITLE_WORDS
 from indexer.extract.mentions import Mention, name_mention, pronoun_mention
 from indexer.extract.model import Article
 from indexer.extract.subjects import sentence_subject, subject_before
@@ -100,7 +109,7 @@ def clause_initial_subject(tokens: list[Token], ci: int) -> Mention | None:
         return None  # "Then there’s Cleveland and …": a clause, not a subject
     if span[0].lower in PREPOSITIONS or not span[0].text[:1].isalnum():
         return None  # 'In swing states', '(Having said …': no subject opens with these
-    lead = _subject_before_verb(span)
+    lead = _subject_before_verb(span) or _role_before_verb(span)
     if lead is not None:
         return lead
     head = span[-1]
@@ -140,6 +149,29 @@ def _subject_before_verb(span: list[Token]) -> Mention | None:
 _ADVERBS = {"then", "also", "now", "later", "again", "once", "soon"}
 
 
+def _role_before_verb(span: list[Token]) -> Mention | None:
+    """'The Republican nominee continues to insist': a definite role opening the words before
+    the cue, then a present- or past-tense verb, is the subject, cut before the verb."""
+    if len(span) < 3 or span[0].lower != "the":
+        return None
+    for h in range(1, min(len(span) - 1, 5)):
+        if not span[h].text.isalpha():
+            return None
+        verb = span[h + 1]
+        if span[h].bare not in ROLE_NOUNS or _noun(verb):
+            continue
+        if verb.text.isalpha() and verb.text.islower() and verb.lower.endswith(("s", "ed")):
+            head = span[: h + 1]
+            text = " ".join(t.text for t in head)
+            return Mention(text, head[0].start, head[-1].end, "nominal", definite=True)
+        return None
+    return None
+
+
+def _noun(tok: Token) -> bool:
+    return tok.bare in ROLE_NOUNS | GROUP_NOUNS or tok.bare.removesuffix("s") in ROLE_NOUNS
+
+
 def coordinate_subject(tokens: list[Token], ci: int) -> Mention | None:
     """'Putin has not ruled it out but has emphasized that …': the subject of the first verb."""
     j = ci - 1
@@ -147,8 +179,21 @@ def coordinate_subject(tokens: list[Token], ci: int) -> Mention | None:
         j -= 1
     if j < 1 or tokens[j].lower not in {"and", "but"}:
         return None
-    for k in range(min(j, 6) - 1, -1, -1):  # the longest phrase opening the sentence
+    for k in range(min(j, 8) - 1, -1, -1):  # the longest phrase opening the sentence
         mention = subject_before(tokens, k + 1) if k + 1 < j else None
         if mention is not None and mention.start == tokens[0].start:
             return mention
+        if mention is not None and mention.kind == "name" and _role_words_before(tokens, mention):
+            return mention  # 'Republican nominee Ann Li, in particular, has … and called …'
     return None
+
+
+def _role_words_before(tokens: list[Token], mention: Mention) -> bool:
+    """Only a role in front of a name that does not open the sentence ('Democratic candidate
+    Ann Li'): lower-case or party words ending in a role noun, so the name is the subject."""
+    before = [t for t in tokens if t.end <= mention.start]
+    if not before or len(before) > 4 or before[-1].bare not in ROLE_NOUNS | TITLE_WORDS:
+        return False
+    return all(
+        t.text.isalpha() and (t.text.islower() or t.bare in POLITICAL_ADJECTIVES) for t in before
+    )

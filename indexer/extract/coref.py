@@ -458,6 +458,10 @@ class EntityRegistry:
                 and (not persons or e.focus >= 0)
                 and (mention.gender != "p" or _plural(e.name))  # 'they': 'Democrats'
             ]
+        if mention.gender == "p":
+            # 'they' stands for a group or organisation that was a subject or speaker, never
+            # one named in passing ('reality TV', 'the EB-5 program')
+            candidates = [e for e in candidates if e.focus >= max(0, sentence - window)]
         if not candidates:
             return None
         kind_wanted = "person" if persons else "org"

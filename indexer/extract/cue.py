@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+from indexer.extract.lang.en.clauses import (
+    FINITE_AUXILIARIES,
+    IRREGULAR_PARTICIPLES,
+    PASSIVE_AUXILIARIES,
+)
 from indexer.extract.lang.en.cues import CLAUSE_PARTICIPLES, CUE_WORDS, NOUN_MARKERS, SPEECH_CUES
 from indexer.extract.lang.en.nouns import DOCUMENT_NOUNS, PHRASE_STOPS
 from indexer.extract.mentions import Mention
@@ -110,9 +115,13 @@ def attribution_near(
         cues.reverse()
     for ci in cues:
         cue_i = lo + ci
+        if passive_cue(tokens, cue_i):
+            continue  # 'ten were admitted as well as …': the subject said nothing
         mention = subject_before(tokens[lo : cue_i + 1], ci)
         if mention is None and CUE_WORDS[tokens[cue_i].lower] != "tell" and _inverts(tokens, cue_i):
             mention = subject_after(tokens[:hi], cue_i)
+            if mention is not None and _opens_clause(tokens, mention):
+                mention = None
         if mention is not None and _issued_document(tokens, mention):
             mention = sentence_subject(tokens[lo : cue_i + 1], ci) or mention
         if mention is not None:
@@ -121,6 +130,29 @@ def attribution_near(
     if found:
         return Attribution(found[1], "according to", rule=ACCORDING_TO)
     return None
+
+
+def passive_cue(tokens: list[Token], cue_i: int) -> bool:
+    """A cue participle after 'was'/'were'/'been' is passive: its subject is what was said or
+    the one spoken to, not a speaker ('was quoted as saying' still names the speaker)."""
+    k = cue_i - 1
+    while k > 0 and tokens[k].text.islower() and tokens[k].lower.endswith("ly"):
+        k -= 1  # 'were widely reported'
+    if k < 0 or tokens[k].lower not in PASSIVE_AUXILIARIES:
+        return False
+    word = tokens[cue_i].lower
+    return word != "quoted" and (word.endswith("ed") or word in IRREGULAR_PARTICIPLES)
+
+
+def _opens_clause(tokens: list[Token], mention: Mention) -> bool:
+    """'60 percent said Li was right': an auxiliary right after the name an inverted cue is
+    followed by makes it the reported clause's subject, not the speaker ('…," said Li on
+    Monday' and '…, said Li, a nurse' stay speakers). A pronoun there ('Li, in Ohio, said she
+    was …') is left alone: it is most often the subject's own."""
+    if mention.kind != "name":
+        return False
+    after = next((t for t in tokens if t.start >= mention.end), None)
+    return after is not None and after.text in FINITE_AUXILIARIES
 
 
 def _issued_document(tokens: list[Token], mention: Mention) -> bool:

@@ -10,6 +10,7 @@ from indexer.extract.cue import (
     cue_indices,
     finite_cue,
     is_quote_token,
+    passive_cue,
     strip_span,
 )
 from indexer.extract.lang.en.clauses import NOT_SPEECH, VERBISH
@@ -364,6 +365,8 @@ def _subject_attribution(
 ) -> Attribution | None:
     """The subject and main verb of a clause holding a quotation: 'Putin directed … "…"'."""
     for ci in cue_indices(tokens[:limit], set(CUE_WORDS.values())):
+        if passive_cue(tokens, ci):
+            continue
         mention = subject_before(tokens, ci)
         if mention is not None:
             return Attribution(mention, tokens[ci].text, rule=CUE_BEFORE)

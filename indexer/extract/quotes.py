@@ -11,18 +11,21 @@ from indexer.extract.coref import OWNED_ORGANISATIONS, Entity
 from indexer.extract.direct import colon_attribution, quotations_in_sentence
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import (
+    ANONYMOUS_NOUNS,
     DETERMINERS,
     DOCUMENT_NOUNS,
     GROUP_NOUNS,
     ORG_WORDS,
     PLACE_WORDS,
     PREPOSITIONS,
+    ROLE_NOUNS,
 )
-from indexer.extract.lang.en.people import FAMILY_NOUNS, FEMALE_NOUNS, MALE_NOUNS
+from indexer.extract.lang.en.people import FAMILY_NOUNS, FEMALE_NOUNS, MALE_NOUNS, TITLE_WORDS
 from indexer.extract.mentions import Mention, names_in
 from indexer.extract.model import Article, ExtractedQuote, Found
 from indexer.extract.reported import reported_before_quotation, reported_in_sentence
 from indexer.extract.subjects import (
+    QUANTIFIERS,
     coordinated_names,
     role_subject,
     sentence_subject,
@@ -84,7 +87,69 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
             found.attribution.entity = entity
             found_all.append((found, entity))
             previous = found
+    _named_after(art, found_all)
     return [to_quote(art, f, e) for f, e in found_all if attributable(f, e)]
+
+
+_AHEAD = 2  # sentences after a lede's description that may name its holder
+_HEADING_CHARS = 80  # a paragraph no longer than this before a lede is a headline or a stamp
+
+
+def _named_after(art: Article, found_all: list[tuple[Found, Entity | None]]) -> None:
+    """'A spokeswoman for the mayor says … / Ann Li spoke to reporters …': a news lede opens
+    with an indefinite or possessive person description that names no one ('Acme's campaign
+    manager says') and names the holder later: the person first named in full in the next two
+    sentences, if shown to be a person and their gender agrees. A lede opens the text or
+    follows a headline or time stamp."""
+    for n, (found, entity) in enumerate(found_all):
+        mention = found.attribution.mention
+        if entity is not None or mention is None or not _lede_description(art, found, mention):
+            continue
+        head = _description_head([w.lower().strip(".,") for w in mention.text.split()])
+        gender = mention.gender or _noun_gender(head)
+        index = found.sentence.index
+        named = [
+            e
+            for e in art.registry.entities
+            if e.kind == "person"
+            and " " in e.name
+            and (e.gender or e.roles)  # shown to be a person, not 'San Jose'
+            and index < e.first_sentence <= index + _AHEAD
+            and e.gender in (None, gender or e.gender)
+        ]
+        if named:
+            holder = min(named, key=lambda e: e.first_at)
+            found.attribution.entity = holder
+            found_all[n] = (found, holder)
+
+
+def _lede_description(art: Article, found: Found, mention: Mention) -> bool:
+    if mention.kind not in {"nominal", "group"} or mention.definite or found.attribution.group:
+        return False
+    if art.text[found.sentence.start : mention.start].strip():
+        return False  # only a description opening its sentence
+    number = found.sentence.paragraph
+    if art.paras[number].start != found.sentence.start:
+        return False  # and its paragraph,
+    if number > 0 and art.paras[number - 1].end - art.paras[number - 1].start > _HEADING_CHARS:
+        return False  # right after a headline or a time stamp ('2:45 p.m.'), or opening the text
+    words = [w.lower().strip(".,") for w in mention.text.split()]
+    if words[0] in {"one", "another"} or words[0] in QUANTIFIERS:
+        return False
+    head = _description_head(words)
+    if head in DOCUMENT_NOUNS or head in OWNED_ORGANISATIONS or head in ANONYMOUS_NOUNS:
+        return False  # 'a new poll', 'Li's campaign', 'a source': no one named later
+    return head in ROLE_NOUNS | TITLE_WORDS
+
+
+def _description_head(words: list[str]) -> str:
+    """'a spokeswoman for the mayor' is a spokeswoman: the word before a preposition."""
+    cut = next((k for k, w in enumerate(words) if k and w in PREPOSITIONS), len(words))
+    return words[cut - 1]
+
+
+def _noun_gender(noun: str) -> str | None:
+    return "f" if noun in FEMALE_NOUNS else "m" if noun in MALE_NOUNS else None
 
 
 def _coordinated_group(art: Article, s: Sentence, mention: Mention) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.extract.lang.en.clauses import VERBISH
+from indexer.extract.lang.en.clauses import SIDE_PARTICIPLES, VERBISH
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import (
     DETERMINERS,
@@ -28,6 +28,7 @@ from indexer.extract.lang.en.people import (
     SUBJECT_PRONOUNS,
     TITLE_WORDS,
 )
+from indexer.extract.lang.en.states import STATE_ABBREVIATIONS
 from indexer.extract.mentions import Mention, name_mention, noun_phrase, pronoun_mention
 from indexer.extract.tokens import Token, contracted, is_name_token
 
@@ -66,7 +67,9 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
         ):
             mention = noun_phrase(tokens, k + 1, j - 1)
             if mention is not None and tokens[k].text == "," and _is_place(mention.name):
-                return None  # 'Ann Li, in Columbus, Ohio, said': the place is no speaker
+                # 'Ann Li, in Columbus, Ohio, said': the place is no speaker, but the name
+                # before a participle clause ending in it is ('Li, speaking in Dover, Del.,')
+                return _before_side_clause(tokens, k)
             if mention is not None and mention.kind == "name":
                 before = tokens[max(0, k - 6) : k] if k >= 0 else []
                 if before and before[-1].lower in ROLE_NOUNS | TITLE_WORDS:
@@ -76,6 +79,9 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
             return _head_before_including(tokens, k - 1)
         if k >= 1 and tokens[k].text == ",":
             appos = tokens[k + 1 : j]
+            if appos and _side_participle(appos[0]):
+                mention = _chain_head(tokens, k)  # 'Ann Li, opening the new museum, said'
+                return mention if mention is not None and mention.kind == "name" else None
             if appos and appos[0].lower in APPOSITIVE_OPENERS | TITLE_WORDS:
                 mention = _chain_head(tokens, k)
                 if mention and mention.kind == "name":
@@ -85,6 +91,25 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                     return mention
         return None
     return _np_ending_at(tokens, j)
+
+
+def _before_side_clause(tokens: list[Token], k: int) -> Mention | None:
+    """The name before a participle clause that ends at the comma tokens[k], if any."""
+    c = k - 1
+    while c >= 0 and tokens[c].text not in {",", "(", "“", "”", '"', ";", ":"}:
+        c -= 1
+    if c < 1 or tokens[c].text != "," or not _side_participle(tokens[c + 1]):
+        return None
+    mention = _chain_head(tokens, c)
+    return mention if mention is not None and mention.kind == "name" else None
+
+
+def _side_participle(tok: Token) -> bool:
+    """A participle opening a side clause between a speaker and the cue: 'speaking at a rally',
+    'asked about the plan' ('including' names members and is handled apart)."""
+    if not tok.text.isalpha() or not tok.text.islower() or tok.lower == "including":
+        return False
+    return tok.lower.endswith("ing") or tok.lower in SIDE_PARTICIPLES
 
 
 def _head_before_including(tokens: list[Token], j: int) -> Mention | None:
@@ -100,7 +125,9 @@ def _head_before_including(tokens: list[Token], j: int) -> Mention | None:
 
 
 def _is_place(name: str | None) -> bool:
-    return bool({w.lower().strip(".") for w in (name or "").split()} & PLACE_WORDS)
+    """A place word ('Ohio', 'County') or a state's abbreviation ('N.C.', 'Del.')."""
+    words = {w.lower().strip(".") for w in (name or "").split()}
+    return bool(words & PLACE_WORDS) or (name or "").lower().rstrip(".") in STATE_ABBREVIATIONS
 
 
 def _chain_head(tokens: list[Token], k: int) -> Mention | None:

@@ -7,6 +7,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
+from indexer.extract.lang.en.nouns import HEADING_LABELS
+
 OPEN_QUOTES = "“„«"
 CLOSE_QUOTES = "”»"
 QUOTE_CHARS = set('"“”„«»')  # the scorer's notion of a direct quote
@@ -154,7 +156,11 @@ def sentences(text: str, paras: list[Span], quotes: list[QuotedSpan]) -> list[Se
     spans: list[tuple[int, int, int]] = []
     for number, para in enumerate(paras):
         start = para.start
-        for match in _SENTENCE_END.finditer(text, para.start, para.end):
+        kicker = _kicker_end(text, para)
+        if kicker is not None:
+            spans.append((start, kicker, number))  # 'THE BORROWING Back when he …'
+            start = kicker + 1
+        for match in _SENTENCE_END.finditer(text, start, para.end):
             cut = match.end()
             opened = bisect_left(starts, cut)  # the quotations opening before the cut
             if opened and ends_so_far[opened - 1] > cut:
@@ -169,6 +175,27 @@ def sentences(text: str, paras: list[Span], quotes: list[QuotedSpan]) -> list[Se
             spans.append((start, para.end, number))
     joined = _join_quotations(_join_attribution_tails(text, spans), quotes)
     return [Sentence(a, b, p, i) for i, (a, b, p) in enumerate(joined)]
+
+
+# Run-in headings opening a paragraph: words in capitals before the first words of the
+# sentence ('THE BORROWING Back when …'), or a label and a colon ('CLARIFICATION: The …').
+_CAPS_RUN = re.compile(r"((?:[A-Z][A-Z’'\-]*[A-Z] )*[A-Z][A-Z’'\-]*[A-Z])(:?) (?=[A-Z][a-z])")
+
+
+def _kicker_end(text: str, para: Span) -> int | None:
+    """Where a run-in heading ends (the offset of the space after it), if the paragraph opens
+    with one: two or more words in capitals, or one of seven letters or more, right before a
+    capitalised word; or a heading label and a colon. A name in capitals before a colon is a
+    transcript's speaker and stays ('PENCE: Well, …')."""
+    match = _CAPS_RUN.match(text, para.start, para.end)
+    if match is None:
+        return None
+    words = match.group(1).split()
+    if match.group(2):
+        return match.end(2) if match.group(1) in HEADING_LABELS else None
+    if len(words) < 2 and len(words[0]) < 7:
+        return None
+    return match.end(1)
 
 
 def _join_quotations(

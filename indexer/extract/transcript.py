@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from indexer.extract.lang.en.nouns import HEADING_LABELS
 from indexer.extract.mentions import Mention
 from indexer.extract.model import Article, Attribution, Found
 from indexer.extract.rules import TRANSCRIPT
@@ -14,29 +15,6 @@ from indexer.extract.text import Sentence
 _WORD = r"(?:M[Cc]|O['’])?[A-Z][A-Z.'’\-]*[A-Z]\.?"
 _LABEL = re.compile(rf"[\"“]?({_WORD}(?: {_WORD}){{0,3}}):\s+")
 
-# Capitalised labels that head a paragraph without naming a speaker.
-_NOT_SPEAKERS = {
-    "UPDATE",
-    "UPDATED",
-    "BREAKING",
-    "WATCH",
-    "NOTE",
-    "EDITOR'S NOTE",
-    "EDITOR’S NOTE",
-    "READ",
-    "READ MORE",
-    "RELATED",
-    "PHOTOS",
-    "PHOTO",
-    "VIDEO",
-    "CORRECTION",
-    "CLARIFICATION",
-    "DISCLOSURE",
-    "SOURCE",
-    "SOURCES",
-    "AP",
-}
-
 
 def transcript_lines(art: Article) -> list[Found]:
     """Every paragraph opening with 'NAME:' in capitals, when the article holds at least two
@@ -44,7 +22,7 @@ def transcript_lines(art: Article) -> list[Found]:
     labelled = []
     for number, para in enumerate(art.paras):
         match = _LABEL.match(art.text, para.start, para.end)
-        if match and match.end() < para.end and match.group(1) not in _NOT_SPEAKERS:
+        if match and match.end() < para.end and match.group(1) not in HEADING_LABELS:
             labelled.append((number, match))
     found = []
     sentence_ends = [s.end for s in art.sentences]

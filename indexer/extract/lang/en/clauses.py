@@ -242,6 +242,36 @@ CONTRACTED_OPENERS = {"that", "what", "here", "who"}
 # Auxiliaries before a participle that make it passive: 'was criticized', 'has been cited'.
 PASSIVE_AUXILIARIES = {"is", "are", "was", "were", "be", "been", "being", "get", "got"}
 
+# Finite verbs that make the word before them a clause's subject: 'said Li was right' and
+# 'said it would' name the reported clause's subject, not a speaker after an inverted cue.
+FINITE_AUXILIARIES = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "do",
+    "does",
+    "did",
+}
+
+# Past participles that open a side clause between a speaker and the cue, like an -ing one:
+# 'Ann Li, asked about the port, said …'.
+SIDE_PARTICIPLES = {"asked", "pressed", "questioned", "interviewed", "reached", "contacted"}
+
+# Cue participles not ending in -ed: 'was told', 'were shown'.
+IRREGULAR_PARTICIPLES = {"told", "said", "written", "shown", "spoken", "heard", "known"}
+
 # Pronouns that stand for the one told: 'told him the plan was dead'.
 ADDRESSEE_PRONOUNS = {"him", "her", "them", "me", "us", "you"}
 # Nouns for the ones told: 'told reporters the vote …', 'told the crowd it …'.

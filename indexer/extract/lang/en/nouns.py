@@ -913,3 +913,29 @@ WORDS_NOUNS = {
     "claim",
     "point",
 }
+
+# Speakers a report keeps unnamed on purpose: 'a source said' is never the next name.
+ANONYMOUS_NOUNS = {"source", "official", "insider"}
+
+# Capitalised labels that head a paragraph without naming a speaker.
+HEADING_LABELS = {
+    "UPDATE",
+    "UPDATED",
+    "BREAKING",
+    "WATCH",
+    "NOTE",
+    "EDITOR'S NOTE",
+    "EDITOR’S NOTE",
+    "READ",
+    "READ MORE",
+    "RELATED",
+    "PHOTOS",
+    "PHOTO",
+    "VIDEO",
+    "CORRECTION",
+    "CLARIFICATION",
+    "DISCLOSURE",
+    "SOURCE",
+    "SOURCES",
+    "AP",
+}
