@@ -1,20 +1,21 @@
 """Do PostgreSQL and the search index agree? Compare every quote; make the index follow.
 
-The comparison walks the quote ids in ranges: each range's rows from PostgreSQL against the
-index's documents in the same range, so memory holds one batch whatever the archive's size.
+Every document carries the digest PostgreSQL computes of the row it was made of
+(`documents.DOCUMENT_DIGEST`), so the comparison needs no document: it walks the quote ids
+in ranges, each range's (id, digest) pairs hashed by PostgreSQL against the (id, digest)
+pairs of the index's documents in the same range, so memory holds one range whatever the
+archive's size. A document written by another version of the document builder (or before
+digests) is `outdated`.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import orjson
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.index_sync import outbox
-from db.index_sync.documents import document_rows, iter_quote_id_batches, quote_document
+from db.index_sync.documents import DOCUMENT_FORMAT_VERSION, document_digests
 from db.index_sync.service import SyncResult, drain_outbox, settle_sent
 from db.search_index import SearchIndex
 from db.session import transaction
@@ -27,6 +28,9 @@ class DriftReport:
     missing_from_index: list[int] = field(default_factory=list)
     not_in_database: list[int] = field(default_factory=list)
     different: list[int] = field(default_factory=list)  # present in both, content differs
+    # in both, written by an older OnRecord (no digest, or another document format): their
+    # content may differ from what this version writes (`onrecord reindex` rewrites them all)
+    outdated: list[int] = field(default_factory=list)
     # in both, but without their vector although embeddings are on: search by meaning
     # cannot find them
     missing_vectors: list[int] = field(default_factory=list)
@@ -39,21 +43,19 @@ class DriftReport:
             self.missing_from_index
             or self.not_in_database
             or self.different
+            or self.outdated
             or self.missing_vectors
             or self.pending
         )
 
 
-def _digest(document: Mapping[str, object]) -> bytes:
-    return hashlib.blake2b(
-        orjson.dumps(document, option=orjson.OPT_SORT_KEYS), digest_size=16
-    ).digest()
+_CURRENT_FORMAT = f"{DOCUMENT_FORMAT_VERSION}:"
 
 
 def check_drift(
-    factory: sessionmaker[Session], index: SearchIndex, batch_size: int = 2000
+    factory: sessionmaker[Session], index: SearchIndex, batch_size: int = 10_000
 ) -> DriftReport:
-    """Compare the id and content of every quote in PostgreSQL with its search document,
+    """Compare the id and digest of every quote in PostgreSQL with its search document's,
     once the changes sent without waiting are confirmed (or queued again); with embeddings
     on, also whether each document has its vector (the index's statistics say whether any
     lacks one; only then are the documents' vectors walked)."""
@@ -61,10 +63,10 @@ def check_drift(
     report = DriftReport(in_database=0, in_index=0)
     with factory() as session:
         after = 0
-        for ids in iter_quote_id_batches(session, batch_size):
-            _compare_range(session, index, report, ids, after, ids[-1])
-            after = ids[-1]
-        _compare_range(session, index, report, [], after, None)  # documents past the last id
+        while rows := document_digests(session, after, batch_size):
+            _compare_range(index, report, rows, after, rows[-1][0])
+            after = rows[-1][0]
+        _compare_range(index, report, [], after, None)  # documents past the last id
         report.pending = outbox.count_pending(session)
         report.last_error = outbox.outbox_last_error(session)
     embedder = index.embedder_name
@@ -75,24 +77,28 @@ def check_drift(
 
 
 def _compare_range(
-    session: Session,
     index: SearchIndex,
     report: DriftReport,
-    ids: Sequence[int],
+    rows: list[tuple[int, str]],
     after: int,
     upto: int | None,
 ) -> None:
-    """Compare the quotes `ids` (all of PostgreSQL's in `after < id <= upto`) with the index's
-    documents in that range, counted into `report`."""
-    indexed = {int(doc["id"]): _digest(doc) for doc in index.documents(after, upto)}
+    """Compare PostgreSQL's (id, digest) `rows` (all its quotes in `after < id <= upto`) with
+    the index's documents in that range, counted into `report`."""
+    indexed = dict(index.digests(after, upto))
     report.in_index += len(indexed)
-    for row in document_rows(session, ids) if ids else []:
-        report.in_database += 1
-        digest = indexed.pop(row["id"], None)
-        if digest is None:
-            report.missing_from_index.append(row["id"])
-        elif digest != _digest(quote_document(row)):
-            report.different.append(row["id"])
+    report.in_database += len(rows)
+    for quote_id, digest in rows:
+        if quote_id not in indexed:
+            report.missing_from_index.append(quote_id)
+            continue
+        theirs = indexed.pop(quote_id)
+        if theirs == digest:
+            continue
+        if theirs is None or not theirs.startswith(_CURRENT_FORMAT):
+            report.outdated.append(quote_id)
+        else:
+            report.different.append(quote_id)
     report.not_in_database.extend(sorted(indexed))
 
 
@@ -109,6 +115,7 @@ def repair_drift(
             [
                 *report.missing_from_index,
                 *report.different,
+                *report.outdated,
                 *report.missing_vectors,
                 *report.not_in_database,
             ],
