@@ -10,6 +10,7 @@ digests) is `outdated`.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -61,12 +62,16 @@ def check_drift(
     lacks one; only then are the documents' vectors walked)."""
     settle_sent(factory, index)
     report = DriftReport(in_database=0, in_index=0)
-    with factory() as session:
-        after = 0
-        while rows := document_digests(session, after, batch_size):
-            _compare_range(index, report, rows, after, rows[-1][0])
-            after = rows[-1][0]
-        _compare_range(index, report, [], after, None)  # documents past the last id
+    with factory() as session, ThreadPoolExecutor(1) as meilisearch:
+        # Meilisearch reads each range while PostgreSQL hashes the next one
+        after, rows = 0, document_digests(session, 0, batch_size)
+        while rows:
+            upto = rows[-1][0]
+            indexed = meilisearch.submit(_indexed_digests, index, after, upto)
+            following = document_digests(session, upto, batch_size)
+            _compare_range(report, rows, indexed.result())
+            after, rows = upto, following
+        _compare_range(report, [], _indexed_digests(index, after, None))  # past the last id
         report.pending = outbox.count_pending(session)
         report.last_error = outbox.outbox_last_error(session)
     embedder = index.embedder_name
@@ -76,16 +81,15 @@ def check_drift(
     return report
 
 
+def _indexed_digests(index: SearchIndex, after: int, upto: int | None) -> dict[int, str | None]:
+    return dict(index.digests(after, upto))
+
+
 def _compare_range(
-    index: SearchIndex,
-    report: DriftReport,
-    rows: list[tuple[int, str]],
-    after: int,
-    upto: int | None,
+    report: DriftReport, rows: list[tuple[int, str]], indexed: dict[int, str | None]
 ) -> None:
-    """Compare PostgreSQL's (id, digest) `rows` (all its quotes in `after < id <= upto`) with
-    the index's documents in that range, counted into `report`."""
-    indexed = dict(index.digests(after, upto))
+    """Compare PostgreSQL's (id, digest) `rows` (all its quotes in a range of ids) with the
+    index's documents in the same range, counted into `report`."""
     report.in_index += len(indexed)
     report.in_database += len(rows)
     for quote_id, digest in rows:
