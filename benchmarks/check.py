@@ -1,17 +1,17 @@
 """`onrecord check` on a synthetic archive: wall time, CPU and peak memory, against another
 checkout's `onrecord check` on the same PostgreSQL in the same run (say, the tree before
-check compared digests: `git archive 779ebb9~1 | tar -x -C /tmp/old`).
+check compared digests: `git archive 54fbfc2 | tar -x -C /tmp/old`).
 
     python benchmarks/check.py --quotes 100000 --against /tmp/old [--runs 3] [--home DIR]
     python benchmarks/check.py --quotes 100000 --copies 10 --runs 1   # 1M, this tree alone
 
 Starts private PostgreSQL (durable, as `onrecord` runs it) and Meilisearch in DIR (a
 temporary folder by default), ingests synthetic articles from benchmarks/synthetic.py with
-`onrecord ingest`; `--copies N` then stores every quote N - 1 more times in SQL (same articles
-and speakers, new ids: an archive N times the size without N times the extraction) and
-`onrecord reindex` indexes them all. The other tree indexes the same PostgreSQL into an index
-of its own with its own `onrecord reindex` (the documents each version writes differ), then
-the two checks alternate; each must report no drift.
+`onrecord ingest` (embeddings off); `--copies N` then stores every quote N - 1 more times in
+SQL (same articles and speakers, new ids: an archive N times the size without N times the
+extraction) and `onrecord reindex` indexes them all. The other tree indexes the same
+PostgreSQL into an index of its own with its own `onrecord reindex` (the documents each
+version writes differ), then the two checks alternate; each must report no drift.
 """
 
 from __future__ import annotations
@@ -46,14 +46,14 @@ FROM quote, generate_series(2, {copies})
 """
 
 
-def check(tree: Path, env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (user + system) and peak RSS (bytes) of `onrecord check`
-    run from `tree`."""
+def check(tree: Path, env: dict[str, str]) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds (user + system), peak RSS (bytes) and first output line of
+    `onrecord check` run from `tree`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     measured = measure_onrecord(["check"], env, tree, expect="no drift")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return measured.seconds, cpu, measured.peak_rss
+    return measured.seconds, cpu, measured.peak_rss, measured.stdout.splitlines()[0]
 
 
 def main() -> None:
@@ -88,15 +88,16 @@ def main() -> None:
         for name, (tree, tree_env) in trees.items():  # each version's own documents
             if name != "this tree" or args.copies > 1:
                 measure_onrecord(["reindex"], tree_env, tree, expect="reindexed")
-        figures: dict[str, list[tuple[float, float, int]]] = {name: [] for name in trees}
+        figures: dict[str, list[tuple[float, float, int, str]]] = {name: [] for name in trees}
         for _ in range(args.runs):
             for name, (tree, tree_env) in trees.items():
                 figures[name].append(check(tree, tree_env))
-                wall, cpu, peak = figures[name][-1]
+                wall, cpu, peak, counts = figures[name][-1]
                 load = " ".join(f"{x:.1f}" for x in os.getloadavg())
                 print(
                     f"  {name}: {wall:.1f} s, CPU {cpu:.1f} s, {peak / 2**20:.0f} MB, load {load}"
                 )
+                print(f"    {counts}")
     print(f"\n`onrecord check`, ~{args.quotes * args.copies} quotes, {args.runs} runs each")
     print("| tree | median wall s | median CPU s | peak RSS MB |")
     print("| --- | --- | --- | --- |")
