@@ -68,7 +68,6 @@ INDEX_SETTINGS = {
         "exactness",
         "confidence:desc",
     ],
-    "displayedAttributes": ["*"],
     "faceting": {"maxValuesPerFacet": 100, "sortFacetValuesBy": {"*": "count"}},
     "pagination": {"maxTotalHits": 10000},
     "proximityPrecision": "byAttribute",
@@ -173,6 +172,9 @@ class QuoteDocument(TypedDict):
     first_quote_id: int | None  # its first report: the quote, its outlet and day (ISO)
     first_outlet: str | None
     first_on: str | None
+    # `db.index_sync.documents.DOCUMENT_DIGEST` of the row it was made of: what `onrecord
+    # check` compares with PostgreSQL's; never displayed in hits
+    digest: str
     # {embedder name: the cited words' unit vector, or None}: only when an embedder is
     # configured; Meilisearch keeps it out of the documents it returns
     _vectors: NotRequired[dict[str, list[float] | None]]
@@ -182,6 +184,11 @@ class QuoteHit(QuoteDocument, total=False):
     """A search hit: the document, with the highlighted copy Meilisearch adds."""
 
     _formatted: dict[str, str]
+
+
+# What hits show: every attribute of the document but its digest (which the documents API,
+# `SearchIndex.digests`, still returns: displayedAttributes only shapes search results).
+INDEX_SETTINGS["displayedAttributes"] = [k for k in QuoteDocument.__annotations__ if k != "digest"]
 
 
 @dataclass(frozen=True)
@@ -537,6 +544,30 @@ class SearchIndex:
             for document in page.results:
                 yield dict(document)
             if len(page.results) < page_size:
+                return
+            offset += page_size
+
+    def digests(
+        self, after: int, upto: int | None = None, page_size: int = 10_000
+    ) -> Iterator[tuple[int, str | None]]:
+        """The id and digest of each document with `after < id <= upto` (no upper bound for
+        None), none when the index does not exist yet; a document written before digests
+        has None."""
+        where = f"id > {int(after)}" + ("" if upto is None else f" AND id <= {int(upto)}")
+        path = f"indexes/{self.name}/documents/fetch"
+        fields = ["id", "digest"]
+        offset = 0
+        while True:
+            body = {"offset": offset, "limit": page_size, "filter": where, "fields": fields}
+            try:
+                page = self._call(self.client.http.post, path, body)
+            except SearchIndexError as exc:
+                if "index_not_found" in str(exc):
+                    return
+                raise
+            for document in page["results"]:
+                yield int(document["id"]), document.get("digest")
+            if len(page["results"]) < page_size:
                 return
             offset += page_size
 

@@ -1,20 +1,22 @@
 """Do PostgreSQL and the search index agree? Compare every quote; make the index follow.
 
-The comparison walks the quote ids in ranges: each range's rows from PostgreSQL against the
-index's documents in the same range, so memory holds one batch whatever the archive's size.
+Every document carries the digest PostgreSQL computes of the row it was made of
+(`documents.DOCUMENT_DIGEST`), so the comparison needs no document: it walks the quote ids
+in ranges, each range's (id, digest) pairs hashed by PostgreSQL against the (id, digest)
+pairs of the index's documents in the same range, so memory holds one range whatever the
+archive's size. A document written by another version of the document builder (or before
+digests) is `outdated`.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import orjson
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.index_sync import outbox
-from db.index_sync.documents import document_rows, iter_quote_id_batches, quote_document
+from db.index_sync.documents import DOCUMENT_FORMAT_VERSION, document_digests
 from db.index_sync.service import SyncResult, drain_outbox, settle_sent
 from db.search_index import SearchIndex
 from db.session import transaction
@@ -27,6 +29,9 @@ class DriftReport:
     missing_from_index: list[int] = field(default_factory=list)
     not_in_database: list[int] = field(default_factory=list)
     different: list[int] = field(default_factory=list)  # present in both, content differs
+    # in both, written by an older OnRecord (no digest, or another document format): their
+    # content may differ from what this version writes (`onrecord reindex` rewrites them all)
+    outdated: list[int] = field(default_factory=list)
     # in both, but without their vector although embeddings are on: search by meaning
     # cannot find them
     missing_vectors: list[int] = field(default_factory=list)
@@ -39,32 +44,34 @@ class DriftReport:
             self.missing_from_index
             or self.not_in_database
             or self.different
+            or self.outdated
             or self.missing_vectors
             or self.pending
         )
 
 
-def _digest(document: Mapping[str, object]) -> bytes:
-    return hashlib.blake2b(
-        orjson.dumps(document, option=orjson.OPT_SORT_KEYS), digest_size=16
-    ).digest()
+_CURRENT_FORMAT = f"{DOCUMENT_FORMAT_VERSION}:"
 
 
 def check_drift(
-    factory: sessionmaker[Session], index: SearchIndex, batch_size: int = 2000
+    factory: sessionmaker[Session], index: SearchIndex, batch_size: int = 10_000
 ) -> DriftReport:
-    """Compare the id and content of every quote in PostgreSQL with its search document,
+    """Compare the id and digest of every quote in PostgreSQL with its search document's,
     once the changes sent without waiting are confirmed (or queued again); with embeddings
     on, also whether each document has its vector (the index's statistics say whether any
     lacks one; only then are the documents' vectors walked)."""
     settle_sent(factory, index)
     report = DriftReport(in_database=0, in_index=0)
-    with factory() as session:
-        after = 0
-        for ids in iter_quote_id_batches(session, batch_size):
-            _compare_range(session, index, report, ids, after, ids[-1])
-            after = ids[-1]
-        _compare_range(session, index, report, [], after, None)  # documents past the last id
+    with factory() as session, ThreadPoolExecutor(1) as meilisearch:
+        # Meilisearch reads each range while PostgreSQL hashes the next one
+        after, rows = 0, document_digests(session, 0, batch_size)
+        while rows:
+            upto = rows[-1][0]
+            indexed = meilisearch.submit(_indexed_digests, index, after, upto)
+            following = document_digests(session, upto, batch_size)
+            _compare_range(report, rows, indexed.result())
+            after, rows = upto, following
+        _compare_range(report, [], _indexed_digests(index, after, None))  # past the last id
         report.pending = outbox.count_pending(session)
         report.last_error = outbox.outbox_last_error(session)
     embedder = index.embedder_name
@@ -74,25 +81,28 @@ def check_drift(
     return report
 
 
+def _indexed_digests(index: SearchIndex, after: int, upto: int | None) -> dict[int, str | None]:
+    return dict(index.digests(after, upto))
+
+
 def _compare_range(
-    session: Session,
-    index: SearchIndex,
-    report: DriftReport,
-    ids: Sequence[int],
-    after: int,
-    upto: int | None,
+    report: DriftReport, rows: list[tuple[int, str]], indexed: dict[int, str | None]
 ) -> None:
-    """Compare the quotes `ids` (all of PostgreSQL's in `after < id <= upto`) with the index's
-    documents in that range, counted into `report`."""
-    indexed = {int(doc["id"]): _digest(doc) for doc in index.documents(after, upto)}
+    """Compare PostgreSQL's (id, digest) `rows` (all its quotes in a range of ids) with the
+    index's documents in the same range, counted into `report`."""
     report.in_index += len(indexed)
-    for row in document_rows(session, ids) if ids else []:
-        report.in_database += 1
-        digest = indexed.pop(row["id"], None)
-        if digest is None:
-            report.missing_from_index.append(row["id"])
-        elif digest != _digest(quote_document(row)):
-            report.different.append(row["id"])
+    report.in_database += len(rows)
+    for quote_id, digest in rows:
+        if quote_id not in indexed:
+            report.missing_from_index.append(quote_id)
+            continue
+        theirs = indexed.pop(quote_id)
+        if theirs == digest:
+            continue
+        if theirs is None or not theirs.startswith(_CURRENT_FORMAT):
+            report.outdated.append(quote_id)
+        else:
+            report.different.append(quote_id)
     report.not_in_database.extend(sorted(indexed))
 
 
@@ -109,6 +119,7 @@ def repair_drift(
             [
                 *report.missing_from_index,
                 *report.different,
+                *report.outdated,
                 *report.missing_vectors,
                 *report.not_in_database,
             ],

@@ -124,6 +124,10 @@ def _print_report(report: DriftReport) -> None:
         ("in the index but not in PostgreSQL", report.not_in_database),
         ("different in the index", report.different),
         (
+            "indexed by an older OnRecord (`onrecord reindex` rewrites them all)",
+            report.outdated,
+        ),
+        (
             "in the index without their vector (search by meaning misses them)",
             report.missing_vectors,
         ),
