@@ -135,8 +135,8 @@ def test_documents_of_an_older_onrecord_are_outdated_until_repaired(settings, st
 def test_hits_never_show_the_digest(stores) -> None:
     factory, index = stores
     store(factory, index)
-    hits = search(index, SearchQuery(q="sail"))["hits"]
-    assert [hit["speaker"] for hit in hits] == ["Ivo Rask", "Zoë Ångström"]
+    hits = search(index, SearchQuery())["hits"]  # every quote
+    assert sorted(hit["speaker"] for hit in hits) == ["Ivo Rask", "Zoë Ångström"]
     assert all("digest" not in hit and hit["cited"] and hit["context"] for hit in hits)
     assert all(digests_in_index(index).values())  # the documents API still gives it
     current = index.index.get_settings()
