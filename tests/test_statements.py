@@ -7,11 +7,18 @@ Every name and sentence here is made up for the tests.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import shutil
+import subprocess
 import time
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import select, text
 
 from api.schemas import StatementRef
@@ -221,6 +228,177 @@ def test_api_and_pages_show_the_first_report(api: httpx.Client) -> None:
     assert "then in 2 outlets" in permalink
     quote = api.get(f"/v1/quotes/{later['id']}").json()
     assert quote["statement"]["id"] == statement["id"]
+
+
+def reported(api: httpx.Client, reports: list[tuple[str, str]], said: str = WORDS) -> list[dict]:
+    """Store one article per (outlet, day) quoting `said`; the hits once the worker has
+    grouped and indexed them all."""
+    for n, (outlet, day) in enumerate(reports):
+        body = {
+            "url": f"https://{outlet.split()[0].lower()}.example/{n}",
+            "title": "Rail",
+            "outlet": outlet,
+            "published_at": day,
+            "text": story("Mayor Ilse Varnes", said, outlet) + f"Filed on {day}.\n",
+        }
+        assert api.post("/v1/articles", json=body, headers={"X-API-Key": API_KEY}).is_success
+    deadline = time.monotonic() + 30
+    while True:
+        found = api.get("/v1/search", params={"q": said.split()[1]}).json()["hits"]
+        if len(found) == len(reports) and all(
+            (h["statement"] or {}).get("reports") == len(reports) for h in found
+        ):
+            return found
+        assert time.monotonic() < deadline, "the reports were never grouped and indexed"
+        time.sleep(0.1)
+
+
+THREE = [("Valley Gazette", "2024-05-03"), ("Coastal Tribune", "2024-05-01"),
+         ("Metro Wire", "2024-05-04")]  # fmt: skip
+
+
+def test_every_card_shows_the_first_report(api: httpx.Client) -> None:
+    """The embed card, oEmbed's blockquote, the speaker and article pages and the CSV say
+    what the search card says, in the embed's language where it has one."""
+    found = reported(api, THREE)
+    later = next(h for h in found if h["article"]["outlet"] == "Metro Wire")
+    first = next(h for h in found if h["article"]["outlet"] == "Coastal Tribune")
+    line = 'by Coastal Tribune on <time datetime="2024-05-01">1 May 2024</time>, then in 2 outlets'
+
+    card = api.get(f"/embed/quotes/{later['id']}").text
+    link = f'<a href="/quotes/{first["id"]}" target="_blank" rel="noopener">First reported</a>'
+    assert f'<p class="statement">{link} {line}</p>' in card
+    own = api.get(f"/embed/quotes/{first['id']}").text  # the first report links nowhere
+    assert f'<p class="statement">First reported {line}</p>' in own
+    french = api.get(f"/embed/quotes/{later['id']}", params={"lang": "fr"}).text
+    assert ">Rapporté d’abord</a> par Coastal Tribune le <time" in french
+    assert "1 mai 2024</time>, puis dans 2 autres médias" in french
+
+    permalink = f"{str(api.base_url).rstrip('/')}/quotes/{later['id']}"
+    html = api.get("/oembed", params={"url": permalink, "lang": "de"}).json()["html"]
+    assert (
+        "<p>Zuerst berichtet von Coastal Tribune am 1. Mai 2024, danach in 2 weiteren Medien"
+        "</p></blockquote>"
+    ) in html
+
+    slug = later["speaker"]["slug"]
+    timeline = api.get(f"/speakers/{slug}").text
+    assert timeline.count('<p class="statement">') == 3
+    assert timeline.count(f'<a href="/quotes/{first["id"]}">First reported</a> {line}') == 2
+    within = api.get(f"/speakers/{slug}", params={"q": "rail"}).text
+    assert within.count('<p class="statement">') == 6  # the matches, then the timeline
+    article = api.get(f"/articles/{later['article']['id']}").text
+    assert f'<a href="/quotes/{first["id"]}">First reported</a> {line}' in article
+    detail = api.get(f"/v1/speakers/{later['speaker']['id']}").json()
+    assert {q["statement"]["first_reported"]["quote_id"] for q in detail["recent_quotes"]} == {
+        first["id"]
+    }
+
+    rows = list(csv.DictReader(io.StringIO(api.get("/v1/search.csv", params={"q": "rail"}).text)))
+    row = next(r for r in rows if r["id"] == str(later["id"]))
+    assert row["statement"] == "First reported by Coastal Tribune on 1 May 2024, then in 2 outlets"
+    assert row["statement_id"] == str(later["statement"]["id"])
+    assert (row["statement_reports"], row["statement_outlets"]) == ("3", "3")
+    assert (row["first_reported_outlet"], row["first_reported_on"]) == (
+        "Coastal Tribune",
+        "2024-05-01",
+    )
+    assert row["first_reported_permalink"].endswith(f"/quotes/{first['id']}")
+
+
+def test_a_statement_reported_once_shows_no_line(api: httpx.Client) -> None:
+    """Alone, a quote is its own first report: no card says so; the CSV still gives its
+    statement's columns (one report, one outlet)."""
+    [alone] = reported(api, [("Coastal Tribune", "2024-05-01")])
+    assert alone["statement"]["reports"] == 1
+    permalink = f"{str(api.base_url).rstrip('/')}/quotes/{alone['id']}"
+    pages = [
+        api.get("/", params={"q": "rail"}).text,
+        api.get(f"/quotes/{alone['id']}").text,
+        api.get(f"/embed/quotes/{alone['id']}").text,
+        api.get(f"/speakers/{alone['speaker']['slug']}").text,
+        api.get(f"/articles/{alone['article']['id']}").text,
+        api.get("/oembed", params={"url": permalink}).json()["html"],
+    ]
+    for page in pages:
+        assert 'class="statement"' not in page and "First reported" not in page
+    [row] = csv.DictReader(io.StringIO(api.get("/v1/search.csv", params={"q": "rail"}).text))
+    assert row["statement"] == "" and row["statement_id"] == str(alone["id"])
+    assert (row["statement_reports"], row["first_reported_outlet"]) == ("1", "Coastal Tribune")
+
+
+def test_one_outlet_reporting_twice_says_how_often(api: httpx.Client) -> None:
+    found = reported(api, [("Coastal Tribune", "2024-05-01"), ("Coastal Tribune", "2024-05-02")])
+    later = max(found, key=lambda h: h["article"]["published_at"])
+    assert ", reported 2 times</p>" in api.get(f"/quotes/{later['id']}").text
+    card = api.get(f"/embed/quotes/{later['id']}", params={"lang": "fr"}).text
+    assert ", rapporté 2 fois</p>" in card
+
+
+# The widget's browser, reduced to what widget.js touches: elements are plain objects whose
+# text the harness prints, one line per card, with the links' targets.
+WIDGET_HARNESS = """
+class FakeNode {
+  constructor(tag) { this.tag = tag; this.children = []; this.dataset = {}; }
+  append(...nodes) { this.children.push(...nodes); }
+  replaceChildren(...nodes) { this.children = nodes; }
+  get firstChild() { return this.children[0]; }
+}
+globalThis.document = {
+  currentScript: { src: "http://onrecord.test/widget.js" },
+  createElement: (tag) => new FakeNode(tag),
+  createTextNode: (text) => ({ text }),
+};
+globalThis.window = { location: { origin: "http://host.test" } };
+globalThis.HTMLElement = class {
+  constructor() { this.children = []; this.dataset = {}; }
+  getAttribute(name) { return name === "lang" ? LANG : null; }
+  attachShadow() { return (this.shadowRoot = new FakeNode("#shadow")); }
+  get isConnected() { return true; }
+};
+let Widget;
+globalThis.customElements = { get: () => undefined, define: (name, cls) => { Widget = cls; } };
+globalThis.fetch = async () => ({ ok: true, json: async () => BODY });
+const text = (node) =>
+  "text" in node ? node.text : (node.textContent || "") + node.children.map(text).join("");
+const find = (node, tag) =>
+  node.tag === tag ? [node] : (node.children || []).flatMap((c) => find(c, tag));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run widget.js")
+def test_the_widget_shows_the_first_report_in_its_language(
+    api: httpx.Client, tmp_path: Path
+) -> None:
+    found = reported(api, THREE)
+    first = next(h for h in found if h["article"]["outlet"] == "Coastal Tribune")
+    body = api.get("/v1/search", params={"q": "rail", "sort": "date"}).json()
+    lines = {}
+    for lang in ("en", "de"):
+        script = tmp_path / f"widget-{lang}.js"
+        script.write_text(
+            f"const LANG = {json.dumps(lang)}, BODY = {json.dumps(body)};\n"
+            + WIDGET_HARNESS
+            + api.get("/widget.js").text
+            + "\n(async () => { const w = new Widget(); await w.render();"
+            " for (const card of find(w.shadowRoot, 'figure'))"
+            " console.log(JSON.stringify([text(card.children.at(-1)),"
+            " find(card.children.at(-1), 'a').map((a) => a.href)])); })();\n"
+        )
+        out = subprocess.run(["node", str(script)], capture_output=True, text=True, check=True)
+        lines[lang] = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(lines["en"]) == 3
+    by_id = dict(zip([h["id"] for h in body["hits"]], lines["en"], strict=True))
+    link = f"http://onrecord.test/quotes/{first['id']}"
+    assert by_id[first["id"]] == [
+        "First reported by Coastal Tribune on 1 May 2024, then in 2 outlets",
+        [],
+    ]
+    later = next(h["id"] for h in body["hits"] if h["id"] != first["id"])
+    assert by_id[later][1] == [link]
+    assert {line for line, _ in lines["de"]} == {
+        "Zuerst berichtet von Coastal Tribune am 1. Mai 2024, danach in 2 weiteren Medien"
+    }
 
 
 def test_fingerprint_statistics_are_taken_once_the_table_fills(stores) -> None:
