@@ -26,10 +26,12 @@ from db.articles import service as article_service
 from db.corrections import service as corrections
 from db.corrections.service import NewSpeaker
 from db.index_sync import drift
-from db.models import Quote, QuoteStatement, Statement
+from db.index_sync.service import drain_outbox
+from db.models import Article, Quote, QuoteStatement, Statement
 from db.records import ArticleIn
 from db.search_index import SearchQuery
-from db.statements.fingerprints import fingerprints
+from db.speakers.service import SpeakerCache
+from db.statements.fingerprints import fingerprints, folded_words, shingle_hash
 from db.verification.normalise import fold_word, words
 from db.vocabulary import Distinct
 from indexer.extract import extract_quotes
@@ -420,3 +422,107 @@ def test_ascii_words_fold_as_accented_ones_do() -> None:
         slow = "".join(c for c in decomposed.replace(",", "").casefold())
         assert fold_word(word) == slow
     assert fold_word("Café") == "cafe" and fold_word("Zoë’s") == "zoes"
+
+
+VARNES, HOLLOWAY = "Mayor Ilse Varnes", "Senator Piet Holloway"
+LONG = (
+    "We asked the ferry company for a timetable that works for nurses and for pupils and it "
+    "has finally sent us one we can accept"
+)
+# (label, speaker, cited words): a fixed set of our own sentences, and the statements the
+# grouping has always made of them (see test_the_groups_of_a_fixed_set_stay_the_same).
+REPORTS = [
+    ("rail-1", VARNES, WORDS),
+    ("rail-2", VARNES, WORDS),
+    ("rail-changed", VARNES, ONE_CHANGED),  # one word in 15: the same statement
+    ("rail-fragment", VARNES, " ".join(WORDS.split()[:8])),  # a fragment is not
+    ("rail-holloway", HOLLOWAY, WORDS),  # the same words, another speaker
+    ("ferry-1", VARNES, LONG),
+    ("ferry-2", VARNES, LONG.replace("nurses", "doctors").replace("finally", "now")),
+    ("ferry-3", VARNES, LONG.replace("pupils and it has", "pupils, and it has")),
+    (
+        "ferry-far",
+        VARNES,
+        LONG.replace("company", "board").replace("timetable", "plan").replace("accept", "sign"),
+    ),  # 22 words in 25 as in ferry-1 and -3 (0.88), fewer as in -2: a statement of its own
+    ("win-1", VARNES, "We will win this vote"),
+    ("win-2", VARNES, "we WILL win this vote!"),
+    ("win-not", VARNES, "We will not win this vote"),  # 5 words in 6: under 0.9
+    ("cafe-1", HOLLOWAY, "Café owners on the quay won’t get their permits back before June"),
+    ("cafe-2", HOLLOWAY, "Cafe owners on the Quay won't get their permits back before June"),
+    ("taxes", HOLLOWAY, "Taxes on ferry tickets will not rise this year"),
+]
+GROUPS = {
+    frozenset({"rail-1", "rail-2", "rail-changed"}),
+    frozenset({"ferry-1", "ferry-2", "ferry-3"}),
+    frozenset({"win-1", "win-2"}),
+    frozenset({"cafe-1", "cafe-2"}),
+    frozenset({"ferry-far"}),
+    frozenset({"rail-fragment"}),
+    frozenset({"rail-holloway"}),
+    frozenset({"win-not"}),
+    frozenset({"taxes"}),
+}
+
+
+def test_folded_words_are_the_verifiers_folded_words() -> None:
+    """Grouping folds without spans; the words must be exactly the verifier's."""
+    samples = [said for _, _, said in REPORTS] + [
+        "", "…", "U.S. aid: 1,000 tonnes, 3.5 % more", "Zoë’s naïve CAFÉ — l’État",
+        "Straße ΣΊΣΥΦΟΣ İstanbul ﬁne ½ ﷺ", "don’t-stop o'Neill’s ‘quote’ ʼok",
+    ]  # fmt: skip
+    for sample in samples:
+        assert folded_words(sample) == words(sample).folded, sample
+
+
+def test_fingerprints_keep_their_stored_values() -> None:
+    """Stored fingerprints are compared with new ones: the hash may never change."""
+    assert shingle_hash(("we", "will", "win")) == -729786043015297058
+    assert sorted(fingerprints(folded_words(WORDS))) == [
+        -7436615930350177816, -6610304236683482227, -5227508424547384624,
+        -5031548760003504574, -3949268671212163604, 1098906700687702148,
+        1735268780664973353, 2334142457586939688, 6656052609214818745, 8845582460299140465,
+    ]  # fmt: skip
+
+
+def test_the_groups_of_a_fixed_set_stay_the_same(stores) -> None:
+    """Half the reports grouped one drain each (joining stored statements), the other half
+    in one drain together (grouped with each other): the same statements either way."""
+    factory, index = stores
+    articles = []
+    for n, (label, speaker, said) in enumerate(REPORTS):
+        body = story(speaker, said, f"Outlet {n}") + f"Label {label}.\n"
+        article = ArticleIn(
+            title=label,
+            text=body,
+            url=f"https://{label}.example/",
+            outlet=f"Outlet {n % 5}",
+            published_at=date(2024, 5, 1 + n),
+        )
+        articles.append((article, extract_quotes(body)))
+    for article, quotes in articles[::2]:
+        article_service.store_and_index(factory, index, article, quotes)
+    article_service.store_articles(factory, articles[1::2], SpeakerCache())
+    drain_outbox(factory, index)
+    with factory() as session:
+        rows = session.execute(
+            select(Article.title, QuoteStatement.statement_id, Statement)
+            .join(Quote, Quote.article_id == Article.id)
+            .join(QuoteStatement, QuoteStatement.quote_id == Quote.id)
+            .join(Statement, Statement.id == QuoteStatement.statement_id)
+        ).all()
+        first_titles = dict(session.execute(select(Quote.id, Article.title).join(Article)).all())
+    assert len(rows) == len(REPORTS)  # one quote an article, every one grouped
+    members: dict[int, set[str]] = {}
+    for label, statement_id, _ in rows:
+        members.setdefault(statement_id, set()).add(label)
+    assert {frozenset(m) for m in members.values()} == GROUPS
+    for label, _, statement in rows:
+        group = next(g for g in GROUPS if label in g)
+        n = min(i for i, (name, _, _) in enumerate(REPORTS) if name in group)
+        assert statement.reports == len(group)
+        assert statement.outlets == len({i % 5 for i, r in enumerate(REPORTS) if r[0] in group})
+        assert first_titles[statement.first_quote_id] == REPORTS[n][0]  # the earliest date
+        assert statement.first_on == date(2024, 5, 1 + n)
+        assert statement.first_outlet == f"Outlet {n % 5}"
+    assert_clean(factory, index)
