@@ -9,6 +9,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.citations import citation, long_date
+from api.labels import ENGLISH, Labels, StatementLine
+from api.schemas import QuoteOut, SearchHit
 from db.records import http_url
 from db.vocabulary import QuoteType
 
@@ -43,4 +45,13 @@ def type_label(quote_type: str) -> str:
     return "paraphrase" if quote_type == QuoteType.indirect else "quote"
 
 
-TEMPLATES.env.globals.update(citation=citation, long_date=long_date, type_label=type_label)
+def statement_line(
+    quote: QuoteOut | SearchHit, labels: Labels | None = None
+) -> StatementLine | None:
+    """A card's statement line, in the embed's language or our pages' English."""
+    return (labels or ENGLISH).statement(quote.id, quote.statement)
+
+
+TEMPLATES.env.globals.update(
+    citation=citation, long_date=long_date, statement_line=statement_line, type_label=type_label
+)

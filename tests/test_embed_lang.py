@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from api.labels import LABELS, LABELS_FILE, Labels, Lang
+from api.schemas import StatementFirst, StatementRef
 from tests.test_web import stored
 
 
@@ -21,6 +22,28 @@ def test_every_language_has_every_label() -> None:
     assert Labels(Lang.de).date("2024-05-10") == "10. Mai 2024"
     assert Labels(Lang.fr).date("2024-08-01") == "1 août 2024"
     assert Labels(Lang.en).title(None, paraphrase=True) == "Paraphrase of Unattributed"
+
+
+def test_the_statement_line_in_every_language() -> None:
+    def ref(reports: int, outlets: int, outlet: str | None, on: str | None) -> StatementRef:
+        first = StatementFirst(quote_id=7, outlet=outlet, on=on)
+        return StatementRef(id=7, reports=reports, outlets=outlets, first_reported=first)
+
+    two = ref(3, 2, "Quay Daily", "2024-05-10")
+    assert str(Labels(Lang.en).statement(9, two)) == (
+        "First reported by Quay Daily on 10 May 2024, then in 1 outlet"
+    )
+    line = Labels(Lang.de).statement(9, two)
+    assert line is not None and line.first_quote_id == 7 and line.iso_date == "2024-05-10"
+    assert str(line) == (
+        "Zuerst berichtet von Quay Daily am 10. Mai 2024, danach in 1 weiteren Medium"
+    )
+    undated = Labels(Lang.fr).statement(7, ref(2, 1, None, None))
+    assert undated is not None and undated.first_quote_id is None  # this quote is the first
+    assert str(undated) == "Rapporté d’abord par un média non nommé, rapporté 2 fois"
+    for lang in Lang:  # alone, or not grouped yet: no line
+        assert Labels(lang).statement(7, ref(1, 1, "Quay Daily", "2024-05-10")) is None
+        assert Labels(lang).statement(7, None) is None
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from api.deps import RowId, SessionDep
 from api.errors import APIError
 from api.headers import cached
 from api.labels import LABELS_FILE, Labels, Lang
-from api.schemas import OEmbed, QuoteOut
+from api.schemas import OEmbed
 from api.services.embeds import (
     EmbedQuote,
     Theme,
@@ -21,6 +21,7 @@ from api.services.embeds import (
     embed_src,
     quote_id_from_url,
 )
+from api.services.quotes import quote_out
 from api.web import EMBED_CSP, STATIC_DIR, page
 from db.articles import repository as article_repo
 from db.vocabulary import QuoteType
@@ -45,7 +46,7 @@ def embed_quote(
     if quote is None:
         raise APIError(404, f"There is no quote {quote_id}.")
     context = {
-        "quote": QuoteOut.of(quote),
+        "quote": quote_out(session, quote),
         "permalink": str(request.url_for("quote_page", quote_id=quote_id)),
         "theme": theme.value,
         "labels": Labels(lang),
@@ -84,7 +85,7 @@ def oembed(
     quote = article_repo.get_quote(session, quote_id) if quote_id is not None else None
     if quote is None:
         raise APIError(404, "That URL is not a quote on this site.")
-    out = QuoteOut.of(quote)
+    out = quote_out(session, quote)
     labels = Labels(lang)
     speaker = out.speaker.name if out.speaker else labels["unattributed"]
     paraphrase = out.type == QuoteType.indirect
@@ -98,9 +99,11 @@ def oembed(
         permalink=str(request.url_for("quote_page", quote_id=out.id)),
         lang=lang.value,
         link_label=labels["on_onrecord"],
+        statement=str(labels.statement(out.id, out.statement) or ""),
     )
     kind = labels["paraphrase" if paraphrase else "quote"]
     caption = f"{speaker}, {shown.said_on} · {shown.outlet} · {kind} · OnRecord"
+    caption += f" {shown.statement}" if shown.statement else ""  # its own line, under them
     width, height = embed_size(maxwidth, maxheight, shown.words, caption)
     src = embed_src(str(request.url_for("embed_quote", quote_id=out.id)), theme, lang)
     script = None if dnt else str(request.url_for("embed_script"))

@@ -15,16 +15,16 @@ from api.deps import RowId, SearcherDep, SessionDep
 from api.editors import OptionalEditor, public_page
 from api.errors import APIError
 from api.headers import cached
-from api.schemas import ArticleLanguage, Facet, QuoteOut, SearchResult, StatementRef
+from api.schemas import ArticleLanguage, Facet, QuoteOut, SearchResult
 from api.search_params import MAX_Q, SearchParamsDep, UrlParams, search_url
 from api.services.corrections import active_notes
+from api.services.quotes import quote_out, quotes_out
 from api.services.search import MAX_RESULT_WINDOW, run_disjunctive_search, run_search
 from api.services.speakers import also_see, speaker_profile
 from api.web import long_date
 from db.articles import repository as article_repo
 from db.search_index import SearchQuery
 from db.speakers import repository as speaker_repo
-from db.statements.repository import statement_of
 from db.vocabulary import CitationStyle
 
 router = APIRouter(include_in_schema=False)
@@ -108,14 +108,11 @@ def quote_page(
     quote = article_repo.get_quote(session, quote_id)
     if quote is None:
         raise APIError(404, f"There is no quote {quote_id}.")
-    out = QuoteOut.of(quote)
-    statement = statement_of(session, quote_id)
-    out.statement = StatementRef.of(statement) if statement else None
+    out = quote_out(session, quote)
     permalink = str(request.url_for("quote_page", quote_id=quote_id))
     cited = citations(out, permalink)
     context = {
         "quote": out,
-        "statement": out.statement,
         "permalink": permalink,
         "cites": [(style, CITATION_LABELS[style], getattr(cited, style)) for style in CitationStyle]
         if cited
@@ -189,7 +186,7 @@ def article_page(
     article = article_repo.get_article(session, article_id)
     if article is None:
         raise APIError(404, f"There is no article {article_id}.")
-    quotes = [QuoteOut.of(q) for q in article.quotes]
+    quotes = quotes_out(session, list(article.quotes))
     context = {
         "article": article,
         "quotes": quotes,

@@ -9,9 +9,9 @@ from api import errors
 from api.deps import RowId, SessionDep
 from api.errors import APIError
 from api.headers import cached
-from api.schemas import QuoteOut, StatementRef
+from api.schemas import QuoteOut
+from api.services.quotes import quote_out
 from db.articles import repository as article_repo
-from db.statements.repository import statement_of
 
 router = APIRouter(tags=["quotes"], responses=errors.responses(404, 422, 503))
 
@@ -24,8 +24,5 @@ def get_quote(quote_id: RowId, request: Request, session: SessionDep) -> Respons
     quote = article_repo.get_quote(session, quote_id)
     if quote is None:
         raise APIError(404, f"no quote {quote_id}")
-    out = QuoteOut.of(quote)
-    statement = statement_of(session, quote_id)
-    out.statement = StatementRef.of(statement) if statement else None
-    body = out.model_dump(mode="json")
+    body = quote_out(session, quote).model_dump(mode="json")
     return cached(request, JSONResponse(body), QUOTE_MAX_AGE)

@@ -40,6 +40,7 @@ class EmbedQuote:
     permalink: str
     lang: str = "en"  # the language of the labels (the quote keeps its own)
     link_label: str = "on OnRecord"
+    statement: str = ""  # "First reported by …, then in N outlets", or "" (labels.statement)
 
 
 def quote_id_from_url(url: str) -> int | None:
@@ -86,6 +87,7 @@ def embed_html(
     when = f", {esc(quote.said_on)}" if quote.said_on else ""
     where = f" ({esc(quote.outlet)})" if quote.outlet else ""
     limit = f' data-maxheight="{maxheight}"' if maxheight else ""
+    statement = f"<p>{esc(quote.statement)}</p>" if quote.statement else ""
     blockquote = (
         f'<blockquote class="onrecord-quote" lang="{esc(quote.lang)}" '
         f'cite="{esc(quote.permalink)}" '
@@ -93,7 +95,7 @@ def embed_html(
         f"<p>{esc(words)}</p>"
         f"<p>— {esc(quote.speaker)}{when}{where} · "
         f'<a href="{esc(quote.permalink)}">{esc(quote.link_label)}</a></p>'
-        "</blockquote>"
+        f"{statement}</blockquote>"
     )
     if script_url is None:
         return blockquote

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from api.citations import with_links
+from api.labels import ENGLISH
 from api.pagination import encode_cursor
 from api.schemas import (
     ArticleRef,
@@ -50,6 +51,15 @@ CSV_COLUMNS = (
     "speaker_id",
     "published_at",
     "permalink",
+    # the statement (db/statements): the cards' line, empty unless others reported the same
+    # words, then its parts, filled in for every grouped quote
+    "statement",
+    "statement_id",
+    "statement_reports",
+    "statement_outlets",
+    "first_reported_outlet",
+    "first_reported_on",
+    "first_reported_permalink",
 )
 UTF8_BOM = "\ufeff"  # lets Excel read the file as UTF-8 (curly quotes intact)
 
@@ -225,7 +235,7 @@ async def csv_lines(
     writer.writerow(CSV_COLUMNS)
     rows = 0
     async for doc in export_documents(searcher, query):
-        cells = {**doc, "permalink": quote_url(doc["id"])}
+        cells = {**doc, "permalink": quote_url(doc["id"]), **_statement_cells(doc, quote_url)}
         writer.writerow([_csv_safe(cells.get(column)) for column in CSV_COLUMNS])
         rows += 1
         if rows % MAX_PER_PAGE == 0:
@@ -233,6 +243,20 @@ async def csv_lines(
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def _statement_cells(doc: dict[str, Any], quote_url: QuoteUrl) -> dict[str, object]:
+    """The statement columns of a hit's CSV row (none before the quote is grouped)."""
+    statement = StatementRef.from_document(doc)
+    if statement is None:
+        return {}
+    first = statement.first_reported
+    return {
+        "statement": str(ENGLISH.statement(doc["id"], statement) or ""),
+        "first_reported_outlet": first.outlet,
+        "first_reported_on": first.on,
+        "first_reported_permalink": quote_url(first.quote_id),
+    }
 
 
 def _csv_safe(value: object) -> object:

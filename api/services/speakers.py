@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from api.schemas import QuoteOut, SpeakerDetail, SpeakerSummary
+from api.services.quotes import quotes_out
 from db.articles import repository as article_repo
 from db.models import Speaker
 from db.speakers import repository as speaker_repo
@@ -23,7 +24,7 @@ def speaker_detail(session: Session, speaker_id: int) -> SpeakerDetail | None:
         return None
     summary = SpeakerSummary.of(speaker, speaker_repo.count_speaker_quotes(session, speaker_id))
     recent = article_repo.recent_quotes_of_speaker(session, speaker_id)
-    return SpeakerDetail(**summary.model_dump(), recent_quotes=[QuoteOut.of(q) for q in recent])
+    return SpeakerDetail(**summary.model_dump(), recent_quotes=quotes_out(session, recent))
 
 
 @dataclass
@@ -44,7 +45,7 @@ def speaker_profile(session: Session, slug: str) -> SpeakerProfile | None:
     return SpeakerProfile(
         speaker=speaker,
         quote_count=speaker_repo.count_speaker_quotes(session, speaker.id),
-        timeline=[QuoteOut.of(q) for q in recent],
+        timeline=quotes_out(session, recent),
     )
 
 

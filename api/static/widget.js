@@ -21,7 +21,7 @@
     .card { background: var(--bg); border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 6px; padding: 10px 14px; margin: 0 0 10px; }
     blockquote { margin: 0 0 6px; font-family: Georgia, serif; font-size: 1.05em; }
     blockquote.paraphrase { font-style: italic; }
-    .by, .evidence { color: var(--muted); font-size: .9em; }
+    .by, .evidence, .statement { color: var(--muted); font-size: .9em; }
     .name { font-weight: 600; color: var(--ink); }
     a { color: var(--accent); }
   `;
@@ -43,6 +43,25 @@
     const [year, month, day] = iso.split("-").map(Number);
     const months = label("months");
     return label("date").replace("{day}", day).replace("{month}", months[month - 1]).replace("{year}", year);
+  }
+
+  // "First reported by X on D, then in N outlets" when others reported the same words: worded
+  // as api/labels.py `Labels.statement` words it on the embed card and our pages.
+  function statementLine(hit, label) {
+    const statement = hit.statement;
+    if (!statement || statement.reports < 2) return [];
+    const first = statement.first_reported;
+    const more = statement.outlets - 1;
+    const then = more > 0
+      ? label(more === 1 ? "then_in_outlet" : "then_in_outlets").replace("{n}", more)
+      : label("reported_times").replace("{n}", statement.reports);
+    const lead = first.quote_id === hit.id
+      ? document.createTextNode(label("first_reported"))
+      : el("a", { href: BASE + "/quotes/" + first.quote_id, textContent: label("first_reported"), target: "_blank", rel: "noopener" });
+    // a function as replacement, so "$&" in an outlet's name stays as written
+    const by = label("first_reported_by").replace("{outlet}", () => first.outlet || label("unnamed_outlet"));
+    const on = first.on ? " " + label("first_reported_on").replace("{date}", () => longDate(first.on, label)) : "";
+    return [el("div", { className: "statement" }, [lead, document.createTextNode(" " + by + on + ", " + then)])];
   }
 
   class OnRecordQuotes extends HTMLElement {
@@ -92,7 +111,7 @@
           ]);
           const words = el("blockquote", { className: paraphrase ? "paraphrase" : "", textContent: paraphrase ? hit.cited : "\u201c" + hit.cited + "\u201d" });
           const evidence = hit.evidence.attributed_from ? [el("div", { className: "evidence", textContent: label("attributed_from") + " " + hit.evidence.attributed_from })] : [];
-          wrap.append(el("figure", { className: "card" }, [words, by, ...evidence]));
+          wrap.append(el("figure", { className: "card" }, [words, by, ...evidence, ...statementLine(hit, label)]));
         }
         if (!body.hits.length) wrap.append(el("p", { textContent: label("no_quotes") + " " }, [searchLink]));
       } catch (err) {

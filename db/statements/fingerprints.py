@@ -14,11 +14,24 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+from db.verification.normalise import _INNER_MARKS, _WORD, fold_word
+
 SHINGLE = 5
 WINDOW = 4
 # Quotes with fewer shingles than this keep them all: up to 15 words (one changed word in
 # 16 or more always leaves an unchanged run of 8, which winnowing is sure to catch).
 KEEP_ALL_BELOW = 12
+
+
+def folded_words(text: str) -> tuple[str, ...]:
+    """`db.verification.normalise.words(text).folded`, without the spans grouping never
+    reads: when the words are ASCII once their inner marks are gone (nearly every English
+    quote), one substitution and one lower() over them all instead of one per word."""
+    found = _WORD.findall(text)
+    joined = _INNER_MARKS.sub("", " ".join(found))
+    if joined.isascii():
+        return tuple(joined.lower().split(" ")) if found else ()
+    return tuple(fold_word(word) for word in found)
 
 
 def shingle_hash(words: Sequence[str]) -> int:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     cast,
     delete,
     func,
+    insert,
     literal,
     select,
     text,
@@ -37,17 +38,26 @@ from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
 from db.bulk import copy_rows
 from db.models import Article, Quote, QuoteFingerprint, QuoteStatement, Statement
-from db.statements.fingerprints import fingerprints
+from db.statements.fingerprints import fingerprints, folded_words
 from db.verification.compare import word_match_ratio
-from db.verification.normalise import Words, words
+from db.verification.normalise import Words
 
 MATCH_RATIO = 0.9
+STATEMENT_COLUMNS = (
+    "id", "speaker_id", "first_quote_id", "first_outlet", "first_on", "reports", "outlets"
+)  # fmt: skip
 
 
 def _among(column: QueryableAttribute[int], ids: Iterable[int]) -> ColumnElement[bool]:
     """`column = ANY(array)`: one parameter however many ids (an IN list of ten thousand
     parameters costs more to build and parse than the query takes)."""
     return column == any_(literal(list(ids), ARRAY(BigInteger)))
+
+
+def _words(cited: str) -> Words:
+    """A quote's folded words as `word_match_ratio` compares them; their spans in the text,
+    which it never reads, are left out (finding them cost more than the folding)."""
+    return Words(text=cited, folded=folded_words(cited), spans=())
 
 
 @dataclass
@@ -119,18 +129,24 @@ def group_quotes(session: Session, quote_ids: Iterable[int]) -> list[int]:
         session.execute(delete(QuoteStatement).where(_among(QuoteStatement.quote_id, regroup)))
         session.execute(delete(QuoteFingerprint).where(_among(QuoteFingerprint.quote_id, regroup)))
     pending = {
-        q: _Quote(sp, words(cited))
+        q: _Quote(sp, _words(cited))
         for q, (sp, cited) in current.items()
         if sp is not None and (q not in grouped or q in regroup)
     }
+    alone: set[int] = set()
     if pending:
-        touched |= _group(session, pending)
-    return _refresh(session, touched, exclude=set(ids))
+        written, alone = _group(session, pending)
+        alone -= touched  # a row of that id may be stored: compared as any other statement
+        touched |= written - alone
+    return _refresh(session, touched, exclude=set(ids)) + _store_alone(
+        session, alone, exclude=set(ids)
+    )
 
 
-def _group(session: Session, pending: dict[int, _Quote]) -> set[int]:
+def _group(session: Session, pending: dict[int, _Quote]) -> tuple[set[int], set[int]]:
     """Store the fingerprints and statements of the quotes in `pending` (none grouped now);
-    the ids of the statements written or emptied."""
+    the ids of the statements written or emptied, and of those that are one pending quote
+    alone (most of them: a statement is mostly reported once)."""
     rows = [
         (q, h, quote.speaker_id)
         for q, quote in pending.items()
@@ -161,7 +177,7 @@ def _group(session: Session, pending: dict[int, _Quote]) -> set[int]:
             .join(QuoteStatement, QuoteStatement.quote_id == Quote.id)
             .where(_among(Quote.id, others), Quote.speaker_id == QuoteStatement.speaker_id)
         ):
-            statement_of[q], words_of[q] = s, words(cited)
+            statement_of[q], words_of[q] = s, _words(cited)
     components = _Components()
     for q in pending:
         components.find(("q", q))
@@ -172,10 +188,13 @@ def _group(session: Session, pending: dict[int, _Quote]) -> set[int]:
         elif b in statement_of and _same(pending[a].words, words_of[b]):
             components.union(("q", a), ("s", statement_of[b]))
     written: set[int] = set()
+    alone: set[int] = set()
     rows = []
     for group in components.groups():
         quotes = [n for kind, n in group if kind == "q"]
         statements = [n for kind, n in group if kind == "s"]
+        if len(group) == 1 and quotes:
+            alone.add(quotes[0])
         statement_id = min(quotes + statements)
         merged = [s for s in statements if s != statement_id]
         if merged:
@@ -187,7 +206,7 @@ def _group(session: Session, pending: dict[int, _Quote]) -> set[int]:
         written |= {statement_id, *merged}
         rows += [(q, statement_id, pending[q].speaker_id) for q in quotes]
     copy_rows(session, "quote_statement", ("quote_id", "statement_id", "speaker_id"), rows)
-    return written
+    return written, alone
 
 
 def _fresh_statistics(session: Session, written: int) -> None:
@@ -211,6 +230,33 @@ def _same(first: Words, second: Words) -> bool:
     if 2 * shorter < MATCH_RATIO * (shorter + longer):
         return False
     return word_match_ratio(first, second) >= MATCH_RATIO
+
+
+def _store_alone(session: Session, statement_ids: set[int], exclude: set[int]) -> list[int]:
+    """Write the statements of quotes alone, whose ids no stored row has, in one INSERT from
+    their quotes and articles: the row `_refresh` would compute (first report the quote
+    itself, one report, one outlet) without its aggregate and comparison; their quotes
+    outside `exclude`, whose documents change with them."""
+    if not statement_ids:
+        return []
+    session.execute(
+        insert(Statement).from_select(
+            STATEMENT_COLUMNS,
+            select(
+                Quote.id,
+                QuoteStatement.speaker_id,
+                Quote.id,
+                Article.outlet,
+                func.coalesce(Article.published_at, Quote.said_on),
+                literal(1),
+                literal(1),
+            )
+            .join(QuoteStatement, QuoteStatement.quote_id == Quote.id)
+            .join(Article, Article.id == Quote.article_id)
+            .where(_among(Quote.id, statement_ids)),
+        )
+    )
+    return sorted(statement_ids - exclude)
 
 
 def _refresh(session: Session, statement_ids: set[int], exclude: set[int]) -> list[int]:
@@ -266,7 +312,7 @@ def _refresh(session: Session, statement_ids: set[int], exclude: set[int]) -> li
     copy_rows(
         session,
         "statement",
-        ("id", "speaker_id", "first_quote_id", "first_outlet", "first_on", "reports", "outlets"),
+        STATEMENT_COLUMNS,
         ((s, *fresh[s]) for s in changed),
     )
     return [
