@@ -874,3 +874,32 @@ def test_they_never_stands_for_an_organisation_named_only_in_passing() -> None:
         "The Harbour Board said the levy was lawful. They said it would stand."
     )
     assert [s for s, _ in speakers(text)] == ["Harbour Board", "Harbour Board"]
+
+
+def test_an_organisation_named_with_on_or_for_is_whole() -> None:
+    said = " that the count of the votes would have to start again next week."
+    assert [s for s, _ in speakers("The nonpartisan Commission on Public Debates said" + said)] == [
+        "Commission on Public Debates"
+    ]
+    assert [s for s, _ in speakers("The Center for Fair Taxes said" + said)] == [
+        "Center for Fair Taxes"
+    ]
+
+
+def test_an_organisation_first_met_by_its_last_words_is_never_a_person_for_a_role() -> None:
+    text = (
+        "Ivo Lenz, the Green nominee, spoke at the fair on Monday. "
+        "His aides note that the Commission on Public Debates announced a change to the rules. "
+        "The Commission on Public Debates says there was a fault with the sound in the hall. "
+        "The Green nominee complained about the sound on Tuesday, saying it had been cut off."
+    )
+    nominee = speakers(text)[-1]
+    assert nominee[0] not in {"Debates", "Commission on Public Debates"}
+
+
+def test_the_organisation_noun_goes_to_the_whole_name_with_on_or_for() -> None:
+    text = (
+        "His aides note that the Commission on Public Debates announced a change to the rules. "
+        "The commission said that the new rules would apply from the next debate onwards."
+    )
+    assert [s for s, _ in speakers(text)] == ["Commission on Public Debates"] * 2

@@ -188,6 +188,7 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
                     and j + 2 < len(tokens)
                     and is_name_token(tokens[j + 2])
                 )
+                or _organisation_goes_on(tokens, j)
             ):
                 j += 1
             mention = name_mention(tokens, i, j)
@@ -205,6 +206,18 @@ def names_in(text: str, start: int, end: int) -> list[Mention]:
         else:
             i += 1
     return found
+
+
+def _organisation_goes_on(tokens: list[Token], j: int) -> bool:
+    """'the Commission on Public Debates', 'the Center for Fair Taxes': an organisation word
+    and 'on'/'for' lead on to the rest of one name, not to a second name."""
+    return (
+        j + 2 < len(tokens)
+        and tokens[j].bare in ORG_WORDS
+        and tokens[j].capitalized
+        and tokens[j + 1].lower in {"on", "for"}
+        and is_name_token(tokens[j + 2])
+    )
 
 
 def _kin_gender(tokens: list[Token], i: int) -> str | None:

@@ -451,7 +451,7 @@ def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
         k -= 1
     if k >= 2 and tokens[k].lower == "by" and tokens[k - 1].lower in _RECEIVED:
         return _np_ending_at(tokens, k - 2)  # 'a letter from Acme obtained by the Herald'
-    if k < 1 or tokens[k].lower not in {"of", "at", "from", "for", "with"}:
+    if k < 1 or tokens[k].lower not in {"of", "on", "at", "from", "for", "with"}:
         return None
     role = tokens[k - 1]
     if (
@@ -472,8 +472,12 @@ def _name_before_of(tokens: list[Token], i: int, j: int) -> Mention | None:
         return None
     words = [w.lower().strip(".") for w in before.name.split()]
     first = next(n for n, t in enumerate(tokens) if t.start == before.start)
-    if words[-1] in ORG_WORDS and tokens[k].lower == "of":
-        return noun_phrase(tokens, first, j)  # 'Bank of America', 'Department of Justice'
+    if words[-1] in ORG_WORDS and tokens[k].lower in {"of", "on", "for"}:
+        # 'Bank of America', 'Department of Justice', 'the Commission on Public Debates',
+        # 'the Center for Fair Taxes': one organisation, never its last words alone
+        return noun_phrase(tokens, first, j)
+    if tokens[k].lower == "on":
+        return None
     if all(w in TITLE_WORDS for w in words) and tokens[k].lower == "of":
         return noun_phrase(tokens, first, j)  # 'Secretary of State Ann Li': a title, a name
     if (len(words) < 2 and not before.gender) or set(words) & (ORG_WORDS | PLACE_WORDS):
