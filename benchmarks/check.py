@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from instance import measure_onrecord  # noqa: E402
+from instance import measure_onrecord, onrecord_env  # noqa: E402
 from served import private_stores  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from synthetic import write_jsonl  # noqa: E402
@@ -65,15 +65,7 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=None)
     args = parser.parse_args()
     with private_stores("onrecord-check-", args.home) as stores:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ONRECORD_")}
-        env.update(
-            ONRECORD_DATABASE_URL=stores.database_url,
-            ONRECORD_MEILI_URL=stores.meili_url,
-            ONRECORD_MEILI_MASTER_KEY=stores.meili_key,
-            ONRECORD_HOME=str(stores.home),
-            ONRECORD_MEILI_INDEX="quotes",
-            ONRECORD_EMBEDDINGS="off",
-        )
+        env = onrecord_env(stores, ONRECORD_MEILI_INDEX="quotes", ONRECORD_EMBEDDINGS="off")
         trees = {"this tree": (REPO, env)}
         if args.against is not None:
             other_env = {**env, "ONRECORD_MEILI_INDEX": "quotes_other"}

@@ -17,7 +17,20 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from served import private_stores  # noqa: E402
+from served import PrivateStores, private_stores  # noqa: E402
+
+
+def onrecord_env(stores: PrivateStores, **extra: str) -> dict[str, str]:
+    """This process's environment without ONRECORD_* settings, pointed at these stores."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ONRECORD_")}
+    env.update(
+        ONRECORD_DATABASE_URL=stores.database_url,
+        ONRECORD_MEILI_URL=stores.meili_url,
+        ONRECORD_MEILI_MASTER_KEY=stores.meili_key,
+        ONRECORD_HOME=str(stores.home),
+        **extra,
+    )
+    return env
 
 
 @dataclass(frozen=True)
@@ -46,13 +59,7 @@ def throwaway_instance(prefix: str, durable: bool = False) -> Iterator[Instance]
     """Start, migrate, hand over; stop both services and remove the home afterwards.
     PostgreSQL runs without fsync unless `durable` (a user's instance always fsyncs)."""
     with private_stores(prefix, durable=durable) as stores:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ONRECORD_")}
-        env.update(
-            ONRECORD_DATABASE_URL=stores.database_url,
-            ONRECORD_MEILI_URL=stores.meili_url,
-            ONRECORD_MEILI_MASTER_KEY=stores.meili_key,
-            ONRECORD_HOME=str(stores.home),
-        )
+        env = onrecord_env(stores)
         yield Instance(stores.home, env, stores.meili_url, stores.meili_key)
 
 
