@@ -149,7 +149,7 @@ LONG = {
 
 def _oembed_host(api_base: str, folder: Path, name: str, maxwidth: int) -> str:
     """A host page holding the oEmbed html as a CMS would paste it."""
-    hit = searchable(api_base, 1, q="harbourmaster")[0]
+    hit = searchable(api_base, 1, q="crane")[0]
     quote_url = f"{api_base}/quotes/{hit['id']}"
     markup = httpx.get(
         api_base + "/oembed", params={"url": quote_url, "maxwidth": maxwidth}
