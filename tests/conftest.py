@@ -213,6 +213,10 @@ def serve_app(settings: ResolvedSettings) -> Iterator[httpx.Client]:
     with httpx.Client(
         base_url=f"http://127.0.0.1:{port}",
         timeout=30,
+        # drop a pooled connection before uvicorn's 5 s keep-alive closes it under a request
+        limits=httpx.Limits(
+            max_connections=100, max_keepalive_connections=20, keepalive_expiry=2.0
+        ),
         event_hooks={"response": [lambda response: wait_until_indexed(factory, response)]},
     ) as client:
         yield client
