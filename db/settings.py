@@ -30,12 +30,15 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(
         default=None,
+        repr=False,
         description="SQLAlchemy URL of PostgreSQL; unset starts a private cluster in `home`.",
     )
     meili_url: str | None = Field(
         default=None, description="Meilisearch URL; unset starts a private Meilisearch in `home`."
     )
-    meili_master_key: str | None = Field(default=None, description="Meilisearch master key.")
+    meili_master_key: str | None = Field(
+        default=None, repr=False, description="Meilisearch master key."
+    )
     meili_index: str = Field(default="quotes", description="Name of the quote index.")
     meili_bin: str | None = Field(
         default=None,
@@ -45,6 +48,7 @@ class Settings(BaseSettings):
     home: Path = Field(default=Path(".onrecord"), description="Where private services live.")
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
+        repr=False,
         description="Comma-separated bootstrap API keys (all scopes), stored hashed at start.",
     )
     max_article_bytes: int = Field(default=5_000_000, description="Largest article accepted.")
@@ -89,6 +93,7 @@ class Settings(BaseSettings):
     )
     rate_limit_storage: str = Field(
         default="memory://",
+        repr=False,
         description="Where rate limits are counted: `memory://` (this process) or a Redis URL "
         "(redis://[:PASSWORD@]HOST:6379/0) that every API process shares; never logged with "
         "its password. While Redis is down each process counts alone (one log line).",
@@ -262,7 +267,7 @@ class Settings(BaseSettings):
 class ResolvedSettings(Settings):
     """Settings whose service URLs are known."""
 
-    database_url: str
+    database_url: str = Field(repr=False)  # holds the password
     meili_url: str
 
     @classmethod

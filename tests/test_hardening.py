@@ -596,3 +596,21 @@ def test_the_extraction_workers_start_with_the_api_not_on_the_first_post() -> No
         assert [q.speaker for q in quotes] == ["Ivo Rask"]
     finally:
         pool.close()
+
+
+def test_settings_never_show_their_secrets_in_a_repr() -> None:
+    """A settings object lands in tracebacks and test reports: its repr must hold no
+    password or key (the CI report of a failed test once printed the database URL)."""
+    settings = ResolvedSettings.of(
+        Settings(),
+        database_url="postgresql+psycopg://postgres:pg-s3cret@127.0.0.1:5432/onrecord",
+        meili_url="http://127.0.0.1:7700",
+        meili_master_key="meili-s3cret",
+        api_keys=["key-s3cret"],
+        rate_limit_storage="redis://:redis-s3cret@127.0.0.1:6379/0",
+    )
+    shown = repr(settings) + str(settings)
+    assert "meili_url='http://127.0.0.1:7700'" in shown  # what is not secret still shows
+    for secret in ("pg-s3cret", "meili-s3cret", "key-s3cret", "redis-s3cret"):
+        assert secret not in shown
+    assert settings.database_url.endswith("/onrecord")  # hidden from the repr only
