@@ -385,6 +385,12 @@ class IndexStatus(BaseModel):
     speakers: int
     pending: int = Field(description="Quotes whose change waits in the outbox.")
     last_error: str | None = Field(description="The latest index failure still waiting.")
+    refused: int = Field(
+        default=0,
+        description="Quotes whose document Meilisearch refused, set aside (not searchable "
+        "until they change or `onrecord check --repair`).",
+    )
+    refused_reason: str | None = Field(default=None, description="Why, the latest refusal.")
 
 
 class Health(BaseModel):

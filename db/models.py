@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -199,9 +200,18 @@ class IndexOutbox(Base):
     Written in the transaction that changes the quote, so no change can be lost between
     PostgreSQL and Meilisearch; deleted once Meilisearch confirms the write. `task_uids`: the
     Meilisearch tasks it was sent in, when sent without waiting (confirmed by a later drain).
+    `refused_at`: when Meilisearch refused the quote's document on its own (`last_error` says
+    why); such an event is no longer sent, so it cannot hold up the changes behind it.
     """
 
     __tablename__ = "index_outbox"
+    __table_args__ = (
+        Index(
+            "ix_index_outbox_refused_quote",
+            "quote_id",
+            postgresql_where=text("refused_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     quote_id: Mapped[int] = mapped_column(BigInteger)
@@ -211,6 +221,7 @@ class IndexOutbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
     task_uids: Mapped[list[int] | None] = mapped_column(ARRAY(BigInteger))
+    refused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApiKey(Base):

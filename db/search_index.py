@@ -125,6 +125,18 @@ class SearchIndexError(RuntimeError):
     """Meilisearch refused a write, failed a task or could not be reached."""
 
 
+class DocumentsRefused(SearchIndexError):
+    """Meilisearch refused the documents themselves (an `invalid_request`: a vector of the
+    wrong dimensions, a bad id, too large a payload), not for want of reaching it: sent again
+    as they are, they fail again."""
+
+
+def _refuses_documents(error: object) -> bool:
+    """Whether a task's or answer's error (Meilisearch's {"code", "type", ...}) blames the
+    request itself rather than Meilisearch's state."""
+    return isinstance(error, dict) and error.get("type") == "invalid_request"
+
+
 def escape_filter_value(value: str) -> str:
     """Quote a user value for a Meilisearch filter so it can only ever be a literal."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -332,6 +344,7 @@ def settings_applied(wanted: Mapping[str, Any], current: Mapping[str, Any]) -> b
 class TaskState(StrEnum):
     succeeded = "succeeded"
     failed = "failed"  # failed or canceled: send again
+    refused = "refused"  # failed for its documents (`DocumentsRefused`): find which
     running = "running"  # enqueued or processing
     lost = "lost"  # unknown to this Meilisearch: send again
 
@@ -419,7 +432,8 @@ class SearchIndex:
         except (MeilisearchError, requests.RequestException) as exc:
             raise SearchIndexError(f"Meilisearch did not confirm task {uid}: {exc}") from exc
         if result.status != "succeeded":
-            raise SearchIndexError(
+            refused = result.status == "failed" and _refuses_documents(result.error)
+            raise (DocumentsRefused if refused else SearchIndexError)(
                 f"Meilisearch task {result.uid} ({result.type}) {result.status}: {result.error}"
             )
 
@@ -438,16 +452,27 @@ class SearchIndex:
                 outcomes[task.uid] = TaskOutcome(TaskState.succeeded)
             elif task.status in ("failed", "canceled"):
                 error = f"Meilisearch task {task.uid} ({task.type}) {task.status}: {task.error}"
-                outcomes[task.uid] = TaskOutcome(TaskState.failed, error)
+                refused = task.status == "failed" and _refuses_documents(task.error)
+                state = TaskState.refused if refused else TaskState.failed
+                outcomes[task.uid] = TaskOutcome(state, error)
             else:
                 outcomes[task.uid] = TaskOutcome(TaskState.running)
         return outcomes
 
-    def _call(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    def _call(
+        self,
+        fn: Callable[..., _T],
+        *args: Any,
+        _bad: type[SearchIndexError] = SearchIndexError,
+        **kwargs: Any,
+    ) -> _T:
+        """`fn` with Meilisearch's errors as `SearchIndexError`; a request Meilisearch finds
+        invalid (too large a payload, say) as `_bad`."""
         try:
             return fn(*args, **kwargs)
         except MeilisearchApiError as exc:
-            raise SearchIndexError(f"Meilisearch refused the request: {exc}") from exc
+            bad = _bad if _refuses_documents({"type": exc.type}) else SearchIndexError
+            raise bad(f"Meilisearch refused the request: {exc}") from exc
         except (MeilisearchError, requests.RequestException) as exc:  # timeouts, resets too
             raise SearchIndexError(f"Meilisearch unreachable: {exc}") from exc
 
@@ -481,7 +506,8 @@ class SearchIndex:
         """Send these documents and removals without waiting; `wait` on each task returned."""
         tasks = []
         if documents:
-            tasks.append(self._call(self.index.add_documents, list(documents), primary_key="id"))
+            add = self.index.add_documents
+            tasks.append(self._call(add, list(documents), primary_key="id", _bad=DocumentsRefused))
         for start in range(0, len(removed_ids), 1000):
             chunk = ", ".join(str(int(i)) for i in removed_ids[start : start + 1000])
             tasks.append(self._call(self.index.delete_documents, filter=f"id IN [{chunk}]"))

@@ -32,6 +32,7 @@ class IngestSummary:
     indexed: int = 0
     pending: int = 0
     awaiting: int = 0  # sent to the index, searchable once Meilisearch has indexed them
+    index_refused: int = 0  # quotes whose document Meilisearch refused (kept out of it)
     index_error: str | None = None
     errors: list[SourceError] = field(default_factory=list)
     # Where the articles that look clearly not English came from (stored all the same).
@@ -52,6 +53,11 @@ class IngestSummary:
             parts.append(f"{self.awaiting} sent to the search index (searchable in moments)")
         else:
             parts.append("all searchable")
+        if self.index_refused:
+            parts.append(
+                f"{self.index_refused} quotes refused by the search index (kept out of it; "
+                "`onrecord check` says why)"
+            )
         return "; ".join(parts)
 
 
@@ -194,6 +200,7 @@ def _sync(
     summary.indexed += result.indexed
     summary.pending = result.pending
     summary.awaiting = result.awaiting
+    summary.index_refused += result.refused
     summary.index_error = result.error
 
 

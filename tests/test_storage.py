@@ -407,3 +407,61 @@ def test_index_settings_are_sent_only_when_they_changed(stores) -> None:
     assert index.client.get_tasks({"types": ["settingsUpdate"]}).total == before + 2
     current = index.client.index(index.name).get_sortable_attributes()
     assert sorted(current) == ["id", "said_ts"]
+
+
+SECOND = ArticleIn(
+    title="Ferry strike ends",
+    text=(
+        '"The ferries sail at dawn," transport minister Lea Voss said on Tuesday.\n'
+        "Skipper Tor Lund said that the crews had agreed to the new rota."
+    ),
+    outlet="Harbour News",
+    published_at="2024-03-07",
+)
+
+
+def _with_a_refused_quote(factory, index) -> int:
+    """Two articles' quotes stored, the index given the local model's vector embedder (384
+    dimensions), and one quote's stored vector cut to two: Meilisearch refuses its document,
+    and with it every document of the task. Returns that quote's id."""
+    index.ensure(embedders={"minilm": {"source": "userProvided", "dimensions": 384}})
+    for article in (ARTICLE, SECOND):
+        article_service.store_article(
+            factory, article, extract_quotes(article.text, article.published_at)
+        )
+    with factory.begin() as session:
+        bad = session.scalar(select(Quote.id).where(Quote.cited.startswith("The ferries")))
+        session.execute(update(Quote).where(Quote.id == bad).values(embedding=b"\0" * 8))
+    return bad
+
+
+@pytest.mark.parametrize("confirm_later", [False, True])
+def test_a_document_meilisearch_refuses_is_set_aside_and_holds_up_nothing(
+    stores, confirm_later: bool
+) -> None:
+    """One bad document fails its whole Meilisearch task: the batch is sent again in halves
+    until the refused quote stands alone; its event is kept with the reason and no longer
+    sent, every other quote is indexed, and later changes flow as before."""
+    factory, index = stores
+    bad = _with_a_refused_quote(factory, index)
+    result = index_sync.drain_outbox(factory, index, confirm_later=confirm_later)
+    if confirm_later:  # the refusal shows when a later drain settles the task
+        assert result.awaiting == 4
+        result = index_sync.drain_outbox(factory, index)
+    assert result.error is None and result.refused == 1
+    assert result.pending == 0 and result.awaiting == 0
+    assert ids_in(index) == set(range(1, 5)) - {bad}
+    with factory() as session:
+        refused, reason = outbox.refused_summary(session)
+        assert outbox.count_pending(session) == 0 and outbox.outbox_last_error(session) is None
+    assert refused == 1 and reason and "invalid_vector_dimensions" in reason
+    assert index_sync.drain_outbox(factory, index).refused == 0  # not sent again
+
+    report = drift.check_drift(factory, index)
+    assert report.missing_from_index == [bad] and report.refused == 1
+    with factory.begin() as session:  # the cause fixed: the repair takes it
+        session.execute(update(Quote).where(Quote.id == bad).values(embedding=None))
+    assert drift.repair_drift(factory, index, report).refused == 0
+    assert drift.check_drift(factory, index).clean
+    with factory() as session:
+        assert outbox.refused_summary(session) == (0, None)

@@ -12,8 +12,14 @@ from db.search_index import SearchIndex
 
 
 def index_status(session: Session) -> IndexStatus:
-    """Counts, the outbox backlog and the latest index failure still waiting."""
-    return IndexStatus(**article_repo.counts(session), last_error=outbox.outbox_last_error(session))
+    """Counts, the outbox backlog, the latest index failure still waiting and the refused."""
+    refused, reason = outbox.refused_summary(session)
+    return IndexStatus(
+        **article_repo.counts(session),
+        last_error=outbox.outbox_last_error(session),
+        refused=refused,
+        refused_reason=reason,
+    )
 
 
 def sync_index(factory: sessionmaker[Session], index: SearchIndex, session: Session) -> IndexStatus:

@@ -37,6 +37,10 @@ class DriftReport:
     missing_vectors: list[int] = field(default_factory=list)
     pending: int = 0
     last_error: str | None = None
+    # quotes whose document Meilisearch refused (missing or stale in the index, so counted
+    # above too), and the latest reason
+    refused: int = 0
+    refused_reason: str | None = None
 
     @property
     def clean(self) -> bool:
@@ -74,6 +78,7 @@ def check_drift(
         _compare_range(report, [], _indexed_digests(index, after, None))  # past the last id
         report.pending = outbox.count_pending(session)
         report.last_error = outbox.outbox_last_error(session)
+        report.refused, report.refused_reason = outbox.refused_summary(session)
     embedder = index.embedder_name
     if embedder is not None and index.unembedded_count() > 0:
         gone = set(report.not_in_database)  # removed by the repair, not given a vector

@@ -61,7 +61,11 @@ def outbox_batch(session: Session, limit: int, after: int = 0) -> list[tuple[int
     """The oldest changes not yet sent after event `after`, as (event id, quote id)."""
     rows = session.execute(
         select(IndexOutbox.id, IndexOutbox.quote_id)
-        .where(IndexOutbox.id > after, IndexOutbox.task_uids.is_(None))
+        .where(
+            IndexOutbox.id > after,
+            IndexOutbox.task_uids.is_(None),
+            IndexOutbox.refused_at.is_(None),
+        )
         .order_by(IndexOutbox.id)
         .limit(limit)
     )
@@ -98,6 +102,40 @@ def finish_events(session: Session, event_ids: Sequence[int]) -> None:
     session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_(event_ids)))
 
 
+def refuse_events(session: Session, event_ids: Sequence[int], error: str) -> None:
+    """Meilisearch refused these changes' document on its own: keep them, with why, unsent."""
+    session.execute(
+        update(IndexOutbox)
+        .where(IndexOutbox.id.in_(event_ids))
+        .values(
+            attempts=IndexOutbox.attempts + 1,
+            last_error=error[:2000],
+            task_uids=None,
+            refused_at=func.now(),
+        )
+    )
+
+
+def clear_refused(session: Session, quote_ids: Sequence[int]) -> None:
+    """These quotes' documents were just taken: their earlier refusals no longer stand."""
+    session.execute(
+        delete(IndexOutbox).where(
+            IndexOutbox.quote_id.in_(quote_ids), IndexOutbox.refused_at.is_not(None)
+        )
+    )
+
+
+def refused_summary(session: Session) -> tuple[int, str | None]:
+    """How many quotes' documents Meilisearch refused (kept out of the search until they
+    change or are repaired), and the latest reason."""
+    refused = IndexOutbox.refused_at.is_not(None)
+    count = session.scalar(select(func.count(func.distinct(IndexOutbox.quote_id))).where(refused))
+    reason = session.scalar(
+        select(IndexOutbox.last_error).where(refused).order_by(IndexOutbox.id.desc()).limit(1)
+    )
+    return count or 0, reason
+
+
 def fail_events(session: Session, event_ids: Sequence[int], error: str) -> None:
     session.execute(
         update(IndexOutbox)
@@ -113,8 +151,16 @@ def drop_visible_events(session: Session) -> None:
 
 
 def count_pending(session: Session) -> int:
-    """Quotes whose change waits for the index (sent ones too, until confirmed)."""
-    return session.scalar(select(func.count(func.distinct(IndexOutbox.quote_id)))) or 0
+    """Quotes whose change waits for the index (sent ones too, until confirmed; refused
+    ones not: nothing will send them)."""
+    return (
+        session.scalar(
+            select(func.count(func.distinct(IndexOutbox.quote_id))).where(
+                IndexOutbox.refused_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 def count_unsent_and_sent(session: Session) -> tuple[int, int]:
@@ -125,15 +171,16 @@ def count_unsent_and_sent(session: Session) -> tuple[int, int]:
         select(
             func.count(quote).filter(IndexOutbox.task_uids.is_(None)),
             func.count(quote).filter(IndexOutbox.task_uids.is_not(None)),
-        )
+        ).where(IndexOutbox.refused_at.is_(None))
     ).one()
     return unsent, sent
 
 
 def outbox_last_error(session: Session) -> str | None:
+    """The latest failure of a change still waiting (refusals are `refused_summary`'s)."""
     return session.scalar(
         select(IndexOutbox.last_error)
-        .where(IndexOutbox.last_error.is_not(None))
+        .where(IndexOutbox.last_error.is_not(None), IndexOutbox.refused_at.is_(None))
         .order_by(IndexOutbox.id.desc())
         .limit(1)
     )

@@ -6,6 +6,9 @@ Meilisearch confirms the write, so nothing is lost when Meilisearch is down. A d
 does not wait for the confirmation (`confirm_later`: a command that stored one article need
 not sit out Meilisearch's indexing) leaves its events holding their task uids; the next drain
 settles them: deleted once their tasks succeeded, sent again if they failed or were lost.
+Meilisearch fails a whole task (and the tasks it batched with it) for one document it refuses;
+such a batch is sent again in halves until each refused document stands alone, and only its
+quote's events are set aside (`refused`), so one bad document cannot hold up the rest.
 """
 
 from __future__ import annotations
@@ -20,7 +23,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.index_sync import outbox
 from db.index_sync.documents import documents, iter_quote_id_batches
-from db.search_index import QuoteDocument, SearchIndex, SearchIndexError, TaskState
+from db.search_index import (
+    DocumentsRefused,
+    QuoteDocument,
+    SearchIndex,
+    SearchIndexError,
+    TaskState,
+)
 from db.session import transaction
 from db.statements.grouping import group_quotes
 
@@ -33,6 +42,7 @@ class SyncResult:
     deleted: int = 0  # documents removed
     pending: int = 0  # quotes still waiting after this drain, not sent
     awaiting: int = 0  # quotes sent, their confirmation left to a later drain (confirm_later)
+    refused: int = 0  # quotes whose document Meilisearch refused, set aside by this drain
     error: str | None = None
 
 
@@ -88,7 +98,7 @@ def _drain_round(
         if not outbox.lock_outbox(session, wait, lock_timeout):
             return False
         settled = _settle_sent(session, index, not confirm_later, result)
-        sent, unsent = _send_round(session, index, batch_size)
+        sent, unsent = _send_round(session, index, batch_size, result)
         if not sent and unsent is None:
             return settled
         if unsent is not None:
@@ -102,11 +112,15 @@ def _drain_round(
             try:
                 for task in batch.tasks:
                     index.wait(task)
+            except DocumentsRefused as exc:
+                _set_aside_refused(session, index, batch.events, str(exc), result)
+                continue
             except SearchIndexError as exc:
                 outbox.fail_events(session, batch.event_ids, str(exc))
                 result.error = result.error or str(exc)
                 continue
             outbox.finish_events(session, batch.event_ids)
+            outbox.clear_refused(session, batch.quote_ids)
             result.indexed += batch.documents
             result.deleted += batch.removed
             if on_batch:
@@ -144,34 +158,100 @@ def _settle_sent(session: Session, index: SearchIndex, wait: bool, result: SyncR
     confirmed: list[int] = []
     confirmed_quotes: set[int] = set()
     again: dict[str, list[int]] = {}
+    refused: dict[str, list[tuple[int, int]]] = {}
     for event_id, quote_id, task_uids in sent:
         states = [outcomes[uid] for uid in task_uids]
-        failure = next((o for o in states if o.state in (TaskState.failed, TaskState.lost)), None)
-        if failure is not None:
+        if bad := next((o for o in states if o.state == TaskState.refused), None):
+            refused.setdefault(bad.error or "Meilisearch refused", []).append((event_id, quote_id))
+        elif failure := next(
+            (o for o in states if o.state in (TaskState.failed, TaskState.lost)), None
+        ):
             again.setdefault(failure.error or "Meilisearch task failed", []).append(event_id)
         elif all(o.state == TaskState.succeeded for o in states):
             confirmed.append(event_id)
             confirmed_quotes.add(quote_id)
     if confirmed:
         outbox.finish_events(session, confirmed)
+        outbox.clear_refused(session, sorted(confirmed_quotes))
         result.indexed += len(confirmed_quotes)
     for error, event_ids in again.items():
         outbox.resend_events(session, event_ids, error)
-    return bool(confirmed or again)
+    for error, events in refused.items():
+        _set_aside_refused(session, index, events, error, result)
+    return bool(confirmed or again or refused)
+
+
+def _set_aside_refused(
+    session: Session,
+    index: SearchIndex,
+    events: list[tuple[int, int]],
+    error: str,
+    result: SyncResult,
+) -> None:
+    """A batch of (event id, quote id) whose task Meilisearch failed for a document it refused
+    (that fails every document of the task, and of the tasks Meilisearch batched with it):
+    send it again alone, then in halves, waiting for each, until each refused document stands
+    alone; those quotes' events are set aside with the reason, every other change is taken."""
+    outbox.resend_events(session, [event_id for event_id, _ in events], error)
+    by_quote: dict[int, list[int]] = {}
+    for event_id, quote_id in events:
+        by_quote.setdefault(quote_id, []).append(event_id)
+    _send_alone(session, index, sorted(by_quote), by_quote, result)
+
+
+def _send_alone(
+    session: Session,
+    index: SearchIndex,
+    quote_ids: list[int],
+    by_quote: dict[int, list[int]],
+    result: SyncResult,
+) -> None:
+    event_ids = [event_id for quote_id in quote_ids for event_id in by_quote[quote_id]]
+    docs = documents(session, quote_ids, index.embedder, stored_vectors=index.stored_vectors)
+    gone = sorted(set(quote_ids) - {d["id"] for d in docs})
+    try:
+        for task in index.submit(docs, gone):
+            index.wait(task)
+    except DocumentsRefused as exc:
+        if len(quote_ids) == 1:
+            outbox.refuse_events(session, event_ids, str(exc))
+            result.refused += 1
+            return
+        middle = len(quote_ids) // 2
+        _send_alone(session, index, quote_ids[:middle], by_quote, result)
+        _send_alone(session, index, quote_ids[middle:], by_quote, result)
+        return
+    except SearchIndexError as exc:
+        outbox.fail_events(session, event_ids, str(exc))
+        result.error = result.error or str(exc)
+        return
+    outbox.finish_events(session, event_ids)
+    outbox.clear_refused(session, quote_ids)
+    result.indexed += len(docs)
+    result.deleted += len(gone)
 
 
 @dataclass
 class _SentBatch:
-    event_ids: list[int]
+    events: list[tuple[int, int]]  # (event id, quote id)
     tasks: list[TaskInfo]
     documents: int
     removed: int
 
+    @property
+    def event_ids(self) -> list[int]:
+        return [event_id for event_id, _ in self.events]
+
+    @property
+    def quote_ids(self) -> list[int]:
+        return sorted({quote_id for _, quote_id in self.events})
+
 
 def _send_round(
-    session: Session, index: SearchIndex, batch_size: int
+    session: Session, index: SearchIndex, batch_size: int, result: SyncResult
 ) -> tuple[list[_SentBatch], tuple[list[int], str] | None]:
-    """Read and send up to BATCHES_IN_FLIGHT batches; the first that cannot be sent stops it."""
+    """Read and send up to BATCHES_IN_FLIGHT batches; the first that cannot be sent stops it
+    (one Meilisearch refuses as it arrives, too large say, is set aside by halves at once)."""
     sent: list[_SentBatch] = []
     after = 0
     for _ in range(BATCHES_IN_FLIGHT):
@@ -188,9 +268,12 @@ def _send_round(
         gone = sorted(set(quote_ids) - {d["id"] for d in docs})
         try:
             tasks = index.submit(docs, gone)
+        except DocumentsRefused as exc:
+            _set_aside_refused(session, index, events, str(exc), result)
+            continue
         except SearchIndexError as exc:
             return sent, (event_ids, str(exc))
-        sent.append(_SentBatch(event_ids, tasks, len(docs), len(gone)))
+        sent.append(_SentBatch(events, tasks, len(docs), len(gone)))
     return sent, None
 
 

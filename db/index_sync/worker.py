@@ -68,6 +68,12 @@ class IndexWorker(SupervisedLoop):
             log.warning("index worker: %s", reason)
             return self._failed(delay, reason)
         self.last_error = None
+        if result.refused:
+            log.warning(
+                "index worker: Meilisearch refused the documents of %d quotes, set aside "
+                "(`onrecord check` lists them)",
+                result.refused,
+            )
         if result.indexed and self.on_indexed:
             self.on_indexed()
         if result.indexed or result.deleted:

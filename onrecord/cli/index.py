@@ -36,6 +36,11 @@ def sync_command() -> None:
             f"indexed {result.indexed}, removed {result.deleted}; {result.pending} still "
             f"waiting: {result.error}"
         )
+    if result.refused:
+        raise fail(
+            f"indexed {result.indexed}, removed {result.deleted}; Meilisearch refused the "
+            f"documents of {result.refused} quotes, set aside: `onrecord check` says why"
+        )
     out.print(f"indexed {result.indexed}, removed {result.deleted}; nothing waiting")
 
 
@@ -134,5 +139,11 @@ def _print_report(report: DriftReport) -> None:
     ):
         if ids:
             out.print(f"{label}: {len(ids)} (e.g. {ids[:10]})")
+    if report.refused:
+        out.print(
+            f"refused by Meilisearch, set aside: {report.refused} "
+            f"(last reason: {report.refused_reason})",
+            highlight=False,
+        )
     if report.pending and report.last_error:
         out.print(f"last index error: {report.last_error}", highlight=False)
