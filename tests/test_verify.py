@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import httpx
@@ -37,11 +38,28 @@ ORIGINAL = "We will rebuild every bridge on the northern coast before the winter
 HTML = {"Accept": "text/html"}
 
 
+def settled(api: httpx.Client, quotes: int) -> None:
+    """Wait until the index holds `quotes` quotes, each with its statement complete (the
+    worker indexes and groups a post's quotes moments after it answers)."""
+    deadline = time.monotonic() + 30
+    while True:
+        hits = api.get("/v1/search", params={"per_page": 100}).json()["hits"]
+        statements = [h["statement"] for h in hits]
+        if len(hits) == quotes and all(
+            s and sum(1 for o in statements if o and o["id"] == s["id"]) == s["reports"]
+            for s in statements
+        ):
+            return
+        assert time.monotonic() < deadline, "the quotes were never indexed and grouped"
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def stored(api: httpx.Client) -> httpx.Client:
     for article in (FIRST, SECOND):
         response = api.post("/v1/articles", json=article, headers={"X-API-Key": API_KEY})
         assert response.status_code == 201, response.text
+    settled(api, 3)
     return api
 
 
@@ -147,6 +165,7 @@ def test_hostile_claims_and_stored_markup_are_escaped(stored: httpx.Client) -> N
     }
     response = stored.post("/v1/articles", json=hostile, headers={"X-API-Key": API_KEY})
     assert response.status_code == 201, response.text
+    settled(stored, 4)
     claim = "Tolls <script>alert(1)</script> fall on every island ferry this year"
     body = stored.get(
         "/verify", params={"quote": claim, "speaker": "<i>Moe</i>"}, headers=HTML
