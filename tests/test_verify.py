@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -143,10 +144,38 @@ def test_page_shows_the_verdict_line_and_marks_the_changes(stored: httpx.Client)
     )
     assert "<del>bridge</del> <ins>road</ins>" in body
     assert "<del>northern</del> <ins>southern</ins>" in body
-    assert "First reported by Harbour Ledger on 9 May 2024" in body
-    assert "then in 1 more outlet." in body
+    line = 'by Harbour Ledger on <time datetime="2024-05-09">9 May 2024</time>, then in 1 outlet'
+    assert f"First reported {line}</p>" in body or f"First reported</a> {line}</p>" in body
     assert f">{claim}</textarea>" in body and 'value="Ada Quill"' in body
     assert "Paraphrase detection is not available" in body
+
+
+STATEMENT_LINE = re.compile(r'<p class="statement">.*?</p>')
+
+
+def test_each_match_shows_the_statement_line_of_its_permalink(stored: httpx.Client) -> None:
+    """Both reports of the words are matches; each says, as its permalink does, who first
+    reported them and in how many more outlets, linking to the first report from the other."""
+    result = check(stored, ORIGINAL, "Ada Quill")
+    outlets = {
+        m["quote"]["id"]: m["quote"]["article"]["outlet"]
+        for m in result["matches"]
+        if m["quote"]["speaker"]["name"] == "Ada Quill"
+    }
+    assert sorted(outlets.values()) == ["Harbour Ledger", "Valley Courier"]
+    [first] = [i for i, outlet in outlets.items() if outlet == "Harbour Ledger"]
+    page = stored.get("/verify", params={"quote": ORIGINAL, "speaker": "Ada Quill"}, headers=HTML)
+    shown = STATEMENT_LINE.findall(page.text)
+    line = 'by Harbour Ledger on <time datetime="2024-05-09">9 May 2024</time>, then in 1 outlet'
+    assert sorted(shown) == sorted(
+        [
+            f'<p class="statement">First reported {line}</p>',
+            f'<p class="statement"><a href="/quotes/{first}">First reported</a> {line}</p>',
+        ]
+    )
+    permalinks = [STATEMENT_LINE.findall(stored.get(f"/quotes/{i}").text) for i in outlets]
+    assert sorted(shown) == sorted(p for found in permalinks for p in found)
+    assert "more outlet" not in page.text
 
 
 def test_page_without_a_claim_is_the_form_linked_from_search(api: httpx.Client) -> None:
