@@ -228,6 +228,52 @@ def test_search_atom_feed_and_the_page_that_advertises_it(settings: ResolvedSett
         assert api.get("/v1/search.atom?spekaer=x").status_code == 400
 
 
+def test_feed_entries_say_who_first_reported_the_words(settings: ResolvedSettings) -> None:
+    """Two outlets carry the same words: each entry, in the search's and the alert's feed,
+    ends with the cards' statement line as plain text (the outlet's "<" and "&" escaped
+    once, for XML); a quote reported once has none."""
+    owner = new_key(settings, "newsroom", [Scope.alerts])
+    said = "Ferry line 7 will sail to the outer islands every morning from the first of June"
+    reports = (("Island Post", "2024-05-14"), ("Quay <Times> & Co", "2024-05-11"))
+    with app(settings) as api:
+        for n, (outlet, day) in enumerate(reports):
+            body = {
+                "url": f"https://example.org/islands-{n}",
+                "title": "Islands",
+                "outlet": outlet,
+                "published_at": day,
+                "text": f'"{said}," union organiser Lina Berg said.\nFiled on {day}.\n',
+            }
+            assert api.post("/v1/articles", json=body, headers=WRITE).is_success
+        assert api.post("/v1/articles", json=article(3, "Erik Dahl"), headers=WRITE).is_success
+        wait_for(  # Dahl's quote alone and both of Berg's reports, indexed and grouped
+            lambda: (
+                sorted(
+                    (h["statement"] or {}).get("reports", 0)
+                    for h in api.get("/v1/search").json()["hits"]
+                )
+                == [1, 2, 2]
+            )
+        )
+        alert = make_alert(api, owner, search="speaker=Lina Berg")
+        line = "First reported by Quay <Times> & Co on 11 May 2024, then in 1 outlet"
+        for url in ("/v1/search.atom?q=ferry", local(alert["feed_subscribe_url"])):
+            raw = api.get(url).content
+            feed = feedparser.parse(raw)
+            assert feed.bozo == 0, feed.get("bozo_exception")
+            berg = [e for e in feed.entries if e.author == "Lina Berg"]
+            assert len(berg) == 2
+            for entry in berg:
+                [content] = entry.content
+                assert content.type == "text/plain"
+                assert content.value.startswith(said)
+                assert content.value.endswith(f")\n\n{line}")
+            assert raw.count(b"First reported by Quay &lt;Times&gt; &amp; Co on 11 May") == 2
+            others = [e for e in feed.entries if e.author != "Lina Berg"]
+            assert all("First reported" not in e.content[0].value for e in others)
+            assert len(others) == (1 if url.startswith("/v1/search") else 0)
+
+
 def test_alert_feed_opens_with_its_token_only_and_the_token_is_never_logged(
     settings: ResolvedSettings, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import time
 from pathlib import Path
 
 import httpx
@@ -37,11 +39,28 @@ ORIGINAL = "We will rebuild every bridge on the northern coast before the winter
 HTML = {"Accept": "text/html"}
 
 
+def settled(api: httpx.Client, quotes: int) -> None:
+    """Wait until the index holds `quotes` quotes, each with its statement complete (the
+    worker indexes and groups a post's quotes moments after it answers)."""
+    deadline = time.monotonic() + 30
+    while True:
+        hits = api.get("/v1/search", params={"per_page": 100}).json()["hits"]
+        statements = [h["statement"] for h in hits]
+        if len(hits) == quotes and all(
+            s and sum(1 for o in statements if o and o["id"] == s["id"]) == s["reports"]
+            for s in statements
+        ):
+            return
+        assert time.monotonic() < deadline, "the quotes were never indexed and grouped"
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def stored(api: httpx.Client) -> httpx.Client:
     for article in (FIRST, SECOND):
         response = api.post("/v1/articles", json=article, headers={"X-API-Key": API_KEY})
         assert response.status_code == 201, response.text
+    settled(api, 3)
     return api
 
 
@@ -125,10 +144,38 @@ def test_page_shows_the_verdict_line_and_marks_the_changes(stored: httpx.Client)
     )
     assert "<del>bridge</del> <ins>road</ins>" in body
     assert "<del>northern</del> <ins>southern</ins>" in body
-    assert "First reported by Harbour Ledger on 9 May 2024" in body
-    assert "then in 1 more outlet." in body
+    line = 'by Harbour Ledger on <time datetime="2024-05-09">9 May 2024</time>, then in 1 outlet'
+    assert f"First reported {line}</p>" in body or f"First reported</a> {line}</p>" in body
     assert f">{claim}</textarea>" in body and 'value="Ada Quill"' in body
     assert "Paraphrase detection is not available" in body
+
+
+STATEMENT_LINE = re.compile(r'<p class="statement">.*?</p>')
+
+
+def test_each_match_shows_the_statement_line_of_its_permalink(stored: httpx.Client) -> None:
+    """Both reports of the words are matches; each says, as its permalink does, who first
+    reported them and in how many more outlets, linking to the first report from the other."""
+    result = check(stored, ORIGINAL, "Ada Quill")
+    outlets = {
+        m["quote"]["id"]: m["quote"]["article"]["outlet"]
+        for m in result["matches"]
+        if m["quote"]["speaker"]["name"] == "Ada Quill"
+    }
+    assert sorted(outlets.values()) == ["Harbour Ledger", "Valley Courier"]
+    [first] = [i for i, outlet in outlets.items() if outlet == "Harbour Ledger"]
+    page = stored.get("/verify", params={"quote": ORIGINAL, "speaker": "Ada Quill"}, headers=HTML)
+    shown = STATEMENT_LINE.findall(page.text)
+    line = 'by Harbour Ledger on <time datetime="2024-05-09">9 May 2024</time>, then in 1 outlet'
+    assert sorted(shown) == sorted(
+        [
+            f'<p class="statement">First reported {line}</p>',
+            f'<p class="statement"><a href="/quotes/{first}">First reported</a> {line}</p>',
+        ]
+    )
+    permalinks = [STATEMENT_LINE.findall(stored.get(f"/quotes/{i}").text) for i in outlets]
+    assert sorted(shown) == sorted(p for found in permalinks for p in found)
+    assert "more outlet" not in page.text
 
 
 def test_page_without_a_claim_is_the_form_linked_from_search(api: httpx.Client) -> None:
@@ -147,6 +194,7 @@ def test_hostile_claims_and_stored_markup_are_escaped(stored: httpx.Client) -> N
     }
     response = stored.post("/v1/articles", json=hostile, headers={"X-API-Key": API_KEY})
     assert response.status_code == 201, response.text
+    settled(stored, 4)
     claim = "Tolls <script>alert(1)</script> fall on every island ferry this year"
     body = stored.get(
         "/verify", params={"quote": claim, "speaker": "<i>Moe</i>"}, headers=HTML

@@ -1,8 +1,10 @@
 """Atom 1.0 (RFC 4287) feeds of search hits: one entry per quote, newest first.
 
 Written with the standard library's ElementTree, which escapes every text and attribute, so
-no quote, name or title can break the XML. Entry ids are tag: URIs (RFC 4151) of the quote
-id, stable however often the feed is read; every URL is absolute, from the public base URL.
+no quote, name or title can break the XML. Content is plain text (`type="text"`), which
+readers show as written: nothing in it is HTML-escaped, or "&" would read "&amp;". Entry ids
+are tag: URIs (RFC 4151) of the quote id, stable however often the feed is read; every URL
+is absolute, from the public base URL.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from api.schemas import SearchHit
-from api.web import long_date, type_label
+from api.web import long_date, statement_line, type_label
 from db.records import http_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -65,9 +67,13 @@ def _title(hit: SearchHit, speaker: str) -> str:
 
 
 def _content(hit: SearchHit, speaker: str) -> str:
+    """The words, who said them where, and the cards' statement line when others reported
+    the same words ("First reported by …, then in N outlets")."""
     said = f", said on {long_date(hit.said_on)}" if hit.said_on else ""
     source = hit.article.outlet or "source"
-    return f"{hit.cited}\n\n— {speaker}{said} ({source}: {hit.article.title})"
+    statement = statement_line(hit)
+    first = f"\n\n{statement}" if statement else ""
+    return f"{hit.cited}\n\n— {speaker}{said} ({source}: {hit.article.title}){first}"
 
 
 def _entry(feed: ET.Element, hit: SearchHit, base_url: str) -> None:
