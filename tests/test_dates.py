@@ -49,6 +49,12 @@ THURSDAY = date(2023, 3, 16)
         ("the mayor said on April 20, 2021.", THURSDAY, date(2021, 4, 20)),
         ("the mayor said Feb. 30.", THURSDAY, None),
         ("they may 2 or 3 times, the mayor said.", THURSDAY, None),
+        # the day first, as most outlets outside the US write it
+        ("the mayor said on 2 March.", THURSDAY, date(2023, 3, 2)),
+        ("the mayor said on 20 April 2021.", THURSDAY, date(2021, 4, 20)),
+        ("the mayor said on the 3rd of Sept.", THURSDAY, date(2022, 9, 3)),
+        ("the mayor said 30 Feb.", THURSDAY, None),
+        ("the mayor said 2 may be enough.", THURSDAY, None),
         # nothing to go on
         ("the mayor said.", THURSDAY, None),
         ("the mayor said Monday.", None, None),

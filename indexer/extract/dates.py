@@ -62,7 +62,10 @@ DATE_EXPRESSION = re.compile(
     rf"(?P<weekday>{'|'.join(_WEEKDAYS)})\b(?P<possessive>['’]s\b)?"
     rf"|\b(?P<relative>{_RELATIVE})\b"
     rf"|\b(?:on\s+)?(?P<month>(?-i:{_MONTH_NAMES}))\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
-    r"(?:,?\s+(?P<year>\d{4})\b)?",
+    r"(?:,?\s+(?P<year>\d{4})\b)?"
+    # the day first, as British and most non-US outlets write it: "on 2 May 2024"
+    rf"|\b(?:on\s+)?(?P<day_first>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    rf"(?P<month_after>(?-i:{_MONTH_NAMES}))\b\.?(?:,?\s+(?P<year_after>\d{{4}})\b)?",
     re.IGNORECASE,
 )
 _FORWARD = {"next", "until", "by"}
@@ -127,11 +130,17 @@ def _days_before(published: date, days: int) -> date | None:
 
 def _month_day(match: re.Match[str], published: date) -> date | None:
     """A month and day; without a year, the latest such day on or before publication."""
-    month, day = _MONTHS[match.group("month").lower()], int(match.group("day"))
-    year = int(match.group("year")) if match.group("year") else published.year
+    first = match.group("day_first") is not None
+    month_name, day_given, year_given = (
+        match.group("month_after", "day_first", "year_after")
+        if first
+        else match.group("month", "day", "year")
+    )
+    month, day = _MONTHS[month_name.lower()], int(day_given)
+    year = int(year_given) if year_given else published.year
     try:
         said = date(year, month, day)
-        if not match.group("year") and said > published:
+        if not year_given and said > published:
             said = date(year - 1, month, day)
     except ValueError:
         return None  # "Feb. 30", or Feb. 29 in a year without it
