@@ -88,6 +88,28 @@ def test_verbatim_fragment_names_first_report_and_outlets(stored: httpx.Client) 
     assert result["summary"] == "Verbatim: Ada Quill said this on 9 May 2024 (Harbour Ledger)."
 
 
+def test_the_first_report_is_the_earliest_article_as_on_the_cards(api: httpx.Client) -> None:
+    """A later article that dates the words earlier does not become their first report: the
+    verdict names the outlet that published them first, as the statement line on the cards."""
+    later = {
+        **SECOND,
+        "url": "https://example.org/courier/looking-back",
+        "published_at": "2024-05-20",
+        "text": (
+            '"We will rebuild every bridge on the northern coast before the winter storms '
+            'arrive," Ada Quill said on 2 May 2024.'
+        ),
+    }
+    for article in (FIRST, later):
+        response = api.post("/v1/articles", json=article, headers={"X-API-Key": API_KEY})
+        assert response.status_code == 201, response.text
+    settled(api, 3)
+    best = check(api, ORIGINAL, "Ada Quill")["matches"][0]
+    assert best["first_reported"]["article"]["outlet"] == "Harbour Ledger"
+    assert best["quote"]["statement"]["first_reported"]["outlet"] == "Harbour Ledger"
+    assert best["outlets"] == 2
+
+
 def test_claim_with_an_ellipsis_is_verbatim_and_marks_the_cut(stored: httpx.Client) -> None:
     result = check(stored, "“We will rebuild every bridge … before the winter storms arrive.”")
     assert result["verdict"] == "verbatim"

@@ -129,7 +129,8 @@ def first_report(
 ) -> tuple[dict[str, Any], int]:
     """The earliest report of the match's words by its speaker, and how many outlets carry
     them: among the near-verbatim matches of the same speaker (the same statement, reported
-    again); dated by said_on, then published_at, then the order quotes were stored."""
+    again); first by the article's date (else the day said), then the order quotes were
+    stored: as statements order their reports, so the verdict and the cards name one outlet."""
     document = documents[match.candidate.id]
     if not match.near_verbatim or document.get("speaker_id") is None:
         return document, 1
@@ -143,10 +144,9 @@ def first_report(
     return first, len(outlets)
 
 
-def _report_order(document: dict[str, Any]) -> tuple[str, str, int]:
-    undated = "9999-12-31"
-    said = document.get("said_on") or document.get("published_at") or undated
-    return said, document.get("published_at") or undated, document["id"]
+def _report_order(document: dict[str, Any]) -> tuple[str, int]:
+    day = document.get("published_at") or document.get("said_on") or "9999-12-31"
+    return day, document["id"]
 
 
 def _candidate(document: dict[str, Any], semantic_score: float | None) -> Candidate:
