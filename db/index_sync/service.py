@@ -207,8 +207,7 @@ def _send_alone(
     result: SyncResult,
 ) -> None:
     event_ids = [event_id for quote_id in quote_ids for event_id in by_quote[quote_id]]
-    docs = documents(session, quote_ids, index.embedder, stored_vectors=index.stored_vectors)
-    gone = sorted(set(quote_ids) - {d["id"] for d in docs})
+    docs, gone = _changes(session, index, quote_ids)
     try:
         for task in index.submit(docs, gone):
             index.wait(task)
@@ -264,8 +263,7 @@ def _send_round(
         # statements first, so these documents carry theirs; the quotes whose statement
         # changed with them are queued behind this batch
         outbox.enqueue(session, group_quotes(session, quote_ids))
-        docs = documents(session, quote_ids, index.embedder, stored_vectors=index.stored_vectors)
-        gone = sorted(set(quote_ids) - {d["id"] for d in docs})
+        docs, gone = _changes(session, index, quote_ids)
         try:
             tasks = index.submit(docs, gone)
         except DocumentsRefused as exc:
@@ -275,6 +273,15 @@ def _send_round(
             return sent, (event_ids, str(exc))
         sent.append(_SentBatch(events, tasks, len(docs), len(gone)))
     return sent, None
+
+
+def _changes(
+    session: Session, index: SearchIndex, quote_ids: list[int]
+) -> tuple[list[QuoteDocument], list[int]]:
+    """What the index must take for these quotes: the documents of those still stored, and
+    the ids of those gone."""
+    docs = documents(session, quote_ids, index.embedder, stored_vectors=index.stored_vectors)
+    return docs, sorted(set(quote_ids) - {d["id"] for d in docs})
 
 
 def group_waiting(session: Session, batch_size: int) -> None:
