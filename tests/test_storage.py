@@ -8,6 +8,7 @@ import anyio
 import pytest
 from sqlalchemy import func, select, update
 
+from api.services.index_admin import index_status
 from db import search_index
 from db.articles import repository as article_repo
 from db.articles import service as article_service
@@ -455,6 +456,9 @@ def test_a_document_meilisearch_refuses_is_set_aside_and_holds_up_nothing(
         refused, reason = outbox.refused_summary(session)
         assert outbox.count_pending(session) == 0 and outbox.outbox_last_error(session) is None
     assert refused == 1 and reason and "invalid_vector_dimensions" in reason
+    with factory() as session:  # what GET /v1/admin/index answers
+        status = index_status(session)
+    assert status.refused == 1 and status.refused_reason == reason and status.pending == 0
     assert index_sync.drain_outbox(factory, index).refused == 0  # not sent again
 
     report = drift.check_drift(factory, index)
