@@ -903,3 +903,12 @@ def test_the_organisation_noun_goes_to_the_whole_name_with_on_or_for() -> None:
         "The commission said that the new rules would apply from the next debate onwards."
     )
     assert [s for s, _ in speakers(text)] == ["Commission on Public Debates"] * 2
+
+
+def test_a_month_or_modal_after_a_given_name_is_a_surname() -> None:
+    said = " that the harbour would stay closed for the rest of the winter."
+    assert [s for s, _ in speakers("Harbour Minister Theresa May said" + said)] == ["Theresa May"]
+    assert [s for s, _ in speakers("George Will wrote" + said)] == ["George Will"]
+    assert [s for s, _ in speakers("In May, Ivo Lenz said" + said)] == ["Ivo Lenz"]
+    assert [s for s, _ in speakers("Ivo Lenz may say" + said)] == ["Ivo Lenz"]
+

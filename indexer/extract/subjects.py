@@ -198,7 +198,9 @@ def _skip_adverbials(tokens: list[Token], j: int) -> int:
     """Step back over auxiliaries, -ly adverbs and time phrases ('just this month')."""
     while j >= 0:
         low = tokens[j].lower
-        if low in AUXILIARIES or (low.endswith("ly") and tokens[j].text.islower()):
+        if (low in AUXILIARIES and not is_name_token(tokens[j])) or (
+            low.endswith("ly") and tokens[j].text.islower()
+        ):
             j -= 1
         elif low in _ADVERBS and tokens[j].text.islower():
             j -= 1  # 'Clinton now says', 'The campaign also said'
@@ -253,7 +255,11 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
     if tokens[j].lower in DETERMINERS:
         j += 1
     while j < len(tokens):
-        if tokens[j].bare in STOP_CAPITALS and tokens[j].lower not in DETERMINERS:
+        if (
+            tokens[j].bare in STOP_CAPITALS
+            and tokens[j].lower not in DETERMINERS
+            and not is_name_token(tokens[j])
+        ):
             break
         if (
             tokens[j].capitalized

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 from indexer.extract.lang.en.nouns import STOP_CAPITALS
+from indexer.extract.lang.en.people import FEMALE_NAMES, MALE_NAMES, STOP_SURNAMES
+
+GIVEN_NAMES = frozenset(FEMALE_NAMES | MALE_NAMES)
 
 TOKEN = re.compile(
     r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Sens|Rep|Reps|Del|Gov|Lt|Col|Sgt|Capt|Jr|Sr|Prof|Rev|Adm|Maj|Cmdr|St)\."
@@ -48,7 +51,12 @@ class Token:
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
+    tokens = [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
+    for k in range(1, len(tokens)):
+        tok = tokens[k]
+        if tok.lower in STOP_SURNAMES and tok.capitalized and tokens[k - 1].lower in GIVEN_NAMES:
+            tok._name = True  # 'Theresa May', 'George Will': a surname, not a month or a modal
+    return tokens
 
 
 def contracted(tok: Token) -> str:
