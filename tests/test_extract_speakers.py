@@ -912,3 +912,9 @@ def test_a_month_or_modal_after_a_given_name_is_a_surname() -> None:
     assert [s for s, _ in speakers("In May, Ivo Lenz said" + said)] == ["Ivo Lenz"]
     assert [s for s, _ in speakers("Ivo Lenz may say" + said)] == ["Ivo Lenz"]
 
+
+def test_title_words_before_an_organisation_word_name_the_whole_organisation() -> None:
+    said = " that the vote count in the northern district would start again."
+    for name in ["State Department", "Republican National Committee", "Norlandic Foreign Ministry"]:
+        assert [s for s, _ in speakers(f"On Monday, the {name} said" + said)] == [name]
+
