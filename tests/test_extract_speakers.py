@@ -918,3 +918,40 @@ def test_title_words_before_an_organisation_word_name_the_whole_organisation() -
     for name in ["State Department", "Republican National Committee", "Norlandic Foreign Ministry"]:
         assert [s for s, _ in speakers(f"On Monday, the {name} said" + said)] == [name]
 
+
+def test_a_name_inside_a_prepositional_phrase_before_the_cue_is_no_speaker() -> None:
+    said = " that the vote count in the northern district would start again."
+    found = {
+        text: [s for s, _ in speakers(text + said)]
+        for text in [
+            "Many voters in Norland believe",
+            "The harbour master of Port Avel said",
+            "A spokeswoman at Acme Shipping said",
+            "The vast majority of Norlanders say",
+        ]
+    }
+    assert found == {
+        "Many voters in Norland believe": ["Many voters in Norland"],
+        "The harbour master of Port Avel said": ["harbour master of Port Avel"],
+        "A spokeswoman at Acme Shipping said": ["spokeswoman at Acme Shipping"],
+        "The vast majority of Norlanders say": ["vast majority of Norlanders"],
+    }
+
+
+def test_a_prepositional_name_still_speaks_for_a_document_an_owner_or_its_whole_name() -> None:
+    said = " that the vote count in the northern district would start again."
+    found = {
+        text: [s for s, _ in speakers(text + said)]
+        for text in [
+            "A letter from the Norland Legion warns",
+            "Research conducted for the Harbour Institute showed",
+            "Citizens for Fair Ports argues",
+            "Soon after Ivo Lenz said",
+        ]
+    }
+    assert found == {
+        "A letter from the Norland Legion warns": ["Norland Legion"],
+        "Research conducted for the Harbour Institute showed": ["Harbour Institute"],
+        "Citizens for Fair Ports argues": ["Citizens for Fair Ports"],
+        "Soon after Ivo Lenz said": ["Ivo Lenz"],
+    }

@@ -8,6 +8,7 @@ from indexer.extract.lang.en.clauses import SIDE_PARTICIPLES, VERBISH
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import (
     DETERMINERS,
+    DOCUMENT_NOUNS,
     GROUP_NOUNS,
     NAME_CONNECTORS,
     OPENERS,
@@ -90,7 +91,53 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                         mention.description = mention.description or desc
                     return mention
         return None
-    return _np_ending_at(tokens, j)
+    mention = _np_ending_at(tokens, j)
+    if mention is None or mention.kind != "name" or tokens[cue_index].lower.endswith("ing"):
+        return mention  # 'footage of Li saying …': a participle's own subject
+    return _unless_object_of_preposition(tokens, mention, j)
+
+
+# Prepositions whose object, right before a cue, is no speaker ('by' names an author: 'a video
+# by Acme says'; 'like' names members; 'after', 'since' … also open clauses: 'after Li said').
+_PHRASE_PREPOSITIONS = PREPOSITIONS - {"by", "like", "to", "after", "before", "since"}
+
+
+_FINDINGS = {"research", "findings", "data", "figures"}
+
+
+def _document_before(tokens: list[Token], k: int) -> bool:
+    """A document noun in the phrase before tokens[k] ('a letter from', 'research conducted
+    for', 'a study by Acme and the University of Norland at'): what follows is its source."""
+    for h in range(k - 1, max(-1, k - 12), -1):
+        if tokens[h].text in _PHRASE_BOUNDARIES or tokens[h].lower in CUE_WORDS:
+            return False
+        if tokens[h].lower in DOCUMENT_NOUNS | _FINDINGS:
+            return True
+    return False
+
+
+def _unless_object_of_preposition(tokens: list[Token], mention: Mention, j: int) -> Mention | None:
+    """A name ending at a cue that is the object of a preposition ('voters in Florida', 'the
+    mayor of Norland') modifies the subject before it and is no speaker (None). It still is
+    as the source of a document ('a letter from Acme warns'), as an owner ('Li's claim'), or
+    as the rest of a name ('Citizens for Tax Justice says')."""
+    if _POSSESSIVE_END.search(tokens[j].text) or tokens[j].text in {"'s", "’s"}:
+        return mention
+    first = _index_at(tokens, mention.start)
+    k = first - 1
+    if k >= 0 and tokens[k].lower in DETERMINERS:
+        k -= 1
+    if k < 1 or tokens[k].lower not in _PHRASE_PREPOSITIONS:
+        return mention
+    if _document_before(tokens, k):
+        return mention  # 'a study that appeared in the Norland Journal found'
+    head = tokens[k - 1]
+    if tokens[k].lower in {"for", "against"} and is_name_token(head):
+        h = k - 1
+        while h > 0 and is_name_token(tokens[h - 1]):
+            h -= 1
+        return noun_phrase(tokens, h, j)
+    return _modified_group(tokens, j)  # 'the majority of Americans', else no speaker here
 
 
 def _before_side_clause(tokens: list[Token], k: int) -> Mention | None:
@@ -367,6 +414,9 @@ def _modified_group(tokens: list[Token], j: int) -> Mention | None:
         head = tokens[h].lower
         if head in QUANTIFIERS and t.lower == "of":
             first = h - 1 if h >= 1 and tokens[h - 1].lower in DETERMINERS else h
+            adjective = h >= 2 and tokens[h - 1].text.isalpha() and tokens[h - 1].text.islower()
+            if first == h and adjective and tokens[h - 2].lower in DETERMINERS:
+                first = h - 2  # 'the vast majority of Americans'
             kind = "group"
         elif head in GROUP_NOUNS or head.rstrip("s") in ROLE_NOUNS:
             inner = _np_ending_at(tokens, h)
