@@ -955,3 +955,19 @@ def test_a_prepositional_name_still_speaks_for_a_document_an_owner_or_its_whole_
         "Citizens for Fair Ports argues": ["Citizens for Fair Ports"],
         "Soon after Ivo Lenz said": ["Ivo Lenz"],
     }
+
+
+def test_reported_words_in_an_opening_subordinate_clause_end_at_its_comma() -> None:
+    text = (
+        "As Ann Li talked about bringing the harbour towns together, Ivo Lenz stressed "
+        "his message that the port needs order first."
+    )
+    quotes = [(q.speaker, q.text) for q in extract_quotes(text)]
+    assert quotes == [
+        ("Ann Li", "bringing the harbour towns together"),
+        ("Ivo Lenz", "the port needs order first"),
+    ]
+    said = "As Ann Li said, the port will have to close by the end of the year."
+    assert [(q.speaker, q.text) for q in extract_quotes(said)] == [
+        ("Ann Li", "the port will have to close by the end of the year")
+    ]

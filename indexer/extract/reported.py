@@ -18,6 +18,7 @@ from indexer.extract.lang.en.clauses import (
     CLAUSE_JOINERS,
     CLAUSE_OPENERS,
     CONTRACTED_OPENERS,
+    FRONTED_SUBORDINATORS,
     NOT_CLAUSE_OPENERS,
     PASSIVE_AUXILIARIES,
     REPORTING_OBJECTS,
@@ -396,8 +397,15 @@ def _object_start(tokens: list[Token], ci: int) -> int | None:
 def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
     """Reported clauses end at the sentence end, at ', but <subject> <cue>', or where a
     participle cue hangs a second attribution on the same speaker ('X said …, arguing that
-    …'); 'referring to' only says what the clause was about, and stays in it."""
+    …'), or at the comma closing a subordinate clause the sentence opens with ('As Li talked
+    about jobs, Ong said …'); 'referring to' only says what the clause was about, and stays
+    in it."""
+    fronted = tokens[0].lower in FRONTED_SUBORDINATORS and not any(
+        t.text == "," for t in tokens[1:start_i]
+    )
     for k in range(start_i + 1, len(tokens) - 1):
+        if fronted and tokens[k].text == ",":
+            return tokens[k].start
         if tokens[k].text in {",", ";"} and (
             (
                 tokens[k + 1].lower in CLAUSE_JOINERS
