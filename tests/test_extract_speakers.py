@@ -971,3 +971,18 @@ def test_reported_words_in_an_opening_subordinate_clause_end_at_its_comma() -> N
     assert [(q.speaker, q.text) for q in extract_quotes(said)] == [
         ("Ann Li", "the port will have to close by the end of the year")
     ]
+
+
+def test_verbs_joined_inside_a_relative_clause_or_parenthesis_are_not_the_subjects() -> None:
+    relative = (
+        "Ann Li toured the harbour with the mayor, unlike the businessman who lacks any "
+        "experience in government and has attacked the port workers as well as the unions."
+    )
+    assert [(q.speaker, q.text) for q in extract_quotes(relative)] == []
+    parenthesis = (
+        "Ann Li wants a larger port, and her rivals want a smaller one (they want lower fees "
+        "and suggest that such fees would bring more ships)."
+    )
+    assert "Ann Li" not in [q.speaker for q in extract_quotes(parenthesis)]
+    main = "Ann Li has not ruled it out but has emphasized that the port must stay open."
+    assert [q.speaker for q in extract_quotes(main)] == ["Ann Li"]
