@@ -986,3 +986,10 @@ def test_verbs_joined_inside_a_relative_clause_or_parenthesis_are_not_the_subjec
     assert "Ann Li" not in [q.speaker for q in extract_quotes(parenthesis)]
     main = "Ann Li has not ruled it out but has emphasized that the port must stay open."
     assert [q.speaker for q in extract_quotes(main)] == ["Ann Li"]
+
+
+def test_the_subject_of_a_passive_cue_said_nothing() -> None:
+    declared = "Ann Li was declared the winner in the northern primaries by news outlets."
+    assert speakers(declared) == []
+    quoted = "Ann Li was quoted as saying that the port would close in the spring."
+    assert [s for s, _ in speakers(quoted)] == ["Ann Li"]

@@ -10,7 +10,14 @@ from indexer.extract.clause_subjects import (
     fronted_subject,
     relative_subject,
 )
-from indexer.extract.cue import according_to, cue_indices, finite_cue, is_quote_token, strip_span
+from indexer.extract.cue import (
+    according_to,
+    cue_indices,
+    finite_cue,
+    is_quote_token,
+    passive_cue,
+    strip_span,
+)
 from indexer.extract.lang.en.clauses import (
     ADDRESSEE_NOUNS,
     ADDRESSEE_PRONOUNS,
@@ -272,6 +279,8 @@ def _cue_with_complement(art: Article, s: Sentence, tokens: list[Token], ci: int
     lemma = CUE_WORDS[tok.lower]
     if ci + 1 < len(tokens) and tokens[ci + 1].lower in NOT_CUE_PARTICLES.get(lemma, ()):
         return None  # 'called in to the show': no words of hers follow
+    if passive_cue(tokens, ci):
+        return None  # 'Li was declared the winner by …': the subject is what was said
     mention = (
         subject_before(tokens, ci)
         or coordinate_subject(tokens, ci)
