@@ -993,3 +993,13 @@ def test_the_subject_of_a_passive_cue_said_nothing() -> None:
     assert speakers(declared) == []
     quoted = "Ann Li was quoted as saying that the port would close in the spring."
     assert [s for s, _ in speakers(quoted)] == ["Ann Li"]
+
+
+def test_an_organisation_word_alone_names_the_one_organisation_it_ends() -> None:
+    said = " The Times on Saturday wrote that the port had lost money for years."
+    one = "The Norland Times reported that the mayor was wrong."
+    assert [s for s, _ in speakers(one + said)] == ["Norland Times", "Norland Times"]
+    two = one + " The Avel Times said that the mayor was right."
+    assert [s for s, _ in speakers(two + said)] == ["Norland Times", "Avel Times", "Times"]
+    house = "The White House said that the bill was flawed. The House said that it should pass."
+    assert [s for s, _ in speakers(house)] == ["White House", "House"]

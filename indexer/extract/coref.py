@@ -54,6 +54,11 @@ class Entity:
             self.aliases.append(alias)
 
 
+# Organisation words that alone, capitalised, name the one organisation of the article they
+# end ('the Times', 'the Committee'); not 'House', which is Congress's, not the White House.
+_BARE_ORG_WORDS = ORG_WORDS - {"house"}
+
+
 def _looks_like_org(name: str) -> bool:
     words = {w.lower().strip(".") for w in name.split()}
     return bool(words & (ORG_WORDS | PLACE_WORDS)) or name.isupper()
@@ -303,6 +308,14 @@ class EntityRegistry:
                 ]
                 if len(matches) != 1:
                     matches = []
+            if not matches and lowered in _BARE_ORG_WORDS and name[:1].isupper():
+                owners = [
+                    e
+                    for e in self._surnamed.get(lowered, [])
+                    if e.kind == "org" and " " in e.name and e.surname.lower() == lowered
+                ]
+                if len(owners) == 1:
+                    return owners[0]  # 'The Times' after 'The New York Times', the only Times
             hint = self.gender_hint
             hinted = [e for e in matches if e.gender in (None, hint)]
             if gender is None and hint and hinted and {e.gender for e in matches} >= {"m", "f"}:
