@@ -947,6 +947,7 @@ def test_a_prepositional_name_still_speaks_for_a_document_an_owner_or_its_whole_
             "Research conducted for the Harbour Institute showed",
             "Citizens for Fair Ports argues",
             "Soon after Ivo Lenz said",
+            "TEN HURT IN PORT BLAST Norlandic President Ivo Lenz said",
         ]
     }
     assert found == {
@@ -954,6 +955,7 @@ def test_a_prepositional_name_still_speaks_for_a_document_an_owner_or_its_whole_
         "Research conducted for the Harbour Institute showed": ["Harbour Institute"],
         "Citizens for Fair Ports argues": ["Citizens for Fair Ports"],
         "Soon after Ivo Lenz said": ["Ivo Lenz"],
+        "TEN HURT IN PORT BLAST Norlandic President Ivo Lenz said": ["Ivo Lenz"],
     }
 
 

@@ -127,8 +127,8 @@ def _unless_object_of_preposition(tokens: list[Token], mention: Mention, j: int)
     k = first - 1
     if k >= 0 and tokens[k].lower in DETERMINERS:
         k -= 1
-    if k < 1 or tokens[k].lower not in _PHRASE_PREPOSITIONS:
-        return mention
+    if k < 1 or tokens[k].lower not in _PHRASE_PREPOSITIONS or not tokens[k].text.islower():
+        return mention  # 'DEADLY ISTANBUL BLAST Turkish President …': a headline's capitals
     if _document_before(tokens, k):
         return mention  # 'a study that appeared in the Norland Journal found'
     head = tokens[k - 1]
