@@ -1005,3 +1005,17 @@ def test_an_organisation_word_alone_names_the_one_organisation_it_ends() -> None
     assert [s for s, _ in speakers(two + said)] == ["Norland Times", "Avel Times", "Times"]
     house = "The White House said that the bill was flawed. The House said that it should pass."
     assert [s for s, _ in speakers(house)] == ["White House", "House"]
+
+
+def test_a_state_and_party_role_is_no_party_member_known_for_another_state() -> None:
+    text = (
+        "Speaker Ivo Lenz says the whole region is watching and that he can see why allies "
+        "would be rattled by Republican Tom Ong's comments. In an interview on Thursday, the "
+        "Ohio Republican criticized the president's trade policy and said allies wanted to "
+        "know if the port would stay open."
+    )
+    said = [(q.speaker, q.mention) for q in extract_quotes(text)]
+    assert ("Ivo Lenz", "the Ohio Republican") in said
+    assert ("Tom Ong", "the Ohio Republican") not in said
+    known = "Republican Tom Ong of Ohio spoke first. The Ohio Republican said the port would close."
+    assert [s for s, _ in speakers(known)][-1] == "Tom Ong"

@@ -552,6 +552,12 @@ class EntityRegistry:
             if e.kind == "person" and head in e.roles and e.first_at < mention.start
         ]
         proper = _role_words(" ".join(w for w in mention.text.split()[1:-1] if w[:1].isupper()))
+        places = modifiers & PLACE_WORDS
+        if head in _PARTY_ALIASES.values() and places:
+            # 'the Wisconsin Republican' is no Republican known for another state, or none
+            described = [e for e in described if places & e.roles]
+            if not described:
+                return self._salient(sentence, mention, persons=True, window=4, evidence=True)
         if described:
             return max(
                 described,
