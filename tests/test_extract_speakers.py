@@ -1019,3 +1019,14 @@ def test_a_state_and_party_role_is_no_party_member_known_for_another_state() -> 
     assert ("Tom Ong", "the Ohio Republican") not in said
     known = "Republican Tom Ong of Ohio spoke first. The Ohio Republican said the port would close."
     assert [s for s, _ in speakers(known)][-1] == "Tom Ong"
+
+
+def test_a_wh_clause_with_its_own_speaker_ends_the_first_speakers_words() -> None:
+    text = (
+        "The gap between what Ivo Lenz says his port plan would do and how experts say it "
+        "would shape the harbour has lasted all year."
+    )
+    assert [(q.speaker, q.text) for q in extract_quotes(text)] == [
+        ("Ivo Lenz", "his port plan would do"),
+        ("experts", "it would shape the harbour has lasted all year"),
+    ]

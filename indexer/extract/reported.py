@@ -427,7 +427,26 @@ def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
             return tokens[k].start  # '… would raise $1 trillion; the Tax Foundation puts …'
         if tokens[k].lower in {"and", "but"} and finite_cue(tokens, k + 1):
             return tokens[k - 1].end if tokens[k - 1].text == "," else tokens[k].start
+        if tokens[k].lower in {"and", "but"} and _wh_clause_with_cue(tokens, k + 1):
+            return tokens[k].start  # 'what Li says it would do and how experts say it …'
     return s.end
+
+
+_WH_WORDS = {"how", "what", "why", "whether", "where", "when"}
+
+
+def _wh_clause_with_cue(tokens: list[Token], k: int) -> bool:
+    """tokens[k:] open a wh-clause whose own subject and cue follow ('how experts say', 'what
+    the mayor claims'): a second speaker, whose words the first one's do not run on into."""
+    if k >= len(tokens) or tokens[k].lower not in _WH_WORDS:
+        return False
+    for j in range(k + 2, min(k + 5, len(tokens))):
+        tok = tokens[j]
+        if not tok.text.isalpha():
+            return False
+        if tok.text.islower() and CUE_WORDS.get(tok.lower) in INDIRECT_CUES:
+            return tokens[j - 1].lower not in {"to", "not"}
+    return False
 
 
 def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:

@@ -381,9 +381,13 @@ def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
                     "who",
                     "which",
                     "as",
+                    "how",
+                    "what",
+                    "why",
+                    "whether",
                 }
             ):
-                break
+                break  # 'how experts say': the wh-word opens the clause, it is no modifier
             i -= 1
             if tokens[i].lower in DETERMINERS:
                 break
