@@ -1030,3 +1030,12 @@ def test_a_wh_clause_with_its_own_speaker_ends_the_first_speakers_words() -> Non
         ("Ivo Lenz", "his port plan would do"),
         ("experts", "it would shape the harbour has lasted all year"),
     ]
+
+
+def test_a_party_group_is_not_renamed_after_a_committees_members_of_that_party() -> None:
+    text = (
+        "Republicans said they are convinced the department mishandled the inquiry. "
+        "Oversight Committee Republicans grilled the director on Thursday. "
+        "Kovacs said that the port would close. Anna Kovacs runs the port."
+    )
+    assert [s for s, _ in speakers(text)] == ["Republicans", "Anna Kovacs"]

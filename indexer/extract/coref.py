@@ -14,7 +14,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from indexer.extract.lang.en.nouns import DOCUMENT_KINDS, DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
+from indexer.extract.lang.en.nouns import (
+    DOCUMENT_KINDS,
+    DOCUMENT_NOUNS,
+    GROUP_NOUNS,
+    ORG_WORDS,
+    PLACE_WORDS,
+)
 from indexer.extract.lang.en.people import FEMALE_NOUNS, GENERATIONAL_SUFFIXES, MALE_NOUNS
 from indexer.extract.mentions import Mention
 
@@ -341,6 +347,9 @@ class EntityRegistry:
                     and entity.name.lower() == parts[-1].lower()
                     and entity.kind != "org"
                     and (gender is None or entity.gender in (None, gender))
+                    # 'Republicans' are not all 'Oversight Committee Republicans'
+                    and entity.name.lower() not in GROUP_NOUNS
+                    and not {w.lower().strip(".") for w in parts} & ORG_WORDS
                 ):
                     entity.add_alias(entity.name)
                     self._rename(entity, name)
