@@ -1039,3 +1039,15 @@ def test_a_party_group_is_not_renamed_after_a_committees_members_of_that_party()
         "Kovacs said that the port would close. Anna Kovacs runs the port."
     )
     assert [s for s, _ in speakers(text)] == ["Republicans", "Anna Kovacs"]
+
+
+def test_a_role_before_a_preposition_is_the_speaker_not_the_phrase_after_it() -> None:
+    text = (
+        "The Lenz campaign released an ad on Monday. "
+        '"Why did the mayor not pay?" a narrator in the Lenz ad asks.'
+    )
+    assert [s for s, _ in speakers(text)][-1] == "narrator in the Lenz ad"
+    letter = 'Ann Li wrote a letter to the port board. "We will close," the letter said.'
+    assert [s for s, _ in speakers(letter)][-1] == "Ann Li"
+    attorneys = "Attorneys for the department said this week that the files would be released."
+    assert [s for s, _ in speakers(attorneys)] == ["Attorneys for the department"]

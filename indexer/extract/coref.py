@@ -65,6 +65,16 @@ class Entity:
 _BARE_ORG_WORDS = ORG_WORDS - {"house"}
 
 
+def _modifies_another_noun(text: str) -> bool:
+    """'a narrator in the Acme ad': a phrase whose last noun sits after a preposition, so the
+    head of the phrase is the word before it."""
+    words = text.lower().split()
+    return any(w in _HEAD_PREPOSITIONS for w in words[1:-1])
+
+
+_HEAD_PREPOSITIONS = {"in", "at", "on", "for", "with", "from", "of"}
+
+
 def _looks_like_org(name: str) -> bool:
     words = {w.lower().strip(".") for w in name.split()}
     return bool(words & (ORG_WORDS | PLACE_WORDS)) or name.isupper()
@@ -431,6 +441,8 @@ class EntityRegistry:
                 return self._salient(sentence, mention, persons=False, window=2)
             return None
         if mention.kind == "nominal" and mention.head in DOCUMENT_NOUNS:
+            if _modifies_another_noun(mention.text):
+                return None  # 'a narrator in the Acme ad' is the narrator, not the ad's author
             return self._author(mention, sentence)
         if mention.kind == "nominal" and mention.definite:
             return self._role(mention, sentence)

@@ -393,8 +393,25 @@ def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
                 break
         if tokens[i].lower not in DETERMINERS:
             i = _coordinated_role(tokens, i)
+        if _after_role_and_preposition(tokens, i):
+            group = _modified_group(tokens, j)  # 'a narrator in the Acme ad asks': the narrator
+            if group is not None:
+                return group
         return noun_phrase(tokens, i, j)
     return _modified_group(tokens, j) or _quantifier(tokens, j)
+
+
+def _after_role_and_preposition(tokens: list[Token], i: int) -> bool:
+    """A phrase starting at tokens[i] follows a role or group noun and a preposition ('a
+    narrator in', 'officials at'): it is that noun's modifier, not the subject."""
+    k = i - 1
+    if k < 1 or tokens[k].lower not in _MODIFIER_PREPOSITIONS or not tokens[k].text.islower():
+        return False
+    head = tokens[k - 1].lower
+    return head in ROLE_NOUNS or head in GROUP_NOUNS or head.rstrip("s") in ROLE_NOUNS
+
+
+_MODIFIER_PREPOSITIONS = {"in", "at", "on", "for", "with", "from", "of"}
 
 
 # Adjectives between a group noun and its preposition: 'officials familiar with the talks'.
