@@ -1051,3 +1051,11 @@ def test_a_role_before_a_preposition_is_the_speaker_not_the_phrase_after_it() ->
     assert [s for s, _ in speakers(letter)][-1] == "Ann Li"
     attorneys = "Attorneys for the department said this week that the files would be released."
     assert [s for s, _ in speakers(attorneys)] == ["Attorneys for the department"]
+
+
+def test_an_organisation_before_at_speaks_not_the_institutes_after_it() -> None:
+    said = " estimates that the port plan would raise $1 billion over a decade."
+    for where in ["at the Avel Institute", "at the Avel Institute and Lenz Institution"]:
+        assert [s for s, _ in speakers(f"The Port Policy Center {where}" + said)] == [
+            "Port Policy Center"
+        ]

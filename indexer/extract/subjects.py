@@ -127,6 +127,7 @@ def _unless_object_of_preposition(tokens: list[Token], mention: Mention, j: int)
     k = first - 1
     if k >= 0 and tokens[k].lower in DETERMINERS:
         k -= 1
+    k = _before_conjunct(tokens, k)  # 'at the Urban Institute and Brookings Institution'
     if k < 1 or tokens[k].lower not in _PHRASE_PREPOSITIONS or not tokens[k].text.islower():
         return mention  # 'DEADLY ISTANBUL BLAST Turkish President …': a headline's capitals
     if _document_before(tokens, k):
@@ -137,7 +138,29 @@ def _unless_object_of_preposition(tokens: list[Token], mention: Mention, j: int)
         while h > 0 and is_name_token(tokens[h - 1]):
             h -= 1
         return noun_phrase(tokens, h, j)
+    if is_name_token(head):
+        owner = _np_ending_at(tokens, k - 1)  # 'The Tax Policy Center at the Urban Institute'
+        if owner is not None and owner.kind == "name" and _org_name(owner.name):
+            return owner
     return _modified_group(tokens, j)  # 'the majority of Americans', else no speaker here
+
+
+def _org_name(name: str | None) -> bool:
+    return bool({w.lower().strip(".") for w in (name or "").split()} & ORG_WORDS)
+
+
+def _before_conjunct(tokens: list[Token], k: int) -> int:
+    """When tokens[k] is the 'and' joining a name to one before it, the index before that
+    first name (and its determiner); else k."""
+    if k < 2 or tokens[k].lower != "and" or not is_name_token(tokens[k - 1]):
+        return k
+    h = k - 1
+    while h > 0 and is_name_token(tokens[h - 1]):
+        h -= 1
+    h -= 1
+    if h >= 0 and tokens[h].lower in DETERMINERS:
+        h -= 1
+    return h
 
 
 def _before_side_clause(tokens: list[Token], k: int) -> Mention | None:
