@@ -179,6 +179,8 @@ def coordinate_subject(tokens: list[Token], ci: int) -> Mention | None:
         j -= 1
     if j < 1 or tokens[j].lower not in {"and", "but"}:
         return None
+    if _inside_side_clause(tokens, j):
+        return None  # '… the businessman who lacks experience and has attacked …'
     for k in range(min(j, 8) - 1, -1, -1):  # the longest phrase opening the sentence
         mention = subject_before(tokens, k + 1) if k + 1 < j else None
         if mention is not None and mention.start == tokens[0].start:
@@ -186,6 +188,19 @@ def coordinate_subject(tokens: list[Token], ci: int) -> Mention | None:
         if mention is not None and mention.kind == "name" and _role_words_before(tokens, mention):
             return mention  # 'Republican nominee Ann Li, in particular, has … and called …'
     return None
+
+
+def _inside_side_clause(tokens: list[Token], j: int) -> bool:
+    """tokens[j] ('and') joins verbs inside a relative clause or a parenthesis still open
+    there ('who lacks … and has attacked', '(they want … and suggest'): the verbs are the
+    relative's or the parenthesis' subject's, not the sentence subject's."""
+    for k in range(j - 1, 0, -1):
+        tok = tokens[k]
+        if tok.text in {",", ")", ";", ":"}:
+            return False
+        if tok.text == "(" or tok.lower in {"who", "which", "whom"}:
+            return True
+    return False
 
 
 def _role_words_before(tokens: list[Token], mention: Mention) -> bool:

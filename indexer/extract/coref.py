@@ -14,7 +14,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from indexer.extract.lang.en.nouns import DOCUMENT_KINDS, DOCUMENT_NOUNS, ORG_WORDS, PLACE_WORDS
+from indexer.extract.lang.en.nouns import (
+    DOCUMENT_KINDS,
+    DOCUMENT_NOUNS,
+    GROUP_NOUNS,
+    ORG_WORDS,
+    PLACE_WORDS,
+)
 from indexer.extract.lang.en.people import FEMALE_NOUNS, GENERATIONAL_SUFFIXES, MALE_NOUNS
 from indexer.extract.mentions import Mention
 
@@ -52,6 +58,21 @@ class Entity:
     def add_alias(self, alias: str) -> None:
         if alias and alias != self.name and alias not in self.aliases:
             self.aliases.append(alias)
+
+
+# Organisation words that alone, capitalised, name the one organisation of the article they
+# end ('the Times', 'the Committee'); not 'House', which is Congress's, not the White House.
+_BARE_ORG_WORDS = ORG_WORDS - {"house"}
+
+
+def _modifies_another_noun(text: str) -> bool:
+    """'a narrator in the Acme ad': a phrase whose last noun sits after a preposition, so the
+    head of the phrase is the word before it."""
+    words = text.lower().split()
+    return any(w in _HEAD_PREPOSITIONS for w in words[1:-1])
+
+
+_HEAD_PREPOSITIONS = {"in", "at", "on", "for", "with", "from", "of"}
 
 
 def _looks_like_org(name: str) -> bool:
@@ -303,6 +324,14 @@ class EntityRegistry:
                 ]
                 if len(matches) != 1:
                     matches = []
+            if not matches and lowered in _BARE_ORG_WORDS and name[:1].isupper():
+                owners = [
+                    e
+                    for e in self._surnamed.get(lowered, [])
+                    if e.kind == "org" and " " in e.name and e.surname.lower() == lowered
+                ]
+                if len(owners) == 1:
+                    return owners[0]  # 'The Times' after 'The New York Times', the only Times
             hint = self.gender_hint
             hinted = [e for e in matches if e.gender in (None, hint)]
             if gender is None and hint and hinted and {e.gender for e in matches} >= {"m", "f"}:
@@ -328,6 +357,9 @@ class EntityRegistry:
                     and entity.name.lower() == parts[-1].lower()
                     and entity.kind != "org"
                     and (gender is None or entity.gender in (None, gender))
+                    # 'Republicans' are not all 'Oversight Committee Republicans'
+                    and entity.name.lower() not in GROUP_NOUNS
+                    and not {w.lower().strip(".") for w in parts} & ORG_WORDS
                 ):
                     entity.add_alias(entity.name)
                     self._rename(entity, name)
@@ -409,6 +441,8 @@ class EntityRegistry:
                 return self._salient(sentence, mention, persons=False, window=2)
             return None
         if mention.kind == "nominal" and mention.head in DOCUMENT_NOUNS:
+            if _modifies_another_noun(mention.text):
+                return None  # 'a narrator in the Acme ad' is the narrator, not the ad's author
             return self._author(mention, sentence)
         if mention.kind == "nominal" and mention.definite:
             return self._role(mention, sentence)
@@ -539,6 +573,12 @@ class EntityRegistry:
             if e.kind == "person" and head in e.roles and e.first_at < mention.start
         ]
         proper = _role_words(" ".join(w for w in mention.text.split()[1:-1] if w[:1].isupper()))
+        places = modifiers & PLACE_WORDS
+        if head in _PARTY_ALIASES.values() and places:
+            # 'the Wisconsin Republican' is no Republican known for another state, or none
+            described = [e for e in described if places & e.roles]
+            if not described:
+                return self._salient(sentence, mention, persons=True, window=4, evidence=True)
         if described:
             return max(
                 described,

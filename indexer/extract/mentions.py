@@ -78,6 +78,8 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         words, split
     ):
         split = 0  # "White House", "Mr. President": the whole phrase is the name
+    elif split and _organisation_of_titles(words):
+        split = 0  # 'the State Department', 'the Republican National Committee'
     name_words = [w for w in words[split:] if w.text not in {"'s", "’s"}]
     if not name_words:
         return None
@@ -107,6 +109,21 @@ def name_mention(tokens: list[Token], first: int, last: int) -> Mention | None:
         name=name,
         description=description,
         gender=gender,
+    )
+
+
+def _organisation_of_titles(words: list[Token]) -> bool:
+    """'State Department', 'Republican National Committee': words that can be titles ('State'
+    of 'Secretary of State', 'National') before a capitalised organisation word name the
+    organisation as a whole; they describe no person, and the last word alone names nothing."""
+    head = words[-1]
+    if not head.capitalized or head.bare not in ORG_WORDS:
+        return False
+    return all(
+        w.capitalized
+        and w.bare not in PERSON_TITLES
+        and (w.bare in TITLE_WORDS or _is_demonym(w.text))
+        for w in words[:-1]
     )
 
 

@@ -10,7 +10,14 @@ from indexer.extract.clause_subjects import (
     fronted_subject,
     relative_subject,
 )
-from indexer.extract.cue import according_to, cue_indices, finite_cue, is_quote_token, strip_span
+from indexer.extract.cue import (
+    according_to,
+    cue_indices,
+    finite_cue,
+    is_quote_token,
+    passive_cue,
+    strip_span,
+)
 from indexer.extract.lang.en.clauses import (
     ADDRESSEE_NOUNS,
     ADDRESSEE_PRONOUNS,
@@ -18,6 +25,7 @@ from indexer.extract.lang.en.clauses import (
     CLAUSE_JOINERS,
     CLAUSE_OPENERS,
     CONTRACTED_OPENERS,
+    FRONTED_SUBORDINATORS,
     NOT_CLAUSE_OPENERS,
     PASSIVE_AUXILIARIES,
     REPORTING_OBJECTS,
@@ -271,6 +279,8 @@ def _cue_with_complement(art: Article, s: Sentence, tokens: list[Token], ci: int
     lemma = CUE_WORDS[tok.lower]
     if ci + 1 < len(tokens) and tokens[ci + 1].lower in NOT_CUE_PARTICLES.get(lemma, ()):
         return None  # 'called in to the show': no words of hers follow
+    if passive_cue(tokens, ci):
+        return None  # 'Li was declared the winner by …': the subject is what was said
     mention = (
         subject_before(tokens, ci)
         or coordinate_subject(tokens, ci)
@@ -396,8 +406,15 @@ def _object_start(tokens: list[Token], ci: int) -> int | None:
 def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
     """Reported clauses end at the sentence end, at ', but <subject> <cue>', or where a
     participle cue hangs a second attribution on the same speaker ('X said …, arguing that
-    …'); 'referring to' only says what the clause was about, and stays in it."""
+    …'), or at the comma closing a subordinate clause the sentence opens with ('As Li talked
+    about jobs, Ong said …'); 'referring to' only says what the clause was about, and stays
+    in it."""
+    fronted = tokens[0].lower in FRONTED_SUBORDINATORS and not any(
+        t.text == "," for t in tokens[1:start_i]
+    )
     for k in range(start_i + 1, len(tokens) - 1):
+        if fronted and tokens[k].text == ",":
+            return tokens[k].start
         if tokens[k].text in {",", ";"} and (
             (
                 tokens[k + 1].lower in CLAUSE_JOINERS
@@ -410,7 +427,26 @@ def _clause_stop(tokens: list[Token], start_i: int, s: Sentence) -> int:
             return tokens[k].start  # '… would raise $1 trillion; the Tax Foundation puts …'
         if tokens[k].lower in {"and", "but"} and finite_cue(tokens, k + 1):
             return tokens[k - 1].end if tokens[k - 1].text == "," else tokens[k].start
+        if tokens[k].lower in {"and", "but"} and _wh_clause_with_cue(tokens, k + 1):
+            return tokens[k].start  # 'what Li says it would do and how experts say it …'
     return s.end
+
+
+_WH_WORDS = {"how", "what", "why", "whether", "where", "when"}
+
+
+def _wh_clause_with_cue(tokens: list[Token], k: int) -> bool:
+    """tokens[k:] open a wh-clause whose own subject and cue follow ('how experts say', 'what
+    the mayor claims'): a second speaker, whose words the first one's do not run on into."""
+    if k >= len(tokens) or tokens[k].lower not in _WH_WORDS:
+        return False
+    for j in range(k + 2, min(k + 5, len(tokens))):
+        tok = tokens[j]
+        if not tok.text.isalpha():
+            return False
+        if tok.text.islower() and CUE_WORDS.get(tok.lower) in INDIRECT_CUES:
+            return tokens[j - 1].lower not in {"to", "not"}
+    return False
 
 
 def _complement_start(tokens: list[Token], ci: int) -> tuple[int | None, bool]:

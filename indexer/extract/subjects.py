@@ -8,6 +8,7 @@ from indexer.extract.lang.en.clauses import SIDE_PARTICIPLES, VERBISH
 from indexer.extract.lang.en.cues import AUXILIARIES, CUE_WORDS
 from indexer.extract.lang.en.nouns import (
     DETERMINERS,
+    DOCUMENT_NOUNS,
     GROUP_NOUNS,
     NAME_CONNECTORS,
     OPENERS,
@@ -90,7 +91,76 @@ def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
                         mention.description = mention.description or desc
                     return mention
         return None
-    return _np_ending_at(tokens, j)
+    mention = _np_ending_at(tokens, j)
+    if mention is None or mention.kind != "name" or tokens[cue_index].lower.endswith("ing"):
+        return mention  # 'footage of Li saying …': a participle's own subject
+    return _unless_object_of_preposition(tokens, mention, j)
+
+
+# Prepositions whose object, right before a cue, is no speaker ('by' names an author: 'a video
+# by Acme says'; 'like' names members; 'after', 'since' … also open clauses: 'after Li said').
+_PHRASE_PREPOSITIONS = PREPOSITIONS - {"by", "like", "to", "after", "before", "since"}
+
+
+_FINDINGS = {"research", "findings", "data", "figures"}
+
+
+def _document_before(tokens: list[Token], k: int) -> bool:
+    """A document noun in the phrase before tokens[k] ('a letter from', 'research conducted
+    for', 'a study by Acme and the University of Norland at'): what follows is its source."""
+    for h in range(k - 1, max(-1, k - 12), -1):
+        if tokens[h].text in _PHRASE_BOUNDARIES or tokens[h].lower in CUE_WORDS:
+            return False
+        if tokens[h].lower in DOCUMENT_NOUNS | _FINDINGS:
+            return True
+    return False
+
+
+def _unless_object_of_preposition(tokens: list[Token], mention: Mention, j: int) -> Mention | None:
+    """A name ending at a cue that is the object of a preposition ('voters in Florida', 'the
+    mayor of Norland') modifies the subject before it and is no speaker (None). It still is
+    as the source of a document ('a letter from Acme warns'), as an owner ('Li's claim'), or
+    as the rest of a name ('Citizens for Tax Justice says')."""
+    if _POSSESSIVE_END.search(tokens[j].text) or tokens[j].text in {"'s", "’s"}:
+        return mention
+    first = _index_at(tokens, mention.start)
+    k = first - 1
+    if k >= 0 and tokens[k].lower in DETERMINERS:
+        k -= 1
+    k = _before_conjunct(tokens, k)  # 'at the Urban Institute and Brookings Institution'
+    if k < 1 or tokens[k].lower not in _PHRASE_PREPOSITIONS or not tokens[k].text.islower():
+        return mention  # 'DEADLY ISTANBUL BLAST Turkish President …': a headline's capitals
+    if _document_before(tokens, k):
+        return mention  # 'a study that appeared in the Norland Journal found'
+    head = tokens[k - 1]
+    if tokens[k].lower in {"for", "against"} and is_name_token(head):
+        h = k - 1
+        while h > 0 and is_name_token(tokens[h - 1]):
+            h -= 1
+        return noun_phrase(tokens, h, j)
+    if is_name_token(head):
+        owner = _np_ending_at(tokens, k - 1)  # 'The Tax Policy Center at the Urban Institute'
+        if owner is not None and owner.kind == "name" and _org_name(owner.name):
+            return owner
+    return _modified_group(tokens, j)  # 'the majority of Americans', else no speaker here
+
+
+def _org_name(name: str | None) -> bool:
+    return bool({w.lower().strip(".") for w in (name or "").split()} & ORG_WORDS)
+
+
+def _before_conjunct(tokens: list[Token], k: int) -> int:
+    """When tokens[k] is the 'and' joining a name to one before it, the index before that
+    first name (and its determiner); else k."""
+    if k < 2 or tokens[k].lower != "and" or not is_name_token(tokens[k - 1]):
+        return k
+    h = k - 1
+    while h > 0 and is_name_token(tokens[h - 1]):
+        h -= 1
+    h -= 1
+    if h >= 0 and tokens[h].lower in DETERMINERS:
+        h -= 1
+    return h
 
 
 def _before_side_clause(tokens: list[Token], k: int) -> Mention | None:
@@ -198,7 +268,9 @@ def _skip_adverbials(tokens: list[Token], j: int) -> int:
     """Step back over auxiliaries, -ly adverbs and time phrases ('just this month')."""
     while j >= 0:
         low = tokens[j].lower
-        if low in AUXILIARIES or (low.endswith("ly") and tokens[j].text.islower()):
+        if (low in AUXILIARIES and not is_name_token(tokens[j])) or (
+            low.endswith("ly") and tokens[j].text.islower()
+        ):
             j -= 1
         elif low in _ADVERBS and tokens[j].text.islower():
             j -= 1  # 'Clinton now says', 'The campaign also said'
@@ -253,7 +325,11 @@ def subject_after(tokens: list[Token], cue_index: int) -> Mention | None:
     if tokens[j].lower in DETERMINERS:
         j += 1
     while j < len(tokens):
-        if tokens[j].bare in STOP_CAPITALS and tokens[j].lower not in DETERMINERS:
+        if (
+            tokens[j].bare in STOP_CAPITALS
+            and tokens[j].lower not in DETERMINERS
+            and not is_name_token(tokens[j])
+        ):
             break
         if (
             tokens[j].capitalized
@@ -328,16 +404,37 @@ def _np_ending_at(tokens: list[Token], j: int) -> Mention | None:
                     "who",
                     "which",
                     "as",
+                    "how",
+                    "what",
+                    "why",
+                    "whether",
                 }
             ):
-                break
+                break  # 'how experts say': the wh-word opens the clause, it is no modifier
             i -= 1
             if tokens[i].lower in DETERMINERS:
                 break
         if tokens[i].lower not in DETERMINERS:
             i = _coordinated_role(tokens, i)
+        if _after_role_and_preposition(tokens, i):
+            group = _modified_group(tokens, j)  # 'a narrator in the Acme ad asks': the narrator
+            if group is not None:
+                return group
         return noun_phrase(tokens, i, j)
     return _modified_group(tokens, j) or _quantifier(tokens, j)
+
+
+def _after_role_and_preposition(tokens: list[Token], i: int) -> bool:
+    """A phrase starting at tokens[i] follows a role or group noun and a preposition ('a
+    narrator in', 'officials at'): it is that noun's modifier, not the subject."""
+    k = i - 1
+    if k < 1 or tokens[k].lower not in _MODIFIER_PREPOSITIONS or not tokens[k].text.islower():
+        return False
+    head = tokens[k - 1].lower
+    return head in ROLE_NOUNS or head in GROUP_NOUNS or head.rstrip("s") in ROLE_NOUNS
+
+
+_MODIFIER_PREPOSITIONS = {"in", "at", "on", "for", "with", "from", "of"}
 
 
 # Adjectives between a group noun and its preposition: 'officials familiar with the talks'.
@@ -361,6 +458,9 @@ def _modified_group(tokens: list[Token], j: int) -> Mention | None:
         head = tokens[h].lower
         if head in QUANTIFIERS and t.lower == "of":
             first = h - 1 if h >= 1 and tokens[h - 1].lower in DETERMINERS else h
+            adjective = h >= 2 and tokens[h - 1].text.isalpha() and tokens[h - 1].text.islower()
+            if first == h and adjective and tokens[h - 2].lower in DETERMINERS:
+                first = h - 2  # 'the vast majority of Americans'
             kind = "group"
         elif head in GROUP_NOUNS or head.rstrip("s") in ROLE_NOUNS:
             inner = _np_ending_at(tokens, h)

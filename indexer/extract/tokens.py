@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from indexer.extract.lang.en.nouns import STOP_CAPITALS
+from indexer.extract.lang.en.people import FEMALE_NAMES, MALE_NAMES, STOP_SURNAMES
+
+GIVEN_NAMES = frozenset(FEMALE_NAMES | MALE_NAMES)
+_STOP_SURNAME_TEXTS = tuple(word.capitalize() for word in sorted(STOP_SURNAMES))
 
 TOKEN = re.compile(
     r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Sens|Rep|Reps|Del|Gov|Lt|Col|Sgt|Capt|Jr|Sr|Prof|Rev|Adm|Maj|Cmdr|St)\."
@@ -48,7 +53,23 @@ class Token:
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
+    tokens = [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
+    for word in _STOP_SURNAME_TEXTS:  # rare: 'May', 'Will', 'March' (str.find is cheap)
+        at = text.find(word, start, end)
+        while at != -1:
+            k = bisect_left(tokens, at, key=_start)
+            if (
+                0 < k < len(tokens)
+                and tokens[k].text == word
+                and tokens[k - 1].lower in GIVEN_NAMES
+            ):
+                tokens[k]._name = True  # 'Theresa May', 'George Will': a surname here
+            at = text.find(word, at + 1, end)
+    return tokens
+
+
+def _start(tok: Token) -> int:
+    return tok.start
 
 
 def contracted(tok: Token) -> str:

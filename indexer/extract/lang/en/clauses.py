@@ -236,6 +236,25 @@ CLAUSE_JOINERS = {"but", "while", "and", "though", "although", "as", "even", "wh
 # Words after a comma that end an adverbial tail behind a cue: '… , officials said Friday, as …'.
 TAIL_SUBORDINATORS = {"as", "while", "when", "after", "before", "because", "although", "though"}
 
+# Subordinators that open a sentence with a clause of its own, closed by a comma before the
+# main clause: 'As Li talked about jobs, Ong said …', 'While Li argued that …, Ong …'.
+FRONTED_SUBORDINATORS = {
+    "as",
+    "while",
+    "when",
+    "after",
+    "before",
+    "because",
+    "although",
+    "though",
+    "if",
+    "since",
+    "once",
+    "until",
+    "whereas",
+    "whether",
+}
+
 # Words whose contraction opens a reported clause after a bare cue: 'said that’s wrong'.
 CONTRACTED_OPENERS = {"that", "what", "here", "who"}
 

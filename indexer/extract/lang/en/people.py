@@ -372,6 +372,10 @@ FAMILY_NOUNS = {
     "widower",
 }
 
+# Capitalised words that are stop words elsewhere (a month, a modal) but a surname right after a
+# given name: 'Theresa May said', 'George Will wrote'.
+STOP_SURNAMES = {"may", "march", "will"}
+
 FEMALE_NAMES = {
     "hillary",
     "nancy",
