@@ -3,6 +3,7 @@ it was made of, and check compares digests without building documents."""
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, date, datetime
 
 import pytest
@@ -243,3 +244,14 @@ def test_a_day_is_the_unix_time_of_its_midnight_utc() -> None:
         midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
         assert day_ts(day) == int(midnight.timestamp())
     assert day_ts(date(1970, 1, 2)) == 86_400
+
+
+def test_a_rebuild_builds_its_batches_with_fewer_collections_then_restores_them(stores) -> None:
+    factory, index = stores
+    store(factory, index)
+    before = gc.get_threshold()
+    during: list[int] = []
+    index_sync.rebuild_index(
+        factory, index, on_batch=lambda _: during.append(gc.get_threshold()[0])
+    )
+    assert during == [50_000] and gc.get_threshold() == before
