@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, TypeVar
 
@@ -142,9 +142,12 @@ def escape_filter_value(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
 def day_ts(day: date) -> int:
     """A day as the Unix time of its midnight UTC: how documents and filters compare dates."""
-    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+    return (day.toordinal() - _EPOCH_ORDINAL) * 86_400
 
 
 class QuoteDocument(TypedDict):
@@ -506,12 +509,18 @@ class SearchIndex:
         """Send these documents and removals without waiting; `wait` on each task returned."""
         tasks = []
         if documents:
-            add = self.index.add_documents
-            tasks.append(self._call(add, list(documents), primary_key="id", _bad=DocumentsRefused))
+            tasks.append(self._add_documents(self.name, documents))
         for start in range(0, len(removed_ids), 1000):
             chunk = ", ".join(str(int(i)) for i in removed_ids[start : start + 1000])
             tasks.append(self._call(self.index.delete_documents, filter=f"id IN [{chunk}]"))
         return tasks
+
+    def _add_documents(self, name: str, documents: Sequence[QuoteDocument]) -> TaskInfo:
+        """Add or replace these documents of index `name`, the body serialized by orjson: the
+        client's json.dumps took longer than PostgreSQL to read them."""
+        path = f"indexes/{name}/documents?primaryKey=id"
+        body = orjson.dumps(list(documents))
+        return TaskInfo(**self._call(self.client.http.post, path, body, _bad=DocumentsRefused))
 
     def search_many(self, bodies: Sequence[dict]) -> list[list[dict]]:
         """Several searches of this index in one request (multi-search), each body a search's
@@ -652,12 +661,11 @@ class SearchIndex:
         fresh = f"{self.name}_rebuild_{int(time.time())}"
         self.ensure(fresh, self._kept_embedders())
         total = 0
-        index = self.client.index(fresh)
         in_flight: deque[TaskInfo] = deque()
         try:
             for documents in batches:  # the next batch is read while Meilisearch indexes
                 if documents:
-                    task = self._call(index.add_documents, list(documents), primary_key="id")
+                    task = self._add_documents(fresh, documents)
                     in_flight.append(task)
                 total += len(documents)
                 while len(in_flight) > REBUILD_BATCHES_IN_FLIGHT:

@@ -3,9 +3,11 @@ it was made of, and check compares digests without building documents."""
 
 from __future__ import annotations
 
-from datetime import date
+import gc
+from datetime import UTC, date, datetime
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import delete, select, update
 
 from db.articles import service as article_service
 from db.corrections import service as corrections
@@ -17,9 +19,9 @@ from db.index_sync.documents import (
     documents,
     quote_document,
 )
-from db.models import Article, Quote, Speaker
+from db.models import Article, Quote, Speaker, SpeakerMerge
 from db.records import ArticleIn
-from db.search_index import SearchIndex, SearchQuery, settings_applied
+from db.search_index import SearchIndex, SearchQuery, day_ts, settings_applied
 from db.session import transaction
 from indexer.extract import extract_quotes
 from tests.conftest import run_cli, write_index
@@ -103,11 +105,31 @@ def test_an_alias_changed_behind_the_outbox_is_found_and_repaired(stores) -> Non
     assert search(index, SearchQuery(speakers=["The Harbour Master"]))["totalHits"] == 1
 
 
-def test_a_missing_and_an_extra_document_are_found(stores) -> None:
+def test_merged_records_are_in_the_digest_in_merge_order(stores) -> None:
+    factory, index = stores
+    kept, first = store(factory, index)
+    [second] = store(factory, index, ArticleIn(title="Quay", text='"Tides," said Petra Lund.'))
+    with factory() as session:
+        speakers = {q: s for q, s in session.execute(select(Quote.id, Quote.speaker_id))}
+    corrections.merge_speakers(factory, index, "Zoë Ångström", "petra-lund", "one", "desk")
+    corrections.merge_speakers(factory, index, "Zoë Ångström", "ivo-rask", "one", "desk")
+    with factory() as session:
+        [doc] = [d for d in documents(session, [second, kept]) if d["id"] == kept]
+    merged = ["petra-lund", "ivo-rask", str(speakers[second]), str(speakers[first])]
+    assert [key for key in doc["speaker_keys"] if key in merged] == merged
+    written = digests_in_index(index)
+    assert written == digests_in_database(factory) and drift.check_drift(factory, index).clean
+    with transaction(factory) as session:  # the first merge forgotten behind the outbox
+        session.execute(delete(SpeakerMerge).where(SpeakerMerge.slug == "petra-lund"))
+    assert sorted(drift.check_drift(factory, index).different) == sorted([kept, first, second])
+
+
+@pytest.mark.parametrize("batch_size", [1, 10_000])  # ranges read ahead, or all in one
+def test_a_missing_and_an_extra_document_are_found(stores, batch_size) -> None:
     factory, index = stores
     first, second = store(factory, index)
     write_index(index, [{"id": second + 1000, "text": "ghost", "type": "direct"}], [first])
-    report = drift.check_drift(factory, index)
+    report = drift.check_drift(factory, index, batch_size)
     assert report.missing_from_index == [first]
     assert report.not_in_database == [second + 1000]
     assert (report.in_database, report.in_index, report.different) == (2, 2, [])
@@ -183,7 +205,7 @@ def test_the_document_builder_is_pinned_to_its_format_version() -> None:
         "statement_outlets": 1,
         "digest": "1:x",
     }
-    assert DOCUMENT_FORMAT_VERSION == 1
+    assert DOCUMENT_FORMAT_VERSION == 2
     assert quote_document(row) == {  # type: ignore[arg-type]
         "id": 7,
         "text": "We will sail, he said, on Monday",
@@ -215,3 +237,21 @@ def test_the_document_builder_is_pinned_to_its_format_version() -> None:
         "first_on": "2024-03-06",
         "digest": "1:x",
     }
+
+
+def test_a_day_is_the_unix_time_of_its_midnight_utc() -> None:
+    for day in [date(1, 1, 1), date(1969, 12, 31), date(1970, 1, 1), date(2024, 2, 29)]:
+        midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        assert day_ts(day) == int(midnight.timestamp())
+    assert day_ts(date(1970, 1, 2)) == 86_400
+
+
+def test_a_rebuild_builds_its_batches_with_fewer_collections_then_restores_them(stores) -> None:
+    factory, index = stores
+    store(factory, index)
+    before = gc.get_threshold()
+    during: list[int] = []
+    index_sync.rebuild_index(
+        factory, index, on_batch=lambda _: during.append(gc.get_threshold()[0])
+    )
+    assert during == [50_000] and gc.get_threshold() == before

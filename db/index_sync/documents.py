@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from psycopg.rows import RowFactory, dict_row, tuple_row
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
-    Numeric,
-    RowMapping,
+    Enum,
     Select,
     Text,
     and_,
+    any_,
+    bindparam,
     func,
     literal,
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import Session
 
 from db.models import Article, Quote, QuoteStatement, Speaker, SpeakerMerge, Statement
@@ -31,8 +35,22 @@ if TYPE_CHECKING:
 
 # The version of what `quote_document` makes of a row: part of every document's digest, so
 # documents written by another version of the builder show up in `onrecord check`. Bump it
-# whenever the builder (or `speaker_keys`) makes a different document of the same row.
-DOCUMENT_FORMAT_VERSION = 1
+# whenever the builder (or `speaker_keys`) makes a different document of the same row, or
+# the digest is computed another way (2: a row hash instead of the md5 of a JSON array).
+DOCUMENT_FORMAT_VERSION = 2
+
+# The records merged into each speaker record, aggregated once for a query and joined (two
+# subqueries a row cost PostgreSQL more than the rest of a quote's digest); no merge: NULLs,
+# as the subqueries gave, so the digests are unchanged.
+_MERGES = (
+    select(
+        SpeakerMerge.kept_id,
+        func.array_agg(aggregate_order_by(SpeakerMerge.slug, SpeakerMerge.id)).label("slugs"),
+        func.array_agg(aggregate_order_by(SpeakerMerge.merged_id, SpeakerMerge.id)).label("ids"),
+    )
+    .group_by(SpeakerMerge.kept_id)
+    .subquery("merges")
+)
 
 # What a quote's search document is made of: exactly these columns (its `digest` hashes them)
 _DOCUMENT_COLUMNS = (
@@ -45,14 +63,8 @@ _DOCUMENT_COLUMNS = (
     Speaker.slug.label("speaker_slug"),
     Speaker.aliases.label("speaker_aliases"),
     Speaker.kind.label("speaker_kind"),
-    select(func.array_agg(aggregate_order_by(SpeakerMerge.slug, SpeakerMerge.id)))
-    .where(SpeakerMerge.kept_id == Speaker.id)
-    .scalar_subquery()
-    .label("speaker_merged_slugs"),
-    select(func.array_agg(aggregate_order_by(SpeakerMerge.merged_id, SpeakerMerge.id)))
-    .where(SpeakerMerge.kept_id == Speaker.id)
-    .scalar_subquery()
-    .label("speaker_merged_ids"),
+    _MERGES.c.slugs.label("speaker_merged_slugs"),
+    _MERGES.c.ids.label("speaker_merged_ids"),
     Quote.mention,
     Quote.cue,
     Quote.rule,
@@ -74,11 +86,16 @@ _DOCUMENT_COLUMNS = (
 
 
 def _digest_of(columns: Sequence[Any]) -> ColumnElement[str]:
-    """`VERSION:md5` of the columns as one JSON array (NULLs and string boundaries are kept
-    apart; dates are ISO; the confidence as numeric, whatever extra_float_digits says)."""
-    values = [c.cast(Numeric) if c is Quote.confidence else c for c in columns]
-    array = func.json_build_array(*values).cast(Text)
-    return literal(f"{DOCUMENT_FORMAT_VERSION}:", Text) + func.md5(array)
+    """`VERSION:hex` of PostgreSQL's 64-bit hash of the columns as one row: each value by its
+    type's own hash function, none printed as text (which cost three times as much as the
+    join, and depended on DateStyle and extra_float_digits); NULLs and positions are kept
+    apart. Enums as text: one hashes by its label's OID, which a restore changes. pg_upgrade
+    keeps hash-partitioned rows where these hashes put them, so they do not change between
+    PostgreSQL versions; another CPU's byte order may: `check` would then report every
+    quote, and `onrecord reindex` rewrites them."""
+    values = [c.cast(Text) if isinstance(c.type, Enum) else c for c in columns]
+    hashed = func.to_hex(func.hash_record_extended(func.row(*values), 0))
+    return literal(f"{DOCUMENT_FORMAT_VERSION}:", Text) + hashed
 
 
 # The digest of a quote's document, computed by PostgreSQL: written into the document by
@@ -88,63 +105,94 @@ def _digest_of(columns: Sequence[Any]) -> ColumnElement[str]:
 DOCUMENT_DIGEST = _digest_of(_DOCUMENT_COLUMNS).label("digest")
 
 _S = TypeVar("_S", bound=Select)
+_R = TypeVar("_R")
+
+# A `document_rows` row: column name to value, as the driver gives it
+DocumentRow = dict[str, Any]
 
 
-def _from_documents_tables(stmt: _S, after: int = 0) -> _S:
-    """The statement over a quote and what its document shows of other tables (for quotes
-    past id `after`: said to the statements' join too, or it would merge-join them all)."""
-    in_range = and_(QuoteStatement.quote_id == Quote.id, QuoteStatement.quote_id > after)
+def _documents_of(stmt: _S, quotes: Callable[[Any], ColumnElement[bool]]) -> _S:
+    """The statement over the quotes whose id satisfies `quotes` and what their documents
+    show of other tables (the condition is said to the statements' join too, or it would
+    merge-join them all)."""
+    in_range = and_(QuoteStatement.quote_id == Quote.id, quotes(QuoteStatement.quote_id))
     return (
         stmt.join(Article, Article.id == Quote.article_id)
         .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
+        .outerjoin(_MERGES, _MERGES.c.kept_id == Speaker.id)
         .outerjoin(QuoteStatement, in_range)
         .outerjoin(Statement, Statement.id == QuoteStatement.statement_id)
+        .where(quotes(Quote.id))
     )
 
 
-def document_rows(session: Session, ids: Sequence[int]) -> list[RowMapping]:
+def _driver_rows(session: Session, stmt: Select, row_factory: RowFactory[_R]) -> list[_R]:
+    """The statement's rows straight from the driver: SQLAlchemy's result rows cost several
+    times what PostgreSQL takes to run these queries. Without JIT: the planner costs them as
+    the whole table's, past jit_above_cost, and compiling took longer than running them; a
+    batch's rows sorted in memory (4 MB spilled them to disk)."""
+    session.execute(text("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"))
+    compiled = stmt.compile(session.bind)
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with driver.cursor(row_factory=row_factory) as cursor:
+        cursor.execute(str(compiled), compiled.params)
+        return cursor.fetchall()
+
+
+def document_rows(session: Session, ids: Sequence[int]) -> list[DocumentRow]:
     """What the search documents of these quotes need, in one query without article texts."""
-    stmt = _from_documents_tables(
-        select(*_DOCUMENT_COLUMNS, Quote.embedding, DOCUMENT_DIGEST)
-    ).where(Quote.id.in_(ids))
-    return list(session.execute(stmt.order_by(Quote.id)).mappings())
+    wanted = bindparam("ids", list(ids), type_=ARRAY(BigInteger))
+    stmt = _documents_of(
+        select(*_DOCUMENT_COLUMNS, Quote.embedding, DOCUMENT_DIGEST),
+        lambda quote_id: quote_id == any_(wanted),
+    )
+    return _driver_rows(session, stmt.order_by(Quote.id), dict_row)
 
 
 def document_digests(session: Session, after: int, limit: int) -> list[tuple[int, str]]:
     """The next `limit` quotes after id `after`, ascending: each id with its document's digest
     (nothing is built, only hashed in PostgreSQL)."""
-    # The planner costs this query as the whole table's digests, past jit_above_cost, and
-    # compiling it would take longer than running it.
-    session.execute(text("SET LOCAL jit = off"))
-    stmt = _from_documents_tables(select(Quote.id, DOCUMENT_DIGEST), after)
-    compiled = stmt.where(Quote.id > after).order_by(Quote.id).limit(limit).compile(session.bind)
-    # straight from the driver: SQLAlchemy's result rows cost more than the comparison
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor:
-        cursor.execute(str(compiled), compiled.params)
-        return cursor.fetchall()
+    stmt = _documents_of(select(Quote.id, DOCUMENT_DIGEST), lambda quote_id: quote_id > after)
+    return _driver_rows(session, stmt.order_by(Quote.id).limit(limit), tuple_row)
 
 
-def quote_document(row: RowMapping) -> QuoteDocument:
+_QUOTE_TYPES = {t.value: t for t in QuoteType}  # a lookup: calling the enum cost more
+
+
+@lru_cache(maxsize=16_384)  # pure; the quotes of a batch share far fewer speaker records
+def _speaker_keys(
+    speaker_id: int | None,
+    slug: str | None,
+    name: str | None,
+    kind: str | None,
+    names: tuple[str, ...],
+    old_ids: tuple[int, ...],
+) -> tuple[str, ...]:
+    return tuple(speaker_keys(speaker_id, slug, name, kind, names, old_ids))
+
+
+def quote_document(row: Mapping[str, Any]) -> QuoteDocument:
     """The search document of a quote (a `document_rows` row)."""
     said_on = row["said_on"] or row["published_at"]
     return QuoteDocument(
         id=row["id"],
         text=row["text"],
         cited=row["cited"],
-        type=QuoteType(row["type"]),
+        type=_QUOTE_TYPES[row["type"]],
         speaker_id=row["speaker_id"],
         speaker=row["speaker_name"],
         speaker_slug=row["speaker_slug"],
         speaker_aliases=list(row["speaker_aliases"] or []),
-        speaker_keys=speaker_keys(
-            row["speaker_id"],
-            row["speaker_slug"],
-            row["speaker_name"],
-            row["speaker_kind"],
-            [*(row["speaker_aliases"] or []), *(row["speaker_merged_slugs"] or [])],
-            row["speaker_merged_ids"] or [],
+        speaker_keys=list(
+            _speaker_keys(
+                row["speaker_id"],
+                row["speaker_slug"],
+                row["speaker_name"],
+                row["speaker_kind"],
+                (*(row["speaker_aliases"] or ()), *(row["speaker_merged_slugs"] or ())),
+                tuple(row["speaker_merged_ids"] or ()),
+            )
         ),
         mention=row["mention"],
         cue=row["cue"],

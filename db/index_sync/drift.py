@@ -10,7 +10,8 @@ digests) is `outdated`.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -56,6 +57,9 @@ class DriftReport:
 
 _CURRENT_FORMAT = f"{DOCUMENT_FORMAT_VERSION}:"
 
+MEILISEARCH_READS = 2  # ranges read from Meilisearch at once: one a core of a small machine
+MEILISEARCH_PAGE = 10_000  # documents a page past PostgreSQL's last id
+
 
 def check_drift(
     factory: sessionmaker[Session], index: SearchIndex, batch_size: int = 10_000
@@ -66,16 +70,21 @@ def check_drift(
     lacks one; only then are the documents' vectors walked)."""
     settle_sent(factory, index)
     report = DriftReport(in_database=0, in_index=0)
-    with factory() as session, ThreadPoolExecutor(1) as meilisearch:
-        # Meilisearch reads each range while PostgreSQL hashes the next one
-        after, rows = 0, document_digests(session, 0, batch_size)
-        while rows:
+    # Meilisearch takes several times PostgreSQL's time to read a range (it reads each whole
+    # document for its digest), so PostgreSQL hashes ahead while MEILISEARCH_READS ranges are
+    # read at once; the ranges are compared in order, a few held at a time
+    reading: deque[tuple[list[tuple[int, str]], Future[dict[int, str | None]]]] = deque()
+    with factory() as session, ThreadPoolExecutor(MEILISEARCH_READS) as meilisearch:
+        after = 0
+        while rows := document_digests(session, after, batch_size):
             upto = rows[-1][0]
-            indexed = meilisearch.submit(_indexed_digests, index, after, upto)
-            following = document_digests(session, upto, batch_size)
-            _compare_range(report, rows, indexed.result())
-            after, rows = upto, following
-        _compare_range(report, [], _indexed_digests(index, after, None))  # past the last id
+            reading.append((rows, meilisearch.submit(_indexed_digests, index, after, upto)))
+            after = upto
+            if len(reading) > MEILISEARCH_READS:
+                _compare_range(report, *_read(reading.popleft()))
+        reading.append(([], meilisearch.submit(_indexed_digests, index, after, None)))
+        while reading:  # the last ranges, and the index's documents past the last id
+            _compare_range(report, *_read(reading.popleft()))
         report.pending = outbox.count_pending(session)
         report.last_error = outbox.outbox_last_error(session)
         report.refused, report.refused_reason = outbox.refused_summary(session)
@@ -87,7 +96,16 @@ def check_drift(
 
 
 def _indexed_digests(index: SearchIndex, after: int, upto: int | None) -> dict[int, str | None]:
-    return dict(index.digests(after, upto))
+    # a range in one page (a page of exactly its size would take a second request)
+    size = MEILISEARCH_PAGE if upto is None else min(upto - after, 5 * MEILISEARCH_PAGE) + 1
+    return dict(index.digests(after, upto, page_size=size))
+
+
+def _read(
+    range_: tuple[list[tuple[int, str]], Future[dict[int, str | None]]],
+) -> tuple[list[tuple[int, str]], dict[int, str | None]]:
+    rows, indexed = range_
+    return rows, indexed.result()
 
 
 def _compare_range(

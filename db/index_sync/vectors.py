@@ -8,9 +8,10 @@ embeddings were off get theirs when next indexed (`onrecord reindex` fills all o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import RowMapping, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.embeddings import Embedder, from_bytes, to_bytes
@@ -19,7 +20,7 @@ from db.session import transaction
 
 
 def vectors_for(
-    session: Session, rows: Sequence[RowMapping], embedder: Embedder, store: bool = True
+    session: Session, rows: Sequence[Mapping[str, Any]], embedder: Embedder, store: bool = True
 ) -> dict[int, list[float]]:
     """The vector of each row's quote (`document_rows` rows): the stored one, else computed
     now in one batch and, with `store`, kept in this transaction."""
@@ -39,7 +40,7 @@ def vectors_for(
     return {quote_id: vector.tolist() for quote_id, vector in vectors.items()}
 
 
-def stored(rows: Sequence[RowMapping]) -> dict[int, list[float]]:
+def stored(rows: Sequence[Mapping[str, Any]]) -> dict[int, list[float]]:
     """The stored vector of each row's quote that has one (`document_rows` rows)."""
     return {
         r["id"]: from_bytes(r["embedding"]).tolist() for r in rows if r["embedding"] is not None
