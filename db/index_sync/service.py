@@ -68,12 +68,22 @@ def drain_outbox(
     `confirm_later` this drain's own batches are sent and left for a later one to confirm.
     """
     result = SyncResult()
+    settle = True  # with `confirm_later`, only what earlier drains sent: this one's is left
     while result.error is None:
         try:
             if not _drain_round(
-                factory, index, batch_size, wait, lock_timeout, result, on_batch, confirm_later
+                factory,
+                index,
+                batch_size,
+                wait,
+                lock_timeout,
+                result,
+                on_batch,
+                confirm_later,
+                settle,
             ):
                 break
+            settle = not confirm_later
         except OperationalError as exc:
             if not outbox.is_lock_timeout(exc):
                 raise
@@ -92,13 +102,14 @@ def _drain_round(
     result: SyncResult,
     on_batch: Callable[[int], None] | None,
     confirm_later: bool,
+    settle: bool,
 ) -> bool:
     """One round in one transaction, counted into `result`; False when there was nothing to
-    do or another drainer is at work."""
+    do or another drainer is at work. `settle`: first settle the events sent without waiting."""
     with transaction(factory) as session:
         if not outbox.lock_outbox(session, wait, lock_timeout):
             return False
-        settled = _settle_sent(session, index, not confirm_later, result)
+        settled = settle and _settle_sent(session, index, not confirm_later, result)
         sent, unsent = _send_round(session, index, batch_size, result)
         if not sent and unsent is None:
             return settled
