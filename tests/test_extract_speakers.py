@@ -1095,3 +1095,14 @@ def test_a_name_inside_a_fronted_as_phrase_does_not_take_the_focus() -> None:
         '"The work is done," he said.'
     )
     assert [s for s, _ in speakers(clause)] == ["Tomas Lind"]
+
+
+def test_a_plural_title_ends_no_sentence_and_its_holders_take_no_focus() -> None:
+    text = (
+        "Tom Lind spoke on Monday. "
+        "Lind refrained from attacking his rivals, particularly Govs. Ann Voss and Ed Marr. "
+        'He dismissed the critique, saying it was "old news."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Tom Lind"]
+    sens = "Sens. Ann Voss and Ed Marr said the port plan was sound."
+    assert [s for s, _ in speakers(sens)] == ["Ann Voss and Ed Marr"]

@@ -715,6 +715,9 @@ _TITLE_ROLES = {
 # Abbreviated titles in descriptions ("Indiana Gov.") and the role nouns they stand for.
 _ROLE_ALIASES = {
     "gov": "governor",
+    "govs": "governor",
+    "sens": "senator",
+    "reps": "representative",
     "sen": "senator",
     "rep": "representative",
     "congressman": "representative",
