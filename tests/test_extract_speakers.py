@@ -1106,3 +1106,11 @@ def test_a_plural_title_ends_no_sentence_and_its_holders_take_no_focus() -> None
     assert [s for s, _ in speakers(text)] == ["Tom Lind"]
     sens = "Sens. Ann Voss and Ed Marr said the port plan was sound."
     assert [s for s, _ in speakers(sens)] == ["Ann Voss and Ed Marr"]
+
+
+def test_a_title_role_is_not_given_to_a_person_described_by_another_calling() -> None:
+    said = " said the plan was vague. The candidate said the plan was sound."
+    analyst = [s for s, _ in speakers("Ann Voss, an analyst at the Avel Institute," + said)]
+    assert analyst == ["Ann Voss", "candidate"]  # left unresolved: no candidate was named
+    senator = [s for s, _ in speakers("Ann Voss, a senator from Avel," + said)]
+    assert senator == ["Ann Voss", "Ann Voss"]
