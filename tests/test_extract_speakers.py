@@ -1059,3 +1059,58 @@ def test_an_organisation_before_at_speaks_not_the_institutes_after_it() -> None:
         assert [s for s, _ in speakers(f"The Port Policy Center {where}" + said)] == [
             "Port Policy Center"
         ]
+
+
+def test_it_after_a_document_that_spoke_is_that_document_not_a_name_nearby() -> None:
+    text = (
+        "Senator Mara Voss spoke in Dover on Monday. "
+        "The ad cites a report by the state auditor. "
+        "It says the plan would cost farmers dearly."
+    )
+    assert [s for s, _ in speakers(text)] == ["ad"]  # no author named: 'it' stays unresolved
+    owned = (
+        "Acme Corp released an ad on Monday. Mara Voss defended it. "
+        "Voss's ad claims the plan would cost farmers. It also says that prices would rise."
+    )
+    assert [s for s, _ in speakers(owned)] == ["Mara Voss", "Mara Voss"]
+    subject = (
+        "Acme Corp spoke on Monday. The ad then references police criticism of Tomas Lind. "
+        "It also says that prices would rise."
+    )
+    assert speakers(subject) == []  # the ad, by no one named, not Acme
+    authored = "The Voss campaign released an ad on Monday. " + subject.split(". ", 1)[1]
+    assert [s for s, _ in speakers(authored)] == ["Voss campaign"]
+
+
+def test_a_name_inside_a_fronted_as_phrase_does_not_take_the_focus() -> None:
+    for phrase in ["As Tomas Lind's deputy", "As a longtime aide to Tomas Lind"]:
+        text = (
+            "Mara Voss spoke on Monday. "
+            f"{phrase}, the engineer rebuilt the pier. "
+            '"The work is done," she said.'
+        )
+        assert [s for s, _ in speakers(text)] == ["Mara Voss"]
+    clause = (
+        "Mara Voss spoke on Monday. As Tomas Lind walked in, the engineer rebuilt the pier. "
+        '"The work is done," he said.'
+    )
+    assert [s for s, _ in speakers(clause)] == ["Tomas Lind"]
+
+
+def test_a_plural_title_ends_no_sentence_and_its_holders_take_no_focus() -> None:
+    text = (
+        "Tom Lind spoke on Monday. "
+        "Lind refrained from attacking his rivals, particularly Govs. Ann Voss and Ed Marr. "
+        'He dismissed the critique, saying it was "old news."'
+    )
+    assert [s for s, _ in speakers(text)] == ["Tom Lind"]
+    sens = "Sens. Ann Voss and Ed Marr said the port plan was sound."
+    assert [s for s, _ in speakers(sens)] == ["Ann Voss and Ed Marr"]
+
+
+def test_a_title_role_is_not_given_to_a_person_described_by_another_calling() -> None:
+    said = " said the plan was vague. The candidate said the plan was sound."
+    analyst = [s for s, _ in speakers("Ann Voss, an analyst at the Avel Institute," + said)]
+    assert analyst == ["Ann Voss", "candidate"]  # left unresolved: no candidate was named
+    senator = [s for s, _ in speakers("Ann Voss, a senator from Avel," + said)]
+    assert senator == ["Ann Voss", "Ann Voss"]

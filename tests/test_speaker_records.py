@@ -262,4 +262,4 @@ def test_export_scores_records_against_people_on_dev(settings, tmp_path: Path) -
     direct, every = result["direct"]["bcubed"], result["all"]["bcubed"]
     # floors a little under what is reached (see benchmarks/speaker_records.py)
     assert direct["precision"] >= 0.975 and direct["recall"] >= 0.955, direct
-    assert every["precision"] >= 0.945 and every["recall"] >= 0.905, every
+    assert every["precision"] >= 0.947 and every["recall"] >= 0.907, every

@@ -20,6 +20,7 @@ from indexer.extract.lang.en.nouns import (
     GROUP_NOUNS,
     ORG_WORDS,
     PLACE_WORDS,
+    ROLE_NOUNS,
 )
 from indexer.extract.lang.en.people import FEMALE_NOUNS, GENERATIONAL_SUFFIXES, MALE_NOUNS
 from indexer.extract.mentions import Mention
@@ -597,7 +598,10 @@ class EntityRegistry:
                 return matching[0]
         if head in _TITLE_ROLES:  # 'the nominee' with no one so described: the person in
             # focus, among those the article showed to be people
-            return self._salient(sentence, mention, persons=True, window=4, evidence=True)
+            entity = self._salient(sentence, mention, persons=True, window=4, evidence=True)
+            if entity is not None and _other_calling(entity):
+                return None  # 'Ann Li, an analyst at …' is not 'the candidate'
+            return entity
         return None
 
     def _organisation_in_focus(self, mention: Mention, sentence: int) -> Entity | None:
@@ -645,6 +649,12 @@ def names_a_holder(mention: Mention) -> bool:
         return False
     head = _ROLE_ALIASES.get(mention.head, mention.head)
     return head in _TITLE_ROLES or head in _ORG_ROLES or head in _ORG_KINDS
+
+
+def _other_calling(entity: Entity) -> bool:
+    """Described by a calling that is no office ('an analyst at …'): not the holder of a
+    title the article never gave them."""
+    return bool(entity.roles & ROLE_NOUNS) and not entity.roles & _TITLE_ROLES
 
 
 def _role_words(text: str) -> set[str]:
@@ -715,6 +725,9 @@ _TITLE_ROLES = {
 # Abbreviated titles in descriptions ("Indiana Gov.") and the role nouns they stand for.
 _ROLE_ALIASES = {
     "gov": "governor",
+    "govs": "governor",
+    "sens": "senator",
+    "reps": "representative",
     "sen": "senator",
     "rep": "representative",
     "congressman": "representative",

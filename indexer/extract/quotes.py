@@ -41,6 +41,7 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
     art = Article(text, published)
     found_all: list[tuple[Found, Entity | None]] = []
     previous: Found | None = None
+    document: tuple[int, Entity | None] | None = None  # the latest document that spoke
     lines = transcript_lines(art)  # in text order, one per paragraph: found by bisection
     line_starts, line_ends = [f.start for f in lines], [f.end for f in lines]
     for s in art.sentences:
@@ -79,7 +80,13 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
             entity = found.attribution.entity
             mention = found.attribution.mention
             if entity is None and mention is not None:
-                entity = art.registry.resolve(mention, s.index)
+                if _it_after_document(mention, document, s.index):
+                    assert document is not None
+                    entity = document[1]  # 'The ad cites … It says …': the ad, no one else
+                else:
+                    entity = art.registry.resolve(mention, s.index)
+            if mention is not None and mention.kind == "nominal" and mention.head in _INANIMATE:
+                document = (s.index, entity)
             if entity is not None:
                 art.registry.spoke(entity, s.index, mention.start if mention else s.start)
             if mention is not None:
@@ -87,8 +94,49 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
             found.attribution.entity = entity
             found_all.append((found, entity))
             previous = found
+        inanimate = _document_subject(tokens)
+        if inanimate is not None and (document is None or document[0] < s.index):
+            # 'The ad then shows …': an 'it' in the next sentence is the ad
+            document = (s.index, art.registry.resolve(inanimate, s.index))
     _named_after(art, found_all)
     return [to_quote(art, f, e) for f, e in found_all if attributable(f, e)]
+
+
+def _it_after_document(
+    mention: Mention, document: tuple[int, Entity | None] | None, sentence: int
+) -> bool:
+    """'The report says … It also finds …': an 'it' speaking in the sentence after a document
+    spoke (or in the same one) is that document, whoever its author is (or no one)."""
+    return (
+        document is not None
+        and mention.kind == "pronoun"
+        and mention.gender == "n"
+        and sentence - document[0] <= 1
+    )
+
+
+def _document_subject(tokens: list[Token]) -> Mention | None:
+    """'The ad then references …', 'The new Acme report finds …': a definite document opening
+    the sentence, right before its verb, is its subject."""
+    if not tokens or tokens[0].lower not in {"the", "this"}:
+        return None
+    for k in range(1, min(len(tokens) - 1, 4)):
+        tok = tokens[k]
+        if not tok.text.isalpha():
+            return None
+        if tok.lower in _INANIMATE:
+            after = tokens[k + 1]
+            if not (after.text.isalpha() and after.text.islower()) or after.lower in _NOT_VERBS:
+                return None
+            text = " ".join(t.text for t in tokens[: k + 1])
+            return Mention(text, tokens[0].start, tok.end, "nominal")
+    return None
+
+
+_NOT_VERBS = PREPOSITIONS | {"and", "or", "that", "which", "who", "whose"}
+
+
+_INANIMATE = DOCUMENT_NOUNS | {"video", "clip", "advertisement", "memoir", "book", "website"}
 
 
 _AHEAD = 2  # sentences after a lede's description that may name its holder
@@ -277,8 +325,22 @@ def _mark_subject(art: Article, s: Sentence, tokens: list[Token]) -> None:
             return  # 'Wines believes that the Clinton campaign …': Clinton is in the clause
         if before and before[-1].lower() in PREPOSITIONS:
             continue  # 'During a CNN town hall, Name …': CNN is no subject
+        if _inside_as_phrase(art.text, before, m):
+            continue  # 'As Li's deputy, the engineer …': Li is inside the fronted phrase
         art.registry.observe(m, s.index, subject=True)
         return
+
+
+def _inside_as_phrase(text: str, before: list[str], m: Mention) -> bool:
+    """'As Li's deputy, …', 'As a longtime aide to Li, …': a name inside a fronted 'as'
+    phrase that describes the subject is not the subject ('As Li spoke, …' is a clause)."""
+    if not before or before[0].lower() != "as" or any(w.endswith(",") for w in before):
+        return False
+    described = len(before) > 1 and before[1].lower() in {"a", "an", "the"}
+    return described or bool(_POSSESSIVE_AFTER.match(text, m.end))
+
+
+_POSSESSIVE_AFTER = re.compile(r"[’']s?\s")
 
 
 def _group_subject(tokens: list[Token]) -> Mention | None:
