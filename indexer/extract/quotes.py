@@ -19,6 +19,7 @@ from indexer.extract.lang.en.nouns import (
     PLACE_WORDS,
     PREPOSITIONS,
     ROLE_NOUNS,
+    SPEAKING_THINGS,
 )
 from indexer.extract.lang.en.people import FAMILY_NOUNS, FEMALE_NOUNS, MALE_NOUNS, TITLE_WORDS
 from indexer.extract.mentions import Mention, names_in
@@ -80,12 +81,15 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
             entity = found.attribution.entity
             mention = found.attribution.mention
             if entity is None and mention is not None:
-                if _it_after_document(mention, document, s.index):
-                    assert document is not None
+                if document is not None and _it_after_document(mention, document, s.index):
                     entity = document[1]  # 'The ad cites … It says …': the ad, no one else
                 else:
                     entity = art.registry.resolve(mention, s.index)
-            if mention is not None and mention.kind == "nominal" and mention.head in _INANIMATE:
+            if (
+                mention is not None
+                and mention.kind == "nominal"
+                and mention.head in SPEAKING_THINGS
+            ):
                 document = (s.index, entity)
             if entity is not None:
                 art.registry.spoke(entity, s.index, mention.start if mention else s.start)
@@ -103,16 +107,11 @@ def extract(text: str, published: date | None = None) -> list[ExtractedQuote]:
 
 
 def _it_after_document(
-    mention: Mention, document: tuple[int, Entity | None] | None, sentence: int
+    mention: Mention, document: tuple[int, Entity | None], sentence: int
 ) -> bool:
     """'The report says … It also finds …': an 'it' speaking in the sentence after a document
     spoke (or in the same one) is that document, whoever its author is (or no one)."""
-    return (
-        document is not None
-        and mention.kind == "pronoun"
-        and mention.gender == "n"
-        and sentence - document[0] <= 1
-    )
+    return mention.kind == "pronoun" and mention.gender == "n" and sentence - document[0] <= 1
 
 
 def _document_subject(tokens: list[Token]) -> Mention | None:
@@ -124,7 +123,7 @@ def _document_subject(tokens: list[Token]) -> Mention | None:
         tok = tokens[k]
         if not tok.text.isalpha():
             return None
-        if tok.lower in _INANIMATE:
+        if tok.lower in SPEAKING_THINGS:
             after = tokens[k + 1]
             if not (after.text.isalpha() and after.text.islower()) or after.lower in _NOT_VERBS:
                 return None
@@ -134,9 +133,6 @@ def _document_subject(tokens: list[Token]) -> Mention | None:
 
 
 _NOT_VERBS = PREPOSITIONS | {"and", "or", "that", "which", "who", "whose"}
-
-
-_INANIMATE = DOCUMENT_NOUNS | {"video", "clip", "advertisement", "memoir", "book", "website"}
 
 
 _AHEAD = 2  # sentences after a lede's description that may name its holder

@@ -877,6 +877,8 @@ DOCUMENT_NOUNS = {
     "transcript",
     "excerpt",
 }
+# What a speaking "it" can stand for, after one of them spoke ("The ad cites … It says …").
+SPEAKING_THINGS = DOCUMENT_NOUNS | {"website"}
 # Document nouns for the same thing: 'Li wrote a memoir … the book said'.
 DOCUMENT_KINDS = {"clip": "ad", "video": "ad", "advertisement": "ad", "memoir": "book"}
 
