@@ -15,6 +15,10 @@ from db.models import IndexOutbox
 # One drainer at a time: two could push an older and a newer version of a quote out of order.
 _OUTBOX_LOCK = 0x0E1C0D
 
+# Events Meilisearch refused the document of are kept but never sent: not waiting
+_REFUSED = IndexOutbox.refused_at.is_not(None)
+_WAITING = IndexOutbox.refused_at.is_(None)
+
 
 def enqueue(session: Session, quote_ids: Iterable[int]) -> None:
     """Record that these quotes changed; the index takes them when the outbox is drained."""
@@ -64,7 +68,7 @@ def outbox_batch(session: Session, limit: int, after: int = 0) -> list[tuple[int
         .where(
             IndexOutbox.id > after,
             IndexOutbox.task_uids.is_(None),
-            IndexOutbox.refused_at.is_(None),
+            _WAITING,
         )
         .order_by(IndexOutbox.id)
         .limit(limit)
@@ -118,20 +122,15 @@ def refuse_events(session: Session, event_ids: Sequence[int], error: str) -> Non
 
 def clear_refused(session: Session, quote_ids: Sequence[int]) -> None:
     """These quotes' documents were just taken: their earlier refusals no longer stand."""
-    session.execute(
-        delete(IndexOutbox).where(
-            IndexOutbox.quote_id.in_(quote_ids), IndexOutbox.refused_at.is_not(None)
-        )
-    )
+    session.execute(delete(IndexOutbox).where(IndexOutbox.quote_id.in_(quote_ids), _REFUSED))
 
 
 def refused_summary(session: Session) -> tuple[int, str | None]:
     """How many quotes' documents Meilisearch refused (kept out of the search until they
     change or are repaired), and the latest reason."""
-    refused = IndexOutbox.refused_at.is_not(None)
-    count = session.scalar(select(func.count(func.distinct(IndexOutbox.quote_id))).where(refused))
+    count = session.scalar(select(func.count(func.distinct(IndexOutbox.quote_id))).where(_REFUSED))
     reason = session.scalar(
-        select(IndexOutbox.last_error).where(refused).order_by(IndexOutbox.id.desc()).limit(1)
+        select(IndexOutbox.last_error).where(_REFUSED).order_by(IndexOutbox.id.desc()).limit(1)
     )
     return count or 0, reason
 
@@ -154,12 +153,7 @@ def count_pending(session: Session) -> int:
     """Quotes whose change waits for the index (sent ones too, until confirmed; refused
     ones not: nothing will send them)."""
     return (
-        session.scalar(
-            select(func.count(func.distinct(IndexOutbox.quote_id))).where(
-                IndexOutbox.refused_at.is_(None)
-            )
-        )
-        or 0
+        session.scalar(select(func.count(func.distinct(IndexOutbox.quote_id))).where(_WAITING)) or 0
     )
 
 
@@ -171,7 +165,7 @@ def count_unsent_and_sent(session: Session) -> tuple[int, int]:
         select(
             func.count(quote).filter(IndexOutbox.task_uids.is_(None)),
             func.count(quote).filter(IndexOutbox.task_uids.is_not(None)),
-        ).where(IndexOutbox.refused_at.is_(None))
+        ).where(_WAITING)
     ).one()
     return unsent, sent
 
@@ -180,7 +174,7 @@ def outbox_last_error(session: Session) -> str | None:
     """The latest failure of a change still waiting (refusals are `refused_summary`'s)."""
     return session.scalar(
         select(IndexOutbox.last_error)
-        .where(IndexOutbox.last_error.is_not(None), IndexOutbox.refused_at.is_(None))
+        .where(IndexOutbox.last_error.is_not(None), _WAITING)
         .order_by(IndexOutbox.id.desc())
         .limit(1)
     )
