@@ -21,7 +21,7 @@ from indexer.extract.mentions import Mention, name_mention, pronoun_mention
 from indexer.extract.model import Article
 from indexer.extract.subjects import sentence_subject, subject_before
 from indexer.extract.text import Sentence
-from indexer.extract.tokens import Token, is_name_token
+from indexer.extract.tokens import Token, is_name_token, name_start
 
 
 def fronted_subject(tokens: list[Token], ci: int) -> Mention | None:
@@ -54,9 +54,7 @@ def relative_subject(art: Article, s: Sentence, tokens: list[Token], ci: int) ->
     k = j - 1
     while k > max(-1, j - reach):
         if is_name_token(tokens[k]):
-            end = k
-            while k - 1 >= 0 and is_name_token(tokens[k - 1]):
-                k -= 1
+            end, k = k, name_start(tokens, k)
             named = name_mention(tokens, k, end)
             if person and named is not None and _not_the_person(tokens, k, named):
                 k -= 1  # 'Ann Li, the ranking member on the Harbour Committee, who said'

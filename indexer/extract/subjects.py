@@ -31,7 +31,7 @@ from indexer.extract.lang.en.people import (
 )
 from indexer.extract.lang.en.states import STATE_ABBREVIATIONS
 from indexer.extract.mentions import Mention, name_mention, noun_phrase, pronoun_mention
-from indexer.extract.tokens import Token, contracted, is_name_token
+from indexer.extract.tokens import Token, contracted, is_name_token, name_start
 
 
 def subject_before(tokens: list[Token], cue_index: int) -> Mention | None:
@@ -134,10 +134,7 @@ def _unless_object_of_preposition(tokens: list[Token], mention: Mention, j: int)
         return mention  # 'a study that appeared in the Norland Journal found'
     head = tokens[k - 1]
     if tokens[k].lower in {"for", "against"} and is_name_token(head):
-        h = k - 1
-        while h > 0 and is_name_token(tokens[h - 1]):
-            h -= 1
-        return noun_phrase(tokens, h, j)
+        return noun_phrase(tokens, name_start(tokens, k - 1), j)
     if is_name_token(head):
         owner = _np_ending_at(tokens, k - 1)  # 'The Tax Policy Center at the Urban Institute'
         if owner is not None and owner.kind == "name" and _org_name(owner.name):
@@ -154,10 +151,7 @@ def _before_conjunct(tokens: list[Token], k: int) -> int:
     first name (and its determiner); else k."""
     if k < 2 or tokens[k].lower != "and" or not is_name_token(tokens[k - 1]):
         return k
-    h = k - 1
-    while h > 0 and is_name_token(tokens[h - 1]):
-        h -= 1
-    h -= 1
+    h = name_start(tokens, k - 1) - 1
     if h >= 0 and tokens[h].lower in DETERMINERS:
         h -= 1
     return h

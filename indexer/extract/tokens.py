@@ -84,6 +84,13 @@ def is_name_token(tok: Token) -> bool:
     return name
 
 
+def name_start(tokens: list[Token], k: int) -> int:
+    """The index of the first of the run of name tokens that ends at tokens[k]."""
+    while k > 0 and is_name_token(tokens[k - 1]):
+        k -= 1
+    return k
+
+
 def _is_name_token(tok: Token) -> bool:
     if not tok.capitalized or tok.bare in STOP_CAPITALS or contracted(tok) in STOP_CAPITALS:
         return False
